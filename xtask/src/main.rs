@@ -1,1 +1,53 @@
-fn main() {}
+//! xtask — Weft's one build entry (host only).
+//!
+//! `cargo xtask <command>`: `build`, `run`, `test`, `image`, `screenshots`,
+//! `bench`, `repo`. Each command checks its prerequisites first and installs
+//! what it can, or prints the one command that would.
+
+mod prereq;
+mod util;
+
+use std::process::ExitCode;
+
+fn usage() -> &'static str {
+    "usage: cargo xtask <command> [options]
+
+commands:
+  run [--hosted] [--headless]   boot Weft (QEMU by default; --hosted runs it in this process)
+  test                          run every test
+  build                         build everything for the host and aarch64
+  image                         build the bootable kernel image and boot bundle
+  screenshots                   render the desktop headless into screenshots/
+  bench <what>                  benchmarks: ipc, compositor, stream, boot
+  repo                          package repository tools"
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        eprintln!("{}", usage());
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match command.as_str() {
+        "test" => util::not_yet("test", rest),
+        "run" => util::not_yet("run", rest),
+        "build" => util::not_yet("build", rest),
+        "image" => util::not_yet("image", rest),
+        "screenshots" => util::not_yet("screenshots", rest),
+        "bench" => util::not_yet("bench", rest),
+        "repo" => util::not_yet("repo", rest),
+        "help" | "--help" | "-h" => {
+            println!("{}", usage());
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{}", usage())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

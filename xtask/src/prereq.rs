@@ -1,0 +1,1 @@
+//! Prerequisite checks: rustup targets and host packages.
