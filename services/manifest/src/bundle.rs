@@ -1,0 +1,81 @@
+//! The boot bundle: manifests plus program images, in one blob.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::Manifest;
+
+/// Bundle format version this crate reads and writes.
+pub const BUNDLE_FORMAT: u32 = 1;
+
+/// One program image. On the kernel, a signed ELF; in hosted mode, the
+/// hosted image stub naming a registered program.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// Program name (what manifests' `program` refers to).
+    pub name: String,
+    /// Image bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Everything the root manager boots from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// [`BUNDLE_FORMAT`].
+    pub format: u32,
+    /// Which board or system this bundle is for.
+    pub system: String,
+    /// Every service manifest.
+    pub services: Vec<Manifest>,
+    /// Program images.
+    pub images: Vec<Image>,
+    /// Read-only data files (fonts, themes, documents) by path.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Why a bundle was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BundleError {
+    /// The bytes do not decode.
+    Malformed,
+    /// Another format version.
+    Format(u32),
+}
+
+impl core::fmt::Display for BundleError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            BundleError::Malformed => f.write_str("boot bundle is malformed"),
+            BundleError::Format(found) => {
+                write!(f, "boot bundle format {found} is not {BUNDLE_FORMAT}")
+            }
+        }
+    }
+}
+
+impl Bundle {
+    /// Encode for the boot medium.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// Decode, checking the format version.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, BundleError> {
+        let bundle: Bundle = postcard::from_bytes(bytes).map_err(|_| BundleError::Malformed)?;
+        if bundle.format != BUNDLE_FORMAT {
+            return Err(BundleError::Format(bundle.format));
+        }
+        Ok(bundle)
+    }
+
+    /// The image for program `name`.
+    pub fn image(&self, name: &str) -> Option<&Image> {
+        self.images.iter().find(|image| image.name == name)
+    }
+
+    /// A data file by path.
+    pub fn file(&self, path: &str) -> Option<&[u8]> {
+        self.files.iter().find(|(p, _)| p == path).map(|(_, bytes)| bytes.as_slice())
+    }
+}

@@ -1,0 +1,179 @@
+//! Compiling TOML manifests (host only). See `docs/manifests.md`.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::{Manifest, Restart, Use};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestToml {
+    name: String,
+    program: Option<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    exposes: Vec<String>,
+    #[serde(default, rename = "use")]
+    uses: Vec<UseToml>,
+    #[serde(default)]
+    after: Vec<String>,
+    #[serde(default)]
+    args: BTreeMap<String, String>,
+    #[serde(default)]
+    restart: Option<String>,
+    #[serde(default)]
+    capabilities: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UseToml {
+    protocol: String,
+    from: Option<String>,
+    #[serde(default)]
+    grants: Vec<String>,
+    #[serde(default)]
+    optional: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SystemToml {
+    name: String,
+    services: Vec<String>,
+}
+
+/// Parse one manifest from TOML text. `origin` names it in errors.
+pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
+    let parsed: ManifestToml = toml::from_str(text).map_err(|e| alloc::format!("{origin}: {e}"))?;
+    let restart = match parsed.restart.as_deref() {
+        None | Some("always") => Restart::Always,
+        Some("on-failure") => Restart::OnFailure,
+        Some("never") => Restart::Never,
+        Some(other) => {
+            return Err(alloc::format!("{origin}: restart must be always, on-failure or never, not `{other}`"))
+        }
+    };
+    if parsed.name.is_empty() || !parsed.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(alloc::format!("{origin}: name `{}` must be letters, digits, - or _", parsed.name));
+    }
+    Ok(Manifest {
+        program: parsed.program.unwrap_or_else(|| parsed.name.clone()),
+        name: parsed.name,
+        description: parsed.description,
+        exposes: parsed.exposes,
+        uses: parsed
+            .uses
+            .into_iter()
+            .map(|u| Use { protocol: u.protocol, from: u.from, grants: u.grants, optional: u.optional })
+            .collect(),
+        after: parsed.after,
+        args: parsed.args.into_iter().collect(),
+        restart,
+        capabilities: parsed.capabilities,
+    })
+}
+
+/// A system: a name and the manifests of its services.
+#[derive(Clone, Debug)]
+pub struct System {
+    /// The system's name.
+    pub name: String,
+    /// Every service manifest, in file order.
+    pub services: Vec<Manifest>,
+}
+
+/// Read a system file and every manifest it lists. Entries are paths,
+/// relative to `root`, of service directories (holding `manifest.toml`) or
+/// of manifest files.
+pub fn load_system(root: &Path, system: &Path) -> Result<System, String> {
+    let text = std::fs::read_to_string(system).map_err(|e| alloc::format!("{}: {e}", system.display()))?;
+    let parsed: SystemToml = toml::from_str(&text).map_err(|e| alloc::format!("{}: {e}", system.display()))?;
+    let mut services = Vec::new();
+    for entry in parsed.services {
+        let mut path: PathBuf = root.join(&entry);
+        if path.is_dir() {
+            path = path.join("manifest.toml");
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
+        services.push(parse_manifest(&text, &path.display().to_string())?);
+    }
+    Ok(System { name: parsed.name, services })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Graph, GraphError};
+
+    fn manifest(text: &str) -> Manifest {
+        parse_manifest(text, "test").unwrap()
+    }
+
+    #[test]
+    fn parses_every_field() {
+        let m = manifest(
+            r#"
+            name = "files"
+            program = "files-app"
+            description = "Browse files"
+            exposes = ["weft.files"]
+            after = ["log"]
+            restart = "on-failure"
+            capabilities = ["info-resource"]
+            [args]
+            root = "/"
+            [[use]]
+            protocol = "weft.config"
+            grants = ["write"]
+            [[use]]
+            protocol = "weft.storage"
+            from = "storage"
+            optional = true
+            "#,
+        );
+        assert_eq!(m.program, "files-app");
+        assert_eq!(m.restart, Restart::OnFailure);
+        assert_eq!(m.uses.len(), 2);
+        assert_eq!(m.uses[0].grants, ["write"]);
+        assert!(m.uses[1].optional);
+        assert_eq!(m.args, [("root".to_string(), "/".to_string())]);
+    }
+
+    #[test]
+    fn typos_are_errors() {
+        assert!(parse_manifest("name = \"a\"\nexpose = []", "t").unwrap_err().contains("unknown field"));
+        assert!(parse_manifest("name = \"a\"\nrestart = \"sometimes\"", "t").is_err());
+        assert!(parse_manifest("name = \"a b\"", "t").is_err());
+    }
+
+    #[test]
+    fn graph_orders_by_dependency_and_reports_problems() {
+        let services = [
+            manifest("name = \"app\"\n[[use]]\nprotocol = \"weft.config\""),
+            manifest("name = \"config\"\nexposes = [\"weft.config\"]"),
+            manifest("name = \"log\"\nexposes = [\"weft.log.sink\"]"),
+            manifest("name = \"orphan\"\n[[use]]\nprotocol = \"weft.nothing\""),
+            manifest("name = \"blocked\"\nafter = [\"orphan\"]"),
+            manifest("name = \"a\"\nafter = [\"b\"]"),
+            manifest("name = \"b\"\nafter = [\"a\"]"),
+        ];
+        let graph = Graph::build(&services);
+        let order: Vec<&str> = graph.services.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(order, ["log", "config", "app"]);
+        assert_eq!(graph.route("app", "weft.config").unwrap().provider, "config");
+        assert_eq!(graph.route("app", crate::LOG_SINK).unwrap().provider, "log");
+        assert!(graph.route("log", crate::LOG_SINK).is_none());
+        assert!(graph.errors.contains(&GraphError::NoProvider {
+            service: "orphan".into(),
+            protocol: "weft.nothing".into()
+        }));
+        assert!(graph.errors.contains(&GraphError::Blocked { service: "blocked".into(), on: "orphan".into() }));
+        assert!(graph.errors.contains(&GraphError::Cycle { service: "a".into() }));
+        assert!(graph.errors.contains(&GraphError::Cycle { service: "b".into() }));
+    }
+}
