@@ -8,12 +8,17 @@
 //!
 //! Coordinates are in logical pixels of the receiving surface (f32);
 //! touch points are tracked by id from down to up.
+//!
+//! [`protocol`] holds the two protocols of the input service: drivers
+//! report raw device events to it, and the compositor subscribes to the
+//! seat's events.
 #![no_std]
 
 extern crate alloc;
 
 pub mod keymap;
 mod keys;
+pub mod protocol;
 
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
