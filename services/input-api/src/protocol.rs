@@ -183,7 +183,7 @@ impl Protocol for InputProtocol {
 }
 
 /// Subscriber requests.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum InputRequest {
     /// Start receiving events on this connection (a call).
     Subscribe,
