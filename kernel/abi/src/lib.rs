@@ -20,7 +20,7 @@ mod signals;
 mod syscall;
 
 pub use error::Error;
-pub use handle::{HandleValue, HANDLE_INDEX_BITS, HANDLE_INVALID};
+pub use handle::{HANDLE_INDEX_BITS, HANDLE_INVALID, HandleValue};
 pub use info::*;
 pub use rights::Rights;
 pub use signals::Signals;

@@ -2,7 +2,7 @@
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
-use weft_abi::{limits, Error, HandleValue, Koid, Rights, HANDLE_INDEX_BITS};
+use weft_abi::{Error, HANDLE_INDEX_BITS, HandleValue, Koid, Rights, limits};
 
 /// What one handle refers to: an object and the rights held on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,11 +64,17 @@ impl HandleTable {
                     return Err(Error::LimitReached);
                 }
                 self.slots.try_reserve(1).map_err(|_| Error::NoMemory)?;
-                self.slots.push(Slot { generation: 1, entry: None });
+                self.slots.push(Slot {
+                    generation: 1,
+                    entry: None,
+                });
                 index
             }
         };
-        let slot = self.slots.get_mut(index as usize).ok_or(Error::LimitReached)?;
+        let slot = self
+            .slots
+            .get_mut(index as usize)
+            .ok_or(Error::LimitReached)?;
         slot.entry = Some(entry);
         self.count += 1;
         Ok((u32::from(slot.generation) << HANDLE_INDEX_BITS) | index)
@@ -105,7 +111,11 @@ impl HandleTable {
         let (index, _) = self.slot(value)?;
         let slot = self.slots.get_mut(index).ok_or(Error::BadHandle)?;
         let entry = slot.entry.take().ok_or(Error::BadHandle)?;
-        slot.generation = if slot.generation >= GENERATION_MAX { 1 } else { slot.generation + 1 };
+        slot.generation = if slot.generation >= GENERATION_MAX {
+            1
+        } else {
+            slot.generation + 1
+        };
         self.free.push_back(index as u32);
         self.count -= 1;
         Ok(entry)
@@ -116,7 +126,11 @@ impl HandleTable {
         let mut out = Vec::with_capacity(self.count);
         for (index, slot) in self.slots.iter_mut().enumerate() {
             if let Some(entry) = slot.entry.take() {
-                slot.generation = if slot.generation >= GENERATION_MAX { 1 } else { slot.generation + 1 };
+                slot.generation = if slot.generation >= GENERATION_MAX {
+                    1
+                } else {
+                    slot.generation + 1
+                };
                 self.free.push_back(index as u32);
                 out.push(entry);
             }
@@ -131,7 +145,10 @@ mod tests {
     use super::*;
 
     fn entry(koid: Koid) -> HandleEntry {
-        HandleEntry { koid, rights: Rights::DEFAULT }
+        HandleEntry {
+            koid,
+            rights: Rights::DEFAULT,
+        }
     }
 
     #[test]

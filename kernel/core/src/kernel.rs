@@ -3,9 +3,7 @@
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
-use weft_abi::{
-    Error, HandleValue, Instant, Koid, PacketKind, PortPacket, Rights, Signals,
-};
+use weft_abi::{Error, HandleValue, Instant, Koid, PacketKind, PortPacket, Rights, Signals};
 
 use crate::backend::Backend;
 use crate::handles::HandleEntry;
@@ -90,7 +88,13 @@ impl<B: Backend> Kernel<B> {
         self.next_koid += 1;
         self.objects.insert(
             koid,
-            Object { handle_refs: 0, signals, waiters: Vec::new(), observers: Vec::new(), data },
+            Object {
+                handle_refs: 0,
+                signals,
+                waiters: Vec::new(),
+                observers: Vec::new(),
+                data,
+            },
         );
         koid
     }
@@ -113,7 +117,10 @@ impl<B: Backend> Kernel<B> {
         if !self.objects.contains_key(&koid) {
             return Err(Error::BadHandle);
         }
-        let value = self.process_mut(process)?.handles.insert(HandleEntry { koid, rights })?;
+        let value = self
+            .process_mut(process)?
+            .handles
+            .insert(HandleEntry { koid, rights })?;
         if let Some(object) = self.objects.get_mut(&koid) {
             object.handle_refs = object.handle_refs.saturating_add(1);
         }
@@ -136,7 +143,9 @@ impl<B: Backend> Kernel<B> {
     pub(crate) fn release(&mut self, entries: Vec<HandleEntry>) {
         let mut work: Vec<Koid> = entries.into_iter().map(|e| e.koid).collect();
         while let Some(koid) = work.pop() {
-            let Some(object) = self.objects.get_mut(&koid) else { continue };
+            let Some(object) = self.objects.get_mut(&koid) else {
+                continue;
+            };
             object.handle_refs = object.handle_refs.saturating_sub(1);
             if object.handle_refs == 0 {
                 let held = self.destroy_if_unused(koid);
@@ -148,7 +157,9 @@ impl<B: Backend> Kernel<B> {
     /// Destroy an object with no handles left, if nothing else keeps it
     /// alive. Returns handles it held (queued messages) for release.
     pub(crate) fn destroy_if_unused(&mut self, koid: Koid) -> Vec<HandleEntry> {
-        let Some(object) = self.objects.get(&koid) else { return Vec::new() };
+        let Some(object) = self.objects.get(&koid) else {
+            return Vec::new();
+        };
         if object.handle_refs != 0 {
             return Vec::new();
         }
@@ -161,7 +172,9 @@ impl<B: Backend> Kernel<B> {
         if keep {
             return Vec::new();
         }
-        let Some(mut object) = self.objects.remove(&koid) else { return Vec::new() };
+        let Some(mut object) = self.objects.remove(&koid) else {
+            return Vec::new();
+        };
         let mut held = Vec::new();
         match &mut object.data {
             ObjectData::Channel(endpoint) => {
@@ -210,7 +223,9 @@ impl<B: Backend> Kernel<B> {
 
     /// Change an object's signals and wake whoever waits for a raised bit.
     pub(crate) fn update_signals(&mut self, koid: Koid, clear: Signals, set: Signals) {
-        let Some(object) = self.objects.get_mut(&koid) else { return };
+        let Some(object) = self.objects.get_mut(&koid) else {
+            return;
+        };
         let old = object.signals;
         let new = (old - clear) | set;
         if new == old {
@@ -257,8 +272,12 @@ impl<B: Backend> Kernel<B> {
 
     /// Put a packet on a port (signal packets are never dropped).
     pub(crate) fn queue_packet(&mut self, port: Koid, source: Koid, packet: PortPacket) {
-        let Ok(object) = self.object_mut(port) else { return };
-        let ObjectData::Port(port_state) = &mut object.data else { return };
+        let Ok(object) = self.object_mut(port) else {
+            return;
+        };
+        let ObjectData::Port(port_state) = &mut object.data else {
+            return;
+        };
         port_state.queue.push_back((source, packet));
         self.update_signals(port, Signals::empty(), Signals::READABLE);
     }
@@ -285,7 +304,9 @@ impl<B: Backend> Kernel<B> {
     /// Make a blocked thread ready: drop its wait registrations and tell the
     /// backend. Does nothing to threads that are not blocked.
     pub(crate) fn wake_thread(&mut self, thread: Koid) {
-        let Ok(state) = self.thread_mut(thread) else { return };
+        let Ok(state) = self.thread_mut(thread) else {
+            return;
+        };
         if state.state != ThreadState::Blocked {
             return;
         }
@@ -307,7 +328,8 @@ impl<B: Backend> Kernel<B> {
 
     /// Tell the backend a thread may run.
     pub(crate) fn notify_ready(&mut self, thread: Koid) {
-        if let Some(ObjectData::Thread(state)) = self.objects.get_mut(&thread).map(|o| &mut o.data) {
+        if let Some(ObjectData::Thread(state)) = self.objects.get_mut(&thread).map(|o| &mut o.data)
+        {
             if let Some(context) = state.context.as_mut() {
                 self.backend.thread_ready(thread, context);
             }
@@ -327,7 +349,10 @@ impl<B: Backend> Kernel<B> {
                 break;
             }
             self.deadlines.remove(&(deadline, koid));
-            let is_timer = matches!(self.objects.get(&koid).map(|o| &o.data), Some(ObjectData::Timer(_)));
+            let is_timer = matches!(
+                self.objects.get(&koid).map(|o| &o.data),
+                Some(ObjectData::Timer(_))
+            );
             if is_timer {
                 if let Ok(object) = self.object_mut(koid) {
                     if let ObjectData::Timer(timer) = &mut object.data {

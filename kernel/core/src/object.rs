@@ -91,8 +91,12 @@ impl Resource {
         }
         match kind {
             ResourceKind::Mmio | ResourceKind::Irq => {
-                let Some(end) = base.checked_add(size) else { return false };
-                let Some(own_end) = self.base.checked_add(self.size) else { return false };
+                let Some(end) = base.checked_add(size) else {
+                    return false;
+                };
+                let Some(own_end) = self.base.checked_add(self.size) else {
+                    return false;
+                };
                 base >= self.base && end <= own_end
             }
             ResourceKind::Info | ResourceKind::Process | ResourceKind::Root => true,

@@ -4,8 +4,8 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use weft_abi::{
-    limits, process_state, Error, Instant, Koid, MapFlags, Principal, ProcessRecord, ResourceKind,
-    Rights, Signals,
+    Error, Instant, Koid, MapFlags, Principal, ProcessRecord, ResourceKind, Rights, Signals,
+    limits, process_state,
 };
 
 use crate::backend::{Backend, MemoryObject};
@@ -120,7 +120,8 @@ impl<B: Backend> Kernel<B> {
 
     /// Whether the thread has ended (exited, or its process was killed).
     pub fn thread_is_dead(&self, thread: Koid) -> bool {
-        self.thread(thread).map_or(true, |t| t.state == ThreadState::Dead)
+        self.thread(thread)
+            .map_or(true, |t| t.state == ThreadState::Dead)
     }
 
     /// Create an empty process with an address space.
@@ -158,7 +159,10 @@ impl<B: Backend> Kernel<B> {
     /// Create a resource object (boot code hands the root resource to the
     /// root manager).
     pub fn create_resource(&mut self, kind: ResourceKind, base: u64, size: u64) -> Koid {
-        self.insert_object(ObjectData::Resource(Resource { kind, base, size }), Signals::empty())
+        self.insert_object(
+            ObjectData::Resource(Resource { kind, base, size }),
+            Signals::empty(),
+        )
     }
 
     /// Create a memory object holding `bytes` (boot bundle, program images).
@@ -239,11 +243,20 @@ impl<B: Backend> Kernel<B> {
         }
         let result = self.start_process(process, image_vmo, child_end, image.len());
         let mut release = alloc::vec![
-            HandleEntry { koid: kernel_end, rights: Rights::empty() },
-            HandleEntry { koid: image_vmo, rights: Rights::empty() },
+            HandleEntry {
+                koid: kernel_end,
+                rights: Rights::empty()
+            },
+            HandleEntry {
+                koid: image_vmo,
+                rights: Rights::empty()
+            },
         ];
         if result.is_err() {
-            release.push(HandleEntry { koid: child_end, rights: Rights::empty() });
+            release.push(HandleEntry {
+                koid: child_end,
+                rights: Rights::empty(),
+            });
             self.kill_process(process, ProcessState::Killed);
         }
         self.release(release);
@@ -265,15 +278,19 @@ impl<B: Backend> Kernel<B> {
         }
         // Take the process out of the map while loading, so the image's
         // memory (another entry) can be borrowed at the same time.
-        let Some(mut target) = self.objects.remove(&process) else { return Err(Error::BadHandle) };
+        let Some(mut target) = self.objects.remove(&process) else {
+            return Err(Error::BadHandle);
+        };
         let loaded = match (&mut target.data, self.objects.get(&image).map(|o| &o.data)) {
-            (ObjectData::Process(proc_state), Some(ObjectData::Vmo(vmo))) => match proc_state.space.as_mut() {
-                Some(space) => {
-                    let len = image_len.min(vmo.size);
-                    self.backend.load_image(process, space, &vmo.memory, len)
+            (ObjectData::Process(proc_state), Some(ObjectData::Vmo(vmo))) => {
+                match proc_state.space.as_mut() {
+                    Some(space) => {
+                        let len = image_len.min(vmo.size);
+                        self.backend.load_image(process, space, &vmo.memory, len)
+                    }
+                    None => Err(Error::BadState),
                 }
-                None => Err(Error::BadState),
-            },
+            }
             (_, None) => Err(Error::BadHandle),
             _ => Err(Error::WrongType),
         };
@@ -281,7 +298,10 @@ impl<B: Backend> Kernel<B> {
         let entry = loaded?;
         let handle = {
             let target = self.process_mut(process)?;
-            target.handles.insert(HandleEntry { koid: bootstrap, rights: Rights::DEFAULT })?
+            target.handles.insert(HandleEntry {
+                koid: bootstrap,
+                rights: Rights::DEFAULT,
+            })?
         };
         match self.create_thread(process, "main", entry.entry, entry.stack, handle as usize) {
             Ok(thread) => {
@@ -326,12 +346,18 @@ impl<B: Backend> Kernel<B> {
             Signals::empty(),
         );
         let context = {
-            let Some(ObjectData::Process(target)) = self.objects.get_mut(&process).map(|o| &mut o.data)
+            let Some(ObjectData::Process(target)) =
+                self.objects.get_mut(&process).map(|o| &mut o.data)
             else {
                 return Err(Error::WrongType);
             };
-            let Some(space) = target.space.as_mut() else { return Err(Error::BadState) };
-            match self.backend.create_thread(process, thread, space, entry, stack, argument) {
+            let Some(space) = target.space.as_mut() else {
+                return Err(Error::BadState);
+            };
+            match self
+                .backend
+                .create_thread(process, thread, space, entry, stack, argument)
+            {
                 Ok(context) => context,
                 Err(error) => {
                     self.objects.remove(&thread);
@@ -385,7 +411,9 @@ impl<B: Backend> Kernel<B> {
     /// End one thread. If it was the last live thread, its process exits
     /// with code 0.
     pub fn end_thread(&mut self, thread: Koid) {
-        let Ok(state) = self.thread_mut(thread) else { return };
+        let Ok(state) = self.thread_mut(thread) else {
+            return;
+        };
         if state.state == ThreadState::Dead {
             return;
         }
@@ -403,7 +431,9 @@ impl<B: Backend> Kernel<B> {
     fn retire_thread(&mut self, thread: Koid) {
         // Leave any wait first, then mark dead.
         self.wake_thread(thread);
-        let Ok(state) = self.thread_mut(thread) else { return };
+        let Ok(state) = self.thread_mut(thread) else {
+            return;
+        };
         state.state = ThreadState::Dead;
         let context = state.context.take();
         let call = state.call.take();
@@ -445,7 +475,8 @@ impl<B: Backend> Kernel<B> {
 
     /// Whether the thread is blocked in a system call.
     pub fn thread_is_blocked(&self, thread: Koid) -> bool {
-        self.thread(thread).is_ok_and(|t| t.state == ThreadState::Blocked)
+        self.thread(thread)
+            .is_ok_and(|t| t.state == ThreadState::Blocked)
     }
 
     /// The deadline a blocked thread waits for, if any.
@@ -456,8 +487,13 @@ impl<B: Backend> Kernel<B> {
     /// A thread faulted (a data abort at EL0, or a panic in hosted mode):
     /// kill its whole process and log why.
     pub fn fault(&mut self, thread: Koid, reason: &str) {
-        let Ok(process) = self.thread_process(thread) else { return };
-        let name = self.process(process).map(|p| p.name.clone()).unwrap_or_default();
+        let Ok(process) = self.thread_process(thread) else {
+            return;
+        };
+        let name = self
+            .process(process)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
         let mut line = String::new();
         line.push_str("kernel: process ");
         line.push_str(&name);
@@ -472,7 +508,9 @@ impl<B: Backend> Kernel<B> {
     /// `PEER_CLOSED`), every mapping goes, and `TERMINATED` is raised.
     pub(crate) fn kill_process(&mut self, process: Koid, end: ProcessState) {
         let (threads, handles, mappings, space) = {
-            let Ok(target) = self.process_mut(process) else { return };
+            let Ok(target) = self.process_mut(process) else {
+                return;
+            };
             if !target.is_alive() {
                 return;
             }
@@ -540,7 +578,11 @@ impl<B: Backend> Kernel<B> {
             created_at: process.created_at,
             state,
             exit_code,
-            threads: process.threads.iter().filter(|&&t| !self.thread_is_dead(t)).count() as u32,
+            threads: process
+                .threads
+                .iter()
+                .filter(|&&t| !self.thread_is_dead(t))
+                .count() as u32,
             handles: process.handles.len() as u32,
             name,
         })

@@ -45,7 +45,9 @@ impl HostCall {
     }
 
     fn find(&self, address: usize, len: usize, write: bool) -> bool {
-        let Some(end) = address.checked_add(len) else { return false };
+        let Some(end) = address.checked_add(len) else {
+            return false;
+        };
         self.windows.iter().take(self.count).any(|w| {
             address >= w.address && end <= w.address.saturating_add(w.len) && (!write || w.writable)
         })
@@ -76,6 +78,8 @@ pub struct HostBackend {
     /// Per-process runtime globals (see `process_local`).
     pub(crate) locals: HashMap<Koid, HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
     masked: BTreeMap<u32, bool>,
+    /// Host device models, by device number (see `Hosted::register_device`).
+    pub(crate) devices: BTreeMap<u64, Arc<dyn Any + Send + Sync>>,
 }
 
 /// Marks a hosted program image: the bytes `#!weft-hosted <name>\n`.
@@ -104,6 +108,7 @@ impl HostBackend {
             graveyard: BTreeMap::new(),
             locals: HashMap::new(),
             masked: BTreeMap::new(),
+            devices: BTreeMap::new(),
         }
     }
 
@@ -185,7 +190,9 @@ impl Backend for HostBackend {
         address: usize,
         out: &mut [u8],
     ) -> Result<(), Error> {
-        if !call.find(address, out.len(), false) && !space.allows(address, out.len(), MapFlags::READ) {
+        if !call.find(address, out.len(), false)
+            && !space.allows(address, out.len(), MapFlags::READ)
+        {
             return Err(Error::BadAddress);
         }
         // SAFETY: the range lies inside a buffer the calling thread passed
@@ -203,7 +210,9 @@ impl Backend for HostBackend {
         address: usize,
         data: &[u8],
     ) -> Result<(), Error> {
-        if !call.find(address, data.len(), true) && !space.allows(address, data.len(), MapFlags::WRITE) {
+        if !call.find(address, data.len(), true)
+            && !space.allows(address, data.len(), MapFlags::WRITE)
+        {
             return Err(Error::BadAddress);
         }
         // SAFETY: as in `copy_from_user`, for a writable window or mapping.
@@ -221,11 +230,21 @@ impl Backend for HostBackend {
         let mut header = vec![0u8; image_len.min(128)];
         image.read(0, &mut header)?;
         let rest = header.strip_prefix(IMAGE_MAGIC).ok_or(Error::BadImage)?;
-        let end = rest.iter().position(|&b| b == b'\n').ok_or(Error::BadImage)?;
-        let name = std::str::from_utf8(rest.get(..end).ok_or(Error::BadImage)?).map_err(|_| Error::BadImage)?;
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or(Error::BadImage)?;
+        let name = std::str::from_utf8(rest.get(..end).ok_or(Error::BadImage)?)
+            .map_err(|_| Error::BadImage)?;
         let programs = self.programs.read().map_err(|_| Error::BadState)?;
-        let index = programs.iter().position(|p| p.name == name).ok_or(Error::NotFound)?;
-        Ok(ImageEntry { entry: PROGRAM_ENTRY | index, stack: 0 })
+        let index = programs
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or(Error::NotFound)?;
+        Ok(ImageEntry {
+            entry: PROGRAM_ENTRY | index,
+            stack: 0,
+        })
     }
 
     fn create_thread(
@@ -239,13 +258,23 @@ impl Backend for HostBackend {
     ) -> Result<Self::ThreadContext, Error> {
         let start = if entry & PROGRAM_ENTRY != 0 {
             let programs = self.programs.read().map_err(|_| Error::BadState)?;
-            let program = programs.get(entry & !PROGRAM_ENTRY).ok_or(Error::InvalidArgs)?;
-            Start::Program { main: program.main, bootstrap: argument as u32, name: program.name.clone() }
+            let program = programs
+                .get(entry & !PROGRAM_ENTRY)
+                .ok_or(Error::InvalidArgs)?;
+            Start::Program {
+                main: program.main,
+                bootstrap: argument as u32,
+                name: program.name.clone(),
+            }
         } else {
             let closure = self.closures.remove(&entry).ok_or(Error::InvalidArgs)?;
             Start::Closure(closure)
         };
-        Ok(HostThread { wake: Arc::new(Condvar::new()), start: Some(start), process })
+        Ok(HostThread {
+            wake: Arc::new(Condvar::new()),
+            start: Some(start),
+            process,
+        })
     }
 
     fn thread_ready(&mut self, thread: Koid, context: &mut Self::ThreadContext) {

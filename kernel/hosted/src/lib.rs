@@ -21,11 +21,12 @@ mod threads;
 
 use std::sync::{Arc, Mutex};
 
-pub use backend::{HostBackend, HostCall, Window, IMAGE_MAGIC};
+pub use backend::{HostBackend, HostCall, IMAGE_MAGIC, Window};
 pub use memory::{HostMemory, HostSpace};
 pub use system::{Attached, Hosted, Shared};
 pub use threads::{
-    current_process, process_local, register_thread_entry, syscall, unregister_thread_entry, ThreadEnded,
+    DEVICE_BASE, ThreadEnded, current_process, open_device, process_local, register_thread_entry,
+    syscall, unregister_thread_entry,
 };
 
 /// A program's entry point in hosted mode: receives its bootstrap handle,
@@ -64,7 +65,9 @@ impl DebugLog {
     }
 
     pub(crate) fn write(&self, bytes: &[u8]) {
-        let Ok(mut inner) = self.inner.lock() else { return };
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
         inner.partial.extend_from_slice(bytes);
         while let Some(end) = inner.partial.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = inner.partial.drain(..=end).collect();
@@ -81,11 +84,16 @@ impl DebugLog {
 
     /// Every complete line so far.
     pub fn lines(&self) -> Vec<String> {
-        self.inner.lock().map(|inner| inner.lines.iter().cloned().collect()).unwrap_or_default()
+        self.inner
+            .lock()
+            .map(|inner| inner.lines.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Whether any line contains `needle`.
     pub fn contains(&self, needle: &str) -> bool {
-        self.inner.lock().is_ok_and(|inner| inner.lines.iter().any(|l| l.contains(needle)))
+        self.inner
+            .lock()
+            .is_ok_and(|inner| inner.lines.iter().any(|l| l.contains(needle)))
     }
 }

@@ -1,7 +1,7 @@
 //! Host memory standing in for physical pages, and per-process mapping
 //! records that stand in for page tables.
 
-use std::alloc::{alloc_zeroed, dealloc, Layout};
+use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::collections::BTreeMap;
 use std::ptr::NonNull;
 use std::sync::Arc;
@@ -35,11 +35,14 @@ unsafe impl Sync for Block {}
 impl HostMemory {
     /// Allocate `size` zeroed bytes (`size` > 0, page multiple).
     pub fn new(size: usize) -> Result<HostMemory, Error> {
-        let layout = Layout::from_size_align(size.max(PAGE_SIZE), PAGE_SIZE).map_err(|_| Error::OutOfRange)?;
+        let layout = Layout::from_size_align(size.max(PAGE_SIZE), PAGE_SIZE)
+            .map_err(|_| Error::OutOfRange)?;
         // SAFETY: the layout has non-zero size.
         let pointer = unsafe { alloc_zeroed(layout) };
         let pointer = NonNull::new(pointer).ok_or(Error::NoMemory)?;
-        Ok(HostMemory { block: Arc::new(Block { pointer, layout }) })
+        Ok(HostMemory {
+            block: Arc::new(Block { pointer, layout }),
+        })
     }
 
     /// Host address of the first byte.
@@ -53,7 +56,11 @@ impl HostMemory {
 
     fn check(&self, offset: usize, len: usize) -> Result<(), Error> {
         let end = offset.checked_add(len).ok_or(Error::OutOfRange)?;
-        if end > self.block.layout.size() { Err(Error::OutOfRange) } else { Ok(()) }
+        if end > self.block.layout.size() {
+            Err(Error::OutOfRange)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -115,7 +122,14 @@ impl HostSpace {
         if self.overlaps(address, len) {
             return Err(Error::BadState);
         }
-        self.regions.insert(address, Region { len, flags, _memory: memory.clone() });
+        self.regions.insert(
+            address,
+            Region {
+                len,
+                flags,
+                _memory: memory.clone(),
+            },
+        );
         Ok(address)
     }
 
@@ -125,12 +139,17 @@ impl HostSpace {
 
     fn overlaps(&self, address: usize, len: usize) -> bool {
         let end = address.saturating_add(len);
-        self.regions.range(..end).next_back().is_some_and(|(&start, region)| start + region.len > address)
+        self.regions
+            .range(..end)
+            .next_back()
+            .is_some_and(|(&start, region)| start + region.len > address)
     }
 
     /// Whether `[address, address + len)` lies inside one mapping with `flags`.
     pub(crate) fn allows(&self, address: usize, len: usize, flags: MapFlags) -> bool {
-        let Some(end) = address.checked_add(len) else { return false };
+        let Some(end) = address.checked_add(len) else {
+            return false;
+        };
         match self.regions.range(..=address).next_back() {
             Some((&start, region)) => end <= start + region.len && region.flags.contains(flags),
             None => false,

@@ -22,7 +22,9 @@ impl Shared {
     /// Take the kernel lock (a poisoned lock is still usable: the kernel
     /// never leaves its state half-changed across a panic it did not cause).
     pub fn lock(&self) -> MutexGuard<'_, Kernel<HostBackend>> {
-        self.kernel.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.kernel
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn wait<'a>(
@@ -30,7 +32,8 @@ impl Shared {
         wake: &Condvar,
         guard: MutexGuard<'a, Kernel<HostBackend>>,
     ) -> MutexGuard<'a, Kernel<HostBackend>> {
-        wake.wait(guard).unwrap_or_else(|poisoned| poisoned.into_inner())
+        wake.wait(guard)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn wait_timeout<'a>(
@@ -70,22 +73,36 @@ impl Hosted {
         let log = DebugLog::default();
         let shared = Arc::new_cyclic(|weak| Shared {
             kernel: Mutex::new(Kernel::new(
-                HostBackend::new(Arc::clone(&programs), Arc::clone(&clock), log.clone(), weak.clone()),
+                HostBackend::new(
+                    Arc::clone(&programs),
+                    Arc::clone(&clock),
+                    log.clone(),
+                    weak.clone(),
+                ),
                 KernelConfig { memory_total: 0 },
             )),
             clock,
             running: std::sync::atomic::AtomicBool::new(true),
         });
         let weak = Arc::downgrade(&shared);
-        let _ = std::thread::Builder::new().name("weft-clock".into()).spawn(move || clock_thread(weak));
-        Hosted { shared, programs, log }
+        let _ = std::thread::Builder::new()
+            .name("weft-clock".into())
+            .spawn(move || clock_thread(weak));
+        Hosted {
+            shared,
+            programs,
+            log,
+        }
     }
 
     /// Make a program available to `process_start` under `name`.
     pub fn register_program(&self, name: &str, main: ProgramMain) {
         if let Ok(mut programs) = self.programs.write() {
             programs.retain(|p| p.name != name);
-            programs.push(Program { name: name.to_string(), main });
+            programs.push(Program {
+                name: name.to_string(),
+                main,
+            });
         }
     }
 
@@ -141,22 +158,52 @@ impl Hosted {
     pub fn attach(&self, name: &str, principal: u64) -> Result<Attached, Error> {
         let mut kernel = self.shared.lock();
         let process = kernel.create_process(name, principal)?;
-        let context = HostThread { wake: Arc::new(Condvar::new()), start: None, process };
+        let context = HostThread {
+            wake: Arc::new(Condvar::new()),
+            start: None,
+            process,
+        };
         let thread = kernel.adopt_thread(process, "main", context)?;
         kernel.backend.host_thread_started(process);
         drop(kernel);
-        threads::bind(Some(Binding { shared: Arc::clone(&self.shared), thread, process }));
-        Ok(Attached { shared: Arc::clone(&self.shared), process })
+        threads::bind(Some(Binding {
+            shared: Arc::clone(&self.shared),
+            thread,
+            process,
+        }));
+        Ok(Attached {
+            shared: Arc::clone(&self.shared),
+            process,
+        })
     }
 
     /// Put a handle to `koid` into `process` (host-side set-up).
-    pub fn install_handle(&self, process: Koid, koid: Koid, rights: Rights) -> Result<HandleValue, Error> {
+    pub fn install_handle(
+        &self,
+        process: Koid,
+        koid: Koid,
+        rights: Rights,
+    ) -> Result<HandleValue, Error> {
         self.with_kernel(|k| k.install_handle(process, koid, rights))
+    }
+
+    /// Make a host device model available: returns the koid of an `Mmio`
+    /// resource for it, which boot code hands to the root manager under a
+    /// capability name and the root manager routes to one driver. The
+    /// driver opens the model with [`crate::open_device`].
+    pub fn register_device(&self, model: Arc<dyn std::any::Any + Send + Sync>) -> Koid {
+        self.with_kernel(|kernel| {
+            let number = crate::threads::DEVICE_BASE + kernel.backend.devices.len() as u64;
+            kernel.backend.devices.insert(number, model);
+            kernel.create_resource(ResourceKind::Mmio, number, 1)
+        })
     }
 
     /// Kill every process and stop the clock thread.
     pub fn shutdown(&self) {
-        self.shared.running.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.shared
+            .running
+            .store(false, std::sync::atomic::Ordering::SeqCst);
         let mut kernel = self.shared.lock();
         for record in kernel.process_records() {
             kernel.kill(record.koid);
@@ -189,7 +236,9 @@ impl Drop for Attached {
 
 fn clock_thread(shared: std::sync::Weak<Shared>) {
     loop {
-        let Some(shared) = shared.upgrade() else { return };
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
         if !shared.running.load(std::sync::atomic::Ordering::SeqCst) {
             return;
         }

@@ -8,14 +8,18 @@ use std::time::Duration;
 use weft_abi::{Error, Koid};
 use weft_kernel::{Backend, Outcome, SyscallArgs};
 
+use crate::ProgramMain;
 use crate::backend::{HostCall, Window};
 use crate::system::Shared;
-use crate::ProgramMain;
 
 /// How a new host thread begins.
 pub(crate) enum Start {
     /// A program's main thread: its entry and bootstrap handle.
-    Program { main: ProgramMain, bootstrap: u32, name: String },
+    Program {
+        main: ProgramMain,
+        bootstrap: u32,
+        name: String,
+    },
     /// A thread made with `thread_create`.
     Closure(Box<dyn FnOnce() + Send>),
 }
@@ -54,7 +58,10 @@ pub(crate) fn install_panic_hook() {
         let default = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
             if current().is_some() {
-                let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+                let location = info
+                    .location()
+                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                    .unwrap_or_default();
                 let message = if let Some(text) = info.payload().downcast_ref::<&str>() {
                     (*text).to_string()
                 } else if let Some(text) = info.payload().downcast_ref::<String>() {
@@ -62,7 +69,9 @@ pub(crate) fn install_panic_hook() {
                 } else {
                     "panic".to_string()
                 };
-                PANIC_MESSAGE.with(|slot| *slot.borrow_mut() = Some(format!("panicked: {message}{location}")));
+                PANIC_MESSAGE.with(|slot| {
+                    *slot.borrow_mut() = Some(format!("panicked: {message}{location}"))
+                });
             } else {
                 default(info);
             }
@@ -76,10 +85,18 @@ pub(crate) fn spawn(shared: Weak<Shared>, process: Koid, thread: Koid, start: St
         Start::Closure(_) => format!("thread-{thread}"),
     };
     let spawned = std::thread::Builder::new().name(label).spawn(move || {
-        let Some(shared) = shared.upgrade() else { return };
-        bind(Some(Binding { shared: Arc::clone(&shared), thread, process }));
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        bind(Some(Binding {
+            shared: Arc::clone(&shared),
+            thread,
+            process,
+        }));
         let result = panic::catch_unwind(AssertUnwindSafe(|| match start {
-            Start::Program { main, bootstrap, .. } => Some(main(bootstrap)),
+            Start::Program {
+                main, bootstrap, ..
+            } => Some(main(bootstrap)),
             Start::Closure(closure) => {
                 closure();
                 None
@@ -92,7 +109,9 @@ pub(crate) fn spawn(shared: Weak<Shared>, process: Koid, thread: Koid, start: St
             Ok(None) => kernel.end_thread(thread),
             Err(payload) if payload.is::<ThreadEnded>() => {}
             Err(_) => {
-                let reason = PANIC_MESSAGE.with(|slot| slot.borrow_mut().take()).unwrap_or_else(|| "panicked".into());
+                let reason = PANIC_MESSAGE
+                    .with(|slot| slot.borrow_mut().take())
+                    .unwrap_or_else(|| "panicked".into());
                 kernel.fault(thread, &reason);
             }
         }
@@ -137,7 +156,10 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
                 panic::resume_unwind(Box::new(ThreadEnded));
             }
             Outcome::Blocked => {
-                let Some(wake) = kernel.thread_context(binding.thread).map(|c| Arc::clone(&c.wake)) else {
+                let Some(wake) = kernel
+                    .thread_context(binding.thread)
+                    .map(|c| Arc::clone(&c.wake))
+                else {
                     drop(kernel);
                     panic::resume_unwind(Box::new(ThreadEnded));
                 };
@@ -190,11 +212,37 @@ pub fn process_local<T: Default + Send + Sync + 'static>() -> Option<Arc<T>> {
     let binding = current()?;
     let mut kernel = binding.shared.lock();
     let map = kernel.backend.locals.entry(binding.process).or_default();
-    let value = map.entry(std::any::TypeId::of::<T>()).or_insert_with(|| Arc::new(T::default()));
+    let value = map
+        .entry(std::any::TypeId::of::<T>())
+        .or_insert_with(|| Arc::new(T::default()));
     Arc::clone(value).downcast::<T>().ok()
 }
 
 /// The koid of the calling thread's process, if it is a Weft thread.
 pub fn current_process() -> Option<Koid> {
     current().map(|binding| binding.process)
+}
+
+/// Base of the physical-address range hosted device numbers occupy. A
+/// hosted device is reached through an `Mmio` resource covering its number,
+/// exactly as a real device is reached through one covering its registers.
+pub const DEVICE_BASE: u64 = 0xffff_0000_0000_0000;
+
+/// Open the host device model behind `resource` (a handle in the calling
+/// process). The handle must name an `Mmio` resource carrying `MANAGE` and
+/// covering the device's number; otherwise the kernel's error is returned.
+pub fn open_device(resource: u32) -> Result<Arc<dyn std::any::Any + Send + Sync>, Error> {
+    let binding = current().ok_or(Error::BadState)?;
+    let kernel = binding.shared.lock();
+    let (kind, base, size) =
+        kernel.resource_of(binding.process, resource, weft_abi::Rights::MANAGE)?;
+    if kind != weft_abi::ResourceKind::Mmio || size != 1 || base < DEVICE_BASE {
+        return Err(Error::WrongType);
+    }
+    kernel
+        .backend
+        .devices
+        .get(&base)
+        .cloned()
+        .ok_or(Error::NotFound)
 }

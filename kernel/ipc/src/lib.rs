@@ -25,12 +25,12 @@ mod server;
 pub mod wire;
 
 use alloc::string::String;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use weft_abi::Error;
 
 pub use client::Client;
-pub use namespace::{connect, ClientInfo, ConnectError, Namespace, Startup};
+pub use namespace::{ClientInfo, ConnectError, Namespace, Startup, connect};
 pub use server::{Connection, Incoming};
 pub use weft_rt::Sender;
 
@@ -90,7 +90,10 @@ impl core::fmt::Display for IpcError {
             IpcError::Malformed => f.write_str("malformed message"),
             IpcError::Encode => f.write_str("message could not be encoded"),
             IpcError::Version { expected, received } => {
-                write!(f, "protocol version mismatch (expected {expected}, received {received})")
+                write!(
+                    f,
+                    "protocol version mismatch (expected {expected}, received {received})"
+                )
             }
             IpcError::Refused(fault) => write!(f, "refused: {fault:?}"),
             IpcError::Unexpected => f.write_str("unexpected message kind"),

@@ -5,8 +5,8 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 use weft_rt::log::{Level, LogSink};
 
-use crate::client::Client;
 use crate::Protocol;
+use crate::client::Client;
 
 /// Programs write records; the log service reads them.
 pub enum LogSinkProtocol {}

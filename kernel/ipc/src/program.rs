@@ -5,9 +5,9 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use weft_rt::{Channel, Deadline, Handle};
 
+use crate::ConnectError;
 use crate::log_sink::{ChannelSink, LogSinkProtocol};
 use crate::namespace::{self, Startup};
-use crate::ConnectError;
 
 /// Why a program's `main` failed: a message for the log.
 #[derive(Debug)]
@@ -27,7 +27,10 @@ pub type Main = fn(Startup) -> Result<(), ProgramError>;
 /// startup message was bad.
 pub fn run(bootstrap: u32, main: Main) -> i32 {
     let channel = Channel::from_handle(Handle::from_raw(bootstrap));
-    let startup = match Startup::receive(channel, Deadline::after(core::time::Duration::from_secs(30))) {
+    let startup = match Startup::receive(
+        channel,
+        Deadline::after(core::time::Duration::from_secs(30)),
+    ) {
         Ok(startup) => startup,
         Err(error) => {
             weft_rt::error!("bad startup message: {error}");
@@ -51,4 +54,3 @@ pub fn run(bootstrap: u32, main: Main) -> i32 {
         }
     }
 }
-

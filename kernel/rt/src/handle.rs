@@ -1,6 +1,6 @@
 //! Owned handles.
 
-use weft_abi::{BasicInfo, Error, HandleValue, InfoTopic, Koid, Rights, Signals, HANDLE_INVALID};
+use weft_abi::{BasicInfo, Error, HANDLE_INVALID, HandleValue, InfoTopic, Koid, Rights, Signals};
 
 use crate::sys;
 use crate::time::Deadline;

@@ -24,10 +24,10 @@ pub mod vmo;
 
 pub use channel::{Channel, Message, Sender};
 pub use handle::{AsHandle, Handle};
-pub use objects::{exit, Event, Interrupt, Process, Resource, Timer};
+pub use objects::{Event, Interrupt, Process, Resource, Timer, exit};
 pub use port::{Key, Port, Ready, WaitSet};
 pub use thread::Thread;
-pub use time::{now, sleep, Deadline};
+pub use time::{Deadline, now, sleep};
 pub use vmo::{Mapping, Vmo};
 pub use weft_abi as abi;
 pub use weft_abi::{Error, Rights, Signals};

@@ -29,11 +29,14 @@ mod imp {
     use alloc::sync::Arc;
     use core::any::{Any, TypeId};
 
-    static LOCALS: spin::Mutex<BTreeMap<TypeId, Arc<dyn Any + Send + Sync>>> = spin::Mutex::new(BTreeMap::new());
+    static LOCALS: spin::Mutex<BTreeMap<TypeId, Arc<dyn Any + Send + Sync>>> =
+        spin::Mutex::new(BTreeMap::new());
 
     pub fn get<T: Default + Send + Sync + 'static>() -> Arc<T> {
         let mut locals = LOCALS.lock();
-        let value = locals.entry(TypeId::of::<T>()).or_insert_with(|| Arc::new(T::default()));
+        let value = locals
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()));
         Arc::clone(value).downcast::<T>().unwrap_or_default()
     }
 }

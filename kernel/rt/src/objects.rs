@@ -3,7 +3,7 @@
 use weft_abi::{Error, InfoTopic, ProcessRecord, ResourceKind, Signals};
 
 use crate::channel::Channel;
-use crate::handle::{handle_type, Handle};
+use crate::handle::{Handle, handle_type};
 use crate::sys;
 use crate::time::Deadline;
 use crate::vmo::Vmo;
@@ -111,7 +111,8 @@ impl Resource {
 
     /// A memory object over a physical range this resource covers.
     pub fn physical_vmo(&self, base: u64, size: usize) -> Result<Vmo, Error> {
-        sys::vmo_create_physical(self.0.raw(), base, size).map(|h| Vmo::from_handle(Handle::from_raw(h)))
+        sys::vmo_create_physical(self.0.raw(), base, size)
+            .map(|h| Vmo::from_handle(Handle::from_raw(h)))
     }
 }
 

@@ -3,7 +3,7 @@
 use alloc::collections::BTreeMap;
 use weft_abi::{Error, HandleValue, PacketKind, PortPacket, Signals};
 
-use crate::handle::{handle_type, AsHandle, Handle};
+use crate::handle::{AsHandle, Handle, handle_type};
 use crate::sys;
 use crate::time::Deadline;
 
@@ -25,7 +25,12 @@ impl Port {
 
     /// Queue a user packet (wakes a waiter, from any thread).
     pub fn queue(&self, key: u64, payload: [u64; 4]) -> Result<(), Error> {
-        let packet = PortPacket { key, kind: PacketKind::User as u32, user: payload, ..PortPacket::default() };
+        let packet = PortPacket {
+            key,
+            kind: PacketKind::User as u32,
+            user: payload,
+            ..PortPacket::default()
+        };
         sys::port_queue(self.0.raw(), &packet)
     }
 
@@ -78,7 +83,11 @@ pub const USER_KEYS: Key = 1 << 62;
 impl WaitSet {
     /// An empty set.
     pub fn new() -> Result<WaitSet, Error> {
-        Ok(WaitSet { port: Port::create()?, entries: BTreeMap::new(), next_key: 1 })
+        Ok(WaitSet {
+            port: Port::create()?,
+            entries: BTreeMap::new(),
+            next_key: 1,
+        })
     }
 
     /// The port underneath (to queue user packets from other threads).
@@ -93,7 +102,14 @@ impl WaitSet {
         self.next_key += 1;
         let handle = object.as_handle().raw();
         sys::object_wait_async(handle, self.port.0.raw(), key, signals)?;
-        self.entries.insert(key, Entry { handle, signals, armed: true });
+        self.entries.insert(
+            key,
+            Entry {
+                handle,
+                signals,
+                armed: true,
+            },
+        );
         Ok(key)
     }
 
@@ -115,12 +131,18 @@ impl WaitSet {
         loop {
             let packet = self.port.wait(deadline)?;
             if packet.kind == PacketKind::User as u32 {
-                return Ok(Ready::User { key: packet.key, payload: packet.user });
+                return Ok(Ready::User {
+                    key: packet.key,
+                    payload: packet.user,
+                });
             }
             // Packets for removed entries are stale: skip them.
             if let Some(entry) = self.entries.get_mut(&packet.key) {
                 entry.armed = false;
-                return Ok(Ready::Signals { key: packet.key, observed: Signals::from_bits_truncate(packet.observed) });
+                return Ok(Ready::Signals {
+                    key: packet.key,
+                    observed: Signals::from_bits_truncate(packet.observed),
+                });
             }
         }
     }

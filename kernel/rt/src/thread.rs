@@ -3,7 +3,7 @@
 use alloc::boxed::Box;
 use weft_abi::{Error, Signals};
 
-use crate::handle::{handle_type, Handle};
+use crate::handle::{Handle, handle_type};
 use crate::sys;
 use crate::time::Deadline;
 
@@ -38,7 +38,8 @@ mod imp {
 
     pub fn spawn(name: &str, body: Box<dyn FnOnce() + Send>) -> Result<HandleValue, Error> {
         let token = weft_hosted::register_thread_entry(body)?;
-        sys::thread_create(token, 0, 0, name).inspect_err(|_| weft_hosted::unregister_thread_entry(token))
+        sys::thread_create(token, 0, 0, name)
+            .inspect_err(|_| weft_hosted::unregister_thread_entry(token))
     }
 }
 
@@ -69,9 +70,11 @@ mod imp {
         // The stack stays mapped for the life of the process.
         core::mem::forget(mapping);
         let argument = Box::into_raw(Box::new(body)) as usize;
-        sys::thread_create(trampoline as *const () as usize, argument, top, name).inspect_err(|_| {
-            // SAFETY: the thread was not created, so the box is still ours.
-            drop(unsafe { Box::from_raw(argument as *mut Body) });
-        })
+        sys::thread_create(trampoline as *const () as usize, argument, top, name).inspect_err(
+            |_| {
+                // SAFETY: the thread was not created, so the box is still ours.
+                drop(unsafe { Box::from_raw(argument as *mut Body) });
+            },
+        )
     }
 }

@@ -1,7 +1,7 @@
 //! Time and deadlines.
 
 use core::time::Duration;
-use weft_abi::{Instant, DEADLINE_INFINITE, DEADLINE_POLL};
+use weft_abi::{DEADLINE_INFINITE, DEADLINE_POLL, Instant};
 
 use crate::sys;
 

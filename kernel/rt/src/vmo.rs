@@ -2,7 +2,7 @@
 
 use weft_abi::{Error, MapFlags, Rights};
 
-use crate::handle::{handle_type, Handle};
+use crate::handle::{Handle, handle_type};
 use crate::sys;
 
 handle_type!(
@@ -38,7 +38,12 @@ impl Vmo {
 
     /// A handle that can only read and map read-only (what a compositor gets).
     pub fn read_only(&self) -> Result<Vmo, Error> {
-        let rights = Rights::READ | Rights::MAP | Rights::WAIT | Rights::INSPECT | Rights::TRANSFER | Rights::DUPLICATE;
+        let rights = Rights::READ
+            | Rights::MAP
+            | Rights::WAIT
+            | Rights::INSPECT
+            | Rights::TRANSFER
+            | Rights::DUPLICATE;
         self.0.duplicate(rights).map(Vmo)
     }
 
@@ -69,7 +74,11 @@ pub struct Mapping {
 impl Mapping {
     fn new(vmo: &Vmo, offset: usize, len: usize, flags: MapFlags) -> Result<Mapping, Error> {
         let address = sys::vm_map(vmo.0.raw(), offset, len, flags)?;
-        Ok(Mapping { address, len, flags })
+        Ok(Mapping {
+            address,
+            len,
+            flags,
+        })
     }
 
     /// Mapped length in bytes.

@@ -26,7 +26,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
-pub use bundle::{Bundle, BundleError, Image, BUNDLE_FORMAT};
+pub use bundle::{BUNDLE_FORMAT, Bundle, BundleError, Image};
 pub use graph::{Graph, GraphError, Route};
 
 /// The log sink every service uses implicitly.

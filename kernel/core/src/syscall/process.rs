@@ -1,8 +1,8 @@
 //! Processes and threads.
 
-use weft_abi::{limits, Error, HandleValue, Koid, ResourceKind, Rights, PRINCIPAL_KERNEL};
+use weft_abi::{Error, HandleValue, Koid, PRINCIPAL_KERNEL, ResourceKind, Rights, limits};
 
-use super::{done, Step, StepResult};
+use super::{Step, StepResult, done};
 use crate::backend::Backend;
 use crate::kernel::Kernel;
 use crate::object::ObjectData;
@@ -32,7 +32,14 @@ impl<B: Backend> Kernel<B> {
         len: usize,
         principal: u64,
     ) -> StepResult {
-        self.require_resource(process, resource, Rights::MANAGE, ResourceKind::Process, 0, 0)?;
+        self.require_resource(
+            process,
+            resource,
+            Rights::MANAGE,
+            ResourceKind::Process,
+            0,
+            0,
+        )?;
         if principal == PRINCIPAL_KERNEL {
             return Err(Error::InvalidArgs);
         }
@@ -64,7 +71,10 @@ impl<B: Backend> Kernel<B> {
             ObjectData::Vmo(vmo) => vmo.size,
             _ => return Err(Error::WrongType),
         };
-        if !matches!(self.object(bootstrap_entry.koid)?.data, ObjectData::Channel(_)) {
+        if !matches!(
+            self.object(bootstrap_entry.koid)?.data,
+            ObjectData::Channel(_)
+        ) {
             return Err(Error::WrongType);
         }
         self.start_process(target.koid, image.koid, bootstrap_entry.koid, image_len)?;
@@ -73,7 +83,12 @@ impl<B: Backend> Kernel<B> {
         done(0)
     }
 
-    pub(crate) fn sys_process_kill(&mut self, thread: Koid, process: Koid, handle: HandleValue) -> StepResult {
+    pub(crate) fn sys_process_kill(
+        &mut self,
+        thread: Koid,
+        process: Koid,
+        handle: HandleValue,
+    ) -> StepResult {
         let entry = self.handle(process, handle, Rights::MANAGE)?;
         if !matches!(self.object(entry.koid)?.data, ObjectData::Process(_)) {
             return Err(Error::WrongType);

@@ -2,10 +2,10 @@
 
 use alloc::vec::Vec;
 use weft_abi::{
-    limits, Error, HandleValue, Instant, Koid, PacketKind, PortPacket, Rights, Signals, WaitItem,
+    Error, HandleValue, Instant, Koid, PacketKind, PortPacket, Rights, Signals, WaitItem, limits,
 };
 
-use super::{done, Step, StepResult};
+use super::{Step, StepResult, done};
 use crate::backend::Backend;
 use crate::kernel::Kernel;
 use crate::object::{ObjectData, Observer};
@@ -133,7 +133,8 @@ impl<B: Backend> Kernel<B> {
             }
             return Err(error);
         }
-        let empty = matches!(&self.object(port)?.data, ObjectData::Port(state) if state.queue.is_empty());
+        let empty =
+            matches!(&self.object(port)?.data, ObjectData::Port(state) if state.queue.is_empty());
         if empty {
             self.update_signals(port, Signals::READABLE, Signals::empty());
         }
@@ -155,7 +156,7 @@ impl<B: Backend> Kernel<B> {
         user.reserved = 0;
         match &self.object(port)?.data {
             ObjectData::Port(state) if state.queue.len() >= limits::PORT_QUEUE => {
-                return Err(Error::ShouldWait)
+                return Err(Error::ShouldWait);
             }
             _ => {}
         }
@@ -208,12 +209,16 @@ impl<B: Backend> Kernel<B> {
         let port = self.port_koid(process, port_handle, Rights::WRITE)?;
         let object = self.object_mut(entry.koid)?;
         let before = object.observers.len();
-        object.observers.retain(|o| !(o.port == port && o.key == key));
+        object
+            .observers
+            .retain(|o| !(o.port == port && o.key == key));
         let removed = before - object.observers.len();
         // Drop packets already queued for that key too.
         if let ObjectData::Port(state) = &mut self.object_mut(port)?.data {
             let source = entry.koid;
-            state.queue.retain(|(from, p)| !(*from == source && p.key == key));
+            state
+                .queue
+                .retain(|(from, p)| !(*from == source && p.key == key));
         }
         done(removed)
     }
