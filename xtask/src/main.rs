@@ -4,6 +4,9 @@
 //! `bench`, `repo`. Each command checks its prerequisites first and installs
 //! what it can, or prints the one command that would.
 
+mod bundle;
+mod image;
+mod keys;
 mod prereq;
 mod util;
 
@@ -33,7 +36,7 @@ fn main() -> ExitCode {
         "test" => util::not_yet("test", rest),
         "run" => util::not_yet("run", rest),
         "build" => util::not_yet("build", rest),
-        "image" => util::not_yet("image", rest),
+        "image" => image::command(rest),
         "screenshots" => util::not_yet("screenshots", rest),
         "bench" => util::not_yet("bench", rest),
         "repo" => util::not_yet("repo", rest),

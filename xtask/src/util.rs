@@ -43,3 +43,8 @@ pub fn cargo() -> Command {
 pub fn not_yet(name: &str, _args: &[String]) -> Result<(), String> {
     Err(format!("`{name}` is not available yet"))
 }
+
+/// Announce a long step.
+pub fn step(message: &str) {
+    eprintln!("xtask: {message}");
+}

@@ -473,6 +473,12 @@ impl<B: Backend> Kernel<B> {
         self.thread(thread).ok().and_then(|t| t.context.as_ref())
     }
 
+    /// The backend state of a live thread, mutably (backends that keep a
+    /// thread's registers there).
+    pub fn thread_context_mut(&mut self, thread: Koid) -> Option<&mut B::ThreadContext> {
+        self.thread_mut(thread).ok().and_then(|t| t.context.as_mut())
+    }
+
     /// Whether the thread is blocked in a system call.
     pub fn thread_is_blocked(&self, thread: Koid) -> bool {
         self.thread(thread)

@@ -111,6 +111,33 @@ impl Scheduler {
         Some(thread)
     }
 
+    /// Run `thread` next, at once, if the policy allows it: it must be
+    /// queued, and no thread of higher priority may be waiting. The
+    /// current thread (if still runnable) goes back to its queue. Backends
+    /// use this for the IPC fast path: a caller that blocks hands the
+    /// processor straight to the server it woke. Returns whether it switched.
+    pub fn switch_to(&mut self, thread: Koid, now: Instant) -> bool {
+        let Some(level) = self.queues.iter().position(|q| q.contains(&thread)) else {
+            return false;
+        };
+        let best = 31 - self.ready_mask.leading_zeros() as usize;
+        if self.ready_mask == 0 || level < best {
+            return false;
+        }
+        if let Some((current, priority)) = self.current.take() {
+            self.make_ready(current, priority);
+        }
+        if let Some(queue) = self.queues.get_mut(level) {
+            queue.retain(|&t| t != thread);
+            if queue.is_empty() {
+                self.ready_mask &= !(1 << level);
+            }
+        }
+        self.current = Some((thread, level as u8));
+        self.slice_started = now;
+        true
+    }
+
     /// Called from the timer: whether the current thread should give way.
     /// True when its quantum is used up and an equal or higher priority
     /// thread is ready, or at once when a higher one is.
@@ -167,6 +194,22 @@ mod tests {
         assert_eq!(s.pick_next(0), Some(1));
         assert!(!s.should_preempt(1));
         assert!(s.should_preempt(QUANTUM_NS + 1));
+    }
+
+    #[test]
+    fn switch_to_respects_priority() {
+        let mut s = Scheduler::new();
+        s.make_ready(1, 16);
+        s.make_ready(2, 16);
+        s.make_ready(3, 16);
+        assert_eq!(s.pick_next(0), Some(1));
+        assert!(s.switch_to(3, 0), "an equal-priority partner runs at once");
+        assert_eq!(s.current(), Some(3));
+        assert!(s.is_ready(1), "the previous thread stays runnable");
+        s.make_ready(4, 20);
+        assert!(!s.switch_to(2, 0), "not past a higher priority");
+        assert!(!s.switch_to(99, 0), "not a thread that is not ready");
+        assert_eq!(s.pick_next(0), Some(4));
     }
 
     #[test]

@@ -20,6 +20,19 @@ impl Tag {
     pub fn asid(&self) -> u16 {
         self.asid
     }
+
+    /// Packed into one word (for atomic storage).
+    pub fn to_bits(self) -> u64 {
+        (self.generation << 16) | u64::from(self.asid)
+    }
+
+    /// Unpacked from [`Tag::to_bits`].
+    pub fn from_bits(bits: u64) -> Tag {
+        Tag {
+            generation: bits >> 16,
+            asid: (bits & 0xffff) as u16,
+        }
+    }
 }
 
 /// What [`Asids::refresh`] decided.

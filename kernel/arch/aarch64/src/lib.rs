@@ -27,7 +27,11 @@ extern crate alloc;
 pub mod asid;
 pub mod board;
 pub mod devicetree;
+pub mod frame;
 pub mod frames;
 pub mod image;
+pub mod layout;
 pub mod paging;
 pub mod ranges;
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+pub mod metal;
