@@ -37,22 +37,36 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
     let system_path = root.join("boards").join(&options.board).join(&options.system);
     let system = weft_manifest::compile::load_system(&root, &system_path)?;
     let mut programs: BTreeSet<String> = system.services.iter().map(|s| s.program.clone()).collect();
-    programs.insert("root".into());
+    programs.insert(options.root_program.clone());
+    programs.extend(options.extra_programs.iter().cloned());
+    programs.extend(options.tamper.iter().cloned());
     let built = build_programs(&programs)?;
     let key = keys::signing_key()?;
     util::step("signing program images");
     let mut images = Vec::new();
     for (name, path) in built {
-        let mut bytes = sign(&path, &key)?;
+        let bytes = sign(&path, &key)?;
         if options.tamper.as_deref() == Some(name.as_str()) {
             // Flip one payload byte after signing: the kernel must refuse it.
+            let mut tampered = bytes.clone();
             let at = weft_aarch64::image::HEADER_LEN + 0x100;
-            if let Some(byte) = bytes.get_mut(at) {
+            if let Some(byte) = tampered.get_mut(at) {
                 *byte ^= 0x40;
             }
-            util::step(&format!("tampered with the signed image of `{name}` (test)"));
+            images.push(Image {
+                name: format!("{name}-tampered"),
+                bytes: tampered,
+            });
         }
-        images.push(Image { name, bytes });
+        if name == options.root_program {
+            images.push(Image {
+                name: "root".into(),
+                bytes: bytes.clone(),
+            });
+        }
+        if name != "root" {
+            images.push(Image { name, bytes });
+        }
     }
     let bundle = Bundle {
         format: BUNDLE_FORMAT,
@@ -63,10 +77,8 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
     };
     let bytes = bundle.to_bytes();
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let path = out.join(format!(
-        "bundle{}.bin",
-        options.tamper.as_ref().map(|_| "-tampered").unwrap_or("")
-    ));
+    let stem = options.system.trim_end_matches(".toml");
+    let path = out.join(format!("{stem}.bundle"));
     std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     util::step(&format!(
         "boot bundle `{}`: {} services, {} images, {} KiB",

@@ -35,8 +35,13 @@ pub struct Options {
     pub board: String,
     /// The system file inside the board directory (default `system.toml`).
     pub system: String,
-    /// Corrupt one byte of this program's signed image (tests).
+    /// Also pack `<name>-tampered`: this program's signed image with one
+    /// payload byte flipped (tests).
     pub tamper: Option<String>,
+    /// The program packed as the bundle's `root` image.
+    pub root_program: String,
+    /// Programs packed beside those the manifests name (tests).
+    pub extra_programs: Vec<String>,
 }
 
 impl Options {
@@ -46,6 +51,8 @@ impl Options {
             board: "qemu-virt".into(),
             system: "system.toml".into(),
             tamper: None,
+            root_program: "root".into(),
+            extra_programs: Vec::new(),
         }
     }
 }

@@ -8,6 +8,8 @@ mod bundle;
 mod image;
 mod keys;
 mod prereq;
+mod qemu;
+mod qemu_tests;
 mod util;
 
 use std::process::ExitCode;
@@ -33,7 +35,10 @@ fn main() -> ExitCode {
     };
     let rest = &args[1..];
     let result = match command.as_str() {
-        "test" => util::not_yet("test", rest),
+        "test" => match rest.first().map(String::as_str) {
+            Some("qemu") => qemu_tests::command(&rest[1..]),
+            _ => util::not_yet("test", rest),
+        },
         "run" => util::not_yet("run", rest),
         "build" => util::not_yet("build", rest),
         "image" => image::command(rest),

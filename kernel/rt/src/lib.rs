@@ -17,6 +17,7 @@ pub mod local;
 pub mod log;
 pub mod objects;
 pub mod port;
+pub mod runtime;
 pub mod sys;
 pub mod thread;
 pub mod time;

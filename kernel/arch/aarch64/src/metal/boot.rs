@@ -127,6 +127,9 @@ pub unsafe fn boot(
     // are used (the tree is read again through the direct map).
     unsafe { mmu::activate(&space) };
     enable_pan();
+    // CNTKCTL_EL1.EL0VCTEN: programs may read the virtual counter (cheap
+    // timestamps); the timers themselves stay the kernel's.
+    write!("cntkctl_el1", read!("cntkctl_el1") | (1 << 1));
     if let (Some(uart), Some(base)) = (info.uart, space.devices.uart) {
         // SAFETY: `base` maps the UART's registers as device memory, forever.
         console::install(unsafe { Uart::new(base as usize, uart.kind) });

@@ -1,0 +1,349 @@
+//! The kernel's end-to-end test, run at EL0 as the root program of a test
+//! bundle (`cargo xtask test kernel`). It checks, through real system
+//! calls on the aarch64 kernel: memory objects and W^X, refused user
+//! pointers, threads with FP state, preemption, sleeping and timers,
+//! processes started from signed images, a crashing process, a tampered
+//! image, process listing and killing, and it measures the call/reply round
+//! trip between two processes. It ends with `ktest: N passed, M failed`.
+#![cfg_attr(target_os = "none", no_std, no_main)]
+
+extern crate alloc;
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::time::Duration;
+
+use weft_abi::{
+    DEADLINE_INFINITE, Error, MapFlags, MessageInfo, Rights, Syscall,
+    process_state,
+};
+use weft_ipc::Startup;
+use weft_ipc::program::ProgramError;
+use weft_manifest::Bundle;
+use weft_programs::test_support::{cycle_frequency, cycles};
+use weft_rt::{Channel, Deadline, Process, Resource, Timer, Vmo, sys};
+
+struct Report {
+    passed: u32,
+    failed: u32,
+}
+
+impl Report {
+    fn check(&mut self, name: &str, ok: bool, detail: String) {
+        let line = if ok {
+            self.passed += 1;
+            format!("ktest: ok   {name}\n")
+        } else {
+            self.failed += 1;
+            format!("ktest: FAIL {name}: {detail}\n")
+        };
+        let _ = sys::debug_write(line.as_bytes());
+    }
+}
+
+fn say(text: &str) {
+    let _ = sys::debug_write(text.as_bytes());
+}
+
+fn memory(report: &mut Report) {
+    let vmo = Vmo::create(64 * 1024).expect("vmo");
+    let mut mapping = vmo.map_write(0, 64 * 1024).expect("map");
+    let bytes = mapping.bytes_mut().expect("writable");
+    bytes[0] = 0x5a;
+    bytes[65535] = 0xa5;
+    let mut back = [0u8; 1];
+    vmo.read(65535, &mut back).expect("vmo read");
+    report.check("shared memory round trip", back[0] == 0xa5 && bytes[0] == 0x5a, String::new());
+    let wx = sys::vm_map(
+        vmo.handle().raw(),
+        0,
+        4096,
+        MapFlags::READ | MapFlags::WRITE | MapFlags::EXECUTE,
+    );
+    report.check("W^X: write+execute refused", wx == Err(Error::AccessDenied), format!("{wx:?}"));
+    let exec = sys::vm_map(vmo.handle().raw(), 0, 4096, MapFlags::READ | MapFlags::EXECUTE);
+    report.check(
+        "execute needs the EXECUTE right",
+        exec == Err(Error::AccessDenied),
+        format!("{exec:?}"),
+    );
+}
+
+fn pointers(report: &mut Report) {
+    let cases: [(&str, usize); 4] = [
+        ("null", 0),
+        ("kernel direct map", 0xffff_0000_4000_0000),
+        ("kernel image", 0xffff_ffff_8000_0000),
+        ("unmapped user", 0x7000_0000_0000),
+    ];
+    for (name, address) in cases {
+        let result = sys::call(Syscall::DebugWrite, [address, 16, 0, 0, 0, 0], &[]);
+        report.check(
+            &format!("bad pointer refused ({name})"),
+            result == Err(Error::BadAddress),
+            format!("{result:?}"),
+        );
+    }
+    // Writing into read-only memory through the kernel is refused too.
+    let vmo = Vmo::create(4096).expect("vmo");
+    let mapping = vmo.map_read(0, 4096).expect("map");
+    let result = sys::call(
+        Syscall::RandomGet,
+        [mapping.address(), 16, 0, 0, 0, 0],
+        &[],
+    );
+    report.check(
+        "kernel will not write read-only user memory",
+        result == Err(Error::BadAddress),
+        format!("{result:?}"),
+    );
+    let address = mapping.address();
+    drop(mapping);
+    let result = sys::call(Syscall::DebugWrite, [address, 8, 0, 0, 0, 0], &[]);
+    report.check(
+        "unmapped memory is gone",
+        result == Err(Error::BadAddress),
+        format!("{result:?}"),
+    );
+}
+
+fn float_work(seed: f64) -> f64 {
+    let mut x = seed;
+    for i in 0..200_000 {
+        x = x * 1.000_000_1 + (i as f64) * 1e-9;
+        if x > 1e6 {
+            x /= 3.0;
+        }
+    }
+    x
+}
+
+static FLAG: AtomicBool = AtomicBool::new(false);
+static SPINS: AtomicU64 = AtomicU64::new(0);
+
+fn threads(report: &mut Report) {
+    let expected_a = float_work(1.5);
+    let expected_b = float_work(2.5);
+    let result = alloc::sync::Arc::new(AtomicU64::new(0));
+    let shared = result.clone();
+    let thread = weft_rt::thread::spawn("fp", move || {
+        shared.store(float_work(2.5).to_bits(), Ordering::SeqCst);
+    })
+    .expect("spawn");
+    let mine = float_work(1.5);
+    thread.join(Deadline::INFINITE).expect("join");
+    let theirs = f64::from_bits(result.load(Ordering::SeqCst));
+    report.check(
+        "threads keep their own FP/SIMD state",
+        mine == expected_a && theirs == expected_b,
+        format!("{mine} {theirs}"),
+    );
+
+    // Preemption: this thread spins until another thread sets a flag;
+    // with one core that only ends if the timer takes the processor away.
+    FLAG.store(false, Ordering::SeqCst);
+    let setter = weft_rt::thread::spawn("setter", || {
+        FLAG.store(true, Ordering::SeqCst);
+    })
+    .expect("spawn");
+    let started = weft_rt::now();
+    while !FLAG.load(Ordering::SeqCst) {
+        SPINS.fetch_add(1, Ordering::Relaxed);
+        if weft_rt::now() - started > 5_000_000_000 {
+            break;
+        }
+    }
+    let _ = setter.join(Deadline::INFINITE);
+    report.check(
+        "busy threads are preempted",
+        FLAG.load(Ordering::SeqCst),
+        String::from("the flag was never set"),
+    );
+}
+
+fn time(report: &mut Report) {
+    let before = weft_rt::now();
+    weft_rt::sleep(Duration::from_millis(20));
+    let slept = weft_rt::now() - before;
+    report.check(
+        "sleep lasts at least its duration",
+        slept >= 20_000_000,
+        format!("{slept} ns"),
+    );
+    let timer = Timer::create().expect("timer");
+    let before = weft_rt::now();
+    timer
+        .set(Deadline::after(Duration::from_millis(10)))
+        .expect("set");
+    let fired = timer
+        .handle()
+        .wait(weft_abi::Signals::SIGNALED, Deadline::after(Duration::from_secs(2)));
+    let waited = weft_rt::now() - before;
+    report.check(
+        "timers fire",
+        fired.is_ok() && waited >= 10_000_000,
+        format!("{fired:?} after {waited} ns"),
+    );
+}
+
+fn image_vmo(bundle: &Bundle, name: &str) -> Option<Vmo> {
+    let image = bundle.image(name)?;
+    let vmo = Vmo::create(image.bytes.len()).ok()?;
+    vmo.write(0, &image.bytes).ok()?;
+    let vmo = vmo.handle().duplicate(Rights::READ | Rights::EXECUTE | Rights::MAP).ok()?;
+    Some(Vmo::from_handle(vmo))
+}
+
+fn spawn(root: &Resource, bundle: &Bundle, name: &str) -> Result<(Process, Channel), Error> {
+    let vmo = image_vmo(bundle, name).ok_or(Error::NotFound)?;
+    let process = Process::create(root, name, 100)?;
+    let (ours, theirs) = Channel::create()?;
+    process.start(&vmo, theirs)?;
+    Ok((process, ours))
+}
+
+fn processes(report: &mut Report, root: &Resource, bundle: &Bundle) {
+    match spawn(root, bundle, "hello") {
+        Ok((process, _channel)) => {
+            let ended = process.wait_terminated(Deadline::after(Duration::from_secs(10)));
+            let record = process.record().unwrap_or_default();
+            report.check(
+                "a signed program runs and exits",
+                ended.is_ok() && record.state == process_state::EXITED && record.exit_code == 0,
+                format!("{ended:?} state {} code {}", record.state, record.exit_code),
+            );
+        }
+        Err(error) => report.check("a signed program runs and exits", false, format!("{error}")),
+    }
+    match spawn(root, bundle, "crash") {
+        Ok((process, _channel)) => {
+            let ended = process.wait_terminated(Deadline::after(Duration::from_secs(10)));
+            let record = process.record().unwrap_or_default();
+            report.check(
+                "a faulting program is killed, the kernel goes on",
+                ended.is_ok() && record.state == process_state::KILLED,
+                format!("{ended:?} state {}", record.state),
+            );
+        }
+        Err(error) => report.check("a faulting program is killed", false, format!("{error}")),
+    }
+    let tampered = spawn(root, bundle, "hello-tampered");
+    report.check(
+        "a tampered image is refused",
+        matches!(tampered, Err(Error::BadImage)),
+        format!("{:?}", tampered.as_ref().map(|_| ())),
+    );
+    let unsigned = Vmo::create(4096).and_then(|vmo| {
+        vmo.write(0, b"\x7fELF not signed")?;
+        let process = Process::create(root, "unsigned", 100)?;
+        let (_ours, theirs) = Channel::create()?;
+        let image = Vmo::from_handle(vmo.handle().duplicate(Rights::READ | Rights::EXECUTE)?);
+        process.start(&image, theirs)
+    });
+    report.check(
+        "an unsigned image is refused",
+        unsigned == Err(Error::BadImage),
+        format!("{unsigned:?}"),
+    );
+    match spawn(root, bundle, "ipc-echo") {
+        Ok((process, channel)) => {
+            let listed = root
+                .processes()
+                .map(|list| list.iter().any(|r| r.name() == "ipc-echo"))
+                .unwrap_or(false);
+            report.check("the process list shows EL0 processes", listed, String::new());
+            let killed = process.kill();
+            let ended = process.wait_terminated(Deadline::after(Duration::from_secs(5)));
+            let peer = channel.read(Deadline::after(Duration::from_secs(1)));
+            report.check(
+                "killing a process closes its handles",
+                killed.is_ok() && ended.is_ok() && matches!(peer, Err(Error::PeerClosed)),
+                format!("{killed:?} {ended:?} {:?}", peer.map(|_| ())),
+            );
+        }
+        Err(error) => report.check("process list and kill", false, format!("{error}")),
+    }
+}
+
+fn ipc_bench(report: &mut Report, root: &Resource, bundle: &Bundle) {
+    let Ok((_process, channel)) = spawn(root, bundle, "ipc-echo") else {
+        report.check("ipc benchmark", false, String::from("no ipc-echo"));
+        return;
+    };
+    let request = [0u8; 8];
+    let mut reply = [0u8; 64];
+    let mut reply_handles = [0u32; 4];
+    let mut info = MessageInfo::default();
+    let mut call = || {
+        sys::channel_call(
+            channel.handle().raw(),
+            &request,
+            &[],
+            &mut reply,
+            &mut reply_handles,
+            DEADLINE_INFINITE,
+            &mut info,
+        )
+    };
+    for _ in 0..100 {
+        if call().is_err() {
+            report.check("ipc benchmark", false, String::from("call failed"));
+            return;
+        }
+    }
+    const ROUNDS: u64 = 2000;
+    let mut samples: Vec<u64> = Vec::with_capacity(ROUNDS as usize);
+    let start = cycles();
+    for _ in 0..ROUNDS {
+        let before = cycles();
+        let _ = call();
+        samples.push(cycles() - before);
+    }
+    let total = cycles() - start;
+    samples.sort_unstable();
+    let median = samples[samples.len() / 2];
+    let frequency = cycle_frequency();
+    say(&format!(
+        "bench ipc: round trip mean {} ticks, median {} ticks, {} ns at {} Hz counter ({} rounds)\n",
+        total / ROUNDS,
+        median,
+        total * 1_000_000_000 / ROUNDS / frequency.max(1),
+        frequency,
+        ROUNDS
+    ));
+    report.check("ipc round trips complete", true, String::new());
+}
+
+fn run(mut startup: Startup) -> Result<(), ProgramError> {
+    say("ktest: running at EL0\n");
+    let mut report = Report { passed: 0, failed: 0 };
+    let root = Resource::from_handle(startup.take_handle("root-resource").ok_or("no root resource")?);
+    let bundle_vmo = Vmo::from_handle(startup.take_handle("bundle").ok_or("no bundle")?);
+    let size = bundle_vmo.size()?;
+    let mapping = bundle_vmo.map_read(0, size)?;
+    let bundle = Bundle::from_bytes(mapping.bytes()).map_err(|e| ProgramError(format!("{e}")))?;
+    report.check(
+        "the boot bundle is mapped and decodes",
+        bundle.image("hello").is_some(),
+        String::new(),
+    );
+    memory(&mut report);
+    pointers(&mut report);
+    threads(&mut report);
+    time(&mut report);
+    processes(&mut report, &root, &bundle);
+    ipc_bench(&mut report, &root, &bundle);
+    say(&format!(
+        "ktest: {} passed, {} failed\n",
+        report.passed, report.failed
+    ));
+    Ok(())
+}
+
+fn main(bootstrap: u32) -> i32 {
+    weft_ipc::program::run(bootstrap, run)
+}
+
+weft_rt::entry!(main);

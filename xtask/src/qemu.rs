@@ -1,0 +1,348 @@
+//! Running Weft in QEMU: the `virt` machine with virtio devices, the
+//! serial console captured line by line (with arrival times), and a QMP
+//! socket for screendumps and input injection.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::util;
+
+/// How to start the machine.
+#[derive(Clone, Debug)]
+pub struct Machine {
+    /// The kernel `Image`.
+    pub kernel: PathBuf,
+    /// The boot bundle (initrd).
+    pub initrd: PathBuf,
+    /// No window: `-display none` (serial only, screendumps still work).
+    pub headless: bool,
+    /// GIC version (2 or 3).
+    pub gic: u8,
+    /// Start at EL2 (`virtualization=on`).
+    pub el2: bool,
+    /// Attach virtio-gpu, keyboard, tablet and a scratch disk.
+    pub devices: bool,
+    /// Scratch disk image for virtio-blk.
+    pub disk: Option<PathBuf>,
+    /// Where the QMP socket goes (tests).
+    pub qmp: Option<PathBuf>,
+    /// Guest RAM in MiB.
+    pub memory_mib: u32,
+}
+
+impl Machine {
+    /// The default desktop machine.
+    pub fn new(kernel: PathBuf, initrd: PathBuf) -> Machine {
+        Machine {
+            kernel,
+            initrd,
+            headless: false,
+            gic: 2,
+            el2: false,
+            devices: true,
+            disk: None,
+            qmp: None,
+            memory_mib: 1024,
+        }
+    }
+
+    /// The command line.
+    pub fn command(&self, qemu: &Path) -> Command {
+        let mut command = Command::new(qemu);
+        let mut machine = format!("virt,gic-version={}", self.gic);
+        if self.el2 {
+            machine.push_str(",virtualization=on");
+        }
+        command
+            .args(["-M", &machine, "-cpu", "cortex-a53", "-smp", "1"])
+            .args(["-m", &format!("{}M", self.memory_mib)])
+            .arg("-kernel")
+            .arg(&self.kernel)
+            .arg("-initrd")
+            .arg(&self.initrd)
+            .args(["-serial", "stdio", "-monitor", "none", "-no-reboot"])
+            .args(["-global", "virtio-mmio.force-legacy=false"]);
+        if self.headless {
+            command.args(["-display", "none"]);
+        }
+        if self.devices {
+            command
+                .args(["-device", "virtio-gpu-device,xres=1280,yres=800"])
+                .args(["-device", "virtio-keyboard-device"])
+                .args(["-device", "virtio-tablet-device"]);
+            if let Some(disk) = &self.disk {
+                command
+                    .arg("-drive")
+                    .arg(format!("if=none,id=scratch,format=raw,file={}", disk.display()))
+                    .args(["-device", "virtio-blk-device,drive=scratch"]);
+            }
+        }
+        if let Some(qmp) = &self.qmp {
+            command
+                .arg("-qmp")
+                .arg(format!("unix:{},server=on,wait=off", qmp.display()));
+        }
+        command
+    }
+}
+
+/// Find `qemu-system-aarch64`, installing it where that is possible.
+pub fn find() -> Result<PathBuf, String> {
+    if let Some(path) = which("qemu-system-aarch64") {
+        return Ok(path);
+    }
+    let root = std::env::var("USER").map(|u| u == "root").unwrap_or(false)
+        || Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    if Path::new("/usr/bin/apt-get").exists() && root {
+        util::step("qemu-system-aarch64 is missing; installing Debian's qemu-system-arm");
+        util::run(Command::new("apt-get").args(["install", "-y", "qemu-system-arm"]))?;
+    } else if cfg!(target_os = "macos") && which("brew").is_some() {
+        util::step("qemu-system-aarch64 is missing; installing it with Homebrew");
+        util::run(Command::new("brew").args(["install", "qemu"]))?;
+    }
+    which("qemu-system-aarch64").ok_or_else(|| {
+        "qemu-system-aarch64 is not installed; install it with \
+         `sudo apt-get install -y qemu-system-arm` (Debian/Ubuntu) or `brew install qemu` (macOS)"
+            .to_string()
+    })
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// One line of serial output and when it arrived (since QEMU started).
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// Arrival time.
+    pub at: Duration,
+    /// Text, without the line ending.
+    pub text: String,
+}
+
+/// A running QEMU with its serial output captured.
+pub struct Running {
+    child: Child,
+    lines: Arc<Mutex<Vec<Line>>>,
+    /// When QEMU was started.
+    pub started: Instant,
+    echo: bool,
+    printed: usize,
+}
+
+impl Running {
+    /// Start `machine`; `echo` copies serial lines to our standard output.
+    pub fn start(machine: &Machine, echo: bool) -> Result<Running, String> {
+        let qemu = find()?;
+        let mut command = machine.command(&qemu);
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        let started = Instant::now();
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("could not start {}: {e}", util::describe(&command)))?;
+        let stdout = child.stdout.take().ok_or("no serial pipe")?;
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut buffer = Vec::new();
+            while reader.read_until(b'\n', &mut buffer).map(|n| n > 0).unwrap_or(false) {
+                let text = String::from_utf8_lossy(&buffer)
+                    .trim_end_matches(['\r', '\n'])
+                    .to_string();
+                buffer.clear();
+                if let Ok(mut lines) = sink.lock() {
+                    lines.push(Line {
+                        at: started.elapsed(),
+                        text,
+                    });
+                }
+            }
+        });
+        Ok(Running {
+            child,
+            lines,
+            started,
+            echo,
+            printed: 0,
+        })
+    }
+
+    /// Every line so far.
+    pub fn lines(&self) -> Vec<Line> {
+        self.lines.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    fn echo_new(&mut self) {
+        if !self.echo {
+            return;
+        }
+        let lines = self.lines();
+        for line in lines.iter().skip(self.printed) {
+            println!("{}", line.text);
+        }
+        self.printed = lines.len();
+    }
+
+    /// Wait until a line satisfies `predicate`, QEMU exits, or `timeout`.
+    pub fn wait_for(
+        &mut self,
+        timeout: Duration,
+        mut predicate: impl FnMut(&str) -> bool,
+    ) -> Option<Line> {
+        let deadline = Instant::now() + timeout;
+        let mut seen = 0;
+        while Instant::now() < deadline {
+            self.echo_new();
+            let lines = self.lines();
+            if let Some(line) = lines.iter().skip(seen).find(|l| predicate(&l.text)) {
+                return Some(line.clone());
+            }
+            seen = lines.len();
+            if self.child.try_wait().map(|s| s.is_some()).unwrap_or(true) {
+                std::thread::sleep(Duration::from_millis(100));
+                self.echo_new();
+                return self.lines().into_iter().skip(seen).find(|l| predicate(&l.text));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// Wait for QEMU to exit by itself (interactive runs).
+    pub fn wait(&mut self) -> Result<(), String> {
+        loop {
+            self.echo_new();
+            if let Ok(Some(_)) = self.child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                self.echo_new();
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// Stop QEMU.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A QMP connection.
+pub struct Qmp {
+    stream: UnixStream,
+    reader: BufReader<UnixStream>,
+}
+
+impl Qmp {
+    /// Connect (retrying while QEMU starts) and leave capability negotiation.
+    pub fn connect(path: &Path) -> Result<Qmp, String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let stream = loop {
+            match UnixStream::connect(path) {
+                Ok(stream) => break stream,
+                Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                Err(e) => return Err(format!("QMP {}: {e}", path.display())),
+            }
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+        let reader = BufReader::new(stream.try_clone().map_err(|e| e.to_string())?);
+        let mut qmp = Qmp { stream, reader };
+        qmp.read_reply()?; // greeting
+        qmp.execute(r#"{"execute":"qmp_capabilities"}"#)?;
+        Ok(qmp)
+    }
+
+    fn read_reply(&mut self) -> Result<String, String> {
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).map_err(|e| format!("QMP: {e}"))?;
+            if line.is_empty() {
+                return Err("QMP closed".into());
+            }
+            // Asynchronous events are skipped.
+            if line.contains("\"event\"") {
+                continue;
+            }
+            return Ok(line);
+        }
+    }
+
+    /// Send one command (JSON text) and return the reply line.
+    pub fn execute(&mut self, json: &str) -> Result<String, String> {
+        self.stream
+            .write_all(json.as_bytes())
+            .and_then(|_| self.stream.write_all(b"\n"))
+            .map_err(|e| format!("QMP: {e}"))?;
+        let reply = self.read_reply()?;
+        if reply.contains("\"error\"") {
+            return Err(format!("QMP {json}: {reply}"));
+        }
+        Ok(reply)
+    }
+
+    /// Save the screen as a PNG.
+    pub fn screendump(&mut self, path: &Path) -> Result<(), String> {
+        self.execute(&format!(
+            r#"{{"execute":"screendump","arguments":{{"filename":"{}","format":"png"}}}}"#,
+            path.display()
+        ))
+        .map(drop)
+    }
+
+    /// Send input events (QMP `input-send-event` event objects).
+    pub fn input(&mut self, events: &[String]) -> Result<(), String> {
+        self.execute(&format!(
+            r#"{{"execute":"input-send-event","arguments":{{"events":[{}]}}}}"#,
+            events.join(",")
+        ))
+        .map(drop)
+    }
+}
+
+/// A QMP key press and release for a QEMU key name (`a`, `ret`, `spc`).
+pub fn key(name: &str) -> Vec<String> {
+    [true, false]
+        .iter()
+        .map(|down| {
+            format!(
+                r#"{{"type":"key","data":{{"down":{down},"key":{{"type":"qcode","data":"{name}"}}}}}}"#
+            )
+        })
+        .collect()
+}
+
+/// Absolute pointer move to (x, y) in 0..=32767, then a left click.
+pub fn click(x: u32, y: u32) -> Vec<Vec<String>> {
+    vec![
+        vec![
+            format!(r#"{{"type":"abs","data":{{"axis":"x","value":{x}}}}}"#),
+            format!(r#"{{"type":"abs","data":{{"axis":"y","value":{y}}}}}"#),
+        ],
+        vec![r#"{"type":"btn","data":{"down":true,"button":"left"}}"#.to_string()],
+        vec![r#"{"type":"btn","data":{"down":false,"button":"left"}}"#.to_string()],
+    ]
+}
+
+/// Read a whole file (PNG checks).
+pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(bytes)
+}
