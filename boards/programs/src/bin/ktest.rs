@@ -192,7 +192,7 @@ fn image_vmo(bundle: &Bundle, name: &str) -> Option<Vmo> {
     let image = bundle.image(name)?;
     let vmo = Vmo::create(image.bytes.len()).ok()?;
     vmo.write(0, &image.bytes).ok()?;
-    let vmo = vmo.handle().duplicate(Rights::READ | Rights::EXECUTE | Rights::MAP).ok()?;
+    let vmo = vmo.handle().duplicate(Rights::READ | Rights::MAP).ok()?;
     Some(Vmo::from_handle(vmo))
 }
 
@@ -239,7 +239,7 @@ fn processes(report: &mut Report, root: &Resource, bundle: &Bundle) {
         vmo.write(0, b"\x7fELF not signed")?;
         let process = Process::create(root, "unsigned", 100)?;
         let (_ours, theirs) = Channel::create()?;
-        let image = Vmo::from_handle(vmo.handle().duplicate(Rights::READ | Rights::EXECUTE)?);
+        let image = Vmo::from_handle(vmo.handle().duplicate(Rights::READ)?);
         process.start(&image, theirs)
     });
     report.check(
