@@ -48,9 +48,10 @@ impl HostCall {
         let Some(end) = address.checked_add(len) else {
             return false;
         };
-        self.windows.iter().take(self.count).any(|w| {
-            address >= w.address && end <= w.address.saturating_add(w.len) && (!write || w.writable)
-        })
+        self.windows
+            .iter()
+            .take(self.count)
+            .any(|w| address >= w.address && end <= w.address.saturating_add(w.len) && (!write || w.writable))
     }
 }
 
@@ -190,9 +191,7 @@ impl Backend for HostBackend {
         address: usize,
         out: &mut [u8],
     ) -> Result<(), Error> {
-        if !call.find(address, out.len(), false)
-            && !space.allows(address, out.len(), MapFlags::READ)
-        {
+        if !call.find(address, out.len(), false) && !space.allows(address, out.len(), MapFlags::READ) {
             return Err(Error::BadAddress);
         }
         // SAFETY: the range lies inside a buffer the calling thread passed
@@ -210,9 +209,7 @@ impl Backend for HostBackend {
         address: usize,
         data: &[u8],
     ) -> Result<(), Error> {
-        if !call.find(address, data.len(), true)
-            && !space.allows(address, data.len(), MapFlags::WRITE)
-        {
+        if !call.find(address, data.len(), true) && !space.allows(address, data.len(), MapFlags::WRITE) {
             return Err(Error::BadAddress);
         }
         // SAFETY: as in `copy_from_user`, for a writable window or mapping.
@@ -230,21 +227,12 @@ impl Backend for HostBackend {
         let mut header = vec![0u8; image_len.min(128)];
         image.read(0, &mut header)?;
         let rest = header.strip_prefix(IMAGE_MAGIC).ok_or(Error::BadImage)?;
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .ok_or(Error::BadImage)?;
-        let name = std::str::from_utf8(rest.get(..end).ok_or(Error::BadImage)?)
-            .map_err(|_| Error::BadImage)?;
+        let end = rest.iter().position(|&b| b == b'\n').ok_or(Error::BadImage)?;
+        let name =
+            std::str::from_utf8(rest.get(..end).ok_or(Error::BadImage)?).map_err(|_| Error::BadImage)?;
         let programs = self.programs.read().map_err(|_| Error::BadState)?;
-        let index = programs
-            .iter()
-            .position(|p| p.name == name)
-            .ok_or(Error::NotFound)?;
-        Ok(ImageEntry {
-            entry: PROGRAM_ENTRY | index,
-            stack: 0,
-        })
+        let index = programs.iter().position(|p| p.name == name).ok_or(Error::NotFound)?;
+        Ok(ImageEntry { entry: PROGRAM_ENTRY | index, stack: 0 })
     }
 
     fn create_thread(
@@ -258,23 +246,13 @@ impl Backend for HostBackend {
     ) -> Result<Self::ThreadContext, Error> {
         let start = if entry & PROGRAM_ENTRY != 0 {
             let programs = self.programs.read().map_err(|_| Error::BadState)?;
-            let program = programs
-                .get(entry & !PROGRAM_ENTRY)
-                .ok_or(Error::InvalidArgs)?;
-            Start::Program {
-                main: program.main,
-                bootstrap: argument as u32,
-                name: program.name.clone(),
-            }
+            let program = programs.get(entry & !PROGRAM_ENTRY).ok_or(Error::InvalidArgs)?;
+            Start::Program { main: program.main, bootstrap: argument as u32, name: program.name.clone() }
         } else {
             let closure = self.closures.remove(&entry).ok_or(Error::InvalidArgs)?;
             Start::Closure(closure)
         };
-        Ok(HostThread {
-            wake: Arc::new(Condvar::new()),
-            start: Some(start),
-            process,
-        })
+        Ok(HostThread { wake: Arc::new(Condvar::new()), start: Some(start), process })
     }
 
     fn thread_ready(&mut self, thread: Koid, context: &mut Self::ThreadContext) {

@@ -25,8 +25,8 @@ pub use backend::{HostBackend, HostCall, IMAGE_MAGIC, Window};
 pub use memory::{HostMemory, HostSpace};
 pub use system::{Attached, Hosted, Shared};
 pub use threads::{
-    DEVICE_BASE, ThreadEnded, current_process, open_device, process_local, register_thread_entry,
-    syscall, unregister_thread_entry,
+    DEVICE_BASE, ThreadEnded, current_process, open_device, process_local, register_thread_entry, syscall,
+    unregister_thread_entry,
 };
 
 /// A program's entry point in hosted mode: receives its bootstrap handle,
@@ -84,16 +84,11 @@ impl DebugLog {
 
     /// Every complete line so far.
     pub fn lines(&self) -> Vec<String> {
-        self.inner
-            .lock()
-            .map(|inner| inner.lines.iter().cloned().collect())
-            .unwrap_or_default()
+        self.inner.lock().map(|inner| inner.lines.iter().cloned().collect()).unwrap_or_default()
     }
 
     /// Whether any line contains `needle`.
     pub fn contains(&self, needle: &str) -> bool {
-        self.inner
-            .lock()
-            .is_ok_and(|inner| inner.lines.iter().any(|l| l.contains(needle)))
+        self.inner.lock().is_ok_and(|inner| inner.lines.iter().any(|l| l.contains(needle)))
     }
 }

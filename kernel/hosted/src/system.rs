@@ -22,9 +22,7 @@ impl Shared {
     /// Take the kernel lock (a poisoned lock is still usable: the kernel
     /// never leaves its state half-changed across a panic it did not cause).
     pub fn lock(&self) -> MutexGuard<'_, Kernel<HostBackend>> {
-        self.kernel
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.kernel.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn wait<'a>(
@@ -32,8 +30,7 @@ impl Shared {
         wake: &Condvar,
         guard: MutexGuard<'a, Kernel<HostBackend>>,
     ) -> MutexGuard<'a, Kernel<HostBackend>> {
-        wake.wait(guard)
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        wake.wait(guard).unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn wait_timeout<'a>(
@@ -73,36 +70,22 @@ impl Hosted {
         let log = DebugLog::default();
         let shared = Arc::new_cyclic(|weak| Shared {
             kernel: Mutex::new(Kernel::new(
-                HostBackend::new(
-                    Arc::clone(&programs),
-                    Arc::clone(&clock),
-                    log.clone(),
-                    weak.clone(),
-                ),
+                HostBackend::new(Arc::clone(&programs), Arc::clone(&clock), log.clone(), weak.clone()),
                 KernelConfig { memory_total: 0 },
             )),
             clock,
             running: std::sync::atomic::AtomicBool::new(true),
         });
         let weak = Arc::downgrade(&shared);
-        let _ = std::thread::Builder::new()
-            .name("weft-clock".into())
-            .spawn(move || clock_thread(weak));
-        Hosted {
-            shared,
-            programs,
-            log,
-        }
+        let _ = std::thread::Builder::new().name("weft-clock".into()).spawn(move || clock_thread(weak));
+        Hosted { shared, programs, log }
     }
 
     /// Make a program available to `process_start` under `name`.
     pub fn register_program(&self, name: &str, main: ProgramMain) {
         if let Ok(mut programs) = self.programs.write() {
             programs.retain(|p| p.name != name);
-            programs.push(Program {
-                name: name.to_string(),
-                main,
-            });
+            programs.push(Program { name: name.to_string(), main });
         }
     }
 
@@ -158,32 +141,16 @@ impl Hosted {
     pub fn attach(&self, name: &str, principal: u64) -> Result<Attached, Error> {
         let mut kernel = self.shared.lock();
         let process = kernel.create_process(name, principal)?;
-        let context = HostThread {
-            wake: Arc::new(Condvar::new()),
-            start: None,
-            process,
-        };
+        let context = HostThread { wake: Arc::new(Condvar::new()), start: None, process };
         let thread = kernel.adopt_thread(process, "main", context)?;
         kernel.backend.host_thread_started(process);
         drop(kernel);
-        threads::bind(Some(Binding {
-            shared: Arc::clone(&self.shared),
-            thread,
-            process,
-        }));
-        Ok(Attached {
-            shared: Arc::clone(&self.shared),
-            process,
-        })
+        threads::bind(Some(Binding { shared: Arc::clone(&self.shared), thread, process, attached: true }));
+        Ok(Attached { shared: Arc::clone(&self.shared), process })
     }
 
     /// Put a handle to `koid` into `process` (host-side set-up).
-    pub fn install_handle(
-        &self,
-        process: Koid,
-        koid: Koid,
-        rights: Rights,
-    ) -> Result<HandleValue, Error> {
+    pub fn install_handle(&self, process: Koid, koid: Koid, rights: Rights) -> Result<HandleValue, Error> {
         self.with_kernel(|k| k.install_handle(process, koid, rights))
     }
 
@@ -201,9 +168,7 @@ impl Hosted {
 
     /// Kill every process and stop the clock thread.
     pub fn shutdown(&self) {
-        self.shared
-            .running
-            .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.shared.running.store(false, std::sync::atomic::Ordering::SeqCst);
         let mut kernel = self.shared.lock();
         for record in kernel.process_records() {
             kernel.kill(record.koid);

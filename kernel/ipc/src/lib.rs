@@ -90,10 +90,7 @@ impl core::fmt::Display for IpcError {
             IpcError::Malformed => f.write_str("malformed message"),
             IpcError::Encode => f.write_str("message could not be encoded"),
             IpcError::Version { expected, received } => {
-                write!(
-                    f,
-                    "protocol version mismatch (expected {expected}, received {received})"
-                )
+                write!(f, "protocol version mismatch (expected {expected}, received {received})")
             }
             IpcError::Refused(fault) => write!(f, "refused: {fault:?}"),
             IpcError::Unexpected => f.write_str("unexpected message kind"),

@@ -27,10 +27,7 @@ pub type Main = fn(Startup) -> Result<(), ProgramError>;
 /// startup message was bad.
 pub fn run(bootstrap: u32, main: Main) -> i32 {
     let channel = Channel::from_handle(Handle::from_raw(bootstrap));
-    let startup = match Startup::receive(
-        channel,
-        Deadline::after(core::time::Duration::from_secs(30)),
-    ) {
+    let startup = match Startup::receive(channel, Deadline::after(core::time::Duration::from_secs(30))) {
         Ok(startup) => startup,
         Err(error) => {
             weft_rt::error!("bad startup message: {error}");
