@@ -276,6 +276,11 @@ impl Startup {
         Some(self.handles.remove(index).1)
     }
 
+    /// Names of the handles not yet taken.
+    pub fn handle_names(&self) -> impl Iterator<Item = &str> {
+        self.handles.iter().map(|(name, _)| name.as_str())
+    }
+
     /// A manifest argument.
     pub fn arg(&self, key: &str) -> Option<&str> {
         self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
