@@ -247,7 +247,11 @@ impl Backend for HostBackend {
         let start = if entry & PROGRAM_ENTRY != 0 {
             let programs = self.programs.read().map_err(|_| Error::BadState)?;
             let program = programs.get(entry & !PROGRAM_ENTRY).ok_or(Error::InvalidArgs)?;
-            Start::Program { main: program.main, bootstrap: argument as u32, name: program.name.clone() }
+            Start::Program {
+                main: Arc::clone(&program.main),
+                bootstrap: argument as u32,
+                name: program.name.clone(),
+            }
         } else {
             let closure = self.closures.remove(&entry).ok_or(Error::InvalidArgs)?;
             Start::Closure(closure)

@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex};
 pub use backend::{HostBackend, HostCall, IMAGE_MAGIC, Window};
 pub use memory::{HostMemory, HostSpace};
 pub use system::{Attached, Hosted, Shared};
+
 pub use threads::{
     DEVICE_BASE, ThreadEnded, current_process, open_device, process_local, register_thread_entry, syscall,
     unregister_thread_entry,
@@ -33,11 +34,14 @@ pub use threads::{
 /// returns its exit code.
 pub type ProgramMain = fn(u32) -> i32;
 
+/// A program's entry as a closure (tests capture their own state).
+pub type ProgramClosure = Arc<dyn Fn(u32) -> i32 + Send + Sync>;
+
 /// A registered program.
 #[derive(Clone)]
 pub(crate) struct Program {
     pub name: String,
-    pub main: ProgramMain,
+    pub main: ProgramClosure,
 }
 
 /// The kernel's debug log: kept in memory (bounded) and optionally echoed

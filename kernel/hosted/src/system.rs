@@ -83,6 +83,12 @@ impl Hosted {
 
     /// Make a program available to `process_start` under `name`.
     pub fn register_program(&self, name: &str, main: ProgramMain) {
+        self.register_closure(name, Arc::new(main));
+    }
+
+    /// Make a closure available as program `name` (tests use this to run
+    /// their own probes inside the service graph).
+    pub fn register_closure(&self, name: &str, main: crate::ProgramClosure) {
         if let Ok(mut programs) = self.programs.write() {
             programs.retain(|p| p.name != name);
             programs.push(Program { name: name.to_string(), main });

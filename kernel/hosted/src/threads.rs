@@ -8,14 +8,13 @@ use std::time::Duration;
 use weft_abi::{Error, Koid};
 use weft_kernel::{Backend, Outcome, SyscallArgs};
 
-use crate::ProgramMain;
 use crate::backend::{HostCall, Window};
 use crate::system::Shared;
 
 /// How a new host thread begins.
 pub(crate) enum Start {
     /// A program's main thread: its entry and bootstrap handle.
-    Program { main: ProgramMain, bootstrap: u32, name: String },
+    Program { main: crate::ProgramClosure, bootstrap: u32, name: String },
     /// A thread made with `thread_create`.
     Closure(Box<dyn FnOnce() + Send>),
 }
@@ -86,7 +85,7 @@ pub(crate) fn spawn(shared: Weak<Shared>, process: Koid, thread: Koid, start: St
         };
         bind(Some(Binding { shared: Arc::clone(&shared), thread, process, attached: false }));
         let result = panic::catch_unwind(AssertUnwindSafe(|| match start {
-            Start::Program { main, bootstrap, .. } => Some(main(bootstrap)),
+            Start::Program { main, bootstrap, .. } => Some(main.as_ref()(bootstrap)),
             Start::Closure(closure) => {
                 closure();
                 None

@@ -31,6 +31,15 @@ impl<P: Protocol> Client<P> {
         &self.channel
     }
 
+    /// Whether the server end is gone (the provider exited or restarted;
+    /// connect again through the namespace).
+    pub fn is_closed(&self) -> bool {
+        self.channel
+            .handle()
+            .wait(weft_abi::Signals::PEER_CLOSED, Deadline::POLL)
+            .is_ok_and(|s| s.contains(weft_abi::Signals::PEER_CLOSED))
+    }
+
     /// Give the channel back.
     pub fn into_channel(self) -> Channel {
         self.channel

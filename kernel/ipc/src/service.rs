@@ -197,7 +197,12 @@ impl<P: Protocol> Clients<P> {
 
     /// Send an event to every client; drop the ones that are gone. Slow
     /// clients (full queue) miss the event.
-    pub fn broadcast(&mut self, waitset: &mut WaitSet, event: &P::Event, mut wanted: impl FnMut(&Key) -> bool) {
+    pub fn broadcast(
+        &mut self,
+        waitset: &mut WaitSet,
+        event: &P::Event,
+        mut wanted: impl FnMut(&Key) -> bool,
+    ) {
         let mut gone = Vec::new();
         for (key, connection) in &self.connections {
             if !wanted(key) {

@@ -4,8 +4,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use weft_abi::{Error, Rights};
-use weft_rt::log::{Level, LogSink};
 use weft_rt::Port;
+use weft_rt::log::{Level, LogSink};
 
 /// Most own records held between loop turns.
 const QUEUE: usize = 256;

@@ -22,7 +22,8 @@ impl Manager {
         let id = self.next_client;
         self.next_client += 1;
         self.sources.insert(key, Source::Client(id));
-        self.clients.insert(id, RootClient { connection: Connection::new(channel, client), key, subscribed: false });
+        self.clients
+            .insert(id, RootClient { connection: Connection::new(channel, client), key, subscribed: false });
     }
 
     pub fn drop_client(&mut self, id: u64) {
@@ -108,7 +109,9 @@ impl Manager {
 
     fn control(&mut self, name: &str, control: Control) -> RootResponse {
         let Some(index) = self.index_of(name) else { return RootResponse::Error(RootError::NotFound) };
-        let Some(instance) = self.instances.get_mut(index) else { return RootResponse::Error(RootError::NotFound) };
+        let Some(instance) = self.instances.get_mut(index) else {
+            return RootResponse::Error(RootError::NotFound);
+        };
         match control {
             Control::Restart | Control::Stop => {
                 instance.held_down = control == Control::Stop;

@@ -3,9 +3,9 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
-use weft_abi::{ResourceKind, PRINCIPAL_ROOT};
-use weft_ipc::program::ProgramError;
+use weft_abi::{PRINCIPAL_ROOT, ResourceKind};
 use weft_ipc::Startup;
+use weft_ipc::program::ProgramError;
 use weft_manifest::{Bundle, Graph};
 use weft_rt::{Handle, Resource, Timer, Vmo, WaitSet};
 

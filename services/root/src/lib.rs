@@ -27,8 +27,8 @@ mod manager;
 mod namespace;
 mod start;
 
-use weft_ipc::program::ProgramError;
 use weft_ipc::Startup;
+use weft_ipc::program::ProgramError;
 
 /// The root manager's `main`.
 pub fn main(startup: Startup) -> Result<(), ProgramError> {

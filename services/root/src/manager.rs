@@ -4,13 +4,13 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use root_api::{Exit, RootEvent, ServiceState};
-use weft_abi::{process_state, Error, Signals};
+use weft_abi::{Error, Signals, process_state};
 use weft_ipc::program::ProgramError;
 use weft_manifest::{Graph, Restart};
 use weft_rt::{Deadline, Handle, Key, Ready, Resource, Timer, Vmo, WaitSet};
 
 use crate::api::RootClient;
-use crate::instance::{Instance, HEALTHY_AFTER};
+use crate::instance::{HEALTHY_AFTER, Instance};
 
 /// What a wait-set key stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,10 +95,9 @@ impl Manager {
     pub fn start_what_can_start(&mut self) {
         loop {
             let next = (0..self.instances.len()).find(|&index| {
-                self.instances
-                    .get(index)
-                    .is_some_and(|i| i.state == ServiceState::Waiting && !i.held_down && i.restart_at.is_none())
-                    && self.dependencies_running(index)
+                self.instances.get(index).is_some_and(|i| {
+                    i.state == ServiceState::Waiting && !i.held_down && i.restart_at.is_none()
+                }) && self.dependencies_running(index)
             });
             let Some(index) = next else { break };
             self.start(index);

@@ -7,7 +7,7 @@ use weft_abi::Signals;
 use weft_ipc::log_sink::{ChannelSink, LogSinkProtocol};
 use weft_ipc::namespace::{NamespaceRequest, NamespaceResponse};
 use weft_ipc::wire::Fault;
-use weft_ipc::{ClientInfo, Client, ConnectError, IpcError};
+use weft_ipc::{Client, ClientInfo, ConnectError, IpcError};
 use weft_manifest::{LOG_SINK, ROOT};
 use weft_rt::{Channel, Key};
 
@@ -110,7 +110,8 @@ impl Manager {
             return;
         }
         let Ok((ours, theirs)) = Channel::create() else { return };
-        let client = ClientInfo { name: String::from(ROOT), principal: self.principal, grants: alloc::vec![] };
+        let client =
+            ClientInfo { name: String::from(ROOT), principal: self.principal, grants: alloc::vec![] };
         self.forward(index, Pending { protocol: String::from(LOG_SINK), client, channel: theirs });
         weft_rt::log::set_sink(Some(Arc::new(ChannelSink::new(Client::<LogSinkProtocol>::new(ours)))));
         self.own_log = true;

@@ -4,8 +4,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use root_api::ServiceState;
-use weft_abi::{limits, Rights, Signals};
-use weft_ipc::namespace::{encode_event, encode_startup, NamespaceEvent, StartupInfo};
+use weft_abi::{Rights, Signals, limits};
+use weft_ipc::namespace::{NamespaceEvent, StartupInfo, encode_event, encode_startup};
 use weft_ipc::{ClientInfo, Connection};
 use weft_rt::{Channel, Handle, Process};
 
@@ -36,12 +36,16 @@ impl Manager {
                     for (name, handle) in &self.capabilities {
                         if matches(pattern, name) {
                             found = true;
-                            let copy = handle.duplicate(Rights::SAME).map_err(|e| alloc::format!("{name}: {e}"))?;
+                            let copy =
+                                handle.duplicate(Rights::SAME).map_err(|e| alloc::format!("{name}: {e}"))?;
                             out.push((name.clone(), copy));
                         }
                     }
                     if !found {
-                        weft_rt::warn!("{}: no capability matches `{pattern}` on this system", instance.name());
+                        weft_rt::warn!(
+                            "{}: no capability matches `{pattern}` on this system",
+                            instance.name()
+                        );
                     }
                     continue;
                 }
@@ -70,7 +74,8 @@ impl Manager {
         let name = String::from(instance.name());
         let principal = instance.principal;
         let Some(image) = self.images.get(&instance.manifest.program) else {
-            let detail = alloc::format!("no program image `{}` in the boot bundle", instance.manifest.program);
+            let detail =
+                alloc::format!("no program image `{}` in the boot bundle", instance.manifest.program);
             return self.fail(index, detail);
         };
         let capabilities = match self.capabilities_for(index) {
@@ -145,7 +150,9 @@ impl Manager {
         };
         let event = NamespaceEvent::Incoming { protocol: connection.protocol, client: connection.client };
         let Ok(bytes) = encode_event(&event) else { return };
-        if let Err(error) = running.namespace.channel().write(&bytes, alloc::vec![connection.channel.into_handle()]) {
+        if let Err(error) =
+            running.namespace.channel().write(&bytes, alloc::vec![connection.channel.into_handle()])
+        {
             weft_rt::warn!("could not hand a connection to {}: {error}", instance.name());
         }
     }
