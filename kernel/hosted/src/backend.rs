@@ -58,13 +58,31 @@ impl HostCall {
 /// Per-thread state: the condition variable the thread parks on, and how
 /// to start it.
 pub struct HostThread {
-    pub(crate) wake: Arc<Condvar>,
+    pub(crate) wake: Arc<Wake>,
     pub(crate) start: Option<Start>,
     pub(crate) process: Koid,
 }
 
+/// How a parked host thread is woken: a flag it can spin on briefly, and a
+/// condition variable (used with the kernel lock) to sleep on.
+#[derive(Default)]
+pub struct Wake {
+    pub(crate) ready: std::sync::atomic::AtomicBool,
+    pub(crate) condvar: Condvar,
+}
+
+impl Wake {
+    pub(crate) fn notify(&self) {
+        self.ready.store(true, std::sync::atomic::Ordering::Release);
+        self.condvar.notify_all();
+    }
+}
+
 /// The hosted backend.
 pub struct HostBackend {
+    /// Threads made ready while the kernel lock was held; woken once it is
+    /// released (so they do not wake only to block on the lock).
+    pub(crate) pending_wakes: Vec<Arc<Wake>>,
     started: HostInstant,
     pub(crate) programs: Arc<std::sync::RwLock<Vec<Program>>>,
     pub(crate) closures: HashMap<usize, Box<dyn FnOnce() + Send>>,
@@ -98,6 +116,7 @@ impl HostBackend {
         shared: std::sync::Weak<crate::system::Shared>,
     ) -> HostBackend {
         HostBackend {
+            pending_wakes: Vec::new(),
             started: HostInstant::now(),
             programs,
             closures: HashMap::new(),
@@ -256,7 +275,7 @@ impl Backend for HostBackend {
             let closure = self.closures.remove(&entry).ok_or(Error::InvalidArgs)?;
             Start::Closure(closure)
         };
-        Ok(HostThread { wake: Arc::new(Condvar::new()), start: Some(start), process })
+        Ok(HostThread { wake: Arc::new(Wake::default()), start: Some(start), process })
     }
 
     fn thread_ready(&mut self, thread: Koid, context: &mut Self::ThreadContext) {
@@ -265,13 +284,16 @@ impl Backend for HostBackend {
                 self.host_thread_started(context.process);
                 threads::spawn(self.shared.clone(), context.process, thread, start);
             }
-            None => context.wake.notify_all(),
+            None => {
+                context.wake.ready.store(true, std::sync::atomic::Ordering::Release);
+                self.pending_wakes.push(Arc::clone(&context.wake));
+            }
         }
     }
 
     fn thread_ended(&mut self, _thread: Koid, context: Self::ThreadContext) {
         // Wake it if parked: its next look at the kernel ends it.
-        context.wake.notify_all();
+        self.pending_wakes.push(context.wake);
     }
 
     fn debug_write(&mut self, bytes: &[u8]) {

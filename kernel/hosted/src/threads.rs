@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -148,6 +149,15 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
                     drop(kernel);
                     return ended();
                 };
+                wake.ready.store(false, Ordering::Release);
+                // The reply often comes within microseconds (the peer runs
+                // on the other core): spin briefly before sleeping.
+                drop(kernel);
+                let spin_until = std::time::Instant::now() + SPIN;
+                while !wake.ready.load(Ordering::Acquire) && std::time::Instant::now() < spin_until {
+                    std::hint::spin_loop();
+                }
+                kernel = binding.shared.lock();
                 // Park until the kernel makes the thread ready again (woken,
                 // or its deadline fires), then re-run the call.
                 while kernel.thread_is_blocked(binding.thread) {
@@ -156,15 +166,18 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
                         Some(deadline) if deadline <= now => kernel.advance_time(now),
                         Some(deadline) => {
                             let wait = Duration::from_nanos(deadline - now);
-                            kernel = binding.shared.wait_timeout(&wake, kernel, wait);
+                            kernel = binding.shared.park(&wake.condvar, kernel, Some(wait));
                         }
-                        None => kernel = binding.shared.wait(&wake, kernel),
+                        None => kernel = binding.shared.park(&wake.condvar, kernel, None),
                     }
                 }
             }
         }
     }
 }
+
+/// How long a blocked thread spins before sleeping.
+const SPIN: Duration = Duration::from_micros(20);
 
 /// The calling thread has ended: unwind its host thread, unless it is
 /// already unwinding (a destructor closing handles), in which case the call

@@ -98,10 +98,10 @@ impl Channel {
     /// the kernel assigns).
     pub fn call(&self, bytes: &[u8], handles: Vec<Handle>, deadline: Deadline) -> Result<Message, Error> {
         let values = raw_handles(&handles);
-        let mut reply = vec![0u8; limits::MESSAGE_BYTES];
+        let mut reply = vec![0u8; FIRST_READ];
         let mut reply_handles = [0u32; limits::MESSAGE_HANDLES];
         let mut info = MessageInfo::default();
-        let result = sys::channel_call(
+        let mut result = sys::channel_call(
             self.0.raw(),
             bytes,
             &values,
@@ -110,6 +110,20 @@ impl Channel {
             deadline.instant(),
             &mut info,
         );
+        if result == Err(Error::BufferTooSmall) {
+            // The kernel kept the reply; repeating the call collects it (the
+            // request is not sent twice).
+            reply = vec![0u8; (info.bytes as usize).max(FIRST_READ)];
+            result = sys::channel_call(
+                self.0.raw(),
+                bytes,
+                &values,
+                &mut reply,
+                &mut reply_handles,
+                deadline.instant(),
+                &mut info,
+            );
+        }
         // On success every request handle moved. On failure, some errors
         // happen before the request is sent (handles still ours) and some
         // after (handles gone): ask the kernel which by looking each up.
@@ -124,7 +138,6 @@ impl Channel {
             }
         }
         result?;
-        reply.truncate(info.bytes as usize);
         Ok(message(reply, &reply_handles, &info))
     }
 

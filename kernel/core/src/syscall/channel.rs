@@ -287,7 +287,6 @@ impl<B: Backend> Kernel<B> {
         let end = self.endpoint_mut(endpoint)?;
         match end.calls.remove(&txid) {
             Some(CallSlot::Replied(message)) => {
-                self.thread_mut(thread)?.call = None;
                 let to = Destination {
                     bytes: call.read_bytes,
                     capacity: call.read_capacity,
@@ -295,11 +294,24 @@ impl<B: Backend> Kernel<B> {
                     handle_capacity: call.read_handle_capacity,
                     info,
                 };
-                let result = self.deliver(process, cx, &message, to);
-                if result.is_err() {
-                    self.release(message.handles);
+                match self.deliver(process, cx, &message, to) {
+                    Ok(()) => {
+                        self.thread_mut(thread)?.call = None;
+                        Ok(Step::Value(0))
+                    }
+                    // The info record says how much room the reply needs;
+                    // keep it so the caller can repeat the call (the request
+                    // is not sent again) with a larger buffer.
+                    Err(Error::BufferTooSmall) => {
+                        self.endpoint_mut(endpoint)?.calls.insert(txid, CallSlot::Replied(message));
+                        Err(Error::BufferTooSmall)
+                    }
+                    Err(error) => {
+                        self.thread_mut(thread)?.call = None;
+                        self.release(message.handles);
+                        Err(error)
+                    }
                 }
-                result.map(|()| Step::Value(0))
             }
             Some(slot) => {
                 let peer_gone = end.peer.is_none();
