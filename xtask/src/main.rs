@@ -4,12 +4,16 @@
 //! `bench`, `repo`. Each command checks its prerequisites first and installs
 //! what it can, or prints the one command that would.
 
+mod bench;
 mod bundle;
 mod image;
 mod keys;
+mod portable;
 mod prereq;
 mod qemu;
 mod qemu_tests;
+mod run;
+mod test;
 mod util;
 
 use std::process::ExitCode;
@@ -37,13 +41,13 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "test" => match rest.first().map(String::as_str) {
             Some("qemu") => qemu_tests::command(&rest[1..]),
-            _ => util::not_yet("test", rest),
+            _ => test::run(rest),
         },
-        "run" => util::not_yet("run", rest),
+        "run" => run::run(rest),
         "build" => util::not_yet("build", rest),
         "image" => image::command(rest),
         "screenshots" => util::not_yet("screenshots", rest),
-        "bench" => util::not_yet("bench", rest),
+        "bench" => bench::run(rest),
         "repo" => util::not_yet("repo", rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());

@@ -4,8 +4,8 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use weft_abi::{
-    Error, Instant, Koid, MapFlags, Principal, ProcessRecord, ResourceKind, Rights, Signals,
-    limits, process_state,
+    Error, Instant, Koid, MapFlags, Principal, ProcessRecord, ResourceKind, Rights, Signals, limits,
+    process_state,
 };
 
 use crate::backend::{Backend, MemoryObject};
@@ -120,8 +120,7 @@ impl<B: Backend> Kernel<B> {
 
     /// Whether the thread has ended (exited, or its process was killed).
     pub fn thread_is_dead(&self, thread: Koid) -> bool {
-        self.thread(thread)
-            .map_or(true, |t| t.state == ThreadState::Dead)
+        self.thread(thread).map_or(true, |t| t.state == ThreadState::Dead)
     }
 
     /// Create an empty process with an address space.
@@ -159,10 +158,7 @@ impl<B: Backend> Kernel<B> {
     /// Create a resource object (boot code hands the root resource to the
     /// root manager).
     pub fn create_resource(&mut self, kind: ResourceKind, base: u64, size: u64) -> Koid {
-        self.insert_object(
-            ObjectData::Resource(Resource { kind, base, size }),
-            Signals::empty(),
-        )
+        self.insert_object(ObjectData::Resource(Resource { kind, base, size }), Signals::empty())
     }
 
     /// Create a memory object holding `bytes` (boot bundle, program images).
@@ -243,20 +239,11 @@ impl<B: Backend> Kernel<B> {
         }
         let result = self.start_process(process, image_vmo, child_end, image.len());
         let mut release = alloc::vec![
-            HandleEntry {
-                koid: kernel_end,
-                rights: Rights::empty()
-            },
-            HandleEntry {
-                koid: image_vmo,
-                rights: Rights::empty()
-            },
+            HandleEntry { koid: kernel_end, rights: Rights::empty() },
+            HandleEntry { koid: image_vmo, rights: Rights::empty() },
         ];
         if result.is_err() {
-            release.push(HandleEntry {
-                koid: child_end,
-                rights: Rights::empty(),
-            });
+            release.push(HandleEntry { koid: child_end, rights: Rights::empty() });
             self.kill_process(process, ProcessState::Killed);
         }
         self.release(release);
@@ -298,10 +285,7 @@ impl<B: Backend> Kernel<B> {
         let entry = loaded?;
         let handle = {
             let target = self.process_mut(process)?;
-            target.handles.insert(HandleEntry {
-                koid: bootstrap,
-                rights: Rights::DEFAULT,
-            })?
+            target.handles.insert(HandleEntry { koid: bootstrap, rights: Rights::DEFAULT })?
         };
         match self.create_thread(process, "main", entry.entry, entry.stack, handle as usize) {
             Ok(thread) => {
@@ -346,18 +330,14 @@ impl<B: Backend> Kernel<B> {
             Signals::empty(),
         );
         let context = {
-            let Some(ObjectData::Process(target)) =
-                self.objects.get_mut(&process).map(|o| &mut o.data)
+            let Some(ObjectData::Process(target)) = self.objects.get_mut(&process).map(|o| &mut o.data)
             else {
                 return Err(Error::WrongType);
             };
             let Some(space) = target.space.as_mut() else {
                 return Err(Error::BadState);
             };
-            match self
-                .backend
-                .create_thread(process, thread, space, entry, stack, argument)
-            {
+            match self.backend.create_thread(process, thread, space, entry, stack, argument) {
                 Ok(context) => context,
                 Err(error) => {
                     self.objects.remove(&thread);
@@ -419,10 +399,8 @@ impl<B: Backend> Kernel<B> {
         }
         let process = state.process;
         self.retire_thread(thread);
-        let last = self
-            .process(process)
-            .map(|p| p.threads.iter().all(|&t| self.thread_is_dead(t)))
-            .unwrap_or(false);
+        let last =
+            self.process(process).map(|p| p.threads.iter().all(|&t| self.thread_is_dead(t))).unwrap_or(false);
         if last {
             self.kill_process(process, ProcessState::Exited(0));
         }
@@ -481,8 +459,7 @@ impl<B: Backend> Kernel<B> {
 
     /// Whether the thread is blocked in a system call.
     pub fn thread_is_blocked(&self, thread: Koid) -> bool {
-        self.thread(thread)
-            .is_ok_and(|t| t.state == ThreadState::Blocked)
+        self.thread(thread).is_ok_and(|t| t.state == ThreadState::Blocked)
     }
 
     /// The deadline a blocked thread waits for, if any.
@@ -496,10 +473,7 @@ impl<B: Backend> Kernel<B> {
         let Ok(process) = self.thread_process(thread) else {
             return;
         };
-        let name = self
-            .process(process)
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
+        let name = self.process(process).map(|p| p.name.clone()).unwrap_or_default();
         let mut line = String::new();
         line.push_str("kernel: process ");
         line.push_str(&name);
@@ -584,11 +558,7 @@ impl<B: Backend> Kernel<B> {
             created_at: process.created_at,
             state,
             exit_code,
-            threads: process
-                .threads
-                .iter()
-                .filter(|&&t| !self.thread_is_dead(t))
-                .count() as u32,
+            threads: process.threads.iter().filter(|&&t| !self.thread_is_dead(t)).count() as u32,
             handles: process.handles.len() as u32,
             name,
         })

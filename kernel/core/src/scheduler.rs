@@ -149,8 +149,7 @@ impl Scheduler {
             return false;
         }
         let best = 31 - self.ready_mask.leading_zeros() as u8;
-        best > priority
-            || (best == priority && now.saturating_sub(self.slice_started) >= QUANTUM_NS)
+        best > priority || (best == priority && now.saturating_sub(self.slice_started) >= QUANTUM_NS)
     }
 }
 

@@ -2,24 +2,20 @@
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use weft_abi::{Error, Koid};
 use weft_kernel::{Backend, Outcome, SyscallArgs};
 
-use crate::ProgramMain;
 use crate::backend::{HostCall, Window};
 use crate::system::Shared;
 
 /// How a new host thread begins.
 pub(crate) enum Start {
     /// A program's main thread: its entry and bootstrap handle.
-    Program {
-        main: ProgramMain,
-        bootstrap: u32,
-        name: String,
-    },
+    Program { main: crate::ProgramClosure, bootstrap: u32, name: String },
     /// A thread made with `thread_create`.
     Closure(Box<dyn FnOnce() + Send>),
 }
@@ -30,6 +26,9 @@ pub(crate) struct Binding {
     pub shared: Arc<Shared>,
     pub thread: Koid,
     pub process: Koid,
+    /// A host thread that joined with `Hosted::attach` (test code): its
+    /// panics are the host's, reported the usual way.
+    pub attached: bool,
 }
 
 thread_local! {
@@ -57,11 +56,9 @@ pub(crate) fn install_panic_hook() {
     ONCE.call_once(|| {
         let default = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if current().is_some() {
-                let location = info
-                    .location()
-                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
-                    .unwrap_or_default();
+            if current().is_some_and(|binding| !binding.attached) {
+                let location =
+                    info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
                 let message = if let Some(text) = info.payload().downcast_ref::<&str>() {
                     (*text).to_string()
                 } else if let Some(text) = info.payload().downcast_ref::<String>() {
@@ -69,9 +66,8 @@ pub(crate) fn install_panic_hook() {
                 } else {
                     "panic".to_string()
                 };
-                PANIC_MESSAGE.with(|slot| {
-                    *slot.borrow_mut() = Some(format!("panicked: {message}{location}"))
-                });
+                PANIC_MESSAGE
+                    .with(|slot| *slot.borrow_mut() = Some(format!("panicked: {message}{location}")));
             } else {
                 default(info);
             }
@@ -88,15 +84,9 @@ pub(crate) fn spawn(shared: Weak<Shared>, process: Koid, thread: Koid, start: St
         let Some(shared) = shared.upgrade() else {
             return;
         };
-        bind(Some(Binding {
-            shared: Arc::clone(&shared),
-            thread,
-            process,
-        }));
+        bind(Some(Binding { shared: Arc::clone(&shared), thread, process, attached: false }));
         let result = panic::catch_unwind(AssertUnwindSafe(|| match start {
-            Start::Program {
-                main, bootstrap, ..
-            } => Some(main(bootstrap)),
+            Start::Program { main, bootstrap, .. } => Some(main.as_ref()(bootstrap)),
             Start::Closure(closure) => {
                 closure();
                 None
@@ -109,9 +99,8 @@ pub(crate) fn spawn(shared: Weak<Shared>, process: Koid, thread: Koid, start: St
             Ok(None) => kernel.end_thread(thread),
             Err(payload) if payload.is::<ThreadEnded>() => {}
             Err(_) => {
-                let reason = PANIC_MESSAGE
-                    .with(|slot| slot.borrow_mut().take())
-                    .unwrap_or_else(|| "panicked".into());
+                let reason =
+                    PANIC_MESSAGE.with(|slot| slot.borrow_mut().take()).unwrap_or_else(|| "panicked".into());
                 kernel.fault(thread, &reason);
             }
         }
@@ -153,16 +142,22 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
             }
             Outcome::Ended => {
                 drop(kernel);
-                panic::resume_unwind(Box::new(ThreadEnded));
+                return ended();
             }
             Outcome::Blocked => {
-                let Some(wake) = kernel
-                    .thread_context(binding.thread)
-                    .map(|c| Arc::clone(&c.wake))
-                else {
+                let Some(wake) = kernel.thread_context(binding.thread).map(|c| Arc::clone(&c.wake)) else {
                     drop(kernel);
-                    panic::resume_unwind(Box::new(ThreadEnded));
+                    return ended();
                 };
+                wake.ready.store(false, Ordering::Release);
+                // The reply often comes within microseconds (the peer runs
+                // on the other core): spin briefly before sleeping.
+                drop(kernel);
+                let spin_until = std::time::Instant::now() + SPIN;
+                while !wake.ready.load(Ordering::Acquire) && std::time::Instant::now() < spin_until {
+                    std::hint::spin_loop();
+                }
+                kernel = binding.shared.lock();
                 // Park until the kernel makes the thread ready again (woken,
                 // or its deadline fires), then re-run the call.
                 while kernel.thread_is_blocked(binding.thread) {
@@ -171,14 +166,27 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
                         Some(deadline) if deadline <= now => kernel.advance_time(now),
                         Some(deadline) => {
                             let wait = Duration::from_nanos(deadline - now);
-                            kernel = binding.shared.wait_timeout(&wake, kernel, wait);
+                            kernel = binding.shared.park(&wake.condvar, kernel, Some(wait));
                         }
-                        None => kernel = binding.shared.wait(&wake, kernel),
+                        None => kernel = binding.shared.park(&wake.condvar, kernel, None),
                     }
                 }
             }
         }
     }
+}
+
+/// How long a blocked thread spins before sleeping.
+const SPIN: Duration = Duration::from_micros(20);
+
+/// The calling thread has ended: unwind its host thread, unless it is
+/// already unwinding (a destructor closing handles), in which case the call
+/// just fails.
+fn ended() -> isize {
+    if std::thread::panicking() {
+        return Error::encode_result(Err(Error::Killed));
+    }
+    panic::resume_unwind(Box::new(ThreadEnded));
 }
 
 /// Register a closure to run as a new thread; returns the `entry` token to
@@ -212,9 +220,7 @@ pub fn process_local<T: Default + Send + Sync + 'static>() -> Option<Arc<T>> {
     let binding = current()?;
     let mut kernel = binding.shared.lock();
     let map = kernel.backend.locals.entry(binding.process).or_default();
-    let value = map
-        .entry(std::any::TypeId::of::<T>())
-        .or_insert_with(|| Arc::new(T::default()));
+    let value = map.entry(std::any::TypeId::of::<T>()).or_insert_with(|| Arc::new(T::default()));
     Arc::clone(value).downcast::<T>().ok()
 }
 
@@ -234,15 +240,9 @@ pub const DEVICE_BASE: u64 = 0xffff_0000_0000_0000;
 pub fn open_device(resource: u32) -> Result<Arc<dyn std::any::Any + Send + Sync>, Error> {
     let binding = current().ok_or(Error::BadState)?;
     let kernel = binding.shared.lock();
-    let (kind, base, size) =
-        kernel.resource_of(binding.process, resource, weft_abi::Rights::MANAGE)?;
+    let (kind, base, size) = kernel.resource_of(binding.process, resource, weft_abi::Rights::MANAGE)?;
     if kind != weft_abi::ResourceKind::Mmio || size != 1 || base < DEVICE_BASE {
         return Err(Error::WrongType);
     }
-    kernel
-        .backend
-        .devices
-        .get(&base)
-        .cloned()
-        .ok_or(Error::NotFound)
+    kernel.backend.devices.get(&base).cloned().ok_or(Error::NotFound)
 }

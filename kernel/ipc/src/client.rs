@@ -16,25 +16,28 @@ pub struct Client<P: Protocol> {
 
 impl<P: Protocol> core::fmt::Debug for Client<P> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Client")
-            .field("protocol", &P::NAME)
-            .field("channel", &self.channel)
-            .finish()
+        f.debug_struct("Client").field("protocol", &P::NAME).field("channel", &self.channel).finish()
     }
 }
 
 impl<P: Protocol> Client<P> {
     /// Speak `P` over `channel`.
     pub fn new(channel: Channel) -> Client<P> {
-        Client {
-            channel,
-            protocol: PhantomData,
-        }
+        Client { channel, protocol: PhantomData }
     }
 
     /// The channel underneath (to watch it in a wait set).
     pub fn channel(&self) -> &Channel {
         &self.channel
+    }
+
+    /// Whether the server end is gone (the provider exited or restarted;
+    /// connect again through the namespace).
+    pub fn is_closed(&self) -> bool {
+        self.channel
+            .handle()
+            .wait(weft_abi::Signals::PEER_CLOSED, Deadline::POLL)
+            .is_ok_and(|s| s.contains(weft_abi::Signals::PEER_CLOSED))
     }
 
     /// Give the channel back.
@@ -44,18 +47,12 @@ impl<P: Protocol> Client<P> {
 
     /// Call and wait for the response.
     pub fn call(&self, request: &P::Request) -> Result<P::Response, IpcError> {
-        self.call_with(request, Vec::new(), Deadline::INFINITE)
-            .map(|(response, _)| response)
+        self.call_with(request, Vec::new(), Deadline::INFINITE).map(|(response, _)| response)
     }
 
     /// Call, waiting at most until `deadline`.
-    pub fn call_until(
-        &self,
-        request: &P::Request,
-        deadline: Deadline,
-    ) -> Result<P::Response, IpcError> {
-        self.call_with(request, Vec::new(), deadline)
-            .map(|(response, _)| response)
+    pub fn call_until(&self, request: &P::Request, deadline: Deadline) -> Result<P::Response, IpcError> {
+        self.call_with(request, Vec::new(), deadline).map(|(response, _)| response)
     }
 
     /// Call with handles attached; returns the response and its handles.
