@@ -25,10 +25,34 @@ pub fn build_programs(names: &BTreeSet<String>) -> Result<Vec<(String, PathBuf)>
     Ok(names.iter().map(|n| (n.clone(), dir.join(n))).collect())
 }
 
-/// Sign one program ELF into an image.
+/// Sign one program ELF into an image (without its debug sections).
 pub fn sign(elf: &Path, key: &ed25519_dalek::SigningKey) -> Result<Vec<u8>, String> {
     let bytes = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
-    Ok(weft_aarch64::image::sign(&bytes, key))
+    let loadable = strip(&bytes).map_err(|e| format!("{}: {e}", elf.display()))?;
+    Ok(weft_aarch64::image::sign(&loadable, key))
+}
+
+/// Keep only what the loader reads: the file up to the end of the last
+/// loadable segment, with the section table dropped. The unstripped ELF
+/// stays in the target directory for symbolising.
+pub fn strip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use elf::ElfBytes;
+    use elf::endian::LittleEndian;
+    let file = ElfBytes::<LittleEndian>::minimal_parse(bytes).map_err(|e| format!("ELF: {e}"))?;
+    let segments = file.segments().ok_or("no program headers")?;
+    let headers_end = file.ehdr.e_phoff + u64::from(file.ehdr.e_phentsize) * u64::from(file.ehdr.e_phnum);
+    let end = segments
+        .iter()
+        .filter(|s| s.p_type == elf::abi::PT_LOAD)
+        .map(|s| s.p_offset + s.p_filesz)
+        .chain([headers_end])
+        .max()
+        .unwrap_or(headers_end) as usize;
+    let mut out = bytes.get(..end).ok_or("segments lie outside the file")?.to_vec();
+    // e_shoff, e_shentsize, e_shnum, e_shstrndx: no section table.
+    out[0x28..0x30].fill(0);
+    out[0x3a..0x40].fill(0);
+    Ok(out)
 }
 
 /// Build `bundle.bin` in `out` for `options`.
