@@ -43,6 +43,7 @@ fn main() -> ExitCode {
             Some("qemu") => qemu_tests::command(&rest[1..]),
             _ => test::run(rest),
         },
+        "run" if !rest.iter().any(|a| a == "--hosted") => qemu::run(rest),
         "run" => run::run(rest),
         "build" => util::not_yet("build", rest),
         "image" => image::command(rest),

@@ -346,3 +346,54 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(bytes)
 }
+
+/// Make (once) the scratch disk the virtio-blk driver gets.
+pub fn scratch_disk() -> Result<PathBuf, String> {
+    let path = crate::image::target_dir().join("weft").join("scratch.img");
+    if !path.exists() {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        file.set_len(64 << 20).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(path)
+}
+
+/// `cargo xtask run [--headless] [--gic 3] [--el2]`: build the image and
+/// boot the desktop in a QEMU window (serial on this terminal).
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut machine_gic = 2;
+    let mut el2 = false;
+    let mut headless = false;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--headless" => headless = true,
+            "--el2" => el2 = true,
+            "--gic" => {
+                machine_gic = iter
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|v| *v == 2 || *v == 3)
+                    .ok_or("--gic takes 2 or 3")?
+            }
+            other => return Err(format!("run: unknown option `{other}`")),
+        }
+    }
+    find()?;
+    let artifacts = crate::image::build(&crate::image::Options::qemu())?;
+    let mut machine = Machine::new(artifacts.kernel, artifacts.bundle);
+    machine.headless = headless;
+    machine.gic = machine_gic;
+    machine.el2 = el2;
+    machine.disk = Some(scratch_disk()?);
+    util::step(if headless {
+        "booting Weft in QEMU (headless; Ctrl-C to stop)"
+    } else {
+        "booting Weft in a QEMU window (close it or Ctrl-C to stop)"
+    });
+    let qemu = find()?;
+    let mut command = machine.command(&qemu);
+    util::run(&mut command)
+}
