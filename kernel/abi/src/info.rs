@@ -188,6 +188,8 @@ pub enum InfoTopic {
     Process = 2,
     /// [`KernelStats`]; any handle to the root or info resource.
     Kernel = 3,
+    /// [`ResourceInfo`] about a resource handle.
+    Resource = 4,
 }
 
 impl InfoTopic {
@@ -197,9 +199,25 @@ impl InfoTopic {
             1 => InfoTopic::Basic,
             2 => InfoTopic::Process,
             3 => InfoTopic::Kernel,
+            4 => InfoTopic::Resource,
             _ => return None,
         })
     }
+}
+
+/// What a resource covers (a driver learns its register range from its
+/// `mmio:` resource this way).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
+pub struct ResourceInfo {
+    /// A [`ResourceKind`] value.
+    pub kind: u32,
+    /// Reserved, zero.
+    pub reserved: u32,
+    /// First address or vector covered.
+    pub base: u64,
+    /// Number of bytes or vectors covered.
+    pub size: u64,
 }
 
 /// Facts about any handle.

@@ -151,4 +151,9 @@ syscalls! {
     /// `(*buf, len)`: fill a buffer with random bytes from the kernel's
     /// entropy pool.
     RandomGet = 43,
+    /// `(vmo, resource) -> address`: the physical address of a physically
+    /// contiguous memory object, for device DMA. The object never moves
+    /// while it lives. Needs `READ` on the object and `MANAGE` on an `Mmio`
+    /// (or the root) resource: only drivers learn physical addresses.
+    VmoPhysicalAddress = 44,
 }

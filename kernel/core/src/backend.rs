@@ -108,6 +108,13 @@ pub trait Backend: Sized {
     /// A thread has ended; release its backend state.
     fn thread_ended(&mut self, thread: Koid, context: Self::ThreadContext);
 
+    /// The physical address of a contiguous memory object, if the backend
+    /// has physical memory (device DMA). Hosted backends have none.
+    fn physical_address(&self, memory: &Self::Memory) -> Option<u64> {
+        let _ = memory;
+        None
+    }
+
     /// Write to the kernel's debug log.
     fn debug_write(&mut self, bytes: &[u8]);
     /// Mask or unmask an interrupt line.

@@ -104,6 +104,17 @@ impl Resource {
         }
     }
 
+    /// What this resource covers (kind, base, size).
+    pub fn info(&self) -> Result<weft_abi::ResourceInfo, Error> {
+        sys::object_get_info(self.0.raw(), InfoTopic::Resource)
+    }
+
+    /// The physical address of a contiguous memory object (device DMA);
+    /// this resource proves the caller drives a device.
+    pub fn physical_address(&self, vmo: &Vmo) -> Result<u64, Error> {
+        sys::vmo_physical_address(vmo.handle().raw(), self.0.raw())
+    }
+
     /// Kernel-wide counters.
     pub fn kernel_stats(&self) -> Result<weft_abi::KernelStats, Error> {
         sys::object_get_info(self.0.raw(), InfoTopic::Kernel)

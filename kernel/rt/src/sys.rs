@@ -449,3 +449,9 @@ pub fn random_get(out: &mut [u8]) -> Result<(), Error> {
     let args = [out.as_mut_ptr() as usize, out.len(), 0, 0, 0, 0];
     call(Syscall::RandomGet, args, &[Buffer::output(out)]).map(drop)
 }
+
+/// `vmo_physical_address`.
+pub fn vmo_physical_address(vmo: HandleValue, resource: HandleValue) -> Result<u64, Error> {
+    call(Syscall::VmoPhysicalAddress, [vmo as usize, resource as usize, 0, 0, 0, 0], &[])
+        .map(|address| address as u64)
+}

@@ -41,13 +41,43 @@ impl<B: Backend> Kernel<B> {
         base: u64,
         size: usize,
     ) -> StepResult {
-        if size == 0 || base % PAGE_SIZE as u64 != 0 || size % PAGE_SIZE != 0 {
+        if size == 0 {
             return Err(Error::InvalidArgs);
         }
         self.require_resource(process, resource, Rights::MANAGE, ResourceKind::Mmio, base, size as u64)?;
-        let memory = self.backend.physical_memory(base, size)?;
+        // The MMU maps whole pages: a range covering part of a page (a
+        // virtio-mmio transport is 0x200 bytes) yields the pages holding it,
+        // starting at the first one.
+        let page = PAGE_SIZE as u64;
+        let start = base & !(page - 1);
+        let end = base
+            .checked_add(size as u64)
+            .and_then(|end| end.checked_add(page - 1))
+            .ok_or(Error::OutOfRange)?
+            & !(page - 1);
+        let size = usize::try_from(end - start).map_err(|_| Error::OutOfRange)?;
+        if size > limits::VMO_BYTES {
+            return Err(Error::OutOfRange);
+        }
+        let memory = self.backend.physical_memory(start, size)?;
         let koid = self.insert_vmo(memory, size, true);
         self.give_new(process, koid, Rights::DEFAULT_VMO)
+    }
+
+    pub(crate) fn sys_vmo_physical_address(
+        &mut self,
+        process: Koid,
+        handle: HandleValue,
+        resource: HandleValue,
+    ) -> StepResult {
+        let (kind, _, _) = self.resource_of(process, resource, Rights::MANAGE)?;
+        if !matches!(kind, ResourceKind::Mmio | ResourceKind::Root) {
+            return Err(Error::AccessDenied);
+        }
+        let entry = self.handle(process, handle, Rights::READ)?;
+        let vmo = self.vmo(entry.koid)?;
+        let address = self.backend.physical_address(&vmo.memory).ok_or(Error::NotSupported)?;
+        done(usize::try_from(address).map_err(|_| Error::OutOfRange)?)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -215,6 +215,10 @@ pub enum Call {
         buffer: usize,
         len: usize,
     },
+    VmoPhysicalAddress {
+        handle: HandleValue,
+        resource: HandleValue,
+    },
 }
 
 fn handle(raw: usize) -> Result<HandleValue, Error> {
@@ -340,6 +344,10 @@ impl Call {
                 Call::SystemProcessList { resource: handle(a)?, records: b, capacity: c }
             }
             Syscall::RandomGet => Call::RandomGet { buffer: a, len: b },
+            Syscall::VmoPhysicalAddress => Call::VmoPhysicalAddress {
+                handle: handle(a)?,
+                resource: handle(b)?,
+            },
         })
     }
 }
@@ -473,6 +481,9 @@ impl<B: Backend> Kernel<B> {
                 self.sys_process_list(process, cx, resource, records, capacity)
             }
             Call::RandomGet { buffer, len } => self.sys_random(process, cx, buffer, len),
+            Call::VmoPhysicalAddress { handle, resource } => {
+                self.sys_vmo_physical_address(process, handle, resource)
+            }
         }
     }
 

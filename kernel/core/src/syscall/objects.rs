@@ -137,6 +137,18 @@ impl<B: Backend> Kernel<B> {
                 let record = self.process_record(entry.koid)?;
                 Vec::from(bytemuck::bytes_of(&record))
             }
+            InfoTopic::Resource => match &object.data {
+                ObjectData::Resource(resource) => {
+                    let info = weft_abi::ResourceInfo {
+                        kind: resource.kind as u32,
+                        reserved: 0,
+                        base: resource.base,
+                        size: resource.size,
+                    };
+                    Vec::from(bytemuck::bytes_of(&info))
+                }
+                _ => return Err(Error::WrongType),
+            },
             InfoTopic::Kernel => {
                 match &object.data {
                     ObjectData::Resource(resource)
