@@ -267,6 +267,57 @@ fn processes(report: &mut Report, root: &Resource, bundle: &Bundle) {
     }
 }
 
+fn devices(report: &mut Report, root: &Resource) {
+    let dma = Vmo::create_contiguous(8192).expect("contiguous");
+    let address = root.physical_address(&dma);
+    report.check(
+        "contiguous memory has a physical address for DMA",
+        matches!(address, Ok(a) if a != 0 && a % 4096 == 0),
+        format!("{address:?}"),
+    );
+    let scattered = Vmo::create(8192).expect("vmo");
+    let refused = root.physical_address(&scattered);
+    report.check(
+        "scattered memory has no physical address",
+        refused == Err(Error::NotSupported),
+        format!("{refused:?}"),
+    );
+    let info = root.narrow(weft_abi::ResourceKind::Info, 0, 0).expect("info");
+    let refused = info.physical_address(&dma);
+    report.check(
+        "only device resources reveal physical addresses",
+        refused == Err(Error::AccessDenied),
+        format!("{refused:?}"),
+    );
+    let transport = root
+        .narrow(weft_abi::ResourceKind::Mmio, 0x0a00_3e00, 0x200)
+        .expect("narrow");
+    let facts = transport.info().unwrap_or_default();
+    report.check(
+        "a resource reports its range",
+        facts.base == 0x0a00_3e00 && facts.size == 0x200,
+        format!("{facts:?}"),
+    );
+    let registers = transport.physical_vmo(0x0a00_3e00, 0x200).and_then(|v| v.size());
+    report.check(
+        "a sub-page device range maps as its page",
+        registers == Ok(4096),
+        format!("{registers:?}"),
+    );
+    let outside = transport.physical_vmo(0x0a00_3c00, 0x200);
+    report.check(
+        "a resource grants nothing outside its range",
+        matches!(outside, Err(Error::AccessDenied)),
+        format!("{:?}", outside.map(|_| ())),
+    );
+    let ram = root.physical_vmo(0x4000_0000, 4096);
+    report.check(
+        "RAM is never handed out as a physical object",
+        matches!(ram, Err(Error::AccessDenied)),
+        format!("{:?}", ram.map(|_| ())),
+    );
+}
+
 fn ipc_bench(report: &mut Report, root: &Resource, bundle: &Bundle) {
     let Ok((_process, channel)) = spawn(root, bundle, "ipc-echo") else {
         report.check("ipc benchmark", false, String::from("no ipc-echo"));
@@ -334,6 +385,7 @@ fn run(mut startup: Startup) -> Result<(), ProgramError> {
     threads(&mut report);
     time(&mut report);
     processes(&mut report, &root, &bundle);
+    devices(&mut report, &root);
     ipc_bench(&mut report, &root, &bundle);
     say(&format!(
         "ktest: {} passed, {} failed\n",

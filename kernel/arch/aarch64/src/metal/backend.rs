@@ -403,6 +403,10 @@ impl Backend for Metal {
 
     fn thread_ended(&mut self, _thread: Koid, _context: Box<ThreadState>) {}
 
+    fn physical_address(&self, memory: &PhysMemory) -> Option<u64> {
+        memory.contiguous_base()
+    }
+
     fn debug_write(&mut self, bytes: &[u8]) {
         console::write_bytes(bytes);
     }
