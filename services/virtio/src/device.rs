@@ -1,0 +1,101 @@
+//! Opening a virtio-mmio device from the capabilities a driver was given.
+
+use alloc::format;
+use alloc::string::String;
+use core::ptr::NonNull;
+
+use virtio_drivers::transport::mmio::{MmioTransport, VirtIOHeader};
+use weft_abi::Error;
+use weft_ipc::Startup;
+use weft_rt::{Deadline, Interrupt, Mapping, Resource, Rights};
+
+/// Why a device could not be opened.
+#[derive(Debug)]
+pub enum DeviceError {
+    /// The startup message lacks `mmio:<name>` or `irq:<name>`.
+    Missing(String),
+    /// The kernel refused something.
+    Kernel(Error),
+    /// The registers are not a virtio-mmio transport.
+    Transport(String),
+}
+
+impl core::fmt::Display for DeviceError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            DeviceError::Missing(name) => write!(f, "no `{name}` capability"),
+            DeviceError::Kernel(error) => write!(f, "{error}"),
+            DeviceError::Transport(why) => write!(f, "not a virtio-mmio device: {why}"),
+        }
+    }
+}
+
+impl From<Error> for DeviceError {
+    fn from(error: Error) -> DeviceError {
+        DeviceError::Kernel(error)
+    }
+}
+
+/// A virtio-mmio device: its transport, its interrupt, and the mapping of
+/// its registers (kept alive as long as the transport).
+pub struct Device {
+    /// The transport (registers mapped from the `mmio:` resource).
+    pub transport: MmioTransport<'static>,
+    /// The device's interrupt line.
+    pub interrupt: Interrupt,
+    dma: Resource,
+    _registers: Mapping,
+}
+
+impl Device {
+    /// Open the device the startup message names `mmio:<name>` and
+    /// `irq:<name>`.
+    pub fn open(startup: &mut Startup, name: &str) -> Result<Device, DeviceError> {
+        let mmio_name = format!("mmio:{name}");
+        let irq_name = format!("irq:{name}");
+        let mmio = Resource::from_handle(
+            startup
+                .take_handle(&mmio_name)
+                .ok_or(DeviceError::Missing(mmio_name))?,
+        );
+        let irq = Resource::from_handle(
+            startup
+                .take_handle(&irq_name)
+                .ok_or(DeviceError::Missing(irq_name))?,
+        );
+        let range = mmio.info()?;
+        let registers = mmio.physical_vmo(range.base, range.size as usize)?;
+        let mapping = registers.map_write(0, registers.size()?)?;
+        let header = mapping.address() + (range.base as usize & (weft_abi::PAGE_SIZE - 1));
+        let header = NonNull::new(header as *mut VirtIOHeader)
+            .ok_or(DeviceError::Transport("null mapping".into()))?;
+        // SAFETY: `header` points at the device's registers inside
+        // `mapping` (device memory, mapped read/write), which this value
+        // keeps alive as long as the transport; `range.size` bytes from
+        // there are the device's own registers and config space.
+        let transport = unsafe { MmioTransport::new(header, range.size as usize) }
+            .map_err(|e| DeviceError::Transport(format!("{e:?}")))?;
+        let vector = irq.info()?.base as u32;
+        let interrupt = Interrupt::create(&irq, vector)?;
+        crate::hal::install(Resource::from_handle(mmio.handle().duplicate(Rights::SAME)?));
+        Ok(Device {
+            transport,
+            interrupt,
+            dma: mmio,
+            _registers: mapping,
+        })
+    }
+
+    /// The physical address of a contiguous memory object this driver
+    /// made, for the device to DMA to or from.
+    pub fn physical_address(&self, vmo: &weft_rt::Vmo) -> Result<u64, Error> {
+        self.dma.physical_address(vmo)
+    }
+
+    /// Wait for the device's interrupt, then acknowledge it at the
+    /// controller (the caller acknowledges the device itself first, so a
+    /// level-triggered line has dropped).
+    pub fn wait(&self, deadline: Deadline) -> Result<(), Error> {
+        self.interrupt.wait(deadline)
+    }
+}
