@@ -7,7 +7,7 @@ use core::ptr::NonNull;
 use virtio_drivers::transport::mmio::{MmioTransport, VirtIOHeader};
 use weft_abi::Error;
 use weft_ipc::Startup;
-use weft_rt::{Deadline, Interrupt, Mapping, Resource, Rights};
+use weft_rt::{Deadline, Interrupt, Resource, Rights};
 
 /// Why a device could not be opened.
 #[derive(Debug)]
@@ -36,15 +36,15 @@ impl From<Error> for DeviceError {
     }
 }
 
-/// A virtio-mmio device: its transport, its interrupt, and the mapping of
-/// its registers (kept alive as long as the transport).
+/// A virtio-mmio device: its transport and its interrupt. The registers
+/// stay mapped for the rest of the process's life (the transport borrows
+/// them for `'static`).
 pub struct Device {
     /// The transport (registers mapped from the `mmio:` resource).
     pub transport: MmioTransport<'static>,
     /// The device's interrupt line.
     pub interrupt: Interrupt,
     dma: Resource,
-    _registers: Mapping,
 }
 
 impl Device {
@@ -69,10 +69,13 @@ impl Device {
         let header = mapping.address() + (range.base as usize & (weft_abi::PAGE_SIZE - 1));
         let header = NonNull::new(header as *mut VirtIOHeader)
             .ok_or(DeviceError::Transport("null mapping".into()))?;
-        // SAFETY: `header` points at the device's registers inside
-        // `mapping` (device memory, mapped read/write), which this value
-        // keeps alive as long as the transport; `range.size` bytes from
-        // there are the device's own registers and config space.
+        // The registers are never unmapped: the transport below holds a
+        // `'static` borrow of them.
+        core::mem::forget(mapping);
+        // SAFETY: `header` points at the device's registers (device memory,
+        // mapped read/write for the rest of the process's life, see above);
+        // `range.size` bytes from there are the device's own registers and
+        // config space, and nothing else in the process maps them.
         let transport = unsafe { MmioTransport::new(header, range.size as usize) }
             .map_err(|e| DeviceError::Transport(format!("{e:?}")))?;
         let vector = irq.info()?.base as u32;
@@ -82,7 +85,6 @@ impl Device {
             transport,
             interrupt,
             dma: mmio,
-            _registers: mapping,
         })
     }
 
