@@ -30,7 +30,8 @@ fn valid_messages() -> Vec<Vec<u8>> {
     };
     vec![
         wire::encode(1, Kind::Event, &NamespaceEvent::Startup(startup)).unwrap(),
-        wire::encode(1, Kind::Request, &NamespaceRequest::Connect { protocol: "weft.config".into() }).unwrap(),
+        wire::encode(1, Kind::Request, &NamespaceRequest::Connect { protocol: "weft.config".into() })
+            .unwrap(),
         wire::encode(
             1,
             Kind::Request,

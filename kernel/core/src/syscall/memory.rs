@@ -41,7 +41,7 @@ impl<B: Backend> Kernel<B> {
         base: u64,
         size: usize,
     ) -> StepResult {
-        if size == 0 || base % PAGE_SIZE as u64 != 0 || size % PAGE_SIZE != 0 {
+        if size == 0 || !base.is_multiple_of(PAGE_SIZE as u64) || !size.is_multiple_of(PAGE_SIZE) {
             return Err(Error::InvalidArgs);
         }
         self.require_resource(process, resource, Rights::MANAGE, ResourceKind::Mmio, base, size as u64)?;
@@ -104,7 +104,7 @@ impl<B: Backend> Kernel<B> {
             // W^X: never writable and executable at once.
             return Err(Error::AccessDenied);
         }
-        if flags.is_empty() || len == 0 || offset % PAGE_SIZE != 0 {
+        if flags.is_empty() || len == 0 || !offset.is_multiple_of(PAGE_SIZE) {
             return Err(Error::InvalidArgs);
         }
         let len = page_round(len)?;
