@@ -1,5 +1,6 @@
 //! Prerequisites: rustup targets and host packages. Installs what it can,
 //! otherwise says exactly what to run.
+#![allow(dead_code, reason = "tool checks are used by the QEMU and Wayland stages as they land")]
 
 use std::process::Command;
 
@@ -49,17 +50,17 @@ pub fn tool(program: &str, package: &str, brew: Option<&str>) -> Result<(), Stri
         }
         return Err(format!("{program} is missing; run: sudo apt-get install -y {package}"));
     }
-    if cfg!(target_os = "macos") {
-        if let Some(formula) = brew {
-            if have("brew") {
-                eprintln!("xtask: installing {formula} with Homebrew (for {program})");
-                util::run(Command::new("brew").args(["install", formula]))?;
-                if have(program) {
-                    return Ok(());
-                }
+    if cfg!(target_os = "macos")
+        && let Some(formula) = brew
+    {
+        if have("brew") {
+            eprintln!("xtask: installing {formula} with Homebrew (for {program})");
+            util::run(Command::new("brew").args(["install", formula]))?;
+            if have(program) {
+                return Ok(());
             }
-            return Err(format!("{program} is missing; run: brew install {formula}"));
         }
+        return Err(format!("{program} is missing; run: brew install {formula}"));
     }
     Err(format!("{program} is missing; install {package} with your package manager"))
 }

@@ -17,6 +17,11 @@ fn host_tests() -> Result<(), String> {
     util::run(util::cargo().args(["test", "--workspace", "--no-fail-fast"]))
 }
 
+fn lints() -> Result<(), String> {
+    util::run(util::cargo().args(["fmt", "--all", "--check"]))?;
+    util::run(util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+}
+
 fn portable_build() -> Result<(), String> {
     portable::build_portable(METAL_TARGET)
 }
@@ -25,6 +30,7 @@ fn stages() -> Vec<Stage> {
     vec![
         Stage { name: "host tests (cargo test --workspace)", run: host_tests },
         Stage { name: "portable crates build for aarch64-unknown-none", run: portable_build },
+        Stage { name: "lints (rustfmt, clippy -D warnings)", run: lints },
     ]
 }
 

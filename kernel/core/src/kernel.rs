@@ -317,10 +317,10 @@ impl<B: Backend> Kernel<B> {
 
     /// Tell the backend a thread may run.
     pub(crate) fn notify_ready(&mut self, thread: Koid) {
-        if let Some(ObjectData::Thread(state)) = self.objects.get_mut(&thread).map(|o| &mut o.data) {
-            if let Some(context) = state.context.as_mut() {
-                self.backend.thread_ready(thread, context);
-            }
+        if let Some(ObjectData::Thread(state)) = self.objects.get_mut(&thread).map(|o| &mut o.data)
+            && let Some(context) = state.context.as_mut()
+        {
+            self.backend.thread_ready(thread, context);
         }
     }
 
@@ -339,10 +339,10 @@ impl<B: Backend> Kernel<B> {
             self.deadlines.remove(&(deadline, koid));
             let is_timer = matches!(self.objects.get(&koid).map(|o| &o.data), Some(ObjectData::Timer(_)));
             if is_timer {
-                if let Ok(object) = self.object_mut(koid) {
-                    if let ObjectData::Timer(timer) = &mut object.data {
-                        timer.deadline = None;
-                    }
+                if let Ok(object) = self.object_mut(koid)
+                    && let ObjectData::Timer(timer) = &mut object.data
+                {
+                    timer.deadline = None;
                 }
                 self.update_signals(koid, Signals::empty(), Signals::SIGNALED);
             } else {

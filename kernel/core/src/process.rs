@@ -415,10 +415,10 @@ impl<B: Backend> Kernel<B> {
         state.state = ThreadState::Dead;
         let context = state.context.take();
         let call = state.call.take();
-        if let Some((endpoint, txid)) = call {
-            if let Ok(ObjectData::Channel(end)) = self.object_mut(endpoint).map(|o| &mut o.data) {
-                end.calls.insert(txid, crate::channel::CallSlot::Abandoned);
-            }
+        if let Some((endpoint, txid)) = call
+            && let Ok(ObjectData::Channel(end)) = self.object_mut(endpoint).map(|o| &mut o.data)
+        {
+            end.calls.insert(txid, crate::channel::CallSlot::Abandoned);
         }
         self.scheduler.remove(thread);
         if let Some(context) = context {
@@ -522,15 +522,15 @@ impl<B: Backend> Kernel<B> {
 
     /// Forget one mapping's hold on its memory object.
     pub(crate) fn drop_mapping(&mut self, mapping: Mapping) {
-        if let Ok(object) = self.object_mut(mapping.vmo) {
-            if let ObjectData::Vmo(vmo) = &mut object.data {
-                vmo.mappings = vmo.mappings.saturating_sub(1);
-                if mapping.flags.contains(MapFlags::WRITE) {
-                    vmo.writable_mappings = vmo.writable_mappings.saturating_sub(1);
-                }
-                if mapping.flags.contains(MapFlags::EXECUTE) {
-                    vmo.executable_mappings = vmo.executable_mappings.saturating_sub(1);
-                }
+        if let Ok(object) = self.object_mut(mapping.vmo)
+            && let ObjectData::Vmo(vmo) = &mut object.data
+        {
+            vmo.mappings = vmo.mappings.saturating_sub(1);
+            if mapping.flags.contains(MapFlags::WRITE) {
+                vmo.writable_mappings = vmo.writable_mappings.saturating_sub(1);
+            }
+            if mapping.flags.contains(MapFlags::EXECUTE) {
+                vmo.executable_mappings = vmo.executable_mappings.saturating_sub(1);
             }
         }
         let held = self.destroy_if_unused(mapping.vmo);
@@ -575,10 +575,10 @@ impl<B: Backend> Kernel<B> {
 
     /// Add CPU time to a process (backends that measure it).
     pub fn charge_cpu(&mut self, thread: Koid, nanoseconds: u64) {
-        if let Ok(process) = self.thread_process(thread) {
-            if let Ok(target) = self.process_mut(process) {
-                target.cpu_time = target.cpu_time.saturating_add(nanoseconds);
-            }
+        if let Ok(process) = self.thread_process(thread)
+            && let Ok(target) = self.process_mut(process)
+        {
+            target.cpu_time = target.cpu_time.saturating_add(nanoseconds);
         }
     }
 

@@ -54,11 +54,11 @@ impl Scheduler {
             return;
         }
         let level = Self::level(priority);
-        if let Some(queue) = self.queues.get_mut(level) {
-            if !queue.contains(&thread) {
-                queue.push_back(thread);
-                self.ready_mask |= 1 << level;
-            }
+        if let Some(queue) = self.queues.get_mut(level)
+            && !queue.contains(&thread)
+        {
+            queue.push_back(thread);
+            self.ready_mask |= 1 << level;
         }
     }
 

@@ -147,7 +147,7 @@ impl Hosted {
 
     /// Run `f` with the kernel locked.
     pub fn with_kernel<R>(&self, f: impl FnOnce(&mut Kernel<HostBackend>) -> R) -> R {
-        f(&mut *self.shared.lock())
+        f(&mut self.shared.lock())
     }
 
     /// Create a memory object holding `bytes`.

@@ -33,6 +33,8 @@ pub(crate) struct Binding {
 
 thread_local! {
     static CURRENT: RefCell<Option<Binding>> = const { RefCell::new(None) };
+    /// CPU time this host thread had used when last charged.
+    static CHARGED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
@@ -132,6 +134,7 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
     let call = HostCall::new(windows);
     let raw = SyscallArgs { number, args };
     let mut kernel = binding.shared.lock();
+    charge_cpu(&mut kernel, binding.thread);
     loop {
         match kernel.syscall(binding.thread, raw, &call) {
             Outcome::Done(value) => return value,
@@ -173,6 +176,28 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
                 }
             }
         }
+    }
+}
+
+/// CPU time the calling host thread has used, in nanoseconds.
+fn thread_cpu_time() -> u64 {
+    let mut time = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `clock_gettime` writes one `timespec` through the valid
+    // pointer and touches nothing else.
+    let result = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) };
+    if result != 0 {
+        return 0;
+    }
+    (time.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(time.tv_nsec as u64)
+}
+
+/// Charge the CPU time the calling thread used since its last kernel entry
+/// to its process (what `ps` and the monitor show).
+fn charge_cpu(kernel: &mut weft_kernel::Kernel<crate::HostBackend>, thread: Koid) {
+    let now = thread_cpu_time();
+    let used = now.saturating_sub(CHARGED.with(|c| c.replace(now)));
+    if used > 0 {
+        kernel.charge_cpu(thread, used);
     }
 }
 

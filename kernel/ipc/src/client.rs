@@ -8,6 +8,9 @@ use weft_rt::{Channel, Deadline, Handle, Message};
 use crate::wire::{self, Fault, Kind};
 use crate::{IpcError, Protocol};
 
+/// An event with the handles that came with it.
+pub type EventWithHandles<E> = (E, Vec<Handle>);
+
 /// A typed connection to a server speaking `P`.
 pub struct Client<P: Protocol> {
     channel: Channel,
@@ -83,7 +86,7 @@ impl<P: Protocol> Client<P> {
         self.channel.write(&bytes, handles).map_err(IpcError::from)
     }
 
-    fn decode_event(message: Message) -> Result<(P::Event, Vec<Handle>), IpcError> {
+    fn decode_event(message: Message) -> Result<EventWithHandles<P::Event>, IpcError> {
         let (kind, body) = wire::header(P::VERSION, &message.bytes)?;
         match kind {
             Kind::Event => Ok((wire::body(body)?, message.handles)),
@@ -92,7 +95,7 @@ impl<P: Protocol> Client<P> {
     }
 
     /// The next event, if one is waiting.
-    pub fn try_event(&self) -> Result<Option<(P::Event, Vec<Handle>)>, IpcError> {
+    pub fn try_event(&self) -> Result<Option<EventWithHandles<P::Event>>, IpcError> {
         match self.channel.try_read() {
             Ok(message) => Self::decode_event(message).map(Some),
             Err(Error::ShouldWait) => Ok(None),
@@ -101,7 +104,7 @@ impl<P: Protocol> Client<P> {
     }
 
     /// The next event, waiting until `deadline`.
-    pub fn event(&self, deadline: Deadline) -> Result<(P::Event, Vec<Handle>), IpcError> {
+    pub fn event(&self, deadline: Deadline) -> Result<EventWithHandles<P::Event>, IpcError> {
         Self::decode_event(self.channel.read(deadline)?)
     }
 }

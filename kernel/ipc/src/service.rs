@@ -172,10 +172,10 @@ impl<P: Protocol> Clients<P> {
             match connection.try_next() {
                 Ok(Some(incoming)) => {
                     let txid = incoming.txid;
-                    if let Some((response, handles)) = handler(connection, incoming) {
-                        if txid != 0 {
-                            let _ = connection.reply_with(txid, &response, handles);
-                        }
+                    if let Some((response, handles)) = handler(connection, incoming)
+                        && txid != 0
+                    {
+                        let _ = connection.reply_with(txid, &response, handles);
                     }
                 }
                 Ok(None) => break,
@@ -208,10 +208,10 @@ impl<P: Protocol> Clients<P> {
             if !wanted(key) {
                 continue;
             }
-            if let Err(error) = connection.emit(event) {
-                if error.is_peer_closed() {
-                    gone.push(*key);
-                }
+            if let Err(error) = connection.emit(event)
+                && error.is_peer_closed()
+            {
+                gone.push(*key);
             }
         }
         for key in gone {

@@ -83,10 +83,10 @@ pub fn log(level: Level, target: &str, arguments: core::fmt::Arguments<'_>) {
     let _ = message.write_fmt(arguments);
     let state = process_local::<State>();
     let sink = state.sink.lock().clone();
-    if let Some(sink) = sink {
-        if sink.write(level, target, &message) {
-            return;
-        }
+    if let Some(sink) = sink
+        && sink.write(level, target, &message)
+    {
+        return;
     }
     let name = state.name.lock().clone();
     let mut line = String::new();

@@ -138,10 +138,8 @@ impl Keyboard {
         }
         let modifiers = self.modifiers();
         let mut text = String::new();
-        if pressed {
-            if let Some(c) = text_for(key, modifiers) {
-                text.push(c);
-            }
+        if pressed && let Some(c) = text_for(key, modifiers) {
+            text.push(c);
         }
         KeyEvent { key, state, modifiers, text }
     }

@@ -152,10 +152,11 @@ impl Graph {
             let name = manifest.name.as_str();
             let deps = depends.entry(name).or_default();
             let mut uses = manifest.uses.clone();
-            if !manifest.exposes.iter().any(|p| p == LOG_SINK) && manifest.use_of(LOG_SINK).is_none() {
-                if exposers.contains_key(LOG_SINK) {
-                    uses.push(crate::Use { protocol: LOG_SINK.into(), ..Default::default() });
-                }
+            if !manifest.exposes.iter().any(|p| p == LOG_SINK)
+                && manifest.use_of(LOG_SINK).is_none()
+                && exposers.contains_key(LOG_SINK)
+            {
+                uses.push(crate::Use { protocol: LOG_SINK.into(), ..Default::default() });
             }
             for used in &uses {
                 let provider = resolve(name, used, &exposers);

@@ -47,10 +47,10 @@ impl Manager {
             };
             let manage = client.connection.client.has("manage");
             let response = self.handle(id, incoming.request, manage);
-            if incoming.txid != 0 {
-                if let Some(client) = self.clients.get(&id) {
-                    let _ = client.connection.reply(incoming.txid, &response);
-                }
+            if incoming.txid != 0
+                && let Some(client) = self.clients.get(&id)
+            {
+                let _ = client.connection.reply(incoming.txid, &response);
             }
         }
         if observed.contains(Signals::PEER_CLOSED) {

@@ -189,13 +189,11 @@ impl Manager {
         let now = weft_rt::now();
         for index in 0..self.instances.len() {
             let due = self.instances.get(index).and_then(|i| i.restart_at).is_some_and(|at| at <= now);
-            if due {
-                if let Some(instance) = self.instances.get_mut(index) {
-                    instance.restart_at = None;
-                    instance.restarts = instance.restarts.saturating_add(1);
-                    instance.state = ServiceState::Waiting;
-                    instance.detail.clear();
-                }
+            if due && let Some(instance) = self.instances.get_mut(index) {
+                instance.restart_at = None;
+                instance.restarts = instance.restarts.saturating_add(1);
+                instance.state = ServiceState::Waiting;
+                instance.detail.clear();
             }
         }
         self.arm_timer();

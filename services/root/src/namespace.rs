@@ -46,10 +46,10 @@ impl Manager {
                     NamespaceResponse::Ok
                 }
             };
-            if incoming.txid != 0 {
-                if let Some(running) = self.instances.get(index).and_then(|i| i.running.as_ref()) {
-                    let _ = running.namespace.reply(incoming.txid, &response);
-                }
+            if incoming.txid != 0
+                && let Some(running) = self.instances.get(index).and_then(|i| i.running.as_ref())
+            {
+                let _ = running.namespace.reply(incoming.txid, &response);
             }
         }
         if observed.contains(Signals::PEER_CLOSED) {

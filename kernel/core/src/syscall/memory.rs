@@ -134,7 +134,7 @@ impl<B: Backend> Kernel<B> {
             // W^X: never writable and executable at once.
             return Err(Error::AccessDenied);
         }
-        if flags.is_empty() || len == 0 || offset % PAGE_SIZE != 0 {
+        if flags.is_empty() || len == 0 || !offset.is_multiple_of(PAGE_SIZE) {
             return Err(Error::InvalidArgs);
         }
         let len = page_round(len)?;
