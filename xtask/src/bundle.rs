@@ -77,16 +77,10 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
             if let Some(byte) = tampered.get_mut(at) {
                 *byte ^= 0x40;
             }
-            images.push(Image {
-                name: format!("{name}-tampered"),
-                bytes: tampered,
-            });
+            images.push(Image { name: format!("{name}-tampered"), bytes: tampered });
         }
         if name == options.root_program {
-            images.push(Image {
-                name: "root".into(),
-                bytes: bytes.clone(),
-            });
+            images.push(Image { name: "root".into(), bytes: bytes.clone() });
         }
         if name != "root" {
             images.push(Image { name, bytes });

@@ -59,9 +59,7 @@ impl Options {
 
 /// The cargo target directory.
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| util::root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| util::root().join("target"))
 }
 
 fn release_dir() -> PathBuf {
@@ -120,11 +118,7 @@ pub fn build(options: &Options) -> Result<Artifacts, String> {
     let out = target_dir().join("weft").join(&options.board);
     let (kernel, kernel_elf) = kernel(&out)?;
     let bundle = crate::bundle::build(options, &out)?;
-    Ok(Artifacts {
-        kernel,
-        bundle,
-        kernel_elf,
-    })
+    Ok(Artifacts { kernel, bundle, kernel_elf })
 }
 
 /// `cargo xtask image [--board NAME] [--system FILE]`.
@@ -153,9 +147,7 @@ pub fn command(args: &[String]) -> Result<(), String> {
 
 /// Run a command, returning its standard output.
 pub fn output(command: &mut Command) -> Result<String, String> {
-    let result = command
-        .output()
-        .map_err(|e| format!("could not start {}: {e}", util::describe(command)))?;
+    let result = command.output().map_err(|e| format!("could not start {}: {e}", util::describe(command)))?;
     if !result.status.success() {
         return Err(format!(
             "{} failed: {}",

@@ -62,7 +62,8 @@ pub fn ensure() -> Result<(), String> {
 /// The signing key.
 pub fn signing_key() -> Result<SigningKey, String> {
     ensure()?;
-    let text = std::fs::read_to_string(secret_path()).map_err(|e| format!("{}: {e}", secret_path().display()))?;
+    let text =
+        std::fs::read_to_string(secret_path()).map_err(|e| format!("{}: {e}", secret_path().display()))?;
     let seed = unhex(&text).ok_or_else(|| format!("{} is not a 32-byte hex key", secret_path().display()))?;
     Ok(SigningKey::from_bytes(&seed))
 }

@@ -82,9 +82,7 @@ impl Machine {
             }
         }
         if let Some(qmp) = &self.qmp {
-            command
-                .arg("-qmp")
-                .arg(format!("unix:{},server=on,wait=off", qmp.display()));
+            command.arg("-qmp").arg(format!("unix:{},server=on,wait=off", qmp.display()));
         }
         command
     }
@@ -113,9 +111,7 @@ pub fn find() -> Result<PathBuf, String> {
 
 fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
 }
 
 /// One line of serial output and when it arrived (since QEMU started).
@@ -144,9 +140,8 @@ impl Running {
         let mut command = machine.command(&qemu);
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit());
         let started = Instant::now();
-        let mut child = command
-            .spawn()
-            .map_err(|e| format!("could not start {}: {e}", util::describe(&command)))?;
+        let mut child =
+            command.spawn().map_err(|e| format!("could not start {}: {e}", util::describe(&command)))?;
         let stdout = child.stdout.take().ok_or("no serial pipe")?;
         let lines = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&lines);
@@ -154,25 +149,14 @@ impl Running {
             let mut reader = BufReader::new(stdout);
             let mut buffer = Vec::new();
             while reader.read_until(b'\n', &mut buffer).map(|n| n > 0).unwrap_or(false) {
-                let text = String::from_utf8_lossy(&buffer)
-                    .trim_end_matches(['\r', '\n'])
-                    .to_string();
+                let text = String::from_utf8_lossy(&buffer).trim_end_matches(['\r', '\n']).to_string();
                 buffer.clear();
                 if let Ok(mut lines) = sink.lock() {
-                    lines.push(Line {
-                        at: started.elapsed(),
-                        text,
-                    });
+                    lines.push(Line { at: started.elapsed(), text });
                 }
             }
         });
-        Ok(Running {
-            child,
-            lines,
-            started,
-            echo,
-            printed: 0,
-        })
+        Ok(Running { child, lines, started, echo, printed: 0 })
     }
 
     /// Every line so far.
@@ -192,11 +176,7 @@ impl Running {
     }
 
     /// Wait until a line satisfies `predicate`, QEMU exits, or `timeout`.
-    pub fn wait_for(
-        &mut self,
-        timeout: Duration,
-        mut predicate: impl FnMut(&str) -> bool,
-    ) -> Option<Line> {
+    pub fn wait_for(&mut self, timeout: Duration, mut predicate: impl FnMut(&str) -> bool) -> Option<Line> {
         let deadline = Instant::now() + timeout;
         let mut seen = 0;
         while Instant::now() < deadline {
@@ -319,9 +299,7 @@ pub fn key(name: &str) -> Vec<String> {
     [true, false]
         .iter()
         .map(|down| {
-            format!(
-                r#"{{"type":"key","data":{{"down":{down},"key":{{"type":"qcode","data":"{name}"}}}}}}"#
-            )
+            format!(r#"{{"type":"key","data":{{"down":{down},"key":{{"type":"qcode","data":"{name}"}}}}}}"#)
         })
         .collect()
 }

@@ -76,9 +76,5 @@ pub fn command(args: &[String]) -> Result<(), String> {
         }
     }
     println!("qemu: {passed} passed, {failed} failed");
-    if failed > 0 {
-        Err(format!("{failed} QEMU test(s) failed"))
-    } else {
-        Ok(())
-    }
+    if failed > 0 { Err(format!("{failed} QEMU test(s) failed")) } else { Ok(()) }
 }

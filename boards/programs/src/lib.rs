@@ -16,9 +16,7 @@ pub mod test_support {
         {
             let value: u64;
             // SAFETY: reads CNTVCT_EL0, which the kernel lets EL0 read.
-            unsafe {
-                core::arch::asm!("isb", "mrs {}, cntvct_el0", out(reg) value, options(nomem, nostack))
-            };
+            unsafe { core::arch::asm!("isb", "mrs {}, cntvct_el0", out(reg) value, options(nomem, nostack)) };
             value
         }
         #[cfg(not(all(target_arch = "aarch64", target_os = "none")))]

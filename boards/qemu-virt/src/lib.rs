@@ -16,13 +16,7 @@ pub const BOARD: Board = Board {
     name: "qemu-virt",
     compatible: &["linux,dummy-virt"],
     devices: &[
-        DeviceRule {
-            compatible: "virtio,mmio",
-            naming: Naming::Virtio,
-        },
-        DeviceRule {
-            compatible: "arm,pl031",
-            naming: Naming::Single("rtc"),
-        },
+        DeviceRule { compatible: "virtio,mmio", naming: Naming::Virtio },
+        DeviceRule { compatible: "arm,pl031", naming: Naming::Single("rtc") },
     ],
 };

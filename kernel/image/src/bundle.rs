@@ -45,8 +45,7 @@ pub enum BundleError {
 impl<'a> BundleView<'a> {
     /// Decode `bytes`.
     pub fn read(bytes: &'a [u8]) -> Result<BundleView<'a>, BundleError> {
-        let view: BundleView<'a> =
-            postcard::from_bytes(bytes).map_err(|_| BundleError::Malformed)?;
+        let view: BundleView<'a> = postcard::from_bytes(bytes).map_err(|_| BundleError::Malformed)?;
         if view.format != BUNDLE_FORMAT {
             return Err(BundleError::Format(view.format));
         }

@@ -42,12 +42,7 @@ extern "C" fn weft_kernel_boot(dtb: u64, load: u64) -> ! {
     let timer_interrupt = booted.timer_interrupt;
     let info = booted.info;
     let devices = name_devices(&booted);
-    let mut kernel = Kernel::new(
-        booted.backend,
-        KernelConfig {
-            memory_total: booted.memory_total,
-        },
-    );
+    let mut kernel = Kernel::new(booted.backend, KernelConfig { memory_total: booted.memory_total });
     match start_root(&mut kernel, &devices, &info) {
         Ok(koid) => kprintln!("weft: root manager started (process {koid})"),
         Err(why) => kprintln!("weft: cannot start the root manager: {why}"),
@@ -105,9 +100,7 @@ fn start_root(
         bytes.len() >> 10
     );
     let root = kernel.create_resource(ResourceKind::Root, 0, u64::MAX);
-    let bundle_vmo = kernel
-        .create_vmo_with(bytes)
-        .map_err(|e| format!("no memory for the bundle: {e}"))?;
+    let bundle_vmo = kernel.create_vmo_with(bytes).map_err(|e| format!("no memory for the bundle: {e}"))?;
     let mut names: Vec<String> = Vec::new();
     let mut handles: Vec<(Koid, Rights)> = Vec::new();
     names.push("root-resource".into());
@@ -115,23 +108,15 @@ fn start_root(
     names.push("bundle".into());
     handles.push((
         bundle_vmo,
-        Rights::READ
-            | Rights::MAP
-            | Rights::DUPLICATE
-            | Rights::TRANSFER
-            | Rights::INSPECT
-            | Rights::WAIT,
+        Rights::READ | Rights::MAP | Rights::DUPLICATE | Rights::TRANSFER | Rights::INSPECT | Rights::WAIT,
     ));
     for (name, device) in devices {
         if handles.len() + 2 > limits::MESSAGE_HANDLES {
             kprintln!("weft: too many devices for one startup message; `{name}` left out");
             continue;
         }
-        let mmio = kernel.create_resource(
-            ResourceKind::Mmio,
-            device.registers.start,
-            device.registers.size(),
-        );
+        let mmio =
+            kernel.create_resource(ResourceKind::Mmio, device.registers.start, device.registers.size());
         names.push(format!("mmio:{name}"));
         handles.push((mmio, Rights::DEFAULT | Rights::MANAGE));
         if let Some(irq) = device.interrupt {

@@ -76,11 +76,7 @@ mod imp {
             talc: &mut talc::base::Talc<Self, B>,
             layout: Layout,
         ) -> Result<(), ()> {
-            let wanted = layout
-                .size()
-                .checked_add(layout.align() + 4 * PAGE_SIZE)
-                .ok_or(())?
-                .max(GROWTH);
+            let wanted = layout.size().checked_add(layout.align() + 4 * PAGE_SIZE).ok_or(())?.max(GROWTH);
             let size = wanted.div_ceil(PAGE_SIZE) * PAGE_SIZE;
             let vmo = sys::vmo_create(size, 0).map_err(|_| ())?;
             let mapped = sys::vm_map(vmo, 0, size, MapFlags::READ | MapFlags::WRITE);
@@ -89,9 +85,7 @@ mod imp {
             let address = mapped.map_err(|_| ())?;
             // SAFETY: the kernel mapped `size` bytes read/write at
             // `address` for this process; nothing else uses them.
-            unsafe { talc.claim(address as *mut u8, size) }
-                .map(drop)
-                .ok_or(())
+            unsafe { talc.claim(address as *mut u8, size) }.map(drop).ok_or(())
         }
     }
 
@@ -118,10 +112,7 @@ mod imp {
 
     /// Report a panic on the kernel log and exit with code 101.
     pub fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-        let mut line = Line {
-            bytes: [0; 512],
-            len: 0,
-        };
+        let mut line = Line { bytes: [0; 512], len: 0 };
         let _ = writeln!(line, "program panicked: {info}");
         let _ = sys::debug_write(line.bytes.get(..line.len).unwrap_or(&[]));
         sys::process_exit(101)

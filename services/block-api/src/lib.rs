@@ -98,9 +98,7 @@ pub fn check(sector: u64, bytes: u64, sectors: u64) -> Result<(), BlockError> {
     if bytes == 0 || bytes % u64::from(SECTOR) != 0 || bytes > u64::from(MAX_TRANSFER) {
         return Err(BlockError::BadLength);
     }
-    let end = sector
-        .checked_add(bytes / u64::from(SECTOR))
-        .ok_or(BlockError::OutOfRange)?;
+    let end = sector.checked_add(bytes / u64::from(SECTOR)).ok_or(BlockError::OutOfRange)?;
     if end > sectors {
         return Err(BlockError::OutOfRange);
     }
@@ -124,10 +122,7 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        let request = BlockRequest::Write {
-            sector: 3,
-            data: alloc::vec![7; 512],
-        };
+        let request = BlockRequest::Write { sector: 3, data: alloc::vec![7; 512] };
         let bytes = postcard::to_allocvec(&request).unwrap();
         assert_eq!(postcard::from_bytes::<BlockRequest>(&bytes).unwrap(), request);
     }

@@ -15,9 +15,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use block_api::{
-    BlockError, BlockInfo, BlockProtocol, BlockRequest, BlockResponse, SECTOR, check,
-};
+use block_api::{BlockError, BlockInfo, BlockProtocol, BlockRequest, BlockResponse, SECTOR, check};
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Clients, LoopEvent, ServiceLoop, Startup};
 use weft_rt::Deadline;
@@ -73,14 +71,7 @@ fn answer(blk: &mut Blk, name: &str, request: BlockRequest) -> BlockResponse {
 fn self_test(blk: &mut Blk, name: &str) {
     let last = blk.capacity().saturating_sub(1);
     let pattern: Vec<u8> = (0..SECTOR).map(|i| (i as u8) ^ 0x5a).collect();
-    let written = answer(
-        blk,
-        name,
-        BlockRequest::Write {
-            sector: last,
-            data: pattern.clone(),
-        },
-    );
+    let written = answer(blk, name, BlockRequest::Write { sector: last, data: pattern.clone() });
     let read = answer(blk, name, BlockRequest::Read { sector: last, count: 1 });
     let ok = written == BlockResponse::Done && read == BlockResponse::Data(pattern);
     weft_rt::info!(

@@ -41,10 +41,7 @@ pub struct Header {
 impl Header {
     /// A header for command `kind`.
     pub fn command(kind: u32) -> Header {
-        Header {
-            kind,
-            ..Header::default()
-        }
+        Header { kind, ..Header::default() }
     }
 }
 

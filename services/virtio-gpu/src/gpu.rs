@@ -76,10 +76,7 @@ impl Gpu {
             .and_then(|p| p.checked_mul(4))
             .ok_or("framebuffer too large")?;
         let vmo = Vmo::create_contiguous(bytes).map_err(|e| format!("framebuffer: {e}"))?;
-        let address = self
-            .device
-            .physical_address(&vmo)
-            .map_err(|e| format!("framebuffer address: {e}"))?;
+        let address = self.device.physical_address(&vmo).map_err(|e| format!("framebuffer address: {e}"))?;
         let mapping = vmo.map_write(0, bytes).map_err(|e| format!("{e}"))?;
         let _: Header = self.command(
             ResourceCreate2d {
@@ -105,12 +102,7 @@ impl Gpu {
         let _: Header = self.command(
             SetScanout {
                 header: Header::command(SET_SCANOUT),
-                rect: Rect {
-                    x: 0,
-                    y: 0,
-                    width,
-                    height,
-                },
+                rect: Rect { x: 0, y: 0, width, height },
                 scanout: SCANOUT,
                 resource: RESOURCE,
             },
@@ -155,12 +147,7 @@ impl Gpu {
             OK_NODATA,
         )?;
         let _: Header = self.command(
-            ResourceFlush {
-                header: Header::command(RESOURCE_FLUSH),
-                rect,
-                resource: RESOURCE,
-                padding: 0,
-            },
+            ResourceFlush { header: Header::command(RESOURCE_FLUSH), rect, resource: RESOURCE, padding: 0 },
             OK_NODATA,
         )?;
         Ok(())
@@ -177,8 +164,7 @@ impl Gpu {
         let mut output = [bytemuck::bytes_of_mut(&mut response)];
         // SAFETY: the buffers live on this stack frame until `pop_used`
         // below returns them; nothing else touches them meanwhile.
-        let token = unsafe { self.control.add(&input, &mut output) }
-            .map_err(|e| format!("queue: {e:?}"))?;
+        let token = unsafe { self.control.add(&input, &mut output) }.map_err(|e| format!("queue: {e:?}"))?;
         if self.control.should_notify() {
             self.device.transport.notify(CONTROL_QUEUE);
         }
@@ -188,12 +174,9 @@ impl Gpu {
             let _ = self.device.interrupt.ack();
         }
         // SAFETY: the same buffers as passed to `add`, still valid.
-        unsafe { self.control.pop_used(token, &input, &mut output) }
-            .map_err(|e| format!("queue: {e:?}"))?;
+        unsafe { self.control.pop_used(token, &input, &mut output) }.map_err(|e| format!("queue: {e:?}"))?;
         let header: Header = bytemuck::pod_read_unaligned(
-            bytemuck::bytes_of(&response)
-                .get(..core::mem::size_of::<Header>())
-                .ok_or("short response")?,
+            bytemuck::bytes_of(&response).get(..core::mem::size_of::<Header>()).ok_or("short response")?,
         );
         if header.kind != expected {
             return Err(format!("device answered {:#x}", header.kind));

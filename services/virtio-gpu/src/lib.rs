@@ -49,12 +49,7 @@ fn output(gpu: &Gpu) -> OutputInfo {
 fn flush(gpu: &mut Gpu, rects: &[Rect]) -> DisplayResponse {
     for rect in rects {
         let rect = rect.clamp_to(gpu.width, gpu.height);
-        let device_rect = commands::Rect {
-            x: rect.x,
-            y: rect.y,
-            width: rect.width,
-            height: rect.height,
-        };
+        let device_rect = commands::Rect { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
         if let Err(error) = gpu.flush(device_rect) {
             weft_rt::error!("flush failed: {error}");
             return DisplayResponse::Error(DisplayError::Device(error));
@@ -69,17 +64,10 @@ fn answer(gpu: &mut Gpu, request: DisplayRequest) -> (DisplayResponse, Vec<weft_
         DisplayRequest::Framebuffer { output: 0 } => {
             let rights = Rights::READ | Rights::WRITE | Rights::MAP | Rights::TRANSFER;
             match gpu.framebuffer().handle().duplicate(rights) {
-                Ok(handle) => (
-                    DisplayResponse::Framebuffer {
-                        info: output(gpu),
-                        stride: gpu.stride(),
-                    },
-                    vec![handle],
-                ),
-                Err(error) => (
-                    DisplayResponse::Error(DisplayError::Device(format!("{error}"))),
-                    Vec::new(),
-                ),
+                Ok(handle) => {
+                    (DisplayResponse::Framebuffer { info: output(gpu), stride: gpu.stride() }, vec![handle])
+                }
+                Err(error) => (DisplayResponse::Error(DisplayError::Device(format!("{error}"))), Vec::new()),
             }
         }
         DisplayRequest::Flush { output: 0, rects } => (flush(gpu, &rects), Vec::new()),

@@ -42,17 +42,13 @@ struct Driven {
 }
 
 fn has_bit(bits: &[u8], bit: u16) -> bool {
-    bits.get(usize::from(bit / 8))
-        .is_some_and(|byte| byte & (1 << (bit % 8)) != 0)
+    bits.get(usize::from(bit / 8)).is_some_and(|byte| byte & (1 << (bit % 8)) != 0)
 }
 
 fn axis(input: &mut Input, code: u8) -> Range {
     input
         .abs_info(code)
-        .map(|info| Range {
-            min: info.min as i32,
-            max: info.max as i32,
-        })
+        .map(|info| Range { min: info.min as i32, max: info.max as i32 })
         .unwrap_or(Range { min: 0, max: 32767 })
 }
 
@@ -74,26 +70,15 @@ fn classify(input: &mut Input) -> (DeviceKind, Range, Range) {
 
 fn open(startup: &mut Startup, name: &str) -> Result<(Input, weft_rt::Interrupt), ProgramError> {
     let device = Device::open(startup, name)?;
-    let Device {
-        transport,
-        interrupt,
-        ..
-    } = device;
+    let Device { transport, interrupt, .. } = device;
     let input = VirtIOInput::new(transport).map_err(|e| ProgramError(format!("{name}: {e:?}")))?;
     Ok((input, interrupt))
 }
 
-fn register(
-    startup: &Startup,
-    name: &str,
-    kind: DeviceKind,
-) -> Option<Client<InputDeviceProtocol>> {
+fn register(startup: &Startup, name: &str, kind: DeviceKind) -> Option<Client<InputDeviceProtocol>> {
     match startup.namespace().connect::<InputDeviceProtocol>() {
         Ok(client) => {
-            let request = DeviceRequest::Register {
-                name: String::from(name),
-                kind,
-            };
+            let request = DeviceRequest::Register { name: String::from(name), kind };
             match client.call(&request) {
                 Ok(DeviceResponse::Registered) => Some(client),
                 Err(error) => {
@@ -113,11 +98,8 @@ fn register(
 /// The service's `main`.
 pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
     let trace = startup.arg("trace") == Some("true");
-    let names: Vec<String> = startup
-        .handle_names()
-        .filter_map(|n| n.strip_prefix("mmio:"))
-        .map(String::from)
-        .collect();
+    let names: Vec<String> =
+        startup.handle_names().filter_map(|n| n.strip_prefix("mmio:")).map(String::from).collect();
     let mut service = ServiceLoop::new(&startup)?;
     let mut devices: Vec<Driven> = Vec::new();
     for name in names {
@@ -139,14 +121,7 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
             "{name}: {label} ({kind:?}){}",
             if client.is_some() { "" } else { ", no input service to report to" }
         );
-        devices.push(Driven {
-            name,
-            input,
-            interrupt,
-            translator: Translator::new(kind, x, y),
-            client,
-            key,
-        });
+        devices.push(Driven { name, input, interrupt, translator: Translator::new(kind, x, y), client, key });
     }
     service.ready()?;
     loop {
@@ -159,8 +134,7 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                 device.input.ack_interrupt();
                 let _ = device.interrupt.ack();
                 while let Some(event) = device.input.pop_pending_event() {
-                    let Some(report) =
-                        device.translator.feed(event.event_type, event.code, event.value)
+                    let Some(report) = device.translator.feed(event.event_type, event.code, event.value)
                     else {
                         continue;
                     };

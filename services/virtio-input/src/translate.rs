@@ -128,10 +128,7 @@ impl Translator {
                     self.flush_motion();
                     self.pending.push(RawEvent::Button { button, state });
                 } else if code < 0x100 {
-                    self.pending.push(RawEvent::Key {
-                        key: Key(code),
-                        state,
-                    });
+                    self.pending.push(RawEvent::Key { key: Key(code), state });
                 }
             }
             (EV_REL, REL_X) => self.relative.0 += signed as f32,
@@ -179,10 +176,8 @@ impl Translator {
     fn flush_motion(&mut self) {
         if self.moved {
             if let Some((x, y)) = self.absolute {
-                self.pending.push(RawEvent::PointerAbsolute {
-                    x: self.x.normalise(x),
-                    y: self.y.normalise(y),
-                });
+                self.pending
+                    .push(RawEvent::PointerAbsolute { x: self.x.normalise(x), y: self.y.normalise(y) });
             }
             self.moved = false;
         }
@@ -242,13 +237,7 @@ mod tests {
         let mut t = Translator::new(DeviceKind::Keyboard, TABLET, TABLET);
         assert_eq!(t.feed(EV_KEY, 30, 1), None);
         let report = t.feed(EV_SYN, SYN_REPORT, 0).unwrap();
-        assert_eq!(
-            report,
-            [RawEvent::Key {
-                key: Key::A,
-                state: KeyState::Pressed
-            }]
-        );
+        assert_eq!(report, [RawEvent::Key { key: Key::A, state: KeyState::Pressed }]);
         t.feed(EV_KEY, 30, 2);
         t.feed(EV_KEY, 30, 0);
         let report = t.feed(EV_SYN, SYN_REPORT, 0).unwrap();
@@ -267,10 +256,7 @@ mod tests {
             report,
             [
                 RawEvent::PointerAbsolute { x: 1.0, y: 0.0 },
-                RawEvent::Button {
-                    button: Button::Left,
-                    state: KeyState::Pressed
-                }
+                RawEvent::Button { button: Button::Left, state: KeyState::Pressed }
             ]
         );
     }
@@ -284,13 +270,7 @@ mod tests {
         let report = t.feed(EV_SYN, SYN_REPORT, 0).unwrap();
         assert_eq!(
             report,
-            [
-                RawEvent::PointerMotion { dx: 3.0, dy: 0.0 },
-                RawEvent::Scroll {
-                    dx: 0.0,
-                    dy: WHEEL_STEP
-                }
-            ]
+            [RawEvent::PointerMotion { dx: 3.0, dy: 0.0 }, RawEvent::Scroll { dx: 0.0, dy: WHEEL_STEP }]
         );
     }
 
@@ -303,15 +283,7 @@ mod tests {
         t.feed(EV_ABS, ABS_MT_POSITION_X, 50);
         t.feed(EV_ABS, ABS_MT_POSITION_Y, 25);
         let down = t.feed(EV_SYN, SYN_REPORT, 0).unwrap();
-        assert_eq!(
-            down,
-            [RawEvent::Touch {
-                id: 7,
-                phase: TouchPhase::Down,
-                x: 0.5,
-                y: 0.25
-            }]
-        );
+        assert_eq!(down, [RawEvent::Touch { id: 7, phase: TouchPhase::Down, x: 0.5, y: 0.25 }]);
         t.feed(EV_ABS, ABS_MT_POSITION_X, 100);
         let moved = t.feed(EV_SYN, SYN_REPORT, 0).unwrap();
         assert!(matches!(moved[0], RawEvent::Touch { phase: TouchPhase::Motion, x, .. } if x == 1.0));

@@ -53,22 +53,16 @@ impl Device {
     pub fn open(startup: &mut Startup, name: &str) -> Result<Device, DeviceError> {
         let mmio_name = format!("mmio:{name}");
         let irq_name = format!("irq:{name}");
-        let mmio = Resource::from_handle(
-            startup
-                .take_handle(&mmio_name)
-                .ok_or(DeviceError::Missing(mmio_name))?,
-        );
-        let irq = Resource::from_handle(
-            startup
-                .take_handle(&irq_name)
-                .ok_or(DeviceError::Missing(irq_name))?,
-        );
+        let mmio =
+            Resource::from_handle(startup.take_handle(&mmio_name).ok_or(DeviceError::Missing(mmio_name))?);
+        let irq =
+            Resource::from_handle(startup.take_handle(&irq_name).ok_or(DeviceError::Missing(irq_name))?);
         let range = mmio.info()?;
         let registers = mmio.physical_vmo(range.base, range.size as usize)?;
         let mapping = registers.map_write(0, registers.size()?)?;
         let header = mapping.address() + (range.base as usize & (weft_abi::PAGE_SIZE - 1));
-        let header = NonNull::new(header as *mut VirtIOHeader)
-            .ok_or(DeviceError::Transport("null mapping".into()))?;
+        let header =
+            NonNull::new(header as *mut VirtIOHeader).ok_or(DeviceError::Transport("null mapping".into()))?;
         // The registers are never unmapped: the transport below holds a
         // `'static` borrow of them.
         core::mem::forget(mapping);
@@ -81,11 +75,7 @@ impl Device {
         let vector = irq.info()?.base as u32;
         let interrupt = Interrupt::create(&irq, vector)?;
         crate::hal::install(Resource::from_handle(mmio.handle().duplicate(Rights::SAME)?));
-        Ok(Device {
-            transport,
-            interrupt,
-            dma: mmio,
-        })
+        Ok(Device { transport, interrupt, dma: mmio })
     }
 
     /// The physical address of a contiguous memory object this driver

@@ -29,10 +29,7 @@ static POOL: spin::Mutex<Option<Pool>> = spin::Mutex::new(None);
 pub(crate) fn install(resource: Resource) {
     let mut pool = POOL.lock();
     if pool.is_none() {
-        *pool = Some(Pool {
-            resource,
-            regions: BTreeMap::new(),
-        });
+        *pool = Some(Pool { resource, regions: BTreeMap::new() });
     }
 }
 
@@ -44,14 +41,7 @@ fn allocate(pages: usize) -> Option<(u64, NonNull<u8>)> {
     let physical = pool.resource.physical_address(&vmo).ok()?;
     let mapping = vmo.map_write(0, size).ok()?;
     let virtual_address = NonNull::new(mapping.address() as *mut u8)?;
-    pool.regions.insert(
-        physical,
-        Region {
-            vmo,
-            mapping,
-            pages,
-        },
-    );
+    pool.regions.insert(physical, Region { vmo, mapping, pages });
     Some((physical, virtual_address))
 }
 
@@ -116,9 +106,7 @@ unsafe impl Hal for WeftHal {
         if direction != BufferDirection::DeviceToDriver {
             // SAFETY: the caller guarantees `buffer` is valid for `len`
             // bytes; `bounce` was just mapped with at least `len` bytes.
-            unsafe {
-                core::ptr::copy_nonoverlapping(buffer.cast::<u8>().as_ptr(), bounce.as_ptr(), len)
-            };
+            unsafe { core::ptr::copy_nonoverlapping(buffer.cast::<u8>().as_ptr(), bounce.as_ptr(), len) };
         }
         physical as PhysAddr
     }

@@ -15,10 +15,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
 
-use weft_abi::{
-    DEADLINE_INFINITE, Error, MapFlags, MessageInfo, Rights, Syscall,
-    process_state,
-};
+use weft_abi::{DEADLINE_INFINITE, Error, MapFlags, MessageInfo, Rights, Syscall, process_state};
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_manifest::Bundle;
@@ -56,19 +53,10 @@ fn memory(report: &mut Report) {
     let mut back = [0u8; 1];
     vmo.read(65535, &mut back).expect("vmo read");
     report.check("shared memory round trip", back[0] == 0xa5 && bytes[0] == 0x5a, String::new());
-    let wx = sys::vm_map(
-        vmo.handle().raw(),
-        0,
-        4096,
-        MapFlags::READ | MapFlags::WRITE | MapFlags::EXECUTE,
-    );
+    let wx = sys::vm_map(vmo.handle().raw(), 0, 4096, MapFlags::READ | MapFlags::WRITE | MapFlags::EXECUTE);
     report.check("W^X: write+execute refused", wx == Err(Error::AccessDenied), format!("{wx:?}"));
     let exec = sys::vm_map(vmo.handle().raw(), 0, 4096, MapFlags::READ | MapFlags::EXECUTE);
-    report.check(
-        "execute needs the EXECUTE right",
-        exec == Err(Error::AccessDenied),
-        format!("{exec:?}"),
-    );
+    report.check("execute needs the EXECUTE right", exec == Err(Error::AccessDenied), format!("{exec:?}"));
 }
 
 fn pointers(report: &mut Report) {
@@ -89,11 +77,7 @@ fn pointers(report: &mut Report) {
     // Writing into read-only memory through the kernel is refused too.
     let vmo = Vmo::create(4096).expect("vmo");
     let mapping = vmo.map_read(0, 4096).expect("map");
-    let result = sys::call(
-        Syscall::RandomGet,
-        [mapping.address(), 16, 0, 0, 0, 0],
-        &[],
-    );
+    let result = sys::call(Syscall::RandomGet, [mapping.address(), 16, 0, 0, 0, 0], &[]);
     report.check(
         "kernel will not write read-only user memory",
         result == Err(Error::BadAddress),
@@ -102,11 +86,7 @@ fn pointers(report: &mut Report) {
     let address = mapping.address();
     drop(mapping);
     let result = sys::call(Syscall::DebugWrite, [address, 8, 0, 0, 0, 0], &[]);
-    report.check(
-        "unmapped memory is gone",
-        result == Err(Error::BadAddress),
-        format!("{result:?}"),
-    );
+    report.check("unmapped memory is gone", result == Err(Error::BadAddress), format!("{result:?}"));
 }
 
 fn float_work(seed: f64) -> f64 {
@@ -167,19 +147,11 @@ fn time(report: &mut Report) {
     let before = weft_rt::now();
     weft_rt::sleep(Duration::from_millis(20));
     let slept = weft_rt::now() - before;
-    report.check(
-        "sleep lasts at least its duration",
-        slept >= 20_000_000,
-        format!("{slept} ns"),
-    );
+    report.check("sleep lasts at least its duration", slept >= 20_000_000, format!("{slept} ns"));
     let timer = Timer::create().expect("timer");
     let before = weft_rt::now();
-    timer
-        .set(Deadline::after(Duration::from_millis(10)))
-        .expect("set");
-    let fired = timer
-        .handle()
-        .wait(weft_abi::Signals::SIGNALED, Deadline::after(Duration::from_secs(2)));
+    timer.set(Deadline::after(Duration::from_millis(10))).expect("set");
+    let fired = timer.handle().wait(weft_abi::Signals::SIGNALED, Deadline::after(Duration::from_secs(2)));
     let waited = weft_rt::now() - before;
     report.check(
         "timers fire",
@@ -242,17 +214,11 @@ fn processes(report: &mut Report, root: &Resource, bundle: &Bundle) {
         let image = Vmo::from_handle(vmo.handle().duplicate(Rights::READ)?);
         process.start(&image, theirs)
     });
-    report.check(
-        "an unsigned image is refused",
-        unsigned == Err(Error::BadImage),
-        format!("{unsigned:?}"),
-    );
+    report.check("an unsigned image is refused", unsigned == Err(Error::BadImage), format!("{unsigned:?}"));
     match spawn(root, bundle, "ipc-echo") {
         Ok((process, channel)) => {
-            let listed = root
-                .processes()
-                .map(|list| list.iter().any(|r| r.name() == "ipc-echo"))
-                .unwrap_or(false);
+            let listed =
+                root.processes().map(|list| list.iter().any(|r| r.name() == "ipc-echo")).unwrap_or(false);
             report.check("the process list shows EL0 processes", listed, String::new());
             let killed = process.kill();
             let ended = process.wait_terminated(Deadline::after(Duration::from_secs(5)));
@@ -289,9 +255,7 @@ fn devices(report: &mut Report, root: &Resource) {
         refused == Err(Error::AccessDenied),
         format!("{refused:?}"),
     );
-    let transport = root
-        .narrow(weft_abi::ResourceKind::Mmio, 0x0a00_3e00, 0x200)
-        .expect("narrow");
+    let transport = root.narrow(weft_abi::ResourceKind::Mmio, 0x0a00_3e00, 0x200).expect("narrow");
     let facts = transport.info().unwrap_or_default();
     report.check(
         "a resource reports its range",
@@ -299,11 +263,7 @@ fn devices(report: &mut Report, root: &Resource) {
         format!("{facts:?}"),
     );
     let registers = transport.physical_vmo(0x0a00_3e00, 0x200).and_then(|v| v.size());
-    report.check(
-        "a sub-page device range maps as its page",
-        registers == Ok(4096),
-        format!("{registers:?}"),
-    );
+    report.check("a sub-page device range maps as its page", registers == Ok(4096), format!("{registers:?}"));
     let outside = transport.physical_vmo(0x0a00_3c00, 0x200);
     report.check(
         "a resource grants nothing outside its range",
@@ -375,11 +335,7 @@ fn run(mut startup: Startup) -> Result<(), ProgramError> {
     let size = bundle_vmo.size()?;
     let mapping = bundle_vmo.map_read(0, size)?;
     let bundle = Bundle::from_bytes(mapping.bytes()).map_err(|e| ProgramError(format!("{e}")))?;
-    report.check(
-        "the boot bundle is mapped and decodes",
-        bundle.image("hello").is_some(),
-        String::new(),
-    );
+    report.check("the boot bundle is mapped and decodes", bundle.image("hello").is_some(), String::new());
     memory(&mut report);
     pointers(&mut report);
     threads(&mut report);
@@ -387,10 +343,7 @@ fn run(mut startup: Startup) -> Result<(), ProgramError> {
     processes(&mut report, &root, &bundle);
     devices(&mut report, &root);
     ipc_bench(&mut report, &root, &bundle);
-    say(&format!(
-        "ktest: {} passed, {} failed\n",
-        report.passed, report.failed
-    ));
+    say(&format!("ktest: {} passed, {} failed\n", report.passed, report.failed));
     Ok(())
 }
 

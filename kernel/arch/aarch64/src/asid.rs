@@ -28,10 +28,7 @@ impl Tag {
 
     /// Unpacked from [`Tag::to_bits`].
     pub fn from_bits(bits: u64) -> Tag {
-        Tag {
-            generation: bits >> 16,
-            asid: (bits & 0xffff) as u16,
-        }
+        Tag { generation: bits >> 16, asid: (bits & 0xffff) as u16 }
     }
 }
 
@@ -63,11 +60,7 @@ impl Default for Asids {
 impl Asids {
     /// Generation 1, nothing assigned.
     pub const fn new() -> Asids {
-        Asids {
-            generation: 1,
-            used: [1, 0, 0, 0],
-            next: 1,
-        }
+        Asids { generation: 1, used: [1, 0, 0, 0], next: 1 }
     }
 
     fn take(&mut self) -> Option<u16> {
@@ -91,20 +84,14 @@ impl Asids {
             return Refresh::Current;
         }
         if let Some(asid) = self.take() {
-            *tag = Tag {
-                generation: self.generation,
-                asid,
-            };
+            *tag = Tag { generation: self.generation, asid };
             return Refresh::Assigned;
         }
         self.generation += 1;
         self.used = [1, 0, 0, 0];
         self.next = 1;
         let asid = self.take().unwrap_or(1);
-        *tag = Tag {
-            generation: self.generation,
-            asid,
-        };
+        *tag = Tag { generation: self.generation, asid };
         Refresh::FlushAll
     }
 

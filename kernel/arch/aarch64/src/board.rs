@@ -50,17 +50,12 @@ pub const VIRTIO_NAMES: &[(u32, Naming)] = &[
 
 /// The naming rule for a virtio device id, if Weft drives that kind.
 pub fn virtio_naming(device_id: u32) -> Option<Naming> {
-    VIRTIO_NAMES
-        .iter()
-        .find(|(id, _)| *id == device_id)
-        .map(|(_, naming)| *naming)
+    VIRTIO_NAMES.iter().find(|(id, _)| *id == device_id).map(|(_, naming)| *naming)
 }
 
 /// The board a device tree's root `compatible` list selects.
 pub fn select<'b>(boards: &'b [Board], compatible: &[&str]) -> Option<&'b Board> {
-    boards
-        .iter()
-        .find(|board| board.compatible.iter().any(|c| compatible.contains(c)))
+    boards.iter().find(|board| board.compatible.iter().any(|c| compatible.contains(c)))
 }
 
 /// Counts matches per naming base to build `name` / `name-<index>`.
@@ -113,10 +108,7 @@ impl Namer {
                 0
             }
         };
-        let mut name = DeviceName {
-            bytes: [0; 40],
-            len: 0,
-        };
+        let mut name = DeviceName { bytes: [0; 40], len: 0 };
         name.push(base);
         if !(single && index == 0) {
             name.push("-");

@@ -96,9 +96,7 @@ pub enum TreeError {
 }
 
 fn cells(value: &[u8]) -> impl Iterator<Item = u32> + '_ {
-    value
-        .chunks_exact(4)
-        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+    value.chunks_exact(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
 }
 
 fn number(value: &[u8]) -> Option<u64> {
@@ -114,20 +112,14 @@ fn number(value: &[u8]) -> Option<u64> {
 
 fn first_reg(node: FdtNode<'_, '_>) -> Option<Range> {
     let region = node.reg()?.next()?;
-    Some(Range::sized(
-        region.starting_address as u64,
-        region.size.unwrap_or(0) as u64,
-    ))
+    Some(Range::sized(region.starting_address as u64, region.size.unwrap_or(0) as u64))
 }
 
 fn regs<const N: usize>(node: FdtNode<'_, '_>) -> [Option<Range>; N] {
     let mut out = [None; N];
     if let Some(iter) = node.reg() {
         for (slot, region) in out.iter_mut().zip(iter) {
-            *slot = Some(Range::sized(
-                region.starting_address as u64,
-                region.size.unwrap_or(0) as u64,
-            ));
+            *slot = Some(Range::sized(region.starting_address as u64, region.size.unwrap_or(0) as u64));
         }
     }
     out
@@ -147,22 +139,14 @@ fn interrupt(node: FdtNode<'_, '_>, which: usize) -> Option<u32> {
 }
 
 fn has_compatible(node: FdtNode<'_, '_>, wanted: &[&str]) -> bool {
-    node.compatible()
-        .is_some_and(|c| c.all().any(|name| wanted.contains(&name)))
+    node.compatible().is_some_and(|c| c.all().any(|name| wanted.contains(&name)))
 }
 
 fn is_enabled(node: FdtNode<'_, '_>) -> bool {
-    node.property("status")
-        .map(|p| p.value)
-        .is_none_or(|v| v.starts_with(b"okay") || v.starts_with(b"ok\0"))
+    node.property("status").map(|p| p.value).is_none_or(|v| v.starts_with(b"okay") || v.starts_with(b"ok\0"))
 }
 
-const GIC_V2: &[&str] = &[
-    "arm,gic-400",
-    "arm,cortex-a15-gic",
-    "arm,cortex-a9-gic",
-    "arm,cortex-a7-gic",
-];
+const GIC_V2: &[&str] = &["arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic", "arm,cortex-a7-gic"];
 const GIC_V3: &[&str] = &["arm,gic-v3"];
 const PL011: &[&str] = &["arm,pl011"];
 const NS16550: &[&str] = &["snps,dw-apb-uart", "ns16550a", "ns16550"];
@@ -173,13 +157,8 @@ fn uart_of(node: FdtNode<'_, '_>) -> Option<Uart> {
     let kind = if has_compatible(node, PL011) {
         UartKind::Pl011
     } else if has_compatible(node, NS16550) {
-        let shift = node
-            .property("reg-shift")
-            .and_then(|p| number(p.value))
-            .unwrap_or(0);
-        UartKind::Ns16550 {
-            shift: u8::try_from(shift).ok().filter(|s| *s <= 3)?,
-        }
+        let shift = node.property("reg-shift").and_then(|p| number(p.value)).unwrap_or(0);
+        UartKind::Ns16550 { shift: u8::try_from(shift).ok().filter(|s| *s <= 3)? }
     } else {
         return None;
     };
@@ -232,16 +211,11 @@ pub fn read(bytes: &[u8], address: u64, board: Option<&Board>) -> Result<BoardIn
         device_count: 0,
     };
     for node in tree.all_nodes() {
-        let is_memory = node
-            .property("device_type")
-            .is_some_and(|p| p.value.starts_with(b"memory"));
+        let is_memory = node.property("device_type").is_some_and(|p| p.value.starts_with(b"memory"));
         if is_memory && is_enabled(node) {
             if let Some(iter) = node.reg() {
                 for region in iter {
-                    let range = Range::sized(
-                        region.starting_address as u64,
-                        region.size.unwrap_or(0) as u64,
-                    );
+                    let range = Range::sized(region.starting_address as u64, region.size.unwrap_or(0) as u64);
                     let _ = info.memory.insert(range);
                 }
             }
@@ -251,32 +225,22 @@ pub fn read(bytes: &[u8], address: u64, board: Option<&Board>) -> Result<BoardIn
         return Err(TreeError::NoMemory);
     }
     for reservation in tree.memory_reservations() {
-        let range = Range::sized(
-            reservation.address() as u64,
-            reservation.size() as u64,
-        );
+        let range = Range::sized(reservation.address() as u64, reservation.size() as u64);
         let _ = info.reserved.insert(range);
     }
     if let Some(reserved) = tree.find_node("/reserved-memory") {
         for child in reserved.children() {
             if let Some(iter) = child.reg() {
                 for region in iter {
-                    let range = Range::sized(
-                        region.starting_address as u64,
-                        region.size.unwrap_or(0) as u64,
-                    );
+                    let range = Range::sized(region.starting_address as u64, region.size.unwrap_or(0) as u64);
                     let _ = info.reserved.insert(range);
                 }
             }
         }
     }
     if let Some(chosen) = tree.find_node("/chosen") {
-        let start = chosen
-            .property("linux,initrd-start")
-            .and_then(|p| number(p.value));
-        let end = chosen
-            .property("linux,initrd-end")
-            .and_then(|p| number(p.value));
+        let start = chosen.property("linux,initrd-start").and_then(|p| number(p.value));
+        let end = chosen.property("linux,initrd-end").and_then(|p| number(p.value));
         if let (Some(start), Some(end)) = (start, end) {
             if end > start {
                 info.initrd = Some(Range { start, end });
@@ -310,11 +274,7 @@ pub fn read(bytes: &[u8], address: u64, board: Option<&Board>) -> Result<BoardIn
                 None
             };
             if let (Some(version), [Some(distributor), Some(cpu)]) = (version, regs::<2>(node)) {
-                info.gic = Some(Gic {
-                    version,
-                    distributor,
-                    cpu,
-                });
+                info.gic = Some(Gic { version, distributor, cpu });
             }
         }
         if info.timer_interrupt.is_none() && has_compatible(node, &["arm,armv8-timer"]) {
@@ -328,21 +288,14 @@ pub fn read(bytes: &[u8], address: u64, board: Option<&Board>) -> Result<BoardIn
 }
 
 fn record_device(info: &mut BoardInfo, node: FdtNode<'_, '_>, rules: &[DeviceRule]) {
-    let Some(rule) = rules
-        .iter()
-        .position(|rule| has_compatible(node, &[rule.compatible]))
-    else {
+    let Some(rule) = rules.iter().position(|rule| has_compatible(node, &[rule.compatible])) else {
         return;
     };
     let Some(registers) = first_reg(node) else {
         return;
     };
     if let Some(slot) = info.devices.get_mut(info.device_count) {
-        *slot = Device {
-            rule,
-            registers,
-            interrupt: interrupt(node, 0),
-        };
+        *slot = Device { rule, registers, interrupt: interrupt(node, 0) };
         info.device_count += 1;
     }
 }

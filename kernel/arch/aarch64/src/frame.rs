@@ -59,10 +59,7 @@ impl Frame {
     /// The system-call number (x8) and arguments (x0..x5).
     pub fn syscall(&self) -> (usize, [usize; 6]) {
         let [a, b, c, d, e, f, _, _, number, ..] = self.x;
-        (
-            number as usize,
-            [a as usize, b as usize, c as usize, d as usize, e as usize, f as usize],
-        )
+        (number as usize, [a as usize, b as usize, c as usize, d as usize, e as usize, f as usize])
     }
 }
 
@@ -99,13 +96,8 @@ pub fn decode(esr: u64) -> Exception {
     let iss = esr & 0x01ff_ffff;
     match class {
         0x15 => Exception::SystemCall,
-        0x24 => Exception::DataAbort {
-            write: iss & (1 << 6) != 0,
-            status: (iss & 0x3f) as u8,
-        },
-        0x20 => Exception::InstructionAbort {
-            status: (iss & 0x3f) as u8,
-        },
+        0x24 => Exception::DataAbort { write: iss & (1 << 6) != 0, status: (iss & 0x3f) as u8 },
+        0x20 => Exception::InstructionAbort { status: (iss & 0x3f) as u8 },
         0x22 | 0x26 => Exception::Alignment,
         0x00 | 0x0e | 0x18 => Exception::Undefined,
         0x30 | 0x32 | 0x34 | 0x3c => Exception::Breakpoint,
@@ -133,13 +125,7 @@ mod tests {
     fn decodes_common_classes() {
         assert_eq!(decode(0x5600_0000), Exception::SystemCall);
         // EL0 write to an unmapped page: EC 0x24, WnR, DFSC level-3 translation.
-        assert_eq!(
-            decode((0x24 << 26) | (1 << 6) | 0x07),
-            Exception::DataAbort {
-                write: true,
-                status: 7
-            }
-        );
+        assert_eq!(decode((0x24 << 26) | (1 << 6) | 0x07), Exception::DataAbort { write: true, status: 7 });
         assert_eq!(fault_status(0x07), "translation fault");
         assert_eq!(fault_status(0x0f), "permission fault");
         assert_eq!(decode(0x20 << 26), Exception::InstructionAbort { status: 0 });

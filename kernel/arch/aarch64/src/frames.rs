@@ -40,11 +40,7 @@ pub struct FrameAllocator<'a> {
 impl<'a> FrameAllocator<'a> {
     /// Words of bitmap needed to cover `ram`.
     pub fn bitmap_words(ram: &RangeSet<BANKS>) -> usize {
-        let frames: u64 = ram
-            .as_slice()
-            .iter()
-            .map(|r| r.align_inward(FRAME).size() / FRAME)
-            .sum();
+        let frames: u64 = ram.as_slice().iter().map(|r| r.align_inward(FRAME).size() / FRAME).sum();
         frames.div_ceil(64) as usize
     }
 
@@ -60,11 +56,7 @@ impl<'a> FrameAllocator<'a> {
             if range.is_empty() {
                 continue;
             }
-            *slot = Bank {
-                base: range.start,
-                frames: range.size() / FRAME,
-                first_bit: bit,
-            };
+            *slot = Bank { base: range.start, frames: range.size() / FRAME, first_bit: bit };
             bit += slot.frames;
             count += 1;
         }
@@ -72,14 +64,7 @@ impl<'a> FrameAllocator<'a> {
             return None;
         }
         bitmap.fill(u64::MAX);
-        Some(FrameAllocator {
-            banks,
-            bank_count: count,
-            bitmap,
-            total: bit,
-            free: 0,
-            hint: 0,
-        })
+        Some(FrameAllocator { banks, bank_count: count, bitmap, total: bit, free: 0, hint: 0 })
     }
 
     fn banks(&self) -> &[Bank] {
@@ -102,9 +87,7 @@ impl<'a> FrameAllocator<'a> {
     }
 
     fn is_used(&self, bit: u64) -> bool {
-        self.bitmap
-            .get((bit / 64) as usize)
-            .is_none_or(|word| word & (1 << (bit % 64)) != 0)
+        self.bitmap.get((bit / 64) as usize).is_none_or(|word| word & (1 << (bit % 64)) != 0)
     }
 
     fn set(&mut self, bit: u64, used: bool) {
@@ -202,9 +185,7 @@ impl<'a> FrameAllocator<'a> {
     /// is freed or none is.
     pub fn free_frames(&mut self, address: u64, count: u64) -> Result<(), FreeError> {
         let first = self.bit_of(address).ok_or(FreeError::Foreign)?;
-        let last_address = address
-            .checked_add(count.saturating_sub(1) * FRAME)
-            .ok_or(FreeError::Foreign)?;
+        let last_address = address.checked_add(count.saturating_sub(1) * FRAME).ok_or(FreeError::Foreign)?;
         let last = self.bit_of(last_address).ok_or(FreeError::Foreign)?;
         if last - first + 1 != count {
             return Err(FreeError::Foreign);
@@ -275,10 +256,7 @@ mod tests {
         assert_eq!(frames.free_frames(0x1000, 1), Err(FreeError::Foreign));
         assert_eq!(frames.free_frames(frame + 1, 1), Err(FreeError::Foreign));
         // A run crossing the end of a bank.
-        assert_eq!(
-            frames.free_frames(0x4000_0000 + 63 * FRAME, 2),
-            Err(FreeError::Foreign)
-        );
+        assert_eq!(frames.free_frames(0x4000_0000 + 63 * FRAME, 2), Err(FreeError::Foreign));
     }
 
     #[test]

@@ -67,16 +67,11 @@ pub fn verify<'a>(image: &'a [u8], key: &VerifyingKey) -> Result<&'a [u8], Image
     let mut length = [0u8; 8];
     length.copy_from_slice(header.get(8..16).ok_or(ImageError::NotAnImage)?);
     let length = usize::try_from(u64::from_le_bytes(length)).map_err(|_| ImageError::NotAnImage)?;
-    let end = HEADER_LEN
-        .checked_add(length)
-        .ok_or(ImageError::NotAnImage)?;
+    let end = HEADER_LEN.checked_add(length).ok_or(ImageError::NotAnImage)?;
     let payload = image.get(HEADER_LEN..end).ok_or(ImageError::NotAnImage)?;
-    let signature: [u8; 64] = header
-        .get(16..80)
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or(ImageError::NotAnImage)?;
-    key.verify_strict(payload, &Signature::from_bytes(&signature))
-        .map_err(|_| ImageError::BadSignature)?;
+    let signature: [u8; 64] =
+        header.get(16..80).and_then(|bytes| bytes.try_into().ok()).ok_or(ImageError::NotAnImage)?;
+    key.verify_strict(payload, &Signature::from_bytes(&signature)).map_err(|_| ImageError::BadSignature)?;
     Ok(payload)
 }
 
@@ -131,13 +126,9 @@ const PAGE: u64 = 4096;
 
 /// Parse and check an ELF payload.
 pub fn plan(payload: &[u8]) -> Result<Plan, ImageError> {
-    let file = ElfBytes::<LittleEndian>::minimal_parse(payload)
-        .map_err(|_| ImageError::NotAnExecutable)?;
+    let file = ElfBytes::<LittleEndian>::minimal_parse(payload).map_err(|_| ImageError::NotAnExecutable)?;
     let header = &file.ehdr;
-    if header.class != elf::file::Class::ELF64
-        || header.e_machine != EM_AARCH64
-        || header.e_type != ET_EXEC
-    {
+    if header.class != elf::file::Class::ELF64 || header.e_machine != EM_AARCH64 || header.e_type != ET_EXEC {
         return Err(ImageError::NotAnExecutable);
     }
     let table = file.segments().ok_or(ImageError::NotAnExecutable)?;
@@ -156,21 +147,14 @@ pub fn plan(payload: &[u8]) -> Result<Plan, ImageError> {
         }
         let write = header.p_flags & PF_W != 0;
         let execute = header.p_flags & PF_X != 0;
-        if (write && execute) || header.p_flags & PF_R == 0 || header.p_filesz > header.p_memsz
-        {
+        if (write && execute) || header.p_flags & PF_R == 0 || header.p_filesz > header.p_memsz {
             return Err(ImageError::BadSegment);
         }
-        let end = header
-            .p_vaddr
-            .checked_add(header.p_memsz)
-            .ok_or(ImageError::BadSegment)?;
+        let end = header.p_vaddr.checked_add(header.p_memsz).ok_or(ImageError::BadSegment)?;
         if header.p_vaddr < IMAGE_START || end > IMAGE_END {
             return Err(ImageError::BadSegment);
         }
-        let file_end = header
-            .p_offset
-            .checked_add(header.p_filesz)
-            .ok_or(ImageError::BadSegment)?;
+        let file_end = header.p_offset.checked_add(header.p_filesz).ok_or(ImageError::BadSegment)?;
         if file_end > payload.len() as u64 {
             return Err(ImageError::BadSegment);
         }
@@ -187,17 +171,11 @@ pub fn plan(payload: &[u8]) -> Result<Plan, ImageError> {
         return Err(ImageError::NotAnExecutable);
     }
     segments.sort_by_key(|s| s.page_start);
-    if segments
-        .windows(2)
-        .any(|pair| matches!(pair, [a, b] if a.page_end > b.page_start))
-    {
+    if segments.windows(2).any(|pair| matches!(pair, [a, b] if a.page_end > b.page_start)) {
         return Err(ImageError::BadSegment);
     }
     let entry = header.e_entry;
-    if !segments
-        .iter()
-        .any(|s| s.access.execute && entry >= s.address && entry < s.page_end)
-    {
+    if !segments.iter().any(|s| s.access.execute && entry >= s.address && entry < s.page_end) {
         return Err(ImageError::BadEntry);
     }
     Ok(Plan { entry, segments })
@@ -264,13 +242,38 @@ mod tests {
         let cases: &[(&str, u64, &[(u32, u32, u64, u64, u64, u64)], ImageError)] = &[
             ("w+x", 0x40_0000, &[(PT_LOAD, RW | PF_X, 0, 0x40_0000, 0x10, 0x10)], ImageError::BadSegment),
             ("null page", 0x0, &[(PT_LOAD, RX, 0, 0x0, 0x10, 0x10)], ImageError::BadSegment),
-            ("kernel half", 0xffff_0000_0000_0000, &[(PT_LOAD, RX, 0, 0xffff_0000_0000_0000, 0x10, 0x10)], ImageError::BadSegment),
+            (
+                "kernel half",
+                0xffff_0000_0000_0000,
+                &[(PT_LOAD, RX, 0, 0xffff_0000_0000_0000, 0x10, 0x10)],
+                ImageError::BadSegment,
+            ),
             ("wrapping", 0x40_0000, &[(PT_LOAD, RX, 0, 0x40_0000, 0x10, u64::MAX)], ImageError::BadSegment),
-            ("file past end", 0x40_0000, &[(PT_LOAD, RX, 0x2000, 0x40_0000, 0x10_0000, 0x10_0000)], ImageError::BadSegment),
+            (
+                "file past end",
+                0x40_0000,
+                &[(PT_LOAD, RX, 0x2000, 0x40_0000, 0x10_0000, 0x10_0000)],
+                ImageError::BadSegment,
+            ),
             ("filesz > memsz", 0x40_0000, &[(PT_LOAD, RX, 0, 0x40_0000, 0x20, 0x10)], ImageError::BadSegment),
-            ("shared page", 0x40_0000, &[(PT_LOAD, RX, 0, 0x40_0000, 0x10, 0x10), (PT_LOAD, RW, 0, 0x40_0800, 0x10, 0x10)], ImageError::BadSegment),
-            ("entry in data", 0x40_1000, &[(PT_LOAD, RX, 0, 0x40_0000, 0x10, 0x10), (PT_LOAD, RW, 0, 0x40_1000, 0x10, 0x10)], ImageError::BadEntry),
-            ("interpreter", 0x40_0000, &[(PT_INTERP, PF_R, 0, 0x40_0000, 0x10, 0x10)], ImageError::NotAnExecutable),
+            (
+                "shared page",
+                0x40_0000,
+                &[(PT_LOAD, RX, 0, 0x40_0000, 0x10, 0x10), (PT_LOAD, RW, 0, 0x40_0800, 0x10, 0x10)],
+                ImageError::BadSegment,
+            ),
+            (
+                "entry in data",
+                0x40_1000,
+                &[(PT_LOAD, RX, 0, 0x40_0000, 0x10, 0x10), (PT_LOAD, RW, 0, 0x40_1000, 0x10, 0x10)],
+                ImageError::BadEntry,
+            ),
+            (
+                "interpreter",
+                0x40_0000,
+                &[(PT_INTERP, PF_R, 0, 0x40_0000, 0x10, 0x10)],
+                ImageError::NotAnExecutable,
+            ),
             ("no segments", 0x40_0000, &[], ImageError::NotAnExecutable),
         ];
         for (name, entry, headers, expected) in cases {
@@ -286,19 +289,13 @@ mod tests {
         let payload = b"program bytes".to_vec();
         let image = sign(&payload, &key);
         assert_eq!(verify(&image, &key.verifying_key()), Ok(&payload[..]));
-        assert_eq!(
-            verify(&image, &other.verifying_key()),
-            Err(ImageError::BadSignature)
-        );
+        assert_eq!(verify(&image, &other.verifying_key()), Err(ImageError::BadSignature));
         for index in [0, 9, 20, HEADER_LEN + 3] {
             let mut tampered = image.clone();
             tampered[index] ^= 1;
             assert!(verify(&tampered, &key.verifying_key()).is_err(), "byte {index}");
         }
-        assert_eq!(
-            verify(&image[..40], &key.verifying_key()),
-            Err(ImageError::NotAnImage)
-        );
+        assert_eq!(verify(&image[..40], &key.verifying_key()), Err(ImageError::NotAnImage));
         let mut long = image.clone();
         long[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(verify(&long, &key.verifying_key()), Err(ImageError::NotAnImage));

@@ -23,7 +23,6 @@
 
 extern crate alloc;
 
-
 pub mod asid;
 pub mod board;
 pub mod devicetree;
@@ -31,7 +30,7 @@ pub mod frame;
 pub mod frames;
 pub mod image;
 pub mod layout;
-pub mod paging;
-pub mod ranges;
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 pub mod metal;
+pub mod paging;
+pub mod ranges;

@@ -14,10 +14,7 @@ pub struct Range {
 impl Range {
     /// `[start, start + size)`, saturating at the top of the address space.
     pub const fn sized(start: u64, size: u64) -> Range {
-        Range {
-            start,
-            end: start.saturating_add(size),
-        }
+        Range { start, end: start.saturating_add(size) }
     }
 
     /// Bytes covered.
@@ -56,10 +53,7 @@ impl Range {
             Some(value) => value & !(align - 1),
             None => u64::MAX & !(align - 1),
         };
-        Range {
-            start: self.start & !(align - 1),
-            end,
-        }
+        Range { start: self.start & !(align - 1), end }
     }
 }
 
@@ -83,10 +77,7 @@ impl<const N: usize> Default for RangeSet<N> {
 impl<const N: usize> RangeSet<N> {
     /// An empty set.
     pub const fn new() -> RangeSet<N> {
-        RangeSet {
-            ranges: [Range { start: 0, end: 0 }; N],
-            count: 0,
-        }
+        RangeSet { ranges: [Range { start: 0, end: 0 }; N], count: 0 }
     }
 
     /// The ranges, sorted by start.
@@ -140,10 +131,7 @@ impl<const N: usize> RangeSet<N> {
                 start: existing.start,
                 end: range.start.max(existing.start).min(existing.end),
             })?;
-            out.insert(Range {
-                start: range.end.max(existing.start).min(existing.end),
-                end: existing.end,
-            })?;
+            out.insert(Range { start: range.end.max(existing.start).min(existing.end), end: existing.end })?;
         }
         *self = out;
         Ok(())

@@ -344,10 +344,9 @@ impl Call {
                 Call::SystemProcessList { resource: handle(a)?, records: b, capacity: c }
             }
             Syscall::RandomGet => Call::RandomGet { buffer: a, len: b },
-            Syscall::VmoPhysicalAddress => Call::VmoPhysicalAddress {
-                handle: handle(a)?,
-                resource: handle(b)?,
-            },
+            Syscall::VmoPhysicalAddress => {
+                Call::VmoPhysicalAddress { handle: handle(a)?, resource: handle(b)? }
+            }
         })
     }
 }

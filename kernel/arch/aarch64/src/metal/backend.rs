@@ -127,15 +127,10 @@ impl Metal {
         let table = space.table.as_mut().ok_or(Error::BadState)?;
         let mut done = 0;
         while done < len {
-            let frame = memory
-                .frame(offset + done as usize)
-                .ok_or(Error::OutOfRange)?;
-            let result = pte::leaf(frame, 3, memory.kind(), access)
-                .map_err(|_| Error::AccessDenied)
-                .and_then(|d| {
-                    table
-                        .map(&mut DirectTables, address + done, 3, d)
-                        .map_err(|_| Error::NoMemory)
+            let frame = memory.frame(offset + done as usize).ok_or(Error::OutOfRange)?;
+            let result =
+                pte::leaf(frame, 3, memory.kind(), access).map_err(|_| Error::AccessDenied).and_then(|d| {
+                    table.map(&mut DirectTables, address + done, 3, d).map_err(|_| Error::NoMemory)
                 });
             if let Err(error) = result {
                 for page in (0..done).step_by(PAGE as usize) {
@@ -164,18 +159,14 @@ impl Metal {
         let mut at = address as u64 & !(PAGE - 1);
         let end = address as u64 + len as u64;
         while at < end {
-            table
-                .translate_user(&DirectTables, at, access)
-                .ok_or(Error::BadAddress)?;
+            table.translate_user(&DirectTables, at, access).ok_or(Error::BadAddress)?;
             at += PAGE;
         }
         let mut done = 0;
         while done < len {
             let va = (address + done) as u64;
             let step = ((PAGE - va % PAGE) as usize).min(len - done);
-            let physical = table
-                .translate_user(&DirectTables, va, access)
-                .ok_or(Error::BadAddress)?;
+            let physical = table.translate_user(&DirectTables, va, access).ok_or(Error::BadAddress)?;
             let kernel = crate::layout::direct(physical).ok_or(Error::BadAddress)?;
             each(kernel, done, step);
             done += step;
@@ -216,16 +207,8 @@ impl Backend for Metal {
 
     fn create_address_space(&mut self, _process: Koid) -> Result<Space, Error> {
         let table = Table::new(&mut DirectTables).ok_or(Error::NoMemory)?;
-        let handle = Arc::new(SpaceHandle {
-            root: table.root(),
-            tag: AtomicU64::new(0),
-        });
-        Ok(Space {
-            table: Some(table),
-            regions: Regions::new(),
-            owned: Vec::new(),
-            handle,
-        })
+        let handle = Arc::new(SpaceHandle { root: table.root(), tag: AtomicU64::new(0) });
+        Ok(Space { table: Some(table), regions: Regions::new(), owned: Vec::new(), handle })
     }
 
     fn destroy_address_space(&mut self, _process: Koid, mut space: Space) {
@@ -303,13 +286,7 @@ impl Backend for Metal {
         })
     }
 
-    fn copy_to_user(
-        &self,
-        space: &Space,
-        _context: &(),
-        address: usize,
-        data: &[u8],
-    ) -> Result<(), Error> {
+    fn copy_to_user(&self, space: &Space, _context: &(), address: usize, data: &[u8]) -> Result<(), Error> {
         let source = data.as_ptr();
         Self::copy_user(space, address, data.len(), UserAccess::Write, |va, at, len| {
             // SAFETY: as in `copy_from_user`, for memory the process may write.
@@ -328,9 +305,7 @@ impl Backend for Metal {
             return Err(self.refuse_image(process, "larger than the loader's limit"));
         }
         let mut bytes = Vec::new();
-        bytes
-            .try_reserve_exact(image_len)
-            .map_err(|_| Error::NoMemory)?;
+        bytes.try_reserve_exact(image_len).map_err(|_| Error::NoMemory)?;
         bytes.resize(image_len, 0);
         memory.read(0, &mut bytes)?;
         let Some(key) = self.key else {
@@ -351,11 +326,7 @@ impl Backend for Metal {
                 .get(segment.file_offset..segment.file_offset + segment.file_len)
                 .ok_or(Error::BadImage)?;
             backing.write((segment.address - segment.page_start) as usize, data)?;
-            let access = Access {
-                write: segment.access.write,
-                execute: segment.access.execute,
-                user: true,
-            };
+            let access = Access { write: segment.access.write, execute: segment.access.execute, user: true };
             Self::map_at(space, &backing, 0, segment.page_start, size, access)?;
             space.owned.push(backing);
         }
@@ -366,17 +337,10 @@ impl Backend for Metal {
             0,
             user::STACK_TOP - STACK_BYTES,
             STACK_BYTES,
-            Access {
-                write: true,
-                execute: false,
-                user: true,
-            },
+            Access { write: true, execute: false, user: true },
         )?;
         space.owned.push(stack);
-        Ok(ImageEntry {
-            entry: plan.entry as usize,
-            stack: user::STACK_TOP as usize,
-        })
+        Ok(ImageEntry { entry: plan.entry as usize, stack: user::STACK_TOP as usize })
     }
 
     fn create_thread(

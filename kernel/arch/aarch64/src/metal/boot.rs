@@ -64,11 +64,7 @@ unsafe fn tree_at(address: u64) -> Option<&'static [u8]> {
     }
     // SAFETY: the caller guarantees the header is mapped.
     let header = unsafe { core::slice::from_raw_parts(address as *const u8, 8) };
-    let word = |at: usize| {
-        header
-            .get(at..at + 4)
-            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    };
+    let word = |at: usize| header.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
     if word(0)? != FDT_MAGIC {
         return None;
     }
@@ -100,22 +96,15 @@ fn enable_pan() {
 /// # Safety
 /// Called once, from the boot path, with the boot tables active and `dtb`
 /// and `load` as the boot code received them.
-pub unsafe fn boot(
-    dtb: u64,
-    load: u64,
-    boards: &'static [Board],
-    key: Option<VerifyingKey>,
-) -> Booted {
+pub unsafe fn boot(dtb: u64, load: u64, boards: &'static [Board], key: Option<VerifyingKey>) -> Booted {
     // SAFETY: the boot tables identity-map the tree's gigabyte.
     let Some(bytes) = (unsafe { tree_at(dtb) }) else {
         super::halt(); // no tree, no console: nothing to say it on
     };
-    let board = fdt::Fdt::new(bytes)
-        .ok()
-        .and_then(|tree| {
-            let compatible = devicetree::root_compatible(&tree);
-            crate::board::select(boards, &compatible)
-        });
+    let board = fdt::Fdt::new(bytes).ok().and_then(|tree| {
+        let compatible = devicetree::root_compatible(&tree);
+        crate::board::select(boards, &compatible)
+    });
     let Ok(info) = devicetree::read(bytes, dtb, board) else {
         super::halt();
     };
@@ -154,19 +143,13 @@ pub unsafe fn boot(
         Ok(result) => result,
         Err(error) => super::fatal(&alloc::format!("memory set-up failed: {error:?}")),
     };
-    crate::kprintln!(
-        "weft: {} MiB in frames, {} MiB kernel heap",
-        frames * 4096 >> 20,
-        heap >> 20
-    );
+    crate::kprintln!("weft: {} MiB in frames, {} MiB kernel heap", frames * 4096 >> 20, heap >> 20);
     let gic = match (info.gic, space.devices.gic_distributor, space.devices.gic_cpu) {
         (Some(g), Some(d), Some(c)) if g.version == 2 => Gic::new_v2(d, c),
-        (Some(g), Some(d), Some(c)) if g.version == 3 => {
-            match Gic::new_v3(d, c, g.cpu.size()) {
-                Some(gic) => gic,
-                None => super::fatal("no GICv3 redistributor for this core"),
-            }
-        }
+        (Some(g), Some(d), Some(c)) if g.version == 3 => match Gic::new_v3(d, c, g.cpu.size()) {
+            Some(gic) => gic,
+            None => super::fatal("no GICv3 redistributor for this core"),
+        },
         _ => super::fatal("no usable interrupt controller in the device tree"),
     };
     let timer_interrupt = info.timer_interrupt.unwrap_or(27);

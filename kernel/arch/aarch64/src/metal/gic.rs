@@ -134,10 +134,7 @@ impl Gic {
         write!("S3_0_C12_C12_3", 0); // ICC_BPR1_EL1
         write!("S3_0_C12_C12_7", 1); // ICC_IGRPEN1_EL1
         isb();
-        Some(Gic::V3 {
-            distributor,
-            redistributor,
-        })
+        Some(Gic::V3 { distributor, redistributor })
     }
 
     /// Enable or disable one interrupt line.
@@ -147,10 +144,7 @@ impl Gic {
         let offset = if enabled { GICD_ISENABLER } else { GICD_ICENABLER };
         match *self {
             Gic::V2 { distributor, .. } => write32(distributor + offset + word, bit),
-            Gic::V3 {
-                distributor,
-                redistributor,
-            } => {
+            Gic::V3 { distributor, redistributor } => {
                 if intid < 32 {
                     write32(redistributor + GICR_SGI + offset, bit);
                 } else {

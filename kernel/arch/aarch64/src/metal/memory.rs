@@ -41,27 +41,17 @@ pub unsafe fn init(
 ) -> Result<(u64, u64), MemoryError> {
     let mut usable = RangeSet::<32>::new();
     for bank in ram.as_slice() {
-        usable
-            .insert(bank.align_inward(FRAME))
-            .map_err(|_| MemoryError::TooFragmented)?;
+        usable.insert(bank.align_inward(FRAME)).map_err(|_| MemoryError::TooFragmented)?;
     }
     for range in reserved {
-        usable
-            .remove(range.align_outward(FRAME))
-            .map_err(|_| MemoryError::TooFragmented)?;
+        usable.remove(range.align_outward(FRAME)).map_err(|_| MemoryError::TooFragmented)?;
     }
     let words = FrameAllocator::bitmap_words(ram);
     let bitmap_bytes = ((words * 8) as u64).div_ceil(FRAME) * FRAME;
-    let spot = usable
-        .as_slice()
-        .iter()
-        .find(|r| r.size() >= bitmap_bytes)
-        .copied()
-        .ok_or(MemoryError::TooLittle)?;
+    let spot =
+        usable.as_slice().iter().find(|r| r.size() >= bitmap_bytes).copied().ok_or(MemoryError::TooLittle)?;
     let bitmap_range = Range::sized(spot.start, bitmap_bytes);
-    usable
-        .remove(bitmap_range)
-        .map_err(|_| MemoryError::TooFragmented)?;
+    usable.remove(bitmap_range).map_err(|_| MemoryError::TooFragmented)?;
     let bitmap_va = direct(bitmap_range.start).ok_or(MemoryError::TooLittle)?;
     // SAFETY: the range is RAM in the direct map, removed from the usable
     // set above so no frame of it is ever handed out; it lives forever.
@@ -71,16 +61,12 @@ pub unsafe fn init(
         frames.release(*range);
     }
     let heap_frames = heap_bytes / FRAME;
-    let heap = frames
-        .allocate_contiguous(heap_frames, 1)
-        .ok_or(MemoryError::TooLittle)?;
+    let heap = frames.allocate_contiguous(heap_frames, 1).ok_or(MemoryError::TooLittle)?;
     let heap_va = direct(heap).ok_or(MemoryError::TooLittle)?;
     // SAFETY: the frames were just taken from the allocator for the heap's
     // exclusive use, forever; they are mapped read/write by the direct map.
     unsafe {
-        HEAP.lock()
-            .claim(heap_va as *mut u8, heap_bytes as usize)
-            .ok_or(MemoryError::TooLittle)?;
+        HEAP.lock().claim(heap_va as *mut u8, heap_bytes as usize).ok_or(MemoryError::TooLittle)?;
     }
     let total = frames.total();
     *FRAMES.lock() = Some(frames);
@@ -137,10 +123,7 @@ pub fn physical_slice(range: Range) -> Option<&'static [u8]> {
 
 /// (free, total) frames.
 pub fn frame_counts() -> (u64, u64) {
-    FRAMES
-        .lock()
-        .as_ref()
-        .map_or((0, 0), |f| (f.free(), f.total()))
+    FRAMES.lock().as_ref().map_or((0, 0), |f| (f.free(), f.total()))
 }
 
 /// What backs a memory object.
@@ -170,22 +153,11 @@ impl PhysMemory {
         }
         if contiguous {
             let base = allocate_contiguous(count).ok_or(Error::NoMemory)?;
-            return Ok(PhysMemory {
-                backing: Backing::Contiguous {
-                    base,
-                    frames: count,
-                },
-                size,
-            });
+            return Ok(PhysMemory { backing: Backing::Contiguous { base, frames: count }, size });
         }
         let mut frames = Vec::new();
-        frames
-            .try_reserve_exact(count as usize)
-            .map_err(|_| Error::NoMemory)?;
-        let memory = PhysMemory {
-            backing: Backing::Frames(frames),
-            size: 0,
-        };
+        frames.try_reserve_exact(count as usize).map_err(|_| Error::NoMemory)?;
+        let memory = PhysMemory { backing: Backing::Frames(frames), size: 0 };
         let mut memory = memory;
         for _ in 0..count {
             let frame = allocate_frame().ok_or(Error::NoMemory)?;
@@ -199,10 +171,7 @@ impl PhysMemory {
 
     /// Device registers at `base` (page aligned, not RAM).
     pub fn device(base: u64, size: usize) -> PhysMemory {
-        PhysMemory {
-            backing: Backing::Device { base },
-            size,
-        }
+        PhysMemory { backing: Backing::Device { base }, size }
     }
 
     /// The physical frame holding byte `offset`.
@@ -213,9 +182,7 @@ impl PhysMemory {
         let page = (offset / PAGE_SIZE) as u64;
         match &self.backing {
             Backing::Frames(list) => list.get(page as usize).copied(),
-            Backing::Contiguous { base, .. } | Backing::Device { base } => {
-                Some(base + page * FRAME)
-            }
+            Backing::Contiguous { base, .. } | Backing::Device { base } => Some(base + page * FRAME),
         }
     }
 

@@ -155,9 +155,7 @@ fn map_page(
     access: Access,
 ) -> Result<(), MmuError> {
     let descriptor = pte::leaf(pa, 3, kind, access).map_err(|_| MmuError::OutOfTables)?;
-    table
-        .map(pool, va, 3, descriptor)
-        .map_err(|_| MmuError::OutOfTables)
+    table.map(pool, va, 3, descriptor).map_err(|_| MmuError::OutOfTables)
 }
 
 /// Build the kernel's final tables.
@@ -177,14 +175,7 @@ pub fn build(info: &BoardInfo, layout: ImageLayout) -> Result<KernelSpace, MmuEr
             Access::KERNEL_WRITE
         };
         if va != layout.guard {
-            map_page(
-                &mut table,
-                &mut pool,
-                va,
-                layout.to_physical(va),
-                MemoryKind::Normal,
-                access,
-            )?;
+            map_page(&mut table, &mut pool, va, layout.to_physical(va), MemoryKind::Normal, access)?;
         }
         va += PAGE;
     }
@@ -202,9 +193,7 @@ pub fn build(info: &BoardInfo, layout: ImageLayout) -> Result<KernelSpace, MmuEr
             if pa % BLOCK_2M == 0 && block.end <= bank.end && !block.overlaps(&hole) {
                 let descriptor = pte::leaf(pa, 2, MemoryKind::Normal, Access::KERNEL_WRITE)
                     .map_err(|_| MmuError::OutOfTables)?;
-                table
-                    .map(&mut pool, DIRECT_MAP + pa, 2, descriptor)
-                    .map_err(|_| MmuError::OutOfTables)?;
+                table.map(&mut pool, DIRECT_MAP + pa, 2, descriptor).map_err(|_| MmuError::OutOfTables)?;
                 pa += BLOCK_2M;
                 continue;
             }
@@ -229,14 +218,7 @@ pub fn build(info: &BoardInfo, layout: ImageLayout) -> Result<KernelSpace, MmuEr
         let base = next_device + (range.start - outer.start);
         let mut pa = outer.start;
         while pa < outer.end {
-            map_page(
-                table,
-                pool,
-                next_device,
-                pa,
-                MemoryKind::Device,
-                Access::KERNEL_WRITE,
-            )?;
+            map_page(table, pool, next_device, pa, MemoryKind::Device, Access::KERNEL_WRITE)?;
             next_device += PAGE;
             pa += PAGE;
         }
@@ -259,11 +241,7 @@ pub fn build(info: &BoardInfo, layout: ImageLayout) -> Result<KernelSpace, MmuEr
     for (slot, device) in devices.devices.iter_mut().zip(info.devices()) {
         *slot = map_device(device.registers, &mut table, &mut pool)?;
     }
-    Ok(KernelSpace {
-        table,
-        empty_user,
-        devices,
-    })
+    Ok(KernelSpace { table, empty_user, devices })
 }
 
 static EMPTY_USER_TABLE: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);

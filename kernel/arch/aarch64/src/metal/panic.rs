@@ -13,10 +13,7 @@ unsafe extern "C" {
 }
 
 fn stack_bounds() -> (u64, u64) {
-    (
-        (&raw const __boot_stack_bottom) as u64,
-        (&raw const __boot_stack_top) as u64,
-    )
+    ((&raw const __boot_stack_bottom) as u64, (&raw const __boot_stack_top) as u64)
 }
 
 /// Print the return addresses found by walking frame records from `fp`.

@@ -34,19 +34,11 @@ static MACHINE: spin::Mutex<Option<Machine>> = spin::Mutex::new(None);
 impl Machine {
     /// A machine around a kernel with its boot processes created.
     pub fn new(kernel: Kernel<Metal>, timer_interrupt: u32) -> Machine {
-        Machine {
-            kernel,
-            current: None,
-            slice_started: 0,
-            timer_interrupt,
-            yielded: false,
-        }
+        Machine { kernel, current: None, slice_started: 0, timer_interrupt, yielded: false }
     }
 
     fn frame_of(&mut self, thread: Koid) -> Option<*mut Frame> {
-        self.kernel
-            .thread_context_mut(thread)
-            .map(|state| &raw mut state.frame)
+        self.kernel.thread_context_mut(thread).map(|state| &raw mut state.frame)
     }
 
     fn syscall(&mut self, thread: Koid) {
@@ -86,10 +78,8 @@ impl Machine {
     }
 
     fn fault(&mut self, thread: Koid, exception: Exception, esr: u64) {
-        let (elr, far) = self
-            .kernel
-            .thread_context_mut(thread)
-            .map_or((0, 0), |s| (s.frame.elr, read!("far_el1")));
+        let (elr, far) =
+            self.kernel.thread_context_mut(thread).map_or((0, 0), |s| (s.frame.elr, read!("far_el1")));
         let what: String = match exception {
             Exception::DataAbort { write, status } => format!(
                 "{} at {far:#x} ({}), pc {elr:#x}",
@@ -129,8 +119,7 @@ impl Machine {
 
     fn charge(&mut self, now: u64) {
         if let Some(thread) = self.current {
-            self.kernel
-                .charge_cpu(thread, now.saturating_sub(self.slice_started));
+            self.kernel.charge_cpu(thread, now.saturating_sub(self.slice_started));
         }
     }
 
@@ -175,10 +164,8 @@ impl Machine {
                     }
                 }
             };
-            let restart = self
-                .kernel
-                .thread_context_mut(thread)
-                .map(|s| core::mem::replace(&mut s.restart, false));
+            let restart =
+                self.kernel.thread_context_mut(thread).map(|s| core::mem::replace(&mut s.restart, false));
             match restart {
                 None => {
                     // Not a live thread any more.
@@ -187,18 +174,14 @@ impl Machine {
                 }
                 Some(true) => {
                     self.syscall(thread);
-                    if self.current != Some(thread)
-                        || self.kernel.scheduler().current() != Some(thread)
-                    {
+                    if self.current != Some(thread) || self.kernel.scheduler().current() != Some(thread) {
                         continue;
                     }
                 }
                 Some(false) => {}
             }
-            let Some(space) = self
-                .kernel
-                .thread_context_mut(thread)
-                .map(|s| alloc::sync::Arc::clone(&s.space))
+            let Some(space) =
+                self.kernel.thread_context_mut(thread).map(|s| alloc::sync::Arc::clone(&s.space))
             else {
                 continue;
             };

@@ -60,23 +60,11 @@ pub struct Access {
 
 impl Access {
     /// Kernel read-only data.
-    pub const KERNEL_READ: Access = Access {
-        write: false,
-        execute: false,
-        user: false,
-    };
+    pub const KERNEL_READ: Access = Access { write: false, execute: false, user: false };
     /// Kernel read/write data.
-    pub const KERNEL_WRITE: Access = Access {
-        write: true,
-        execute: false,
-        user: false,
-    };
+    pub const KERNEL_WRITE: Access = Access { write: true, execute: false, user: false };
     /// Kernel code.
-    pub const KERNEL_EXECUTE: Access = Access {
-        write: false,
-        execute: true,
-        user: false,
-    };
+    pub const KERNEL_EXECUTE: Access = Access { write: false, execute: true, user: false };
 }
 
 /// Why a descriptor cannot be built.
@@ -95,12 +83,7 @@ pub enum DescriptorError {
 /// Every leaf is either writable or executable, never both; the kernel never
 /// executes user memory (PXN on every user leaf) and nothing executes device
 /// memory. User leaves are non-global (tagged with the address space's ASID).
-pub fn leaf(
-    address: u64,
-    level: usize,
-    kind: MemoryKind,
-    access: Access,
-) -> Result<u64, DescriptorError> {
+pub fn leaf(address: u64, level: usize, kind: MemoryKind, access: Access) -> Result<u64, DescriptorError> {
     if access.write && access.execute {
         return Err(DescriptorError::WriteAndExecute);
     }
@@ -200,11 +183,7 @@ mod tests {
     use super::*;
 
     fn every_access() -> impl Iterator<Item = Access> {
-        (0..8).map(|bits| Access {
-            write: bits & 1 != 0,
-            execute: bits & 2 != 0,
-            user: bits & 4 != 0,
-        })
+        (0..8).map(|bits| Access { write: bits & 1 != 0, execute: bits & 2 != 0, user: bits & 4 != 0 })
     }
 
     #[test]
@@ -235,15 +214,8 @@ mod tests {
 
     #[test]
     fn refusals() {
-        let rwx = Access {
-            write: true,
-            execute: true,
-            user: true,
-        };
-        assert_eq!(
-            leaf(0x1000, 3, MemoryKind::Normal, rwx),
-            Err(DescriptorError::WriteAndExecute)
-        );
+        let rwx = Access { write: true, execute: true, user: true };
+        assert_eq!(leaf(0x1000, 3, MemoryKind::Normal, rwx), Err(DescriptorError::WriteAndExecute));
         assert_eq!(
             leaf(0x1000, 3, MemoryKind::Device, Access::KERNEL_EXECUTE),
             Err(DescriptorError::ExecutableDevice)
@@ -260,11 +232,7 @@ mod tests {
 
     #[test]
     fn user_text_is_read_only_and_executable() {
-        let text = Access {
-            write: false,
-            execute: true,
-            user: true,
-        };
+        let text = Access { write: false, execute: true, user: true };
         let d = decode(leaf(0x40_0000, 3, MemoryKind::Normal, text).unwrap());
         assert!(d.user_read && d.user_execute && !d.user_write && !d.kernel_write);
     }

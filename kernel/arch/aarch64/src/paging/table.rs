@@ -56,12 +56,7 @@ impl Table {
     }
 
     /// Walk to the table at `level` covering `va`, creating tables on the way.
-    fn table_for(
-        &mut self,
-        memory: &mut impl TableMemory,
-        va: u64,
-        level: usize,
-    ) -> Result<u64, MapError> {
+    fn table_for(&mut self, memory: &mut impl TableMemory, va: u64, level: usize) -> Result<u64, MapError> {
         let mut table = self.root;
         for current in 0..level {
             let index = pte::index(va, current);
@@ -119,12 +114,7 @@ impl Table {
 
     /// Translate a user address, checking that EL0 may perform `access`
     /// there. Returns the physical address of the byte.
-    pub fn translate_user(
-        &self,
-        memory: &impl TableMemory,
-        va: u64,
-        access: UserAccess,
-    ) -> Option<u64> {
+    pub fn translate_user(&self, memory: &impl TableMemory, va: u64, access: UserAccess) -> Option<u64> {
         let (descriptor, level) = self.lookup(memory, va)?;
         let decoded = pte::decode(descriptor);
         let allowed = match access {
@@ -218,16 +208,8 @@ mod tests {
     use super::*;
     use crate::paging::pte::{Access, MemoryKind, leaf};
 
-    const USER_RW: Access = Access {
-        write: true,
-        execute: false,
-        user: true,
-    };
-    const USER_RX: Access = Access {
-        write: false,
-        execute: true,
-        user: true,
-    };
+    const USER_RW: Access = Access { write: true, execute: false, user: true };
+    const USER_RX: Access = Access { write: false, execute: true, user: true };
 
     #[test]
     fn map_translate_unmap() {
@@ -235,23 +217,11 @@ mod tests {
         let mut table = Table::new(&mut memory).unwrap();
         let page = leaf(0x4123_4000, 3, MemoryKind::Normal, USER_RW).unwrap();
         table.map(&mut memory, 0x40_0000, 3, page).unwrap();
-        assert_eq!(
-            table.translate_user(&memory, 0x40_0abc, UserAccess::Write),
-            Some(0x4123_4abc)
-        );
-        assert_eq!(
-            table.translate_user(&memory, 0x40_1000, UserAccess::Read),
-            None
-        );
-        assert_eq!(
-            table.map(&mut memory, 0x40_0000, 3, page),
-            Err(MapError::Occupied)
-        );
+        assert_eq!(table.translate_user(&memory, 0x40_0abc, UserAccess::Write), Some(0x4123_4abc));
+        assert_eq!(table.translate_user(&memory, 0x40_1000, UserAccess::Read), None);
+        assert_eq!(table.map(&mut memory, 0x40_0000, 3, page), Err(MapError::Occupied));
         assert_eq!(table.unmap(&mut memory, 0x40_0000), Some(page));
-        assert_eq!(
-            table.translate_user(&memory, 0x40_0000, UserAccess::Read),
-            None
-        );
+        assert_eq!(table.translate_user(&memory, 0x40_0000, UserAccess::Read), None);
         assert_eq!(table.unmap(&mut memory, 0x40_0000), None);
     }
 
@@ -261,12 +231,8 @@ mod tests {
         let mut table = Table::new(&mut memory).unwrap();
         let text = leaf(0x5000_0000, 3, MemoryKind::Normal, USER_RX).unwrap();
         table.map(&mut memory, 0x40_0000, 3, text).unwrap();
-        assert!(table
-            .translate_user(&memory, 0x40_0000, UserAccess::Read)
-            .is_some());
-        assert!(table
-            .translate_user(&memory, 0x40_0000, UserAccess::Write)
-            .is_none());
+        assert!(table.translate_user(&memory, 0x40_0000, UserAccess::Read).is_some());
+        assert!(table.translate_user(&memory, 0x40_0000, UserAccess::Write).is_none());
     }
 
     #[test]
@@ -275,9 +241,7 @@ mod tests {
         let mut table = Table::new(&mut memory).unwrap();
         let kernel = leaf(0x5000_0000, 3, MemoryKind::Normal, Access::KERNEL_WRITE).unwrap();
         table.map(&mut memory, 0x40_0000, 3, kernel).unwrap();
-        assert!(table
-            .translate_user(&memory, 0x40_0000, UserAccess::Read)
-            .is_none());
+        assert!(table.translate_user(&memory, 0x40_0000, UserAccess::Read).is_none());
     }
 
     #[test]
@@ -286,29 +250,17 @@ mod tests {
         let mut table = Table::new(&mut memory).unwrap();
         let block = leaf(0x4020_0000, 2, MemoryKind::Normal, USER_RW).unwrap();
         table.map(&mut memory, 0x20_0000, 2, block).unwrap();
-        assert_eq!(
-            table.translate_user(&memory, 0x21_2345, UserAccess::Read),
-            Some(0x4021_2345)
-        );
+        assert_eq!(table.translate_user(&memory, 0x21_2345, UserAccess::Read), Some(0x4021_2345));
         let page = leaf(0x1000, 3, MemoryKind::Normal, USER_RW).unwrap();
-        assert_eq!(
-            table.map(&mut memory, 0x20_1000, 3, page),
-            Err(MapError::BlockInTheWay)
-        );
+        assert_eq!(table.map(&mut memory, 0x20_1000, 3, page), Err(MapError::BlockInTheWay));
     }
 
     #[test]
     fn out_of_memory_is_an_error_and_destroy_frees_every_table() {
-        let mut memory = FakeTables {
-            limit: Some(3),
-            ..FakeTables::default()
-        };
+        let mut memory = FakeTables { limit: Some(3), ..FakeTables::default() };
         let mut table = Table::new(&mut memory).unwrap();
         let page = leaf(0x1000, 3, MemoryKind::Normal, USER_RW).unwrap();
-        assert_eq!(
-            table.map(&mut memory, 0x40_0000, 3, page),
-            Err(MapError::NoMemory)
-        );
+        assert_eq!(table.map(&mut memory, 0x40_0000, 3, page), Err(MapError::NoMemory));
         memory.limit = None;
         table.map(&mut memory, 0x40_0000, 3, page).unwrap();
         table.map(&mut memory, 0x7f_0000_0000, 3, page).unwrap();

@@ -27,9 +27,7 @@ pub const USER_END: u64 = 0x8000_0000_0000;
 /// Whether `[address, address + len)` is a non-wrapping range of user
 /// addresses.
 pub fn is_user_range(address: u64, len: u64) -> bool {
-    address
-        .checked_add(len)
-        .is_some_and(|end| end <= USER_END && address >= IMAGE_START)
+    address.checked_add(len).is_some_and(|end| end <= USER_END && address >= IMAGE_START)
 }
 
 /// Regions allocated in the `vm_map` area.
@@ -42,10 +40,7 @@ pub struct Regions {
 impl Regions {
     /// An empty set.
     pub fn new() -> Regions {
-        Regions {
-            regions: BTreeMap::new(),
-            cursor: MAP_START,
-        }
+        Regions { regions: BTreeMap::new(), cursor: MAP_START }
     }
 
     /// Reserve `len` bytes (a page multiple) and return the start. Leaves
@@ -56,9 +51,7 @@ impl Regions {
             return None;
         }
         let start = self.cursor.max(MAP_START);
-        let found = self
-            .gap_from(start, len)
-            .or_else(|| self.gap_from(MAP_START, len))?;
+        let found = self.gap_from(start, len).or_else(|| self.gap_from(MAP_START, len))?;
         self.regions.insert(found, len);
         self.cursor = found + len + PAGE;
         Some(found)
