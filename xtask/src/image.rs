@@ -7,7 +7,6 @@
 //! the initrd), and `weft-kernel.elf` (for symbolising backtraces).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use elf::ElfBytes;
 use elf::abi::PT_LOAD;
@@ -143,17 +142,4 @@ pub fn command(args: &[String]) -> Result<(), String> {
     println!("bundle: {}", artifacts.bundle.display());
     println!("symbols: {}", artifacts.kernel_elf.display());
     Ok(())
-}
-
-/// Run a command, returning its standard output.
-pub fn output(command: &mut Command) -> Result<String, String> {
-    let result = command.output().map_err(|e| format!("could not start {}: {e}", util::describe(command)))?;
-    if !result.status.success() {
-        return Err(format!(
-            "{} failed: {}",
-            util::describe(command),
-            String::from_utf8_lossy(&result.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&result.stdout).into_owned())
 }

@@ -11,6 +11,7 @@ mod keys;
 mod portable;
 mod prereq;
 mod qemu;
+mod qemu_bench;
 mod qemu_tests;
 mod run;
 mod test;
@@ -48,6 +49,9 @@ fn main() -> ExitCode {
         "build" => util::not_yet("build", rest),
         "image" => image::command(rest),
         "screenshots" => util::not_yet("screenshots", rest),
+        "bench" if rest.first().is_some_and(|a| a == "boot") || rest.iter().any(|a| a == "--qemu") => {
+            qemu_bench::command(rest)
+        }
         "bench" => bench::run(rest),
         "repo" => util::not_yet("repo", rest),
         "help" | "--help" | "-h" => {

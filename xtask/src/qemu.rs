@@ -2,7 +2,7 @@
 //! serial console captured line by line (with arrival times), and a QMP
 //! socket for screendumps and input injection.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -32,6 +32,8 @@ pub struct Machine {
     pub qmp: Option<PathBuf>,
     /// Guest RAM in MiB.
     pub memory_mib: u32,
+    /// Extra QEMU arguments (benchmarks: `-icount`).
+    pub extra: Vec<String>,
 }
 
 impl Machine {
@@ -47,6 +49,7 @@ impl Machine {
             disk: None,
             qmp: None,
             memory_mib: 1024,
+            extra: Vec::new(),
         }
     }
 
@@ -81,6 +84,7 @@ impl Machine {
                     .args(["-device", "virtio-blk-device,drive=scratch"]);
             }
         }
+        command.args(&self.extra);
         if let Some(qmp) = &self.qmp {
             command.arg("-qmp").arg(format!("unix:{},server=on,wait=off", qmp.display()));
         }
@@ -196,19 +200,6 @@ impl Running {
         None
     }
 
-    /// Wait for QEMU to exit by itself (interactive runs).
-    pub fn wait(&mut self) -> Result<(), String> {
-        loop {
-            self.echo_new();
-            if let Ok(Some(_)) = self.child.try_wait() {
-                std::thread::sleep(Duration::from_millis(100));
-                self.echo_new();
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
     /// Stop QEMU.
     pub fn stop(&mut self) {
         let _ = self.child.kill();
@@ -314,15 +305,6 @@ pub fn click(x: u32, y: u32) -> Vec<Vec<String>> {
         vec![r#"{"type":"btn","data":{"down":true,"button":"left"}}"#.to_string()],
         vec![r#"{"type":"btn","data":{"down":false,"button":"left"}}"#.to_string()],
     ]
-}
-
-/// Read a whole file (PNG checks).
-pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(bytes)
 }
 
 /// Make (once) the scratch disk the virtio-blk driver gets.

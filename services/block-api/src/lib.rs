@@ -95,7 +95,7 @@ pub enum BlockError {
 
 /// Check a transfer of `bytes` at `sector` against a device of `sectors`.
 pub fn check(sector: u64, bytes: u64, sectors: u64) -> Result<(), BlockError> {
-    if bytes == 0 || bytes % u64::from(SECTOR) != 0 || bytes > u64::from(MAX_TRANSFER) {
+    if bytes == 0 || !bytes.is_multiple_of(u64::from(SECTOR)) || bytes > u64::from(MAX_TRANSFER) {
         return Err(BlockError::BadLength);
     }
     let end = sector.checked_add(bytes / u64::from(SECTOR)).ok_or(BlockError::OutOfRange)?;

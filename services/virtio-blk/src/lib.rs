@@ -87,7 +87,7 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
     let mut blk = VirtIOBlk::new(device.transport).map_err(|e| ProgramError(format!("{e:?}")))?;
     weft_rt::info!(
         "{name}: {} MiB{}",
-        blk.capacity() * u64::from(SECTOR) >> 20,
+        (blk.capacity() * u64::from(SECTOR)) >> 20,
         if blk.readonly() { ", read-only" } else { "" }
     );
     if startup.arg("self-test") == Some("true") && !blk.readonly() {

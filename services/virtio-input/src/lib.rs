@@ -141,11 +141,11 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                     if trace {
                         weft_rt::info!("{}: {:?}", device.name, report);
                     }
-                    if let Some(client) = &device.client {
-                        if let Err(error) = client.send(&DeviceRequest::Report(report)) {
-                            weft_rt::warn!("{}: input service gone: {error}", device.name);
-                            device.client = None;
-                        }
+                    if let Some(client) = &device.client
+                        && let Err(error) = client.send(&DeviceRequest::Report(report))
+                    {
+                        weft_rt::warn!("{}: input service gone: {error}", device.name);
+                        device.client = None;
                     }
                 }
             }

@@ -88,7 +88,7 @@ unsafe impl Hal for WeftHal {
     }
 
     unsafe fn dma_dealloc(paddr: PhysAddr, _vaddr: NonNull<u8>, _pages: usize) -> i32 {
-        release(paddr as u64);
+        release(paddr);
         0
     }
 
@@ -112,7 +112,7 @@ unsafe impl Hal for WeftHal {
     }
 
     unsafe fn unshare(paddr: PhysAddr, buffer: NonNull<[u8]>, direction: BufferDirection) {
-        let physical = paddr as u64;
+        let physical = paddr;
         if direction != BufferDirection::DriverToDevice {
             let guard = POOL.lock();
             if let Some(region) = guard.as_ref().and_then(|p| p.regions.get(&physical)) {

@@ -2,7 +2,7 @@
 //! EL0. The kernel must log the fault, end this process, and keep running.
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
-fn main(_bootstrap: u32) -> i32 {
+fn entry(_bootstrap: u32) -> i32 {
     let _ = weft_rt::sys::debug_write(b"crash: writing through a null pointer\n");
     let null = core::hint::black_box(core::ptr::null_mut::<u64>());
     // SAFETY: deliberately unsound: this program exists to fault.
@@ -10,4 +10,4 @@ fn main(_bootstrap: u32) -> i32 {
     1
 }
 
-weft_rt::entry!(main);
+weft_rt::entry!(entry);

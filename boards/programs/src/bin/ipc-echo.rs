@@ -6,7 +6,7 @@
 use weft_abi::{DEADLINE_INFINITE, Error, MessageInfo, Signals};
 use weft_rt::sys;
 
-fn main(bootstrap: u32) -> i32 {
+fn entry(bootstrap: u32) -> i32 {
     let mut bytes = [0u8; 64];
     let mut handles = [0u32; 4];
     loop {
@@ -34,4 +34,4 @@ fn main(bootstrap: u32) -> i32 {
     }
 }
 
-weft_rt::entry!(main);
+weft_rt::entry!(entry);

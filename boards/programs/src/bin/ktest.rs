@@ -347,8 +347,8 @@ fn run(mut startup: Startup) -> Result<(), ProgramError> {
     Ok(())
 }
 
-fn main(bootstrap: u32) -> i32 {
+fn entry(bootstrap: u32) -> i32 {
     weft_ipc::program::run(bootstrap, run)
 }
 
-weft_rt::entry!(main);
+weft_rt::entry!(entry);

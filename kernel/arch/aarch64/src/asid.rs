@@ -98,10 +98,11 @@ impl Asids {
     /// A space is gone: its ASID may be reused (after the caller flushed
     /// its TLB entries).
     pub fn release(&mut self, tag: Tag) {
-        if tag.generation == self.generation && tag.asid != 0 {
-            if let Some(word) = self.used.get_mut(usize::from(tag.asid / 64)) {
-                *word &= !(1 << (tag.asid % 64));
-            }
+        if tag.generation == self.generation
+            && tag.asid != 0
+            && let Some(word) = self.used.get_mut(usize::from(tag.asid / 64))
+        {
+            *word &= !(1 << (tag.asid % 64));
         }
     }
 }

@@ -183,11 +183,9 @@ fn stdout_uart(tree: &Fdt<'_>) -> Option<Uart> {
 /// The root `compatible` strings (up to eight).
 pub fn root_compatible<'a>(tree: &Fdt<'a>) -> [&'a str; 8] {
     let mut out = [""; 8];
-    if let Some(node) = tree.find_node("/") {
-        if let Some(compatible) = node.compatible() {
-            for (slot, name) in out.iter_mut().zip(compatible.all()) {
-                *slot = name;
-            }
+    if let Some(compatible) = tree.find_node("/").and_then(|node| node.compatible()) {
+        for (slot, name) in out.iter_mut().zip(compatible.all()) {
+            *slot = name;
         }
     }
     out
@@ -212,12 +210,13 @@ pub fn read(bytes: &[u8], address: u64, board: Option<&Board>) -> Result<BoardIn
     };
     for node in tree.all_nodes() {
         let is_memory = node.property("device_type").is_some_and(|p| p.value.starts_with(b"memory"));
-        if is_memory && is_enabled(node) {
-            if let Some(iter) = node.reg() {
-                for region in iter {
-                    let range = Range::sized(region.starting_address as u64, region.size.unwrap_or(0) as u64);
-                    let _ = info.memory.insert(range);
-                }
+        if is_memory
+            && is_enabled(node)
+            && let Some(iter) = node.reg()
+        {
+            for region in iter {
+                let range = Range::sized(region.starting_address as u64, region.size.unwrap_or(0) as u64);
+                let _ = info.memory.insert(range);
             }
         }
     }
@@ -241,10 +240,10 @@ pub fn read(bytes: &[u8], address: u64, board: Option<&Board>) -> Result<BoardIn
     if let Some(chosen) = tree.find_node("/chosen") {
         let start = chosen.property("linux,initrd-start").and_then(|p| number(p.value));
         let end = chosen.property("linux,initrd-end").and_then(|p| number(p.value));
-        if let (Some(start), Some(end)) = (start, end) {
-            if end > start {
-                info.initrd = Some(Range { start, end });
-            }
+        if let (Some(start), Some(end)) = (start, end)
+            && end > start
+        {
+            info.initrd = Some(Range { start, end });
         }
         let mut seed_len = 0;
         for name in ["rng-seed", "kaslr-seed"] {

@@ -105,11 +105,11 @@ impl<'a> FrameAllocator<'a> {
         let range = range.align_inward(FRAME);
         let mut address = range.start;
         while address < range.end {
-            if let Some(bit) = self.bit_of(address) {
-                if self.is_used(bit) {
-                    self.set(bit, false);
-                    self.free += 1;
-                }
+            if let Some(bit) = self.bit_of(address)
+                && self.is_used(bit)
+            {
+                self.set(bit, false);
+                self.free += 1;
             }
             address += FRAME;
         }

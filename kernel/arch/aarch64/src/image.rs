@@ -188,7 +188,10 @@ mod tests {
 
     /// A minimal ELF64 executable with the given program headers
     /// `(type, flags, offset, vaddr, filesz, memsz)`.
-    pub(crate) fn elf(entry: u64, headers: &[(u32, u32, u64, u64, u64, u64)]) -> Vec<u8> {
+    /// `(type, flags, offset, vaddr, filesz, memsz)`.
+    type ProgramHeader = (u32, u32, u64, u64, u64, u64);
+
+    pub(crate) fn elf(entry: u64, headers: &[ProgramHeader]) -> Vec<u8> {
         let mut out = vec![0u8; 64];
         out[..4].copy_from_slice(b"\x7fELF");
         out[4] = 2; // 64-bit
@@ -239,7 +242,7 @@ mod tests {
 
     #[test]
     fn loading_rules() {
-        let cases: &[(&str, u64, &[(u32, u32, u64, u64, u64, u64)], ImageError)] = &[
+        let cases: &[(&str, u64, &[ProgramHeader], ImageError)] = &[
             ("w+x", 0x40_0000, &[(PT_LOAD, RW | PF_X, 0, 0x40_0000, 0x10, 0x10)], ImageError::BadSegment),
             ("null page", 0x0, &[(PT_LOAD, RX, 0, 0x0, 0x10, 0x10)], ImageError::BadSegment),
             (

@@ -51,7 +51,7 @@ impl Range {
     pub const fn align_outward(&self, align: u64) -> Range {
         let end = match self.end.checked_add(align - 1) {
             Some(value) => value & !(align - 1),
-            None => u64::MAX & !(align - 1),
+            None => !(align - 1),
         };
         Range { start: self.start & !(align - 1), end }
     }

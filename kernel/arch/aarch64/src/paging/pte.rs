@@ -23,7 +23,7 @@ const UXN: u64 = 1 << 54;
 ///
 /// Index 0: Device-nGnRnE, 1: Device-nGnRE, 2: Normal write-back
 /// read/write-allocate, 3: Normal non-cacheable.
-pub const MAIR: u64 = 0x00 | (0x04 << 8) | (0xff << 16) | (0x44 << 24);
+pub const MAIR: u64 = (0x04 << 8) | (0xff << 16) | (0x44 << 24);
 
 /// What kind of memory a mapping covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

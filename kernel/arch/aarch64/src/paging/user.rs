@@ -47,7 +47,7 @@ impl Regions {
     /// at least one unmapped guard page between regions. Searches from the
     /// last allocation onward, then wraps once.
     pub fn allocate(&mut self, len: u64) -> Option<u64> {
-        if len == 0 || len % PAGE != 0 {
+        if len == 0 || !len.is_multiple_of(PAGE) {
             return None;
         }
         let start = self.cursor.max(MAP_START);
