@@ -377,7 +377,7 @@ impl Backend for Metal {
 
     fn set_interrupt_masked(&mut self, vector: u32, masked: bool) {
         // Private interrupts (the timer) are the kernel's alone.
-        if vector >= 32 && vector < super::gic::SPURIOUS {
+        if (32..super::gic::SPURIOUS).contains(&vector) {
             self.gic.set_enabled(vector, !masked);
         }
     }

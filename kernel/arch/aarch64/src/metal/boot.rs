@@ -59,7 +59,7 @@ const FDT_MAGIC: u32 = 0xd00d_feed;
 /// # Safety
 /// `dtb` (as an address) must be mapped and hold a device tree.
 unsafe fn tree_at(address: u64) -> Option<&'static [u8]> {
-    if address == 0 || address % 8 != 0 {
+    if address == 0 || !address.is_multiple_of(8) {
         return None;
     }
     // SAFETY: the caller guarantees the header is mapped.
@@ -143,7 +143,7 @@ pub unsafe fn boot(dtb: u64, load: u64, boards: &'static [Board], key: Option<Ve
         Ok(result) => result,
         Err(error) => super::fatal(&alloc::format!("memory set-up failed: {error:?}")),
     };
-    crate::kprintln!("weft: {} MiB in frames, {} MiB kernel heap", frames * 4096 >> 20, heap >> 20);
+    crate::kprintln!("weft: {} MiB in frames, {} MiB kernel heap", (frames * 4096) >> 20, heap >> 20);
     let gic = match (info.gic, space.devices.gic_distributor, space.devices.gic_cpu) {
         (Some(g), Some(d), Some(c)) if g.version == 2 => Gic::new_v2(d, c),
         (Some(g), Some(d), Some(c)) if g.version == 3 => match Gic::new_v3(d, c, g.cpu.size()) {

@@ -63,7 +63,7 @@ impl ImageLayout {
         Range::sized(self.load, self.end - self.start)
     }
 
-    fn to_physical(&self, va: u64) -> u64 {
+    fn physical_of(&self, va: u64) -> u64 {
         va - KERNEL_BASE + self.load
     }
 }
@@ -98,7 +98,7 @@ impl TableMemory for BootPool {
         // are used by this builder alone, once, at boot.
         let va = unsafe { (&raw mut POOL[self.next]) as u64 };
         self.next += 1;
-        Some(self.layout.to_physical(va))
+        Some(self.layout.physical_of(va))
     }
 
     fn free_table(&mut self, _table: u64) {}
@@ -175,7 +175,7 @@ pub fn build(info: &BoardInfo, layout: ImageLayout) -> Result<KernelSpace, MmuEr
             Access::KERNEL_WRITE
         };
         if va != layout.guard {
-            map_page(&mut table, &mut pool, va, layout.to_physical(va), MemoryKind::Normal, access)?;
+            map_page(&mut table, &mut pool, va, layout.physical_of(va), MemoryKind::Normal, access)?;
         }
         va += PAGE;
     }

@@ -21,7 +21,7 @@ pub fn backtrace(mut fp: u64) {
     let (bottom, top) = stack_bounds();
     print_forced(format_args!("backtrace (symbolise with `cargo xtask symbolize`):\n"));
     for depth in 0..32 {
-        if fp % 16 != 0 || fp < bottom || fp.saturating_add(16) > top {
+        if !fp.is_multiple_of(16) || fp < bottom || fp.saturating_add(16) > top {
             break;
         }
         // SAFETY: `fp` is 16-aligned and the 16-byte record lies inside the
