@@ -26,11 +26,16 @@ fn portable_build() -> Result<(), String> {
     portable::build_portable(METAL_TARGET)
 }
 
+fn qemu_end_to_end() -> Result<(), String> {
+    crate::qemu_tests::command(&[])
+}
+
 fn stages() -> Vec<Stage> {
     vec![
         Stage { name: "host tests (cargo test --workspace)", run: host_tests },
         Stage { name: "portable crates build for aarch64-unknown-none", run: portable_build },
         Stage { name: "lints (rustfmt, clippy -D warnings)", run: lints },
+        Stage { name: "QEMU end-to-end (kernel at EL0, devices)", run: qemu_end_to_end },
     ]
 }
 
