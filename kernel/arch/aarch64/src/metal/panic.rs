@@ -19,7 +19,7 @@ fn stack_bounds() -> (u64, u64) {
 /// Print the return addresses found by walking frame records from `fp`.
 pub fn backtrace(mut fp: u64) {
     let (bottom, top) = stack_bounds();
-    print_forced(format_args!("backtrace (symbolise with `cargo xtask symbolize`):\n"));
+    print_forced(format_args!("backtrace (addr2line -e target/weft/<board>/weft-kernel.elf):\n"));
     for depth in 0..32 {
         if !fp.is_multiple_of(16) || fp < bottom || fp.saturating_add(16) > top {
             break;
