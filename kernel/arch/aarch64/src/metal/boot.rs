@@ -154,6 +154,7 @@ pub unsafe fn boot(dtb: u64, load: u64, boards: &'static [Board], key: Option<Ve
     };
     let timer_interrupt = info.timer_interrupt.unwrap_or(27);
     gic.set_enabled(timer_interrupt, true);
+    timer::init();
     timer::disarm();
     crate::kprintln!(
         "weft: GICv{}, timer {} Hz on INTID {}",

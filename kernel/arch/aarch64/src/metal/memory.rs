@@ -14,10 +14,35 @@ use crate::ranges::{Range, RangeSet};
 
 static FRAMES: spin::Mutex<Option<FrameAllocator<'static>>> = spin::Mutex::new(None);
 
+/// Where the kernel heap grows from when its first region is used up: more
+/// contiguous frames (at least [`HEAP_GROWTH`] at a time), so the heap is
+/// limited by RAM rather than a fixed size.
+#[derive(Debug)]
+pub struct GrowFromFrames;
+
+/// Smallest step the kernel heap grows by.
+pub const HEAP_GROWTH: u64 = 4 << 20;
+
+// SAFETY: `acquire` takes frames from the frame allocator (its own lock,
+// no heap allocation) and claims exactly those frames, which nothing else
+// uses, through the direct map where they are mapped read/write.
+unsafe impl talc::source::Source for GrowFromFrames {
+    fn acquire<B: talc::base::binning::Binning>(
+        talc: &mut talc::base::Talc<Self, B>,
+        layout: core::alloc::Layout,
+    ) -> Result<(), ()> {
+        let wanted = (layout.size() as u64).saturating_add(layout.align() as u64 + 2 * FRAME);
+        let bytes = wanted.max(HEAP_GROWTH).div_ceil(FRAME) * FRAME;
+        let frame = FRAMES.lock().as_mut().ok_or(())?.allocate_contiguous(bytes / FRAME, 1).ok_or(())?;
+        let base = direct(frame).ok_or(())?;
+        // SAFETY: see the impl's comment.
+        unsafe { talc.claim(base as *mut u8, bytes as usize) }.map(drop).ok_or(())
+    }
+}
+
 /// The kernel heap.
 #[global_allocator]
-static HEAP: talc::TalcLock<spin::Mutex<()>, talc::source::Manual> =
-    talc::TalcLock::new(talc::source::Manual);
+static HEAP: talc::TalcLock<spin::Mutex<()>, GrowFromFrames> = talc::TalcLock::new(GrowFromFrames);
 
 /// Why memory could not be set up at boot.
 #[derive(Clone, Copy, Debug)]

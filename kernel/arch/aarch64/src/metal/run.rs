@@ -46,7 +46,6 @@ impl Machine {
             return;
         };
         let (number, args) = state.frame.syscall();
-        self.kernel.backend.last_woken = None;
         match self.kernel.syscall(thread, SyscallArgs { number, args }, &()) {
             Outcome::Done(value) => self.set_result(thread, value),
             Outcome::Blocked => {
