@@ -1,0 +1,131 @@
+//! Appending rectangle records to a frame, and choosing each rectangle's
+//! pixel encoding by measuring the candidates.
+
+use alloc::vec::Vec;
+
+use lz4_flex::block::{compress_into_with_table, get_maximum_output_size, CompressTable};
+
+use crate::error::EncodeError;
+use crate::format::{Encoding, RectangleHeader, BYTES_PER_PIXEL, HEADER_SIZE, RECTANGLE_HEADER_SIZE};
+use crate::pixels::{uniform_pixel, xor_to};
+use crate::rect::Rect;
+use crate::surface::SurfaceRef;
+
+use super::{EncodeStats, Strategy};
+
+/// Reusable buffers for packing and compressing rectangles.
+#[derive(Default)]
+pub struct Workspace {
+    packed: Vec<u8>,
+    xored: Vec<u8>,
+    plain: Vec<u8>,
+    delta: Vec<u8>,
+    table: Option<CompressTable>,
+}
+
+impl core::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Workspace").field("packed", &self.packed.len()).finish_non_exhaustive()
+    }
+}
+
+/// Compress `input` into `output` (grown as needed); returns the length.
+fn compress(
+    input: &[u8],
+    output: &mut Vec<u8>,
+    table: &mut Option<CompressTable>,
+) -> Result<usize, EncodeError> {
+    let maximum = get_maximum_output_size(input.len());
+    if output.len() < maximum {
+        output.resize(maximum, 0);
+    }
+    let table = table.get_or_insert_with(CompressTable::large);
+    compress_into_with_table(input, &mut output[..maximum], table)
+        .map_err(|_| EncodeError::Compression)
+}
+
+/// Builds one frame in a caller-provided buffer.
+pub struct FrameWriter<'a> {
+    out: &'a mut Vec<u8>,
+    pub stats: EncodeStats,
+}
+
+impl<'a> FrameWriter<'a> {
+    /// Start a frame: clears `out` and reserves the header.
+    pub fn new(out: &'a mut Vec<u8>) -> FrameWriter<'a> {
+        out.clear();
+        out.resize(HEADER_SIZE, 0);
+        FrameWriter { out, stats: EncodeStats::default() }
+    }
+
+    /// Append one rectangle record and its payload.
+    pub fn push(&mut self, rect: Rect, encoding: Encoding, payload: &[u8]) {
+        let record = RectangleHeader { rect, encoding, payload_length: payload.len() as u32 };
+        let mut bytes = [0u8; RECTANGLE_HEADER_SIZE];
+        record.write(&mut bytes);
+        self.out.extend_from_slice(&bytes);
+        self.out.extend_from_slice(payload);
+        self.stats.rectangles += 1;
+        self.stats.pixels += rect.area();
+        self.stats.by_encoding[encoding.code() as usize] += 1;
+    }
+
+    /// The finished frame buffer, for writing the header.
+    pub fn finish(self) -> (&'a mut Vec<u8>, EncodeStats) {
+        (self.out, self.stats)
+    }
+
+    /// Encode `rect` of `new`, choosing among fill, raw, lz4 and (when a
+    /// reference is given) XOR-delta lz4 by the smallest payload.
+    pub fn push_pixels(
+        &mut self,
+        work: &mut Workspace,
+        strategy: Strategy,
+        new: &SurfaceRef<'_>,
+        old: Option<&SurfaceRef<'_>>,
+        rect: Rect,
+    ) -> Result<(), EncodeError> {
+        let packed_len = rect.area() as usize * BYTES_PER_PIXEL;
+        work.packed.clear();
+        for row in 0..rect.height {
+            work.packed.extend_from_slice(new.rect_row(&rect, row));
+        }
+        if let Some(pixel) = uniform_pixel(&work.packed) {
+            self.push(rect, Encoding::Fill, &pixel);
+            return Ok(());
+        }
+        let use_xor = old.is_some() && strategy != Strategy::Lz4Only;
+        let use_plain = old.is_none() || strategy != Strategy::XorOnly;
+        let mut best = (Encoding::Raw, packed_len);
+        if use_plain {
+            let length = compress(&work.packed, &mut work.plain, &mut work.table)?;
+            if length < best.1 {
+                best = (Encoding::Lz4, length);
+            }
+        }
+        if let (true, Some(old)) = (use_xor, old) {
+            work.xored.resize(packed_len, 0);
+            let row_bytes = rect.width as usize * BYTES_PER_PIXEL;
+            for (row, output) in work.xored.chunks_exact_mut(row_bytes).enumerate() {
+                let start = row * row_bytes;
+                let new_row = &work.packed[start..start + row_bytes];
+                xor_to(output, new_row, old.rect_row(&rect, row as u32));
+            }
+            let length = compress(&work.xored, &mut work.delta, &mut work.table)?;
+            if length < best.1 {
+                best = (Encoding::XorLz4, length);
+            }
+        }
+        let (encoding, length) = best;
+        match encoding {
+            Encoding::Lz4 => self.push(rect, encoding, &work.plain[..length]),
+            Encoding::XorLz4 => self.push(rect, encoding, &work.delta[..length]),
+            _ => {
+                let packed = core::mem::take(&mut work.packed);
+                self.push(rect, Encoding::Raw, &packed);
+                work.packed = packed;
+            }
+        }
+        Ok(())
+    }
+}
