@@ -116,6 +116,11 @@ impl Decoder {
         self.surface.as_ref().map(|_| self.last_sequence)
     }
 
+    /// The stream id of the current surface.
+    pub fn stream(&self) -> Option<u32> {
+        self.surface.as_ref().map(|surface| surface.stream)
+    }
+
     /// Rectangles changed by the last successful [`Decoder::decode`].
     pub fn damage(&self) -> &[Rect] {
         &self.damage

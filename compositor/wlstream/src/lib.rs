@@ -29,6 +29,7 @@ extern crate alloc;
 mod decoder;
 mod encoder;
 mod error;
+pub mod measure;
 mod format;
 pub mod keys;
 pub mod message;

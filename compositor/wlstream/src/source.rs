@@ -191,10 +191,12 @@ impl StreamSource {
 
     /// Emit the next frame into `out` if a live viewer has credit and
     /// there is damage, a keyframe due, or a keep-alive due. `surface` is
-    /// the surface's current picture.
+    /// the surface's current picture; `timestamp_ns` is written into the
+    /// frame (the capture time on whatever clock viewers should see).
     pub fn poll(
         &mut self,
         now_ns: u64,
+        timestamp_ns: u64,
         surface: &SurfaceRef<'_>,
         out: &mut Vec<u8>,
     ) -> Result<Option<EncodeStats>, EncodeError> {
@@ -213,7 +215,7 @@ impl StreamSource {
             self.stats.stalls += 1;
             return Ok(None);
         }
-        let stats = self.encoder.encode(surface, &self.pending, now_ns, out)?;
+        let stats = self.encoder.encode(surface, &self.pending, timestamp_ns, out)?;
         self.pending.clear();
         self.has_new_damage = false;
         self.last_sent_ns = Some(now_ns);
