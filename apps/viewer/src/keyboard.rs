@@ -96,10 +96,11 @@ impl KeyTranslator {
         };
         let mut event = self.keyboard.feed(key, state);
         let chords = Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER;
-        if let Some(text) = host_text.filter(|text| pressed && !text.is_empty() && !text.chars().any(char::is_control)) {
-            if !event.modifiers.intersects(chords) {
-                event.text = text.chars().take(16).collect();
-            }
+        let printable = |text: &&str| pressed && !text.is_empty() && !text.chars().any(char::is_control);
+        if let Some(text) = host_text.filter(printable)
+            && !event.modifiers.intersects(chords)
+        {
+            event.text = text.chars().take(16).collect();
         }
         Some(event)
     }

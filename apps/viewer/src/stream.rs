@@ -8,7 +8,7 @@
 //! on join, on gap or decode error, and again every `keyframe_retry` while
 //! none arrives (which also re-registers the viewer with a restarted app).
 
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, TrySendError};
+use std::sync::mpsc::{sync_channel, Receiver, TrySendError};
 use std::time::{Duration, Instant};
 
 use input_api::{InputEvent, KeyEvent, PointerEvent, TouchEvent};
@@ -262,11 +262,7 @@ impl ViewerStream {
     /// periodic work (keep-alive acks, link state, keyframe retries).
     /// Returns the applied frame, if any.
     pub fn poll(&mut self, timeout: Duration) -> Result<Option<FrameEvent>, ViewerError> {
-        let received = match self.inbox.recv_timeout(timeout) {
-            Ok(received) => Some(received),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        };
-        let event = match received {
+        let event = match self.inbox.recv_timeout(timeout).ok() {
             Some(received) => self.apply(received)?,
             None => None,
         };
