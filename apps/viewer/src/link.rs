@@ -48,8 +48,10 @@ pub fn config(options: &LinkOptions) -> Result<zenoh::Config, ViewerError> {
     // Retry dropped or refused connections quickly, forever.
     set("connect/timeout_ms", "-1".into())?;
     set("connect/exit_on_failure", "false".into())?;
-    set("connect/retry/period_init_ms", "200".into())?;
-    set("connect/retry/period_max_ms", "1000".into())?;
+    set(
+        "connect/retry",
+        r#"{ period_init_ms: 200, period_max_ms: 1000, period_increase_factor: 2 }"#.into(),
+    )?;
     Ok(config)
 }
 
