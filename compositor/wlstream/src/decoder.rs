@@ -195,9 +195,7 @@ impl Decoder {
             Encoding::Move => {
                 let (x, y) = rectangle.move_source().ok_or(RectangleError::MoveSourceOutOfBounds)?;
                 let source = RowSpan { rect: Rect::new(x, y, rect.width, rect.height), ..rows };
-                let scratch = scratch(&mut self.scratch, packed);
-                source.copy_out(&surface.pixels, scratch);
-                rows.copy_in(&mut surface.pixels, scratch);
+                rows.move_from(&mut surface.pixels, &source);
             }
             Encoding::Lz4 => {
                 let contiguous = rect.x == 0 && row_bytes == stride;
@@ -263,9 +261,16 @@ impl RowSpan {
         }
     }
 
-    fn copy_out(&self, pixels: &[u8], packed: &mut [u8]) {
-        for (row, target) in packed.chunks_exact_mut(self.row_bytes).enumerate() {
-            target.copy_from_slice(&pixels[self.range(row)]);
+    /// Copy the same-sized `source` span onto this one, as if through a
+    /// temporary: rows are visited in the order that never overwrites a
+    /// source row before it is read, and each row copy handles overlap.
+    fn move_from(&self, pixels: &mut [u8], source: &RowSpan) {
+        let rows = self.rect.height as usize;
+        let mut copy_row = |row: usize| pixels.copy_within(source.range(row), self.range(row).start);
+        if source.rect.y >= self.rect.y {
+            (0..rows).for_each(&mut copy_row);
+        } else {
+            (0..rows).rev().for_each(&mut copy_row);
         }
     }
 

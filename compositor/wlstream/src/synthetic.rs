@@ -213,11 +213,15 @@ pub enum Scenario {
     Scroll,
     /// A whole new page of text.
     FullScreen,
+    /// A dashboard repainting in full while only 48 numeric cells, spread
+    /// over the screen, change (XOR-delta's best case).
+    Cells,
 }
 
 impl Scenario {
     /// Every scenario.
-    pub const ALL: [Scenario; 3] = [Scenario::Glyph, Scenario::Scroll, Scenario::FullScreen];
+    pub const ALL: [Scenario; 4] =
+        [Scenario::Glyph, Scenario::Scroll, Scenario::FullScreen, Scenario::Cells];
 
     /// Short name for reports.
     pub const fn name(self) -> &'static str {
@@ -225,6 +229,7 @@ impl Scenario {
             Scenario::Glyph => "one glyph",
             Scenario::Scroll => "scrolled list",
             Scenario::FullScreen => "full-screen change",
+            Scenario::Cells => "scattered cells",
         }
     }
 }
@@ -265,5 +270,19 @@ pub fn scenario(kind: Scenario, width: u32, height: u32) -> FramePair {
             after: text_page(width, height, 99),
             damage: alloc::vec![Rect::full(width, height)],
         },
+        Scenario::Cells => {
+            let before = text_page(width, height, 7);
+            let mut after = before.clone();
+            let (columns, rows) = (8u32, 6u32);
+            for cell in 0..columns * rows {
+                let x = (cell % columns) * (width / columns) + GLYPH_WIDTH;
+                let y = (cell / columns) * (height / rows) + GLYPH_HEIGHT;
+                let area = Rect::new(x, y, GLYPH_WIDTH * 6, GLYPH_HEIGHT);
+                after.fill(area, BACKGROUND);
+                let digits = [b'0' + (cell % 10) as u8, b'.', b'0' + (cell * 7 % 10) as u8, b'%'];
+                after.text(x as i64, y as i64, &digits, ACCENT);
+            }
+            FramePair { before, after, damage: alloc::vec![Rect::full(width, height)] }
+        }
     }
 }

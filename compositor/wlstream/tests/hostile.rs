@@ -56,7 +56,7 @@ proptest! {
 
     #[test]
     fn mutated_frames_never_panic_and_recover(
-        which in 0usize..6,
+        which in 0usize..2 * Scenario::ALL.len(),
         flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
         cut in proptest::option::of(any::<prop::sample::Index>()),
     ) {

@@ -182,3 +182,21 @@ fn long_random_edit_sequence_stays_exact() {
         assert_eq!(decoded_pixels(&decoder), canvas.pixels, "step {step}");
     }
 }
+
+#[test]
+fn scrolling_back_moves_content_down() {
+    let area = weft_wlstream::synthetic::list_area(400, 300);
+    for (from, to) in [(100, 40), (40, 100), (0, 1), (1, 0)] {
+        let before = list_screen(400, 300, from);
+        let after = list_screen(400, 300, to);
+        let mut encoder = Encoder::new(1);
+        let mut decoder = Decoder::new(Limits::default());
+        let mut frame = Vec::new();
+        encoder.encode(&before.surface(), &[], 0, &mut frame).unwrap();
+        decoder.decode(&frame).unwrap();
+        let stats = encoder.encode(&after.surface(), &[area], 1, &mut frame).unwrap();
+        assert_eq!(stats.by_encoding[Encoding::Move.code() as usize], 1, "{from}->{to}: {stats:?}");
+        decoder.decode(&frame).unwrap();
+        assert_eq!(decoded_pixels(&decoder), after.pixels, "{from}->{to}");
+    }
+}

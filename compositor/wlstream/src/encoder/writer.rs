@@ -20,6 +20,7 @@ pub struct Workspace {
     xored: Vec<u8>,
     plain: Vec<u8>,
     delta: Vec<u8>,
+    sample: Vec<u8>,
     table: Option<CompressTable>,
 }
 
@@ -42,6 +43,32 @@ fn compress(
     let table = table.get_or_insert_with(CompressTable::large);
     compress_into_with_table(input, &mut output[..maximum], table)
         .map_err(|_| EncodeError::Compression)
+}
+
+/// Above this many packed bytes the XOR-or-plain choice is measured on a
+/// sample of the rectangle instead of both full compressions.
+const SAMPLE_THRESHOLD: usize = 256 * 1024;
+/// Bands sampled, and rows per band.
+const SAMPLE_BANDS: usize = 16;
+const SAMPLE_ROWS: usize = 4;
+
+/// Compressed size of `SAMPLE_BANDS` evenly spaced bands of packed rows.
+fn sampled_size(
+    packed: &[u8],
+    width: u32,
+    sample: &mut Vec<u8>,
+    output: &mut Vec<u8>,
+    table: &mut Option<CompressTable>,
+) -> Result<usize, EncodeError> {
+    let row_bytes = width as usize * BYTES_PER_PIXEL;
+    let rows = packed.len() / row_bytes;
+    let step = (rows / SAMPLE_BANDS).max(SAMPLE_ROWS);
+    sample.clear();
+    for band in (0..rows).step_by(step) {
+        let end = (band + SAMPLE_ROWS).min(rows);
+        sample.extend_from_slice(&packed[band * row_bytes..end * row_bytes]);
+    }
+    compress(sample, output, table)
 }
 
 /// Builds one frame in a caller-provided buffer.
@@ -94,16 +121,9 @@ impl<'a> FrameWriter<'a> {
             self.push(rect, Encoding::Fill, &pixel);
             return Ok(());
         }
-        let use_xor = old.is_some() && strategy != Strategy::Lz4Only;
-        let use_plain = old.is_none() || strategy != Strategy::XorOnly;
-        let mut best = (Encoding::Raw, packed_len);
-        if use_plain {
-            let length = compress(&work.packed, &mut work.plain, &mut work.table)?;
-            if length < best.1 {
-                best = (Encoding::Lz4, length);
-            }
-        }
-        if let (true, Some(old)) = (use_xor, old) {
+        let mut use_xor = old.is_some() && strategy != Strategy::Lz4Only;
+        let mut use_plain = old.is_none() || strategy != Strategy::XorOnly;
+        if let (Some(old), true) = (old, use_xor) {
             work.xored.resize(packed_len, 0);
             let row_bytes = rect.width as usize * BYTES_PER_PIXEL;
             for (row, output) in work.xored.chunks_exact_mut(row_bytes).enumerate() {
@@ -111,6 +131,23 @@ impl<'a> FrameWriter<'a> {
                 let new_row = &work.packed[start..start + row_bytes];
                 xor_to(output, new_row, old.rect_row(&rect, row as u32));
             }
+        }
+        if use_xor && use_plain && packed_len > SAMPLE_THRESHOLD {
+            // Large rectangle: measure both candidates on evenly spaced
+            // bands, then compress only the winner in full.
+            let plain = sampled_size(&work.packed, rect.width, &mut work.sample, &mut work.plain, &mut work.table)?;
+            let delta = sampled_size(&work.xored, rect.width, &mut work.sample, &mut work.delta, &mut work.table)?;
+            use_xor = delta < plain;
+            use_plain = !use_xor;
+        }
+        let mut best = (Encoding::Raw, packed_len);
+        if use_plain {
+            let length = compress(&work.packed, &mut work.plain, &mut work.table)?;
+            if length < best.1 {
+                best = (Encoding::Lz4, length);
+            }
+        }
+        if use_xor {
             let length = compress(&work.xored, &mut work.delta, &mut work.table)?;
             if length < best.1 {
                 best = (Encoding::XorLz4, length);
