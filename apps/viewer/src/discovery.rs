@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use weft_wlstream::FrameHeader;
 use weft_wlstream::keys::{self, AppId};
 use weft_wlstream::telemetry::{self, Telemetry};
-use weft_wlstream::FrameHeader;
 use zenoh::pubsub::Subscriber;
 use zenoh::{Session, Wait};
 
-use crate::error::{mesh, ViewerError};
+use crate::error::{ViewerError, mesh};
 
 /// One app seen on the mesh.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,7 +78,9 @@ impl Discovery {
                         return;
                     };
                     let bytes = sample.payload().to_bytes();
-                    let size = FrameHeader::read(&bytes).ok().map(|(header, _, _)| (header.width, header.height));
+                    let size = FrameHeader::read(&bytes)
+                        .ok()
+                        .map(|(header, _, _)| (header.width, header.height));
                     let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
                     let app = seen.app(id);
                     app.streaming = true;
@@ -98,29 +100,49 @@ impl Discovery {
                     };
                     let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
                     for entry in &heartbeat.apps {
-                        let Ok(id) = AppId::new(&entry.id) else { continue };
+                        let Ok(id) = AppId::new(&entry.id) else {
+                            continue;
+                        };
                         let app = seen.app(id);
                         app.title = Some(entry.title.clone());
                         app.machine = Some(heartbeat.machine.clone());
                         app.size = Some((entry.width, entry.height));
                         app.last_seen = Instant::now();
                     }
-                    let machine = SeenMachine { telemetry: heartbeat.clone(), last_seen: Instant::now() };
+                    let machine = SeenMachine {
+                        telemetry: heartbeat.clone(),
+                        last_seen: Instant::now(),
+                    };
                     seen.machines.insert(heartbeat.machine, machine);
                 })
                 .wait()
                 .map_err(mesh)?
         };
-        Ok(Discovery { seen, _subscribers: vec![streams, heartbeats] })
+        Ok(Discovery {
+            seen,
+            _subscribers: vec![streams, heartbeats],
+        })
     }
 
     /// Apps seen so far, by id.
     pub fn apps(&self) -> Vec<SeenApp> {
-        self.seen.lock().unwrap_or_else(PoisonError::into_inner).apps.values().cloned().collect()
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .apps
+            .values()
+            .cloned()
+            .collect()
     }
 
     /// Machines heard from so far, by name.
     pub fn machines(&self) -> Vec<SeenMachine> {
-        self.seen.lock().unwrap_or_else(PoisonError::into_inner).machines.values().cloned().collect()
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .machines
+            .values()
+            .cloned()
+            .collect()
     }
 }

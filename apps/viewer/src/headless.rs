@@ -5,14 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use weft_wlstream::keys::AppId;
 use weft_wlstream::SurfaceRef;
+use weft_wlstream::keys::AppId;
 use zenoh::Session;
 
 use crate::blit::unpremultiply;
 use crate::discovery::Discovery;
 use crate::error::ViewerError;
-use crate::script::{play, Action};
+use crate::script::{Action, play};
 use crate::stream::{StreamOptions, StreamStats, ViewerStream};
 
 /// How long input keeps flowing out before a headless run closes its session.
@@ -64,8 +64,14 @@ pub struct HeadlessReport {
 /// Write a surface as a straight-alpha RGBA PNG.
 pub fn write_png(surface: &SurfaceRef<'_>, path: &Path) -> Result<(), ViewerError> {
     let pixels = unpremultiply(surface);
-    image::save_buffer(path, &pixels, surface.width(), surface.height(), image::ExtendedColorType::Rgba8)
-        .map_err(|error| ViewerError::Image(error.to_string()))
+    image::save_buffer(
+        path,
+        &pixels,
+        surface.width(),
+        surface.height(),
+        image::ExtendedColorType::Rgba8,
+    )
+    .map_err(|error| ViewerError::Image(error.to_string()))
 }
 
 /// Wait up to `timeout` for any app to be seen and return the first (by id).
@@ -104,11 +110,15 @@ pub fn run(session: &Session, run: &HeadlessRun) -> Result<HeadlessReport, Viewe
                 stream.state().label()
             )));
         }
-        let Some(event) = stream.poll(Duration::from_millis(20))? else { continue };
+        let Some(event) = stream.poll(Duration::from_millis(20))? else {
+            continue;
+        };
         if event.update.bounds.is_none() {
             continue; // keep-alive: the picture did not change
         }
-        let Some(surface) = stream.surface() else { continue };
+        let Some(surface) = stream.surface() else {
+            continue;
+        };
         let path = run.out.join(format!("{app}-{:04}.png", frames.len()));
         write_png(&surface, &path)?;
         frames.push(WrittenFrame {
@@ -120,7 +130,9 @@ pub fn run(session: &Session, run: &HeadlessRun) -> Result<HeadlessReport, Viewe
         });
         if !played {
             played = true;
-            run.actions.iter().try_for_each(|action| play(&stream, action))?;
+            run.actions
+                .iter()
+                .try_for_each(|action| play(&stream, action))?;
             played_at = Instant::now();
         }
     }
@@ -128,5 +140,9 @@ pub fn run(session: &Session, run: &HeadlessRun) -> Result<HeadlessReport, Viewe
     while !run.actions.is_empty() && played_at.elapsed() < LINGER {
         stream.poll(Duration::from_millis(20))?;
     }
-    Ok(HeadlessReport { app, frames, stats: stream.stats() })
+    Ok(HeadlessReport {
+        app,
+        frames,
+        stats: stream.stats(),
+    })
 }

@@ -3,7 +3,7 @@
 
 use zenoh::{Session, Wait};
 
-use crate::error::{mesh, ViewerError};
+use crate::error::{ViewerError, mesh};
 
 /// How to reach the mesh.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,14 +18,22 @@ pub struct LinkOptions {
 
 impl Default for LinkOptions {
     fn default() -> LinkOptions {
-        LinkOptions { connect: Vec::new(), listen: Vec::new(), scouting: true }
+        LinkOptions {
+            connect: Vec::new(),
+            listen: Vec::new(),
+            scouting: true,
+        }
     }
 }
 
 impl LinkOptions {
     /// Deterministic loopback options: no scouting, explicit endpoints.
     pub fn loopback(connect: &[String], listen: &[String]) -> LinkOptions {
-        LinkOptions { connect: connect.to_vec(), listen: listen.to_vec(), scouting: false }
+        LinkOptions {
+            connect: connect.to_vec(),
+            listen: listen.to_vec(),
+            scouting: false,
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use weft_viewer::headless::{self, HeadlessRun};
 use weft_viewer::options::{self, Options, USAGE};
 use weft_viewer::stream::StreamOptions;
 use weft_viewer::window::{self, WindowRun};
-use weft_viewer::{link, ViewerError};
+use weft_viewer::{ViewerError, link};
 
 fn list(options: &Options) -> Result<(), ViewerError> {
     let session = link::open(&options.link)?;
@@ -21,7 +21,9 @@ fn list(options: &Options) -> Result<(), ViewerError> {
     }
     for machine in discovery.machines() {
         let telemetry = &machine.telemetry;
-        let battery = telemetry.battery_percent.map_or(String::from("-"), |percent| format!("{percent}%"));
+        let battery = telemetry
+            .battery_percent
+            .map_or(String::from("-"), |percent| format!("{percent}%"));
         println!(
             "machine {}  up {}s  load {:.2}  battery {battery}",
             telemetry.machine,
@@ -30,7 +32,9 @@ fn list(options: &Options) -> Result<(), ViewerError> {
         );
     }
     for app in discovery.apps() {
-        let size = app.size.map_or(String::from("?"), |(width, height)| format!("{width}x{height}"));
+        let size = app.size.map_or(String::from("?"), |(width, height)| {
+            format!("{width}x{height}")
+        });
         println!(
             "app {}  {}  {size}  on {}{}",
             app.id,
@@ -43,7 +47,9 @@ fn list(options: &Options) -> Result<(), ViewerError> {
 }
 
 fn headless(options: &Options) -> Result<(), ViewerError> {
-    let Some(out) = options.headless.clone() else { return Ok(()) };
+    let Some(out) = options.headless.clone() else {
+        return Ok(());
+    };
     let session = link::open(&options.link)?;
     let run = HeadlessRun {
         out,
@@ -80,7 +86,14 @@ fn run(arguments: &[String]) -> Result<(), ViewerError> {
         return headless(&options);
     }
     let session = link::open(&options.link)?;
-    window::run(session, WindowRun { apps: options.apps, screenshot: options.screenshot, timeout: options.timeout })
+    window::run(
+        session,
+        WindowRun {
+            apps: options.apps,
+            screenshot: options.screenshot,
+            timeout: options.timeout,
+        },
+    )
 }
 
 fn main() -> ExitCode {

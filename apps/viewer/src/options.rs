@@ -73,7 +73,10 @@ pub fn parse(arguments: &[String]) -> Result<Option<Options>, ViewerError> {
     let mut iterator = arguments.iter();
     while let Some(argument) = iterator.next() {
         let mut value = |name: &str| {
-            iterator.next().cloned().ok_or_else(|| ViewerError::Usage(format!("{name} needs a value\n\n{USAGE}")))
+            iterator
+                .next()
+                .cloned()
+                .ok_or_else(|| ViewerError::Usage(format!("{name} needs a value\n\n{USAGE}")))
         };
         match argument.as_str() {
             "--help" | "-h" => return Ok(None),
@@ -82,13 +85,20 @@ pub fn parse(arguments: &[String]) -> Result<Option<Options>, ViewerError> {
             "--no-scouting" => options.link.scouting = false,
             "--app" => {
                 let id = value("--app")?;
-                options.apps.push(AppId::new(&id).map_err(|error| ViewerError::Usage(format!("--app {id:?}: {error}")))?);
+                options.apps.push(
+                    AppId::new(&id)
+                        .map_err(|error| ViewerError::Usage(format!("--app {id:?}: {error}")))?,
+                );
             }
             "--list" => options.list = true,
             "--timeout" => {
-                let seconds: f64 = value("--timeout")?.parse().map_err(|_| ViewerError::Usage("--timeout needs seconds".into()))?;
+                let seconds: f64 = value("--timeout")?
+                    .parse()
+                    .map_err(|_| ViewerError::Usage("--timeout needs seconds".into()))?;
                 if !(seconds.is_finite() && seconds > 0.0) {
-                    return Err(ViewerError::Usage("--timeout needs positive seconds".into()));
+                    return Err(ViewerError::Usage(
+                        "--timeout needs positive seconds".into(),
+                    ));
                 }
                 options.timeout = Duration::from_secs_f64(seconds);
             }
@@ -96,18 +106,27 @@ pub fn parse(arguments: &[String]) -> Result<Option<Options>, ViewerError> {
             "--headless" => headless = true,
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--frames" => {
-                options.frames = value("--frames")?.parse().map_err(|_| ViewerError::Usage("--frames needs a count".into()))?;
+                options.frames = value("--frames")?
+                    .parse()
+                    .map_err(|_| ViewerError::Usage("--frames needs a count".into()))?;
             }
             "--type" => options.actions.push(Action::Type(value("--type")?)),
             "--click" => options.actions.push(Action::click(&value("--click")?)?),
             "--resize" => options.actions.push(Action::resize(&value("--resize")?)?),
-            other => return Err(ViewerError::Usage(format!("unknown option {other:?}\n\n{USAGE}"))),
+            other => {
+                return Err(ViewerError::Usage(format!(
+                    "unknown option {other:?}\n\n{USAGE}"
+                )));
+            }
         }
     }
     if headless {
-        options.headless = Some(out.ok_or_else(|| ViewerError::Usage("--headless needs --out DIR".into()))?);
+        options.headless =
+            Some(out.ok_or_else(|| ViewerError::Usage("--headless needs --out DIR".into()))?);
     } else if out.is_some() || !options.actions.is_empty() {
-        return Err(ViewerError::Usage("--out, --type, --click and --resize need --headless".into()));
+        return Err(ViewerError::Usage(
+            "--out, --type, --click and --resize need --headless".into(),
+        ));
     }
     Ok(Some(options))
 }

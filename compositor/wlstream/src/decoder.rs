@@ -9,8 +9,8 @@
 use alloc::vec::Vec;
 
 use crate::error::{DecodeError, RectangleError};
-use crate::format::{Encoding, BYTES_PER_PIXEL};
-use crate::parse::{parse_frame, FrameView, RectangleView};
+use crate::format::{BYTES_PER_PIXEL, Encoding};
+use crate::parse::{FrameView, RectangleView, parse_frame};
 use crate::rect::Rect;
 use crate::surface::{Limits, SurfaceRef};
 
@@ -57,7 +57,11 @@ pub struct Decoder {
 impl Decoder {
     /// A decoder with no surface yet, enforcing `limits`.
     pub fn new(limits: Limits) -> Decoder {
-        Decoder { limits, awaiting_keyframe: true, ..Decoder::default() }
+        Decoder {
+            limits,
+            awaiting_keyframe: true,
+            ..Decoder::default()
+        }
     }
 
     /// The limits in force.
@@ -80,7 +84,10 @@ impl Decoder {
         for (index, rectangle) in frame.rectangles().enumerate() {
             if let Err(error) = self.apply(&rectangle) {
                 self.awaiting_keyframe = true;
-                return Err(DecodeError::Rectangle { index: index as u32, error });
+                return Err(DecodeError::Rectangle {
+                    index: index as u32,
+                    error,
+                });
             }
             let rect = rectangle.header.rect;
             self.damage.push(rect);
@@ -103,7 +110,13 @@ impl Decoder {
     /// available (last good state) while the decoder awaits a keyframe.
     pub fn surface(&self) -> Option<SurfaceRef<'_>> {
         let surface = self.surface.as_ref()?;
-        SurfaceRef::new(surface.width, surface.height, surface.stride, &surface.pixels).ok()
+        SurfaceRef::new(
+            surface.width,
+            surface.height,
+            surface.stride,
+            &surface.pixels,
+        )
+        .ok()
     }
 
     /// Whether delta frames are being refused until a keyframe arrives.
@@ -135,7 +148,11 @@ impl Decoder {
     fn start_keyframe(&mut self, frame: &FrameView<'_>) {
         let header = frame.header();
         let bytes = header.stride as usize * header.height as usize;
-        let mut pixels = self.surface.take().map(|surface| surface.pixels).unwrap_or_default();
+        let mut pixels = self
+            .surface
+            .take()
+            .map(|surface| surface.pixels)
+            .unwrap_or_default();
         pixels.clear();
         pixels.resize(bytes, 0);
         self.surface = Some(Surface {
@@ -171,7 +188,10 @@ impl Decoder {
         let expected = self.last_sequence + 1;
         if header.sequence != expected {
             self.awaiting_keyframe = true;
-            return Err(DecodeError::SequenceGap { expected, received: header.sequence });
+            return Err(DecodeError::SequenceGap {
+                expected,
+                received: header.sequence,
+            });
         }
         Ok(())
     }
@@ -184,7 +204,11 @@ impl Decoder {
         let stride = surface.stride as usize;
         let row_bytes = rect.width as usize * BYTES_PER_PIXEL;
         let packed = row_bytes * rect.height as usize;
-        let rows = RowSpan { rect, stride, row_bytes };
+        let rows = RowSpan {
+            rect,
+            stride,
+            row_bytes,
+        };
         match rectangle.header.encoding {
             Encoding::Raw => rows.copy_in(&mut surface.pixels, rectangle.payload),
             Encoding::Fill => {
@@ -193,15 +217,23 @@ impl Decoder {
                 rows.fill(&mut surface.pixels, pixel);
             }
             Encoding::Move => {
-                let (x, y) = rectangle.move_source().ok_or(RectangleError::MoveSourceOutOfBounds)?;
-                let source = RowSpan { rect: Rect::new(x, y, rect.width, rect.height), ..rows };
+                let (x, y) = rectangle
+                    .move_source()
+                    .ok_or(RectangleError::MoveSourceOutOfBounds)?;
+                let source = RowSpan {
+                    rect: Rect::new(x, y, rect.width, rect.height),
+                    ..rows
+                };
                 rows.move_from(&mut surface.pixels, &source);
             }
             Encoding::Lz4 => {
                 let contiguous = rect.x == 0 && row_bytes == stride;
                 if contiguous {
                     let start = rect.y as usize * stride;
-                    inflate(rectangle.payload, &mut surface.pixels[start..start + packed])?;
+                    inflate(
+                        rectangle.payload,
+                        &mut surface.pixels[start..start + packed],
+                    )?;
                 } else {
                     let scratch = scratch(&mut self.scratch, packed);
                     inflate(rectangle.payload, scratch)?;
@@ -250,8 +282,8 @@ struct RowSpan {
 
 impl RowSpan {
     fn range(&self, row: usize) -> core::ops::Range<usize> {
-        let start = (self.rect.y as usize + row) * self.stride
-            + self.rect.x as usize * BYTES_PER_PIXEL;
+        let start =
+            (self.rect.y as usize + row) * self.stride + self.rect.x as usize * BYTES_PER_PIXEL;
         start..start + self.row_bytes
     }
 
@@ -266,7 +298,8 @@ impl RowSpan {
     /// source row before it is read, and each row copy handles overlap.
     fn move_from(&self, pixels: &mut [u8], source: &RowSpan) {
         let rows = self.rect.height as usize;
-        let mut copy_row = |row: usize| pixels.copy_within(source.range(row), self.range(row).start);
+        let mut copy_row =
+            |row: usize| pixels.copy_within(source.range(row), self.range(row).start);
         if source.rect.y >= self.rect.y {
             (0..rows).for_each(&mut copy_row);
         } else {

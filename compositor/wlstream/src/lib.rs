@@ -29,9 +29,9 @@ extern crate alloc;
 mod decoder;
 mod encoder;
 mod error;
-pub mod measure;
 mod format;
 pub mod keys;
+pub mod measure;
 pub mod message;
 mod parse;
 mod pixels;
@@ -42,12 +42,12 @@ pub mod synthetic;
 pub mod telemetry;
 
 pub use decoder::{Decoder, Update};
-pub use encoder::{EncodeStats, Encoder, EncoderConfig, Strategy, MAX_DAMAGE_RECTANGLES};
+pub use encoder::{EncodeStats, Encoder, EncoderConfig, MAX_DAMAGE_RECTANGLES, Strategy};
 pub use error::{DecodeError, EncodeError, RectangleError};
 pub use format::{
-    Encoding, FrameFlags, FrameHeader, PixelFormat, RectangleHeader, BYTES_PER_PIXEL, HEADER_SIZE,
-    MAGIC, RECTANGLE_HEADER_SIZE, VERSION,
+    BYTES_PER_PIXEL, Encoding, FrameFlags, FrameHeader, HEADER_SIZE, MAGIC, PixelFormat,
+    RECTANGLE_HEADER_SIZE, RectangleHeader, VERSION,
 };
-pub use parse::{parse_frame, FrameView, RectangleView, Rectangles, MAX_AREA_FACTOR};
+pub use parse::{FrameView, MAX_AREA_FACTOR, RectangleView, Rectangles, parse_frame};
 pub use rect::Rect;
-pub use surface::{Limits, SurfaceRef, MAX_DIMENSION};
+pub use surface::{Limits, MAX_DIMENSION, SurfaceRef};

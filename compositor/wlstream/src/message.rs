@@ -14,7 +14,7 @@ use core::fmt;
 use input_api::{KeyEvent, PointerEvent, TouchEvent};
 use serde::{Deserialize, Serialize};
 
-use crate::keys::{is_valid_app_id, Channel};
+use crate::keys::{Channel, is_valid_app_id};
 use crate::surface::MAX_DIMENSION;
 
 /// The message format version this crate writes and reads.
@@ -174,7 +174,9 @@ impl fmt::Display for MessageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             MessageError::Empty => write!(f, "empty message"),
-            MessageError::TooLarge { length } => write!(f, "message of {length} bytes is too large"),
+            MessageError::TooLarge { length } => {
+                write!(f, "message of {length} bytes is too large")
+            }
             MessageError::UnsupportedVersion { version } => {
                 write!(f, "unsupported message version {version}")
             }
@@ -206,7 +208,10 @@ pub fn decode(bytes: &[u8]) -> Result<ViewerMessage, MessageError> {
 pub fn decode_on(channel: Channel, bytes: &[u8]) -> Result<ViewerMessage, MessageError> {
     let message = decode(bytes)?;
     if message.channel() != channel {
-        return Err(MessageError::WrongChannel { expected: channel, found: message.channel() });
+        return Err(MessageError::WrongChannel {
+            expected: channel,
+            found: message.channel(),
+        });
     }
     Ok(message)
 }
@@ -221,10 +226,15 @@ pub(crate) fn envelope<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// Check the envelope of `bytes` and decode its body.
-pub(crate) fn open<'a, T: Deserialize<'a>>(bytes: &'a [u8], limit: usize) -> Result<T, MessageError> {
+pub(crate) fn open<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    limit: usize,
+) -> Result<T, MessageError> {
     let (&version, body) = bytes.split_first().ok_or(MessageError::Empty)?;
     if bytes.len() > limit {
-        return Err(MessageError::TooLarge { length: bytes.len() });
+        return Err(MessageError::TooLarge {
+            length: bytes.len(),
+        });
     }
     if version != MESSAGE_VERSION {
         return Err(MessageError::UnsupportedVersion { version });

@@ -7,7 +7,7 @@
 
 use crate::error::{DecodeError, RectangleError};
 use crate::format::{
-    payload_u32, Encoding, FrameHeader, RectangleHeader, BYTES_PER_PIXEL, RECTANGLE_HEADER_SIZE,
+    BYTES_PER_PIXEL, Encoding, FrameHeader, RECTANGLE_HEADER_SIZE, RectangleHeader, payload_u32,
 };
 use crate::rect::Rect;
 use crate::surface::Limits;
@@ -53,7 +53,10 @@ impl<'a> FrameView<'a> {
 
     /// The rectangles, in order.
     pub fn rectangles(&self) -> Rectangles<'a> {
-        Rectangles { body: self.body, remaining: self.header.rectangle_count }
+        Rectangles {
+            body: self.body,
+            remaining: self.header.rectangle_count,
+        }
     }
 }
 
@@ -79,14 +82,24 @@ impl<'a> Iterator for Rectangles<'a> {
         let payload = self.body.get(RECTANGLE_HEADER_SIZE..end)?;
         self.body = &self.body[end..];
         self.remaining -= 1;
-        Some(RectangleView { header: RectangleHeader { rect, encoding, payload_length }, payload })
+        Some(RectangleView {
+            header: RectangleHeader {
+                rect,
+                encoding,
+                payload_length,
+            },
+            payload,
+        })
     }
 }
 
 /// Check a frame's structure against `limits` and return a view of it.
 pub fn parse_frame<'a>(bytes: &'a [u8], limits: &Limits) -> Result<FrameView<'a>, DecodeError> {
     if bytes.len() > limits.max_frame_bytes {
-        return Err(DecodeError::FrameTooLarge { length: bytes.len(), limit: limits.max_frame_bytes });
+        return Err(DecodeError::FrameTooLarge {
+            length: bytes.len(),
+            limit: limits.max_frame_bytes,
+        });
     }
     let (header, header_size, body_length) = FrameHeader::read(bytes)?;
     check_geometry(&header, limits)?;
@@ -98,7 +111,10 @@ pub fn parse_frame<'a>(bytes: &'a [u8], limits: &Limits) -> Result<FrameView<'a>
     }
     let body = &bytes[header_size..];
     if body.len() != body_length as usize {
-        return Err(DecodeError::BodyLengthMismatch { declared: body_length, actual: body.len() });
+        return Err(DecodeError::BodyLengthMismatch {
+            declared: body_length,
+            actual: body.len(),
+        });
     }
     let area_limit = MAX_AREA_FACTOR * header.width as u64 * header.height as u64;
     let mut area = 0u64;
@@ -113,15 +129,16 @@ pub fn parse_frame<'a>(bytes: &'a [u8], limits: &Limits) -> Result<FrameView<'a>
         offset += RECTANGLE_HEADER_SIZE + record.payload_length as usize;
     }
     if offset != body.len() {
-        return Err(DecodeError::TrailingBytes { count: body.len() - offset });
+        return Err(DecodeError::TrailingBytes {
+            count: body.len() - offset,
+        });
     }
     Ok(FrameView { header, body })
 }
 
 fn check_geometry(header: &FrameHeader, limits: &Limits) -> Result<(), DecodeError> {
     let (width, height, stride) = (header.width, header.height, header.stride);
-    if width == 0 || height == 0 || width > limits.max_dimension || height > limits.max_dimension
-    {
+    if width == 0 || height == 0 || width > limits.max_dimension || height > limits.max_dimension {
         return Err(DecodeError::BadDimensions { width, height });
     }
     if (stride as u64) < width as u64 * BYTES_PER_PIXEL as u64 || !stride.is_multiple_of(4) {
@@ -129,7 +146,10 @@ fn check_geometry(header: &FrameHeader, limits: &Limits) -> Result<(), DecodeErr
     }
     let bytes = stride as u64 * height as u64;
     if bytes > limits.max_surface_bytes as u64 {
-        return Err(DecodeError::SurfaceTooLarge { bytes, limit: limits.max_surface_bytes });
+        return Err(DecodeError::SurfaceTooLarge {
+            bytes,
+            limit: limits.max_surface_bytes,
+        });
     }
     Ok(())
 }
@@ -152,7 +172,10 @@ fn check_rectangle(header: &FrameHeader, rest: &[u8]) -> Result<RectangleHeader,
     }
     let remaining = rest.len() - RECTANGLE_HEADER_SIZE;
     if payload_length as usize > remaining {
-        return Err(RectangleError::PayloadOverrun { payload_length, remaining });
+        return Err(RectangleError::PayloadOverrun {
+            payload_length,
+            remaining,
+        });
     }
     let payload = &rest[RECTANGLE_HEADER_SIZE..RECTANGLE_HEADER_SIZE + payload_length as usize];
     let packed = rect.area() * BYTES_PER_PIXEL as u64;
@@ -180,5 +203,9 @@ fn check_rectangle(header: &FrameHeader, rest: &[u8]) -> Result<RectangleHeader,
             return Err(RectangleError::MoveSourceOutOfBounds);
         }
     }
-    Ok(RectangleHeader { rect, encoding, payload_length })
+    Ok(RectangleHeader {
+        rect,
+        encoding,
+        payload_length,
+    })
 }

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::keys::is_valid_app_id;
-use crate::message::{envelope, open, MessageError};
+use crate::message::{MessageError, envelope, open};
 use crate::surface::MAX_DIMENSION;
 
 /// Largest encoded heartbeat accepted, in bytes.
@@ -61,7 +61,10 @@ pub fn decode(bytes: &[u8]) -> Result<Telemetry, MessageError> {
     if telemetry.apps.len() > MAX_APPS {
         return Err(MessageError::OutOfRange { field: "apps" });
     }
-    if telemetry.battery_percent.is_some_and(|percent| percent > 100) {
+    if telemetry
+        .battery_percent
+        .is_some_and(|percent| percent > 100)
+    {
         return Err(MessageError::OutOfRange { field: "battery" });
     }
     for app in &telemetry.apps {

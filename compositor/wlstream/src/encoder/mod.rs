@@ -14,7 +14,7 @@ mod writer;
 use alloc::vec::Vec;
 
 use crate::error::EncodeError;
-use crate::format::{FrameFlags, FrameHeader, PixelFormat, HEADER_SIZE};
+use crate::format::{FrameFlags, FrameHeader, HEADER_SIZE, PixelFormat};
 use crate::pixels::changed_span;
 use crate::rect::Rect;
 use crate::surface::SurfaceRef;
@@ -52,7 +52,12 @@ pub struct EncoderConfig {
 
 impl Default for EncoderConfig {
     fn default() -> EncoderConfig {
-        EncoderConfig { strategy: Strategy::Adaptive, detect_scroll: true, tighten: true, merge_gap: 8 }
+        EncoderConfig {
+            strategy: Strategy::Adaptive,
+            detect_scroll: true,
+            tighten: true,
+            merge_gap: 8,
+        }
     }
 }
 
@@ -144,7 +149,10 @@ impl Encoder {
         out: &mut Vec<u8>,
     ) -> Result<EncodeStats, EncodeError> {
         let keyframe = self.keyframe_requested
-            || !self.reference.as_ref().is_some_and(|reference| reference.matches(surface));
+            || !self
+                .reference
+                .as_ref()
+                .is_some_and(|reference| reference.matches(surface));
         let mut writer = FrameWriter::new(out);
         if keyframe {
             let full = Rect::full(surface.width(), surface.height());
@@ -156,7 +164,11 @@ impl Encoder {
         }
         let (out, mut stats) = writer.finish();
         let header = FrameHeader {
-            flags: if keyframe { FrameFlags::KEYFRAME } else { FrameFlags::default() },
+            flags: if keyframe {
+                FrameFlags::KEYFRAME
+            } else {
+                FrameFlags::default()
+            },
             stream: self.stream,
             sequence: self.next_sequence,
             timestamp_ns,
@@ -200,14 +212,26 @@ impl Encoder {
                 reference.apply_move(&scroll.target, scroll.source);
             }
             if self.config.tighten {
-                changed_runs(surface, &reference.view(), region, self.config.merge_gap, &mut self.runs);
+                changed_runs(
+                    surface,
+                    &reference.view(),
+                    region,
+                    self.config.merge_gap,
+                    &mut self.runs,
+                );
             } else {
                 self.runs.clear();
                 self.runs.push(*region);
             }
             for rect in &self.runs {
                 let old = reference.view();
-                writer.push_pixels(&mut self.work, self.config.strategy, surface, Some(&old), *rect)?;
+                writer.push_pixels(
+                    &mut self.work,
+                    self.config.strategy,
+                    surface,
+                    Some(&old),
+                    *rect,
+                )?;
                 reference.store(surface, rect);
             }
         }
@@ -228,7 +252,8 @@ fn changed_runs(
     // (first row, last row, first column, last column), region-relative.
     let mut current: Option<(u32, u32, usize, usize)> = None;
     for row in 0..region.height {
-        let Some((first, last)) = changed_span(new.rect_row(region, row), old.rect_row(region, row))
+        let Some((first, last)) =
+            changed_span(new.rect_row(region, row), old.rect_row(region, row))
         else {
             continue;
         };

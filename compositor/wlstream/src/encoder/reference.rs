@@ -44,13 +44,18 @@ impl Reference {
 
     /// A read view (packed rows).
     pub fn view(&self) -> SurfaceRef<'_> {
-        SurfaceRef::new(self.width, self.height, self.width * BYTES_PER_PIXEL as u32, &self.pixels)
-            .expect("a reference always has valid geometry") // Invariant of `capture`.
+        SurfaceRef::new(
+            self.width,
+            self.height,
+            self.width * BYTES_PER_PIXEL as u32,
+            &self.pixels,
+        )
+        .expect("a reference always has valid geometry") // Invariant of `capture`.
     }
 
     fn range(&self, rect: &Rect, row: u32) -> core::ops::Range<usize> {
-        let start = ((rect.y + row) as usize * self.width as usize + rect.x as usize)
-            * BYTES_PER_PIXEL;
+        let start =
+            ((rect.y + row) as usize * self.width as usize + rect.x as usize) * BYTES_PER_PIXEL;
         start..start + rect.width as usize * BYTES_PER_PIXEL
     }
 

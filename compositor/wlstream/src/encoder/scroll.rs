@@ -105,7 +105,11 @@ impl ScrollSearch {
         let step = (distinctive.len() / SAMPLES).max(1);
         for &row in distinctive.iter().step_by(step).take(SAMPLES) {
             let wanted = self.new_hashes[row];
-            let found = self.old_hashes.iter().enumerate().filter(|&(_, &hash)| hash == wanted);
+            let found = self
+                .old_hashes
+                .iter()
+                .enumerate()
+                .filter(|&(_, &hash)| hash == wanted);
             for (old_row, _) in found.take(4) {
                 let shift = old_row as i64 - row as i64;
                 if shift != 0 && !self.candidates.contains(&shift) {

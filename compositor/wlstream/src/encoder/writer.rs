@@ -3,10 +3,12 @@
 
 use alloc::vec::Vec;
 
-use lz4_flex::block::{compress_into_with_table, get_maximum_output_size, CompressTable};
+use lz4_flex::block::{CompressTable, compress_into_with_table, get_maximum_output_size};
 
 use crate::error::EncodeError;
-use crate::format::{Encoding, RectangleHeader, BYTES_PER_PIXEL, HEADER_SIZE, RECTANGLE_HEADER_SIZE};
+use crate::format::{
+    BYTES_PER_PIXEL, Encoding, HEADER_SIZE, RECTANGLE_HEADER_SIZE, RectangleHeader,
+};
 use crate::pixels::{uniform_pixel, xor_to};
 use crate::rect::Rect;
 use crate::surface::SurfaceRef;
@@ -26,7 +28,9 @@ pub struct Workspace {
 
 impl core::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Workspace").field("packed", &self.packed.len()).finish_non_exhaustive()
+        f.debug_struct("Workspace")
+            .field("packed", &self.packed.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -82,12 +86,19 @@ impl<'a> FrameWriter<'a> {
     pub fn new(out: &'a mut Vec<u8>) -> FrameWriter<'a> {
         out.clear();
         out.resize(HEADER_SIZE, 0);
-        FrameWriter { out, stats: EncodeStats::default() }
+        FrameWriter {
+            out,
+            stats: EncodeStats::default(),
+        }
     }
 
     /// Append one rectangle record and its payload.
     pub fn push(&mut self, rect: Rect, encoding: Encoding, payload: &[u8]) {
-        let record = RectangleHeader { rect, encoding, payload_length: payload.len() as u32 };
+        let record = RectangleHeader {
+            rect,
+            encoding,
+            payload_length: payload.len() as u32,
+        };
         let mut bytes = [0u8; RECTANGLE_HEADER_SIZE];
         record.write(&mut bytes);
         self.out.extend_from_slice(&bytes);
@@ -135,8 +146,20 @@ impl<'a> FrameWriter<'a> {
         if use_xor && use_plain && packed_len > SAMPLE_THRESHOLD {
             // Large rectangle: measure both candidates on evenly spaced
             // bands, then compress only the winner in full.
-            let plain = sampled_size(&work.packed, rect.width, &mut work.sample, &mut work.plain, &mut work.table)?;
-            let delta = sampled_size(&work.xored, rect.width, &mut work.sample, &mut work.delta, &mut work.table)?;
+            let plain = sampled_size(
+                &work.packed,
+                rect.width,
+                &mut work.sample,
+                &mut work.plain,
+                &mut work.table,
+            )?;
+            let delta = sampled_size(
+                &work.xored,
+                rect.width,
+                &mut work.sample,
+                &mut work.delta,
+                &mut work.table,
+            )?;
             use_xor = delta < plain;
             use_plain = !use_xor;
         }
