@@ -145,7 +145,7 @@ impl Outbox {
             size: declare(Channel::Size, CongestionControl::Block)?,
             keyframe: declare(Channel::Keyframe, CongestionControl::Drop)?,
             ack: declare(Channel::Ack, CongestionControl::Drop)?,
-            start: declare(Channel::Start, CongestionControl::Block)?,
+            start: declare(Channel::Start, CongestionControl::Drop)?,
             stop: declare(Channel::Stop, CongestionControl::Drop)?,
         })
     }
