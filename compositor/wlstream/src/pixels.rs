@@ -42,14 +42,23 @@ pub(crate) fn changed_span(new: &[u8], old: &[u8]) -> Option<(usize, usize)> {
 /// compression, never correctness).
 pub(crate) fn row_hash(row: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut hash = row.len() as u64;
-    let mut words = row.chunks_exact(8);
-    for word in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(bytes)).wrapping_mul(K);
+    let word = |bytes: &[u8]| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(bytes);
+        u64::from_le_bytes(word)
+    };
+    // Four independent lanes keep the multiplier busy.
+    let mut lanes = [row.len() as u64, 1, 2, 3];
+    let mut blocks = row.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, bytes) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            *lane = (lane.rotate_left(5) ^ word(bytes)).wrapping_mul(K);
+        }
     }
-    for &byte in words.remainder() {
+    let mut hash = lanes.iter().fold(0u64, |hash, lane| {
+        (hash.rotate_left(17) ^ lane).wrapping_mul(K)
+    });
+    for &byte in blocks.remainder() {
         hash = (hash.rotate_left(5) ^ byte as u64).wrapping_mul(K);
     }
     hash

@@ -56,23 +56,13 @@ const SAMPLE_THRESHOLD: usize = 256 * 1024;
 const SAMPLE_BANDS: usize = 16;
 const SAMPLE_ROWS: usize = 4;
 
-/// Compressed size of `SAMPLE_BANDS` evenly spaced bands of packed rows.
-fn sampled_size(
-    packed: &[u8],
-    width: u32,
-    sample: &mut Vec<u8>,
-    output: &mut Vec<u8>,
-    table: &mut Option<CompressTable>,
-) -> Result<usize, EncodeError> {
-    let row_bytes = width as usize * BYTES_PER_PIXEL;
-    let rows = packed.len() / row_bytes;
+/// Row ranges of up to `SAMPLE_BANDS` evenly spaced bands of
+/// `SAMPLE_ROWS` rows among `rows`.
+fn sample_bands(rows: usize) -> impl Iterator<Item = core::ops::Range<usize>> {
     let step = (rows / SAMPLE_BANDS).max(SAMPLE_ROWS);
-    sample.clear();
-    for band in (0..rows).step_by(step) {
-        let end = (band + SAMPLE_ROWS).min(rows);
-        sample.extend_from_slice(&packed[band * row_bytes..end * row_bytes]);
-    }
-    compress(sample, output, table)
+    (0..rows)
+        .step_by(step)
+        .map(move |start| start..(start + SAMPLE_ROWS).min(rows))
 }
 
 /// Builds one frame in a caller-provided buffer.
@@ -134,34 +124,35 @@ impl<'a> FrameWriter<'a> {
         }
         let mut use_xor = old.is_some() && strategy != Strategy::Lz4Only;
         let mut use_plain = old.is_none() || strategy != Strategy::XorOnly;
-        if let (Some(old), true) = (old, use_xor) {
-            work.xored.resize(packed_len, 0);
-            let row_bytes = rect.width as usize * BYTES_PER_PIXEL;
-            for (row, output) in work.xored.chunks_exact_mut(row_bytes).enumerate() {
-                let start = row * row_bytes;
-                let new_row = &work.packed[start..start + row_bytes];
-                xor_to(output, new_row, old.rect_row(&rect, row as u32));
-            }
-        }
-        if use_xor && use_plain && packed_len > SAMPLE_THRESHOLD {
+        let row_bytes = rect.width as usize * BYTES_PER_PIXEL;
+        let rows = rect.height as usize;
+        let large = packed_len > SAMPLE_THRESHOLD;
+        if let (Some(old), true, true, true) = (old, use_xor, use_plain, large) {
             // Large rectangle: measure both candidates on evenly spaced
-            // bands, then compress only the winner in full.
-            let plain = sampled_size(
-                &work.packed,
-                rect.width,
-                &mut work.sample,
-                &mut work.plain,
-                &mut work.table,
-            )?;
-            let delta = sampled_size(
-                &work.xored,
-                rect.width,
-                &mut work.sample,
-                &mut work.delta,
-                &mut work.table,
-            )?;
+            // bands, then build and compress only the winner in full.
+            work.sample.clear();
+            for band in sample_bands(rows) {
+                let bytes = &work.packed[band.start * row_bytes..band.end * row_bytes];
+                work.sample.extend_from_slice(bytes);
+            }
+            let plain = compress(&work.sample, &mut work.plain, &mut work.table)?;
+            work.sample.clear();
+            for row in sample_bands(rows).flatten() {
+                let new_row = &work.packed[row * row_bytes..(row + 1) * row_bytes];
+                let old_row = old.rect_row(&rect, row as u32);
+                work.sample
+                    .extend(new_row.iter().zip(old_row).map(|(new, old)| new ^ old));
+            }
+            let delta = compress(&work.sample, &mut work.delta, &mut work.table)?;
             use_xor = delta < plain;
             use_plain = !use_xor;
+        }
+        if let (Some(old), true) = (old, use_xor) {
+            work.xored.resize(packed_len, 0);
+            for (row, output) in work.xored.chunks_exact_mut(row_bytes).enumerate() {
+                let new_row = &work.packed[row * row_bytes..(row + 1) * row_bytes];
+                xor_to(output, new_row, old.rect_row(&rect, row as u32));
+            }
         }
         let mut best = (Encoding::Raw, packed_len);
         if use_plain {
