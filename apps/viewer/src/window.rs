@@ -49,7 +49,8 @@ struct StreamWindow {
     stream: ViewerStream,
     keys: KeyTranslator,
     cursor: Option<(f32, f32)>,
-    sized_to_surface: bool,
+    /// The surface size the window was last fitted to.
+    fitted: Option<(u32, u32)>,
     title: String,
 }
 
@@ -91,7 +92,7 @@ impl Viewer {
                 stream,
                 keys: KeyTranslator::new(),
                 cursor: None,
-                sized_to_surface: false,
+                fitted: None,
                 title: String::new(),
             },
         );
@@ -305,10 +306,14 @@ impl ApplicationHandler for Viewer {
             let before = window.stream.state();
             match window.stream.drain() {
                 Ok(Some(event)) => {
-                    if !window.sized_to_surface {
-                        window.sized_to_surface = true;
-                        let size = PhysicalSize::new(event.update.width, event.update.height);
-                        let _ = window.window.request_inner_size(size);
+                    // Fit the window to the surface when it first appears or
+                    // the app changes its size (a keyframe with new geometry).
+                    let size = (event.update.width, event.update.height);
+                    if window.fitted != Some(size) {
+                        window.fitted = Some(size);
+                        let _ = window
+                            .window
+                            .request_inner_size(PhysicalSize::new(size.0, size.1));
                     }
                     window.window.request_redraw();
                 }
