@@ -70,7 +70,7 @@ proptest! {
 fn unknown_numbers_are_not_supported() {
     let hosted = Hosted::new();
     let _guard = hosted.attach("fuzz", 77).unwrap();
-    for number in [44, 45, 1000, usize::MAX, 1 << 32] {
+    for number in [45, 46, 1000, usize::MAX, 1 << 32] {
         assert_eq!(sys::call_number(number, [0; 6]), Err(Error::NotSupported));
     }
 }
