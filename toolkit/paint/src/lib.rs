@@ -1,2 +1,34 @@
-//! stub
+//! weft-paint — 2D painting for Weft over caller-owned pixel buffers.
+//!
+//! A [`Canvas`] wraps a `&mut [u8]` of premultiplied RGBA8 pixels (rows top
+//! to bottom, explicit stride) and draws rounded rectangles, borders, soft
+//! shadows, linear gradients, images and theme icons with tiny-skia. It
+//! takes logical coordinates and a scale factor, so the same drawing code
+//! is crisp at 1×, 1.5× and 2×.
+//!
+//! Invariants: nothing is ever drawn outside the current clip rectangle,
+//! and drawing is deterministic per pixel, so repainting any clip region
+//! reproduces exactly the pixels a full repaint would produce there. That
+//! is what lets the toolkit repaint only damaged regions.
 #![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+mod brush;
+mod canvas;
+mod geometry;
+mod image;
+mod path_data;
+mod shadow;
+
+pub use brush::{premultiply, Brush, LinearGradient};
+pub use canvas::{rounded_rect_path, Canvas, CanvasError};
+pub use geometry::{PixelRect, Point, Rect, Size};
+pub use image::{Image, ImageError};
+pub use path_data::{parse_path_data, PathDataError};
+pub use tiny_skia;
+pub use weft_theme::Color;
+
+#[cfg(test)]
+mod tests;
