@@ -30,6 +30,8 @@ pub struct TextField<M> {
     rows: usize,
     scroll_x: f32,
     selecting: bool,
+    /// Visual lines at the last measure, to notice growth.
+    measured_lines: usize,
     on_change: Option<Box<dyn Fn(String) -> M>>,
     on_submit: Option<Box<dyn Fn(String) -> M>>,
 }
@@ -46,6 +48,7 @@ impl<M> TextField<M> {
             rows: 1,
             scroll_x: 0.0,
             selecting: false,
+            measured_lines: 1,
             on_change: None,
             on_submit: None,
         }
@@ -240,7 +243,6 @@ impl<M> TextField<M> {
     fn after_edit(&mut self, cx: &mut EventContext<'_, M>, before: &str) {
         let rect = cx.rect();
         let theme = cx.theme();
-        let lines_before = self.line_count();
         let scrolled = self.keep_cursor_visible(rect);
         let origin = self.text_origin(rect, theme);
         let Some(editor) = self.editor.as_mut() else { return };
@@ -254,7 +256,7 @@ impl<M> TextField<M> {
                 cx.request_paint_rect(band);
             }
         }
-        if self.multiline && editor.line_count() != lines_before {
+        if self.multiline && editor.line_count().max(self.rows) != self.measured_lines.max(self.rows) {
             cx.request_layout();
         }
         let after = self.value();
@@ -293,6 +295,7 @@ impl<M: 'static> Widget<M> for TextField<M> {
             editor.set_width(cx.text(), inner);
             editor.take_damage();
             let lines = editor.line_count().max(rows);
+            self.measured_lines = editor.line_count();
             Size::new(width.unwrap_or(240.0), lines as f32 * line + 2.0 * PADDING_Y)
         } else {
             Size::new(width.unwrap_or(200.0), theme.metrics.control_height)
