@@ -87,7 +87,7 @@ pub fn build(ui: &mut Ui<GalleryMessage>) -> GalleryIds {
     ui.add(header, IconButton::new("search").on_click(GalleryMessage::Clicked("search")));
     ui.add(header, IconButton::new("settings").on_click(GalleryMessage::Clicked("settings")));
 
-    let body = ui.add(root, Container::row().gap(16.0).padding(16.0).grow(1.0).align(weft_toolkit::Align::Stretch));
+    let body = ui.add(root, Container::row().gap(16.0).padding(16.0).grow(1.0).min_height(0.0).align(weft_toolkit::Align::Stretch));
     let controls = ui.add(body, Container::column().gap(12.0).padding(16.0).card().grow(1.0));
     ui.add(controls, Label::new("Controls").role(TextRole::Title));
     let buttons = ui.add(controls, Container::row().gap(8.0));

@@ -19,8 +19,11 @@ pub fn write_png(path: &Path, width: u32, height: u32, straight: &[u8]) -> Resul
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|error| format!("{}: {error}", parent.display()))?;
     }
-    image::save_buffer(path, straight, width, height, image::ExtendedColorType::Rgba8)
-        .map_err(|error| format!("{}: {error}", path.display()))
+    // Write then rename, so a test reading the file never sees half of it.
+    let partial = path.with_extension("png.partial");
+    image::save_buffer_with_format(&partial, straight, width, height, image::ExtendedColorType::Rgba8, image::ImageFormat::Png)
+        .map_err(|error| format!("{}: {error}", partial.display()))?;
+    std::fs::rename(&partial, path).map_err(|error| format!("{}: {error}", path.display()))
 }
 
 fn blessing() -> bool {

@@ -56,6 +56,14 @@ pub enum Event {
         /// 1 for a single click, 2 for a double click, …
         clicks: u32,
     },
+    /// A press is about to land on a descendant of this widget. Sent to
+    /// every ancestor, outermost first, before `PointerDown`; handling it
+    /// takes the press away from the descendant (a scroll view catching
+    /// its fling uses this).
+    PreviewPress {
+        /// Where.
+        position: Point,
+    },
     /// The captured pointer moved.
     PointerMove {
         /// Where.

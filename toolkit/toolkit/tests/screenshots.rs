@@ -9,7 +9,7 @@ use weft_toolkit_harness::{compare, Harness, Tolerance};
 
 /// Logical size of the gallery.
 const WIDTH: f32 = 760.0;
-const HEIGHT: f32 = 620.0;
+const HEIGHT: f32 = 580.0;
 
 fn reference(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference").join(format!("{name}.png"))

@@ -143,7 +143,18 @@ impl<M: 'static> Ui<M> {
                 }
             }
         }
-        let captured = self.bubble(hit, &Event::PointerDown { position, button, source, clicks });
+        let mut ancestors = Vec::new();
+        let mut current = self.tree.get(hit).and_then(|node| node.parent);
+        while let Some(ancestor) = current {
+            ancestors.push(ancestor);
+            current = self.tree.get(ancestor).and_then(|node| node.parent);
+        }
+        let preview = Event::PreviewPress { position };
+        let taken = ancestors.into_iter().rev().find(|ancestor| self.dispatch(*ancestor, &preview) == Status::Handled);
+        let captured = match taken {
+            Some(ancestor) => Some(ancestor),
+            None => self.bubble(hit, &Event::PointerDown { position, button, source, clicks }),
+        };
         self.set_pressed(captured, true);
         (Some(hit), captured)
     }

@@ -102,6 +102,20 @@ impl Container {
         self
     }
 
+    /// Minimum height. As in CSS flexbox, a flex item does not shrink
+    /// below its content unless given a smaller minimum (e.g. 0 for a
+    /// region holding a scroll view).
+    pub fn min_height(mut self, height: f32) -> Container {
+        self.style.min_height = Some(height);
+        self
+    }
+
+    /// Minimum width (see [`Container::min_height`]).
+    pub fn min_width(mut self, width: f32) -> Container {
+        self.style.min_width = Some(width);
+        self
+    }
+
     /// Fills the parent in both directions.
     pub fn fill(mut self) -> Container {
         self.style.fill_width = true;

@@ -136,14 +136,20 @@ impl<M: 'static> Widget<M> for ScrollView {
 
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> Status {
         match event {
-            Event::Scroll { dy, .. } => {
+            Event::PreviewPress { .. } if self.fling.is_some() => {
+                // A finger on moving content catches it; the press does
+                // not reach the row under it.
                 self.fling = None;
-                if self.move_to(cx, self.offset + dy) { Status::Handled } else { Status::Ignored }
+                Status::Handled
             }
             Event::DragStart { .. } if self.max_offset() > 0.0 => {
                 self.fling = None;
                 self.dragging = true;
                 Status::Handled
+            }
+            Event::Scroll { dy, .. } => {
+                self.fling = None;
+                if self.move_to(cx, self.offset + dy) { Status::Handled } else { Status::Ignored }
             }
             Event::DragMove { delta, .. } if self.dragging => {
                 self.move_to(cx, self.offset - delta.y);

@@ -99,6 +99,7 @@ impl<M: 'static> Widget<M> for Tabs<M> {
         LayoutStyle {
             padding: Insets { top: Self::header_height(theme), ..Insets::default() },
             grow: 1.0,
+            min_height: Some(0.0),
             ..LayoutStyle::default()
         }
     }
