@@ -74,7 +74,7 @@ impl<'a> Canvas<'a> {
         if width == 0 || height == 0 {
             return Err(CanvasError::Empty);
         }
-        if stride % 4 != 0 || stride < width as usize * 4 {
+        if !stride.is_multiple_of(4) || stride < width as usize * 4 {
             return Err(CanvasError::BadStride { stride, width });
         }
         let needed = stride * height as usize;

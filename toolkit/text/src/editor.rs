@@ -168,11 +168,10 @@ impl TextEditor {
                             signature = mix(signature, 0x5eed ^ cursor.index as u64);
                         }
                     }
-                    if let Some((line, start, end)) = self.preedit {
-                        if line == run.line_i {
+                    if let Some((line, start, end)) = self.preedit
+                        && line == run.line_i {
                             signature = mix(signature, (start as u64) << 32 | end as u64);
                         }
-                    }
                     LineSnapshot { top: run.line_top, height: run.line_height, signature }
                 })
                 .collect()
@@ -325,11 +324,10 @@ impl TextEditor {
             Movement::TextEnd => Motion::BufferEnd,
         };
         self.editor.action(&mut system.fonts, Action::Motion(motion));
-        if let Selection::Normal(anchor) = self.editor.selection() {
-            if anchor == self.editor.cursor() {
+        if let Selection::Normal(anchor) = self.editor.selection()
+            && anchor == self.editor.cursor() {
                 self.editor.set_selection(Selection::None);
             }
-        }
         self.finish(system, before);
     }
 
@@ -435,8 +433,8 @@ impl TextEditor {
                         );
                     }
                 }
-                if let Some((line, start, end)) = self.preedit {
-                    if line == run.line_i {
+                if let Some((line, start, end)) = self.preedit
+                    && line == run.line_i {
                         let from = Cursor::new(line, start);
                         let to = Cursor::new(line, end);
                         for (left, width) in run.highlight(from, to) {
@@ -446,7 +444,6 @@ impl TextEditor {
                             );
                         }
                     }
-                }
             }
             draw_buffer(system, buffer, canvas, origin, colors.text);
         });

@@ -137,48 +137,50 @@ fn justify(align: Align) -> taffy::JustifyContent {
 impl LayoutStyle {
     /// The taffy style for this layout; `hidden` removes the box from layout.
     pub(crate) fn to_taffy(&self, hidden: bool) -> taffy::Style {
-        let mut style = taffy::Style::default();
-        style.display = match (hidden, self.arrangement) {
-            (true, _) => taffy::Display::None,
-            (false, Arrangement::Grid(_)) => taffy::Display::Grid,
-            (false, _) => taffy::Display::Flex,
-        };
-        style.flex_direction = match self.arrangement {
-            Arrangement::Row => taffy::FlexDirection::Row,
-            _ => taffy::FlexDirection::Column,
+        let mut style = taffy::Style {
+            display: match (hidden, self.arrangement) {
+                (true, _) => taffy::Display::None,
+                (false, Arrangement::Grid(_)) => taffy::Display::Grid,
+                (false, _) => taffy::Display::Flex,
+            },
+            flex_direction: match self.arrangement {
+                Arrangement::Row => taffy::FlexDirection::Row,
+                _ => taffy::FlexDirection::Column,
+            },
+            gap: taffy::Size { width: length(self.gap), height: length(self.gap) },
+            padding: taffy::Rect {
+                left: length(self.padding.left),
+                right: length(self.padding.right),
+                top: length(self.padding.top),
+                bottom: length(self.padding.bottom),
+            },
+            align_items: align_items(self.align_items),
+            justify_content: justify(self.justify),
+            align_self: self.align_self.map(align_items),
+            size: taffy::Size {
+                width: match (self.width, self.fill_width) {
+                    (Some(width), _) => length(width),
+                    (None, true) => percent(1.0),
+                    (None, false) => auto(),
+                },
+                height: match (self.height, self.fill_height) {
+                    (Some(height), _) => length(height),
+                    (None, true) => percent(1.0),
+                    (None, false) => auto(),
+                },
+            },
+            min_size: taffy::Size {
+                width: self.min_width.map_or(auto(), length),
+                height: self.min_height.map_or(auto(), length),
+            },
+            max_size: taffy::Size { width: self.max_width.map_or(auto(), length), height: auto() },
+            flex_grow: self.grow,
+            flex_shrink: self.shrink,
+            ..taffy::Style::default()
         };
         if let Arrangement::Grid(columns) = self.arrangement {
             style.grid_template_columns = evenly_sized_tracks(columns.max(1));
         }
-        style.gap = taffy::Size { width: length(self.gap), height: length(self.gap) };
-        style.padding = taffy::Rect {
-            left: length(self.padding.left),
-            right: length(self.padding.right),
-            top: length(self.padding.top),
-            bottom: length(self.padding.bottom),
-        };
-        style.align_items = align_items(self.align_items);
-        style.justify_content = justify(self.justify);
-        style.align_self = self.align_self.map(align_items);
-        style.size = taffy::Size {
-            width: match (self.width, self.fill_width) {
-                (Some(width), _) => length(width),
-                (None, true) => percent(1.0),
-                (None, false) => auto(),
-            },
-            height: match (self.height, self.fill_height) {
-                (Some(height), _) => length(height),
-                (None, true) => percent(1.0),
-                (None, false) => auto(),
-            },
-        };
-        style.min_size = taffy::Size {
-            width: self.min_width.map_or(auto(), length),
-            height: self.min_height.map_or(auto(), length),
-        };
-        style.max_size = taffy::Size { width: self.max_width.map_or(auto(), length), height: auto() };
-        style.flex_grow = self.grow;
-        style.flex_shrink = self.shrink;
         if self.scrolls {
             style.overflow = taffy::Point { x: taffy::Overflow::Hidden, y: taffy::Overflow::Scroll };
             style.scrollbar_width = 0.0;

@@ -72,15 +72,14 @@ impl<M: 'static> Tree<M> {
             state: WidgetState::default(),
             style_dirty: true,
         });
-        if let Some(parent) = parent {
-            if let Some(parent_node) = self.get_mut(parent) {
+        if let Some(parent) = parent
+            && let Some(parent_node) = self.get_mut(parent) {
                 parent_node.children.push(id);
                 let parent_layout = parent_node.layout;
                 // Leaves with children stop being measured by taffy: drop
                 // the context so taffy lays the children out instead.
                 let _ = self.layout.add_child(parent_layout, layout);
             }
-        }
         id
     }
 
@@ -106,11 +105,10 @@ impl<M: 'static> Tree<M> {
     /// bounds clipped for damage.
     pub fn remove(&mut self, id: WidgetId) -> Vec<(Rect, f32, PixelRect)> {
         let mut removed = Vec::new();
-        if let Some(parent) = self.get(id).and_then(|node| node.parent) {
-            if let Some(parent_node) = self.get_mut(parent) {
+        if let Some(parent) = self.get(id).and_then(|node| node.parent)
+            && let Some(parent_node) = self.get_mut(parent) {
                 parent_node.children.retain(|child| *child != id);
             }
-        }
         let mut stack = alloc::vec![id];
         while let Some(current) = stack.pop() {
             let Some(node) = self.get(current) else { continue };

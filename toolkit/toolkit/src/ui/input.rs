@@ -136,11 +136,10 @@ impl<M: 'static> Ui<M> {
         match focus_target {
             Some(target) => self.focus(Some(target), false),
             None => {
-                if self.focus_visible {
-                    if let Some(focused) = self.focused {
+                if self.focus_visible
+                    && let Some(focused) = self.focused {
                         self.focus(Some(focused), false);
                     }
-                }
             }
         }
         let mut ancestors = Vec::new();
@@ -291,11 +290,10 @@ impl<M: 'static> Ui<M> {
                         self.set_hovered(None);
                     }
                 }
-                if dragging.is_none() {
-                    if let Some(target) = self.touch.target {
+                if dragging.is_none()
+                    && let Some(target) = self.touch.target {
                         dragging = self.bubble(target, &start);
                     }
-                }
                 self.touch.dragging = dragging;
             }
             Gesture::DragMove { position, delta } => {
@@ -314,14 +312,12 @@ impl<M: 'static> Ui<M> {
                 }
             }
             Gesture::LongPress { position } => {
-                if let Some(target) = self.touch.target {
-                    if self.bubble(target, &Event::LongPress { position }).is_some() {
-                        if let Some(captured) = self.touch.captured.take() {
+                if let Some(target) = self.touch.target
+                    && self.bubble(target, &Event::LongPress { position }).is_some()
+                        && let Some(captured) = self.touch.captured.take() {
                             self.set_pressed(Some(captured), false);
                             self.dispatch(captured, &Event::PointerCancel);
                         }
-                    }
-                }
             }
             Gesture::Swipe { direction } => {
                 if let Some(target) = self.touch.target {

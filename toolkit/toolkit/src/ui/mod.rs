@@ -188,13 +188,12 @@ impl<M: 'static> Ui<M> {
 
     /// Shows or hides a widget (hidden widgets take no space).
     pub fn set_hidden(&mut self, id: WidgetId, hidden: bool) {
-        if let Some(node) = self.tree.get_mut(id) {
-            if node.hidden != hidden {
+        if let Some(node) = self.tree.get_mut(id)
+            && node.hidden != hidden {
                 node.hidden = hidden;
                 self.mark_layout(id);
                 self.damage_node(id);
             }
-        }
     }
 
     /// The widget `id` as a `W`, to read its state.
@@ -426,11 +425,10 @@ impl<M: 'static> Ui<M> {
         let visible_changed = self.focus_visible != visible;
         self.focus_visible = visible;
         if self.focused == id {
-            if visible_changed {
-                if let Some(current) = id {
+            if visible_changed
+                && let Some(current) = id {
                     self.damage_node(current);
                 }
-            }
             return;
         }
         if let Some(old) = self.focused.take() {
@@ -470,11 +468,10 @@ impl<M: 'static> Ui<M> {
 
     /// Damages a logical rectangle, limited to `clip` (physical).
     pub(crate) fn damage_rect(&mut self, rect: Rect, clip: PixelRect) {
-        if let Some(visible) = rect.to_pixels(self.scale).intersect(&clip) {
-            if let Some(visible) = visible.intersect(&self.window_pixels()) {
+        if let Some(visible) = rect.to_pixels(self.scale).intersect(&clip)
+            && let Some(visible) = visible.intersect(&self.window_pixels()) {
                 self.damage.add(visible);
             }
-        }
     }
 
     /// Damages the whole window.

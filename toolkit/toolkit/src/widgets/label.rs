@@ -72,8 +72,8 @@ impl Label {
 
     fn layout(&mut self, text: &mut weft_text::TextSystem, theme: &Theme) -> &mut TextLayout {
         let style = self.role.style(theme);
-        let layout = self.layout.get_or_insert_with(|| TextLayout::new(text, &self.text, style, self.overflow));
-        layout
+        
+        (self.layout.get_or_insert_with(|| TextLayout::new(text, &self.text, style, self.overflow))) as _
     }
 }
 

@@ -123,11 +123,10 @@ impl<M: 'static> Widget<M> for Tabs<M> {
                 if self.pressed_tab.is_some() { Status::Handled } else { Status::Ignored }
             }
             Event::PointerUp { position, .. } => {
-                if let (Some(pressed), Some(released)) = (self.pressed_tab.take(), self.tab_at(cx, *position)) {
-                    if pressed == released {
+                if let (Some(pressed), Some(released)) = (self.pressed_tab.take(), self.tab_at(cx, *position))
+                    && pressed == released {
                         self.select(cx, released);
                     }
-                }
                 Status::Handled
             }
             Event::PointerCancel => {

@@ -230,11 +230,10 @@ impl<M> TextField<M> {
         if let Some(copied) = copied {
             cx.set_clipboard(copied);
         }
-        if submit {
-            if let Some(on_submit) = &self.on_submit {
+        if submit
+            && let Some(on_submit) = &self.on_submit {
                 cx.emit(on_submit(before.clone()));
             }
-        }
         self.after_edit(cx, &before);
         Status::Handled
     }
@@ -260,11 +259,10 @@ impl<M> TextField<M> {
             cx.request_layout();
         }
         let after = self.value();
-        if after != before {
-            if let Some(on_change) = &self.on_change {
+        if after != before
+            && let Some(on_change) = &self.on_change {
                 cx.emit(on_change(after));
             }
-        }
     }
 }
 
