@@ -19,6 +19,7 @@ pub(crate) struct Node<M: 'static> {
     pub children: Vec<WidgetId>,
     pub adjustment: Option<StyleAdjustment>,
     pub hidden: bool,
+    pub enabled: bool,
     /// Absolute bounds in logical pixels, snapped to physical pixels.
     pub rect: Rect,
     /// The region ancestors let this node paint into, physical pixels.
@@ -66,6 +67,7 @@ impl<M: 'static> Tree<M> {
             children: Vec::new(),
             adjustment: None,
             hidden: false,
+            enabled: true,
             rect: Rect::default(),
             clip: PixelRect::default(),
             outset: 0.0,

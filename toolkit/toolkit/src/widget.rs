@@ -23,6 +23,9 @@ pub struct WidgetState {
     pub focused: bool,
     /// Focus came from the keyboard, so a focus ring should show.
     pub focus_visible: bool,
+    /// The widget (or an ancestor) is disabled: it gets no input and
+    /// should look inactive.
+    pub disabled: bool,
 }
 
 /// A node of the retained tree. Widgets own their state, lay themselves

@@ -263,3 +263,60 @@ fn long_press_does_not_click_when_handled_and_tap_does() {
     harness.long_press_at(center, Duration::from_millis(700));
     assert_eq!(harness.take_messages(), [GalleryMessage::Clicked("cancel")]);
 }
+
+#[test]
+fn disabled_widgets_ignore_input_skip_focus_and_look_inactive() {
+    let (mut harness, field, cancel, save) = form();
+    let before = harness.pixels().to_vec();
+    harness.ui().set_enabled(save, false);
+    let damage = harness.render();
+    assert!(!damage.is_empty(), "disabling repaints the button");
+    assert_ne!(before, harness.pixels(), "it looks different");
+    harness.click(save);
+    assert!(harness.take_messages().is_empty(), "a disabled button does nothing");
+    harness.key(Key::TAB, Modifiers::empty());
+    harness.key(Key::TAB, Modifiers::empty());
+    harness.key(Key::TAB, Modifiers::empty());
+    assert_eq!(harness.ui().focused(), Some(field), "Tab skips the disabled button");
+    assert!(!harness.ui().is_enabled(save));
+    // Disabling a container disables everything in it.
+    let root = harness.ui().root();
+    let parent = harness.ui().children(root)[0];
+    harness.ui().set_enabled(parent, false);
+    harness.click(cancel);
+    harness.click(field);
+    harness.type_text("x");
+    assert!(harness.take_messages().is_empty());
+    harness.ui().set_enabled(parent, true);
+    harness.ui().set_enabled(save, true);
+    harness.click(save);
+    assert_eq!(harness.take_messages(), [Message::Save]);
+}
+
+#[test]
+fn updating_and_removing_widgets() {
+    let mut ui: Ui<()> = Ui::new(Theme::light());
+    let column = ui.add(ui.root(), Container::column().gap(8.0).padding(8.0));
+    let label = ui.add(column, weft_toolkit::widgets::Label::new("short"));
+    let button = ui.add(column, Button::new("Below").on_click(()));
+    let mut harness = Harness::new(ui, 300, 300, 1.0);
+    let below_before = harness.ui().rect(button).unwrap();
+    harness.ui().update::<weft_toolkit::widgets::Label, _>(label, |label| {
+        label.set_text("a much longer text that wraps onto several lines in this narrow window");
+    });
+    let below_after = harness.ui().rect(button).unwrap();
+    assert!(below_after.y > below_before.y, "the button moved down as the label grew");
+    harness.render();
+    harness.ui().remove(label);
+    assert!(harness.ui().get::<weft_toolkit::widgets::Label>(label).is_none(), "removed ids stay dead");
+    // Without the label (and its gap) the button is the first child.
+    assert_eq!(harness.ui().rect(button).unwrap().y, 8.0);
+    let damage = harness.render();
+    assert!(!damage.is_empty());
+    let full = harness.render_fresh();
+    assert_eq!(full, harness.pixels(), "incremental equals full after removal");
+    // A new widget never reuses the removed id.
+    let again = harness.ui().add(column, weft_toolkit::widgets::Label::new("new"));
+    assert_ne!(again, label);
+    assert!(harness.ui().get::<weft_toolkit::widgets::Label>(label).is_none());
+}

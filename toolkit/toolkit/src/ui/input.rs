@@ -128,7 +128,10 @@ impl<M: 'static> Ui<M> {
         let Some(hit) = hit else { return (None, None) };
         let mut focus_target = Some(hit);
         while let Some(candidate) = focus_target {
-            if self.tree.get(candidate).and_then(|node| node.widget.as_ref()).is_some_and(|widget| widget.focusable()) {
+            let focusable = self.tree.get(candidate).is_some_and(|node| {
+                !node.state.disabled && node.widget.as_ref().is_some_and(|widget| widget.focusable())
+            });
+            if focusable {
                 break;
             }
             focus_target = self.tree.get(candidate).and_then(|node| node.parent);

@@ -180,9 +180,9 @@ impl<M: 'static> Ui<M> {
         }
         let mut changed: Vec<(Rect, f32, PixelRect)> = Vec::new();
         for (root, origin) in roots {
-            // (node, parent origin, clip)
-            let mut stack = alloc::vec![(root, origin, window)];
-            while let Some((id, parent_origin, clip)) = stack.pop() {
+            // (node, parent origin, clip, inside a disabled ancestor)
+            let mut stack = alloc::vec![(root, origin, window, false)];
+            while let Some((id, parent_origin, clip, parent_disabled)) = stack.pop() {
                 let Some(node) = self.tree.get(id) else { continue };
                 let Ok(layout) = self.tree.layout.layout(node.layout) else { continue };
                 let raw = Rect::new(
@@ -200,10 +200,15 @@ impl<M: 'static> Ui<M> {
                     false => clip,
                 };
                 let child_origin = Point::new(raw.x - offset.x, raw.y - offset.y);
+                let disabled = parent_disabled || !node.enabled;
                 for child in node.children.iter().rev() {
-                    stack.push((*child, child_origin, child_clip));
+                    stack.push((*child, child_origin, child_clip, disabled));
                 }
                 let Some(node) = self.tree.get_mut(id) else { continue };
+                if node.state.disabled != disabled {
+                    node.state.disabled = disabled;
+                    changed.push((rect, node.outset, clip));
+                }
                 if node.rect != rect || node.clip != clip {
                     changed.push((node.rect, node.outset, node.clip));
                     changed.push((rect, node.outset, clip));

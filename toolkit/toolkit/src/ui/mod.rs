@@ -186,6 +186,43 @@ impl<M: 'static> Ui<M> {
         self.mark_layout(id);
     }
 
+    /// Enables or disables a widget and its descendants. Disabled widgets
+    /// look inactive, get no input and cannot take focus.
+    pub fn set_enabled(&mut self, id: WidgetId, enabled: bool) {
+        let Some(node) = self.tree.get_mut(id) else { return };
+        if node.enabled == enabled {
+            return;
+        }
+        node.enabled = enabled;
+        self.geometry_dirty = true;
+        self.damage_node(id);
+        if !enabled {
+            if self.focused.is_some_and(|focused| self.tree.is_ancestor(id, focused)) {
+                self.focus(None, self.focus_visible);
+            }
+            for slot in [self.pointer.captured, self.touch.captured] {
+                if let Some(captured) = slot.filter(|captured| self.tree.is_ancestor(id, *captured)) {
+                    if let Some(node) = self.tree.get_mut(captured) {
+                        node.state.pressed = false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether a widget and all its ancestors are enabled.
+    pub fn is_enabled(&self, id: WidgetId) -> bool {
+        let mut current = Some(id);
+        while let Some(node_id) = current {
+            let Some(node) = self.tree.get(node_id) else { return false };
+            if !node.enabled {
+                return false;
+            }
+            current = node.parent;
+        }
+        true
+    }
+
     /// Shows or hides a widget (hidden widgets take no space).
     pub fn set_hidden(&mut self, id: WidgetId, hidden: bool) {
         if let Some(node) = self.tree.get_mut(id)
@@ -367,6 +404,10 @@ impl<M: 'static> Ui<M> {
     /// Calls a widget's event handler and applies what it asked for.
     pub(crate) fn dispatch(&mut self, id: WidgetId, event: &Event) -> Status {
         let Some(node) = self.tree.get_mut(id) else { return Status::Ignored };
+        let farewell = matches!(event, Event::PointerLeave | Event::FocusLost | Event::PointerCancel);
+        if node.state.disabled && !farewell {
+            return Status::Ignored;
+        }
         let Some(mut widget) = node.widget.take() else { return Status::Ignored };
         let (rect, mut state) = (node.rect, node.state);
         state.focus_visible = self.focus_visible;

@@ -102,6 +102,7 @@ impl<M: 'static> Ui<M> {
             .filter(|id| {
                 self.tree.get(*id).is_some_and(|node| {
                     !node.hidden
+                        && !node.state.disabled
                         && !node.clip.is_empty()
                         && !node.rect.is_empty()
                         && node.widget.as_ref().is_some_and(|widget| widget.focusable())

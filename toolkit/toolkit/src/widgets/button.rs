@@ -10,7 +10,7 @@ use weft_theme::{Color, Theme};
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget, WidgetState};
-use crate::widgets::common::{draw_line_left, TextRole};
+use crate::widgets::common::{dimmed, draw_line_left, TextRole};
 
 /// The look of a button, by importance.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -180,17 +180,20 @@ impl<M: Clone + 'static> Widget<M> for Button<M> {
         let radius = theme.radii.medium;
         let palette = &theme.palette;
         cx.focus_ring(rect, radius);
-        if self.kind == ButtonKind::Secondary {
+        if self.kind == ButtonKind::Secondary && !state.disabled {
             cx.canvas().draw_shadow(rect, radius, &theme.shadows.control);
         }
-        cx.canvas().fill_rounded_rect(rect, radius, background(theme, self.kind, state));
+        cx.canvas().fill_rounded_rect(rect, radius, dimmed(background(theme, self.kind, state), state));
         if self.kind == ButtonKind::Secondary {
-            cx.canvas().stroke_rounded_rect(rect, radius, theme.metrics.border_width, palette.border_strong);
+            cx.canvas().stroke_rounded_rect(rect, radius, theme.metrics.border_width, dimmed(palette.border_strong, state));
         }
-        let ink = match self.kind {
-            ButtonKind::Primary | ButtonKind::Danger => palette.text_on_accent,
-            ButtonKind::Secondary | ButtonKind::Flat => palette.text,
-        };
+        let ink = dimmed(
+            match self.kind {
+                ButtonKind::Primary | ButtonKind::Danger => palette.text_on_accent,
+                ButtonKind::Secondary | ButtonKind::Flat => palette.text,
+            },
+            state,
+        );
         let metrics = &theme.metrics;
         let icon_width = if self.icon.is_some() { metrics.icon_size + 8.0 } else { 0.0 };
         let icon = self.icon.as_deref().and_then(|name| theme.icon(name));
@@ -264,7 +267,7 @@ impl<M: Clone + 'static> Widget<M> for IconButton<M> {
         if let Some(icon) = theme.icon(&self.icon) {
             let size = theme.metrics.icon_size.min(rect.width);
             let icon_rect = Rect::new(rect.x + (rect.width - size) / 2.0, rect.y + (rect.height - size) / 2.0, size, size);
-            cx.canvas().draw_icon(icon, icon_rect, theme.palette.text);
+            cx.canvas().draw_icon(icon, icon_rect, dimmed(theme.palette.text, state));
         }
     }
 }

@@ -75,6 +75,11 @@ impl ColorRole {
     }
 }
 
+/// `color` as a disabled widget shows it: faded.
+pub(crate) fn dimmed(color: Color, state: crate::widget::WidgetState) -> Color {
+    if state.disabled { color.with_opacity(0.4) } else { color }
+}
+
 /// Draws a one-line layout centred vertically in `rect` at its left edge.
 pub(crate) fn draw_line_left(canvas: &mut Canvas<'_>, text: &mut TextSystem, layout: &TextLayout, rect: Rect, color: Color) {
     let size = layout.size();

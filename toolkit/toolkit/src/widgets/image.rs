@@ -7,7 +7,7 @@ use weft_theme::Theme;
 
 use crate::style::LayoutStyle;
 use crate::widget::{MeasureContext, PaintContext, Widget};
-use crate::widgets::common::ColorRole;
+use crate::widgets::common::{dimmed, ColorRole};
 
 /// Shows an image scaled to fit its box, keeping its aspect ratio.
 #[derive(Clone, Debug)]
@@ -108,7 +108,8 @@ impl<M: 'static> Widget<M> for Icon {
         let theme = cx.theme();
         let rect = cx.rect();
         if let Some(icon) = theme.icon(&self.name) {
-            cx.canvas().draw_icon(icon, rect, self.color.color(theme));
+            let ink = dimmed(self.color.color(theme), cx.state());
+            cx.canvas().draw_icon(icon, rect, ink);
         }
     }
 }

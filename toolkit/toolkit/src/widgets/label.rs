@@ -8,7 +8,7 @@ use weft_theme::Theme;
 
 use crate::style::LayoutStyle;
 use crate::widget::{MeasureContext, PaintContext, Widget};
-use crate::widgets::common::{ColorRole, TextRole};
+use crate::widgets::common::{dimmed, ColorRole, TextRole};
 
 /// A paragraph of text that wraps (or ellipsises) to its width.
 #[derive(Debug)]
@@ -100,7 +100,7 @@ impl<M: 'static> Widget<M> for Label {
     fn paint(&mut self, cx: &mut PaintContext<'_, '_>) {
         let theme = cx.theme();
         let rect = cx.rect();
-        let color = self.color.color(theme);
+        let color = dimmed(self.color.color(theme), cx.state());
         let (canvas, text) = cx.canvas_and_text();
         let layout = self.layout(text, theme);
         let size = layout.measure(text, Some(rect.width + 0.5));

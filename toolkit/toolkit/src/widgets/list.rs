@@ -10,7 +10,7 @@ use weft_theme::Theme;
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
-use crate::widgets::common::{draw_line_left, TextRole};
+use crate::widgets::common::{dimmed, draw_line_left, TextRole};
 
 /// One row of a list (put rows in a [`crate::widgets::ScrollView`]).
 pub struct ListItem<M> {
@@ -129,11 +129,12 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
         let mut left = rect.x + padding;
         if let Some(icon) = self.icon.as_deref().and_then(|name| theme.icon(name)) {
             let size = theme.metrics.icon_size;
-            let ink = if self.selected { palette.accent } else { palette.text_muted };
+            let ink = dimmed(if self.selected { palette.accent } else { palette.text_muted }, state);
             cx.canvas().draw_icon(icon, Rect::new(left, rect.y + (rect.height - size) / 2.0, size, size), ink);
             left += size + 12.0;
         }
         let width = (rect.right() - padding - left).max(0.0);
+        let (text_color, muted) = (dimmed(palette.text, state), dimmed(palette.text_muted, state));
         let (canvas, text) = cx.canvas_and_text();
         let (title, subtitle) = self.layouts.get_or_insert_with(|| {
             let title = TextLayout::new(text, &self.title, TextRole::Body.style(theme), Overflow::Ellipsis);
@@ -146,10 +147,10 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
                 subtitle.set_width(text, Some(width));
                 let total = title.size().height + subtitle.size().height;
                 let top = rect.y + libm::roundf((rect.height - total) / 2.0);
-                title.draw(text, canvas, weft_paint::Point::new(left, top), palette.text);
-                subtitle.draw(text, canvas, weft_paint::Point::new(left, top + title.size().height), palette.text_muted);
+                title.draw(text, canvas, weft_paint::Point::new(left, top), text_color);
+                subtitle.draw(text, canvas, weft_paint::Point::new(left, top + title.size().height), muted);
             }
-            None => draw_line_left(canvas, text, title, Rect::new(left, rect.y, width, rect.height), palette.text),
+            None => draw_line_left(canvas, text, title, Rect::new(left, rect.y, width, rect.height), text_color),
         }
     }
 

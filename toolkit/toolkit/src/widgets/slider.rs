@@ -9,6 +9,7 @@ use weft_theme::{Color, Theme};
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
+use crate::widgets::common::dimmed;
 
 /// A slider from `min` to `max`, optionally snapping to `step`.
 pub struct Slider<M> {
@@ -138,17 +139,17 @@ impl<M: 'static> Widget<M> for Slider<M> {
         let track = Self::track(rect, theme);
         cx.canvas().fill_rounded_rect(track, 2.0, palette.track);
         let filled = Rect::new(track.x, track.y, track.width * self.fraction(), track.height);
-        cx.canvas().fill_rounded_rect(filled, 2.0, palette.accent);
+        cx.canvas().fill_rounded_rect(filled, 2.0, dimmed(palette.accent, state));
         let radius = theme.metrics.slider_thumb / 2.0;
         let center = Point::new(track.x + filled.width, rect.y + rect.height / 2.0);
         let thumb = Rect::new(center.x - radius, center.y - radius, radius * 2.0, radius * 2.0);
-        if state.hovered || state.pressed || self.dragging {
+        if !state.disabled && (state.hovered || state.pressed || self.dragging) {
             cx.canvas().fill_circle(center.x, center.y, radius + 5.0, palette.accent.with_opacity(0.18));
         }
         cx.focus_ring(thumb, radius);
         cx.canvas().draw_shadow(thumb, radius, &theme.shadows.control);
         cx.canvas().fill_circle(center.x, center.y, radius, Color::WHITE);
-        cx.canvas().fill_circle(center.x, center.y, radius - 5.0, palette.accent);
+        cx.canvas().fill_circle(center.x, center.y, radius - 5.0, dimmed(palette.accent, state));
     }
 
     fn paint_outset(&self, theme: &Theme) -> f32 {

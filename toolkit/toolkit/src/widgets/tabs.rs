@@ -12,7 +12,7 @@ use weft_theme::Theme;
 use crate::event::{Event, Status, SwipeDirection};
 use crate::style::{Insets, LayoutStyle};
 use crate::widget::{EventContext, PaintContext, Widget};
-use crate::widgets::common::{draw_line_centered, TextRole};
+use crate::widgets::common::{dimmed, draw_line_centered, TextRole};
 
 /// Horizontal padding of a tab title.
 const TAB_PADDING: f32 = 16.0;
@@ -172,11 +172,10 @@ impl<M: 'static> Widget<M> for Tabs<M> {
                 let underline = Rect::new(tab.x + 8.0, tab.bottom() - 3.0, tab.width - 16.0, 3.0);
                 cx.canvas().fill_rounded_rect(underline, 1.5, palette.accent);
             }
-            let color = if selected { palette.text } else { palette.text_muted };
+            let color = dimmed(if selected { palette.text } else { palette.text_muted }, state);
             let (canvas, text) = cx.canvas_and_text();
             draw_line_centered(canvas, text, &self.layouts[index], Rect::new(tab.x, tab.y, tab.width, tab.height - 3.0), color);
         }
-        let _ = state;
     }
 
     fn theme_changed(&mut self) {

@@ -11,7 +11,7 @@ use weft_theme::Theme;
 use crate::event::{Event, Ime, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
-use crate::widgets::common::TextRole;
+use crate::widgets::common::{dimmed, TextRole};
 
 /// Horizontal padding inside the field.
 const PADDING_X: f32 = 10.0;
@@ -365,10 +365,10 @@ impl<M: 'static> Widget<M> for TextField<M> {
         cx.canvas().fill_rounded_rect(rect, radius, palette.surface);
         let border = if state.focused { palette.accent } else if state.hovered { palette.text_muted } else { palette.border_strong };
         let border_width = if state.focused { 1.5 } else { theme.metrics.border_width };
-        cx.canvas().stroke_rounded_rect(rect, radius, border_width, border);
+        cx.canvas().stroke_rounded_rect(rect, radius, border_width, dimmed(border, state));
         let origin = self.text_origin(rect, theme);
         let content = self.content_rect(rect);
-        let colors = EditorColors { text: palette.text, selection: palette.selection, cursor: palette.cursor };
+        let colors = EditorColors { text: dimmed(palette.text, state), selection: palette.selection, cursor: palette.cursor };
         let style = TextRole::Body.style(theme);
         let placeholder = self.placeholder.clone();
         self.sync_width(cx.text(), theme, rect);

@@ -12,7 +12,7 @@ use weft_theme::{Color, Shadow, Theme};
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
-use crate::widgets::common::{draw_line_left, TextRole};
+use crate::widgets::common::{dimmed, draw_line_left, TextRole};
 
 /// Gap between the control and its label.
 const LABEL_GAP: f32 = 10.0;
@@ -85,10 +85,11 @@ impl<M> Toggle<M> {
         }
         let theme = cx.theme();
         let rect = cx.rect();
+        let color = dimmed(theme.palette.text, cx.state());
         let (canvas, text) = cx.canvas_and_text();
         let layout = self.layout(text, theme);
         layout.set_width(text, Some((rect.right() - left).max(0.0) + 0.5));
-        draw_line_left(canvas, text, layout, Rect::new(left, rect.y, rect.right() - left, rect.height), theme.palette.text);
+        draw_line_left(canvas, text, layout, Rect::new(left, rect.y, rect.right() - left, rect.height), color);
     }
 }
 
@@ -155,7 +156,7 @@ impl<M: 'static> Widget<M> for Checkbox<M> {
         cx.focus_ring(mark, radius);
         if self.toggle.checked {
             let fill = if state.pressed { palette.accent_pressed } else if state.hovered { palette.accent_hover } else { palette.accent };
-            cx.canvas().fill_rounded_rect(mark, radius, fill);
+            cx.canvas().fill_rounded_rect(mark, radius, dimmed(fill, state));
             if let Some(check) = theme.icon("check") {
                 cx.canvas().draw_icon(check, mark.inflate(-2.0), palette.text_on_accent);
             }
@@ -165,7 +166,7 @@ impl<M: 'static> Widget<M> for Checkbox<M> {
                 cx.canvas().fill_rounded_rect(mark, radius, if state.pressed { palette.pressed } else { palette.hover });
             }
             let border = if state.hovered { palette.accent } else { palette.border_strong };
-            cx.canvas().stroke_rounded_rect(mark, radius, 1.5, border);
+            cx.canvas().stroke_rounded_rect(mark, radius, 1.5, dimmed(border, state));
         }
         self.toggle.paint_label(cx, rect.x + size + LABEL_GAP);
     }
@@ -270,7 +271,7 @@ impl<M: 'static> Widget<M> for Switch<M> {
         cx.focus_ring(track, radius);
         let off = if state.hovered { palette.track.mix(palette.text_muted, 0.25) } else { palette.track };
         let on = if state.hovered { palette.accent_hover } else { palette.accent };
-        cx.canvas().fill_rounded_rect(track, radius, off.mix(on, self.knob));
+        cx.canvas().fill_rounded_rect(track, radius, dimmed(off.mix(on, self.knob), state));
         let inset = 2.0;
         let diameter = track.height - 2.0 * inset;
         let travel = track.width - 2.0 * inset - diameter;
