@@ -37,11 +37,57 @@ pub enum Movement {
 }
 
 /// One visual line's appearance, to find what an edit changed.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 struct LineSnapshot {
     top: f32,
     height: f32,
-    signature: u64,
+    /// Glyph id and pen position of every glyph, in visual order.
+    glyphs: Vec<(u16, u32, f32)>,
+    /// Right end of the line's glyphs.
+    width: f32,
+    /// Selection and preedit spans (left, width).
+    spans: Vec<(f32, f32)>,
+    /// Cursor x if the cursor is on this line.
+    cursor: Option<f32>,
+}
+
+impl LineSnapshot {
+    /// The horizontal range (left, right) where `self` and `other` can
+    /// look different, or `None` if they look the same.
+    fn changed_range(&self, other: &LineSnapshot) -> Option<(f32, f32)> {
+        if self == other {
+            return None;
+        }
+        if self.top != other.top || self.height != other.height {
+            return Some((0.0, self.width.max(other.width)));
+        }
+        let mut left = f32::INFINITY;
+        let mut right = f32::NEG_INFINITY;
+        let mut widen = |from: f32, to: f32| {
+            left = left.min(from);
+            right = right.max(to);
+        };
+        let common = self.glyphs.iter().zip(&other.glyphs).take_while(|(a, b)| a == b).count();
+        if common < self.glyphs.len().max(other.glyphs.len()) {
+            let start = [self.glyphs.get(common), other.glyphs.get(common)]
+                .into_iter()
+                .flatten()
+                .map(|glyph| glyph.2)
+                .fold(f32::INFINITY, f32::min);
+            widen(start, self.width.max(other.width));
+        }
+        if self.spans != other.spans {
+            for (span_left, span_width) in self.spans.iter().chain(&other.spans) {
+                widen(*span_left, span_left + span_width.max(4.0));
+            }
+        }
+        if self.cursor != other.cursor {
+            for x in [self.cursor, other.cursor].into_iter().flatten() {
+                widen(x, x + 1.0);
+            }
+        }
+        (left <= right).then_some((left, right))
+    }
 }
 
 /// An editable paragraph (single- or multi-line) with cursor and selection.
@@ -50,14 +96,14 @@ struct LineSnapshot {
 /// or an input method) and [`TextEditor::set_preedit`] (composition in
 /// progress, shown underlined at the cursor and not part of
 /// [`TextEditor::text`]). After each change, [`TextEditor::take_damage`]
-/// tells which vertical band (logical pixels) changed appearance.
+/// tells which area (logical pixels) changed appearance.
 pub struct TextEditor {
     editor: Editor<'static>,
     style: TextStyle,
     multiline: bool,
     /// The preedit's byte range on the cursor line, if composing.
     preedit: Option<(usize, usize, usize)>,
-    damage: Option<(f32, f32)>,
+    damage: Option<Rect>,
     width: Option<f32>,
 }
 
@@ -65,10 +111,6 @@ impl core::fmt::Debug for TextEditor {
     fn fmt(&self, formatter: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         formatter.debug_struct("TextEditor").field("text", &self.text()).finish_non_exhaustive()
     }
-}
-
-fn mix(hash: u64, value: u64) -> u64 {
-    (hash ^ value).wrapping_mul(0x0100_0000_01b3).rotate_left(5)
 }
 
 impl TextEditor {
@@ -147,69 +189,70 @@ impl TextEditor {
     fn snapshot(&self) -> Vec<LineSnapshot> {
         let cursor = self.editor.cursor();
         let selection = self.editor.selection_bounds();
+        let cursor_x = self.editor.with_buffer(|buffer| buffer.cursor_position(&cursor).map(|(x, _)| x));
+        let cursor_line_top = self.editor.with_buffer(|buffer| buffer.cursor_position(&cursor).map(|(_, y)| y));
         self.editor.with_buffer(|buffer| {
             buffer
                 .layout_runs()
                 .map(|run| {
-                    let mut signature = mix(0xcbf2_9ce4_8422_2325, run.line_i as u64);
-                    for glyph in run.glyphs {
-                        signature = mix(signature, glyph.glyph_id as u64);
-                        signature = mix(signature, glyph.x.to_bits() as u64);
-                    }
+                    let glyphs = run.glyphs.iter().map(|glyph| (glyph.glyph_id, glyph.font_size.to_bits(), glyph.x)).collect();
+                    let mut spans: Vec<(f32, f32)> = Vec::new();
                     if let Some((start, end)) = selection {
-                        for (left, width) in run.highlight(start, end) {
-                            signature = mix(signature, left.to_bits() as u64 ^ (width.to_bits() as u64) << 32);
+                        spans.extend(run.highlight(start, end));
+                    }
+                    if let Some((line, start, end)) = self.preedit {
+                        if line == run.line_i {
+                            spans.extend(run.highlight(Cursor::new(line, start), Cursor::new(line, end)));
                         }
                     }
-                    if cursor.line == run.line_i {
-                        let on_run = run.glyphs.is_empty()
-                            || run.glyphs.iter().any(|glyph| glyph.start <= cursor.index && cursor.index <= glyph.end);
-                        if on_run {
-                            signature = mix(signature, 0x5eed ^ cursor.index as u64);
-                        }
+                    let on_line = cursor.line == run.line_i && cursor_line_top == Some(run.line_top);
+                    LineSnapshot {
+                        top: run.line_top,
+                        height: run.line_height,
+                        glyphs,
+                        width: run.line_w,
+                        spans,
+                        cursor: if on_line { cursor_x } else { None },
                     }
-                    if let Some((line, start, end)) = self.preedit
-                        && line == run.line_i {
-                            signature = mix(signature, (start as u64) << 32 | end as u64);
-                        }
-                    LineSnapshot { top: run.line_top, height: run.line_height, signature }
                 })
                 .collect()
         })
     }
 
-    /// Reshapes and records the band of lines whose appearance changed.
+    /// Reshapes and records the area whose appearance changed.
     fn finish(&mut self, system: &mut TextSystem, before: Vec<LineSnapshot>) {
         self.editor.shape_as_needed(&mut system.fonts, false);
         let after = self.snapshot();
-        let mut band: Option<(f32, f32)> = None;
-        let mut grow = |top: f32, bottom: f32| {
-            band = Some(match band {
-                Some((low, high)) => (low.min(top), high.max(bottom)),
-                None => (top, bottom),
-            });
-        };
+        // Glyph ink can reach left of its pen position and past its advance.
+        let overhang = libm_ceil(self.style.size * 0.3);
+        let mut changed: Option<Rect> = None;
         for index in 0..before.len().max(after.len()) {
-            match (before.get(index), after.get(index)) {
-                (Some(old), Some(new)) if old == new => {}
-                (old, new) => {
-                    for line in [old, new].into_iter().flatten() {
-                        grow(line.top, line.top + line.height);
-                    }
-                }
+            let area = match (before.get(index), after.get(index)) {
+                (Some(old), Some(new)) => old
+                    .changed_range(new)
+                    .map(|(left, right)| Rect::new(left, old.top.min(new.top), right - left, old.height.max(new.height))),
+                (Some(line), None) | (None, Some(line)) => Some(Rect::new(0.0, line.top, line.width, line.height)),
+                (None, None) => None,
+            };
+            if let Some(area) = area {
+                let area = Rect::new(area.x - overhang, area.y, area.width + 2.0 * overhang, area.height);
+                changed = Some(match changed {
+                    Some(total) => union(total, area),
+                    None => area,
+                });
             }
         }
-        if let Some((top, bottom)) = band {
+        if let Some(area) = changed {
             self.damage = Some(match self.damage {
-                Some((low, high)) => (low.min(top), high.max(bottom)),
-                None => (top, bottom),
+                Some(total) => union(total, area),
+                None => area,
             });
         }
     }
 
-    /// Takes the vertical band (top, bottom; logical, relative to the text
-    /// origin) whose appearance changed since the last call.
-    pub fn take_damage(&mut self) -> Option<(f32, f32)> {
+    /// Takes the area (logical, relative to the text origin) whose
+    /// appearance changed since the last call.
+    pub fn take_damage(&mut self) -> Option<Rect> {
         self.damage.take()
     }
 
@@ -452,6 +495,14 @@ impl TextEditor {
             canvas.fill_rect(cursor.translate(origin.x, origin.y), colors.cursor);
         }
     }
+}
+
+fn union(first: Rect, second: Rect) -> Rect {
+    let left = first.x.min(second.x);
+    let top = first.y.min(second.y);
+    let right = first.right().max(second.right());
+    let bottom = first.bottom().max(second.bottom());
+    Rect::new(left, top, right - left, bottom - top)
 }
 
 /// Colours an editor draws with.

@@ -134,9 +134,10 @@ fn damage_covers_only_the_edited_line() {
     editor.move_cursor(&mut system, Movement::Up, false);
     editor.take_damage();
     editor.commit(&mut system, "!");
-    let (top, bottom) = editor.take_damage().expect("an edit damages");
+    let damage = editor.take_damage().expect("an edit damages");
     let line = style.line_height_pixels();
-    assert_eq!((top, bottom), (line, 2.0 * line), "only the second line changed");
+    assert_eq!((damage.y, damage.bottom()), (line, 2.0 * line), "only the second line changed");
+    assert!(damage.width < 30.0, "only around the new character: {damage:?}");
     assert_eq!(editor.take_damage(), None);
 }
 

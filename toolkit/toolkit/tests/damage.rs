@@ -38,6 +38,8 @@ fn one_character_edit_damages_a_small_region_and_matches_a_full_render() {
         println!("scale {scale}: one-character edit damaged {:.2}% of the window in {} rect(s): {damage:?}", share * 100.0, damage.len());
         assert!(!damage.is_empty());
         assert!(share < 0.03, "a one-character edit damaged {:.2}% of the window", share * 100.0);
+        let width = damage.iter().map(|rect| rect.width).max().unwrap_or(0) as f32 / scale;
+        assert!(width < 40.0, "typing at the end repaints around the new character only: {damage:?}");
         let field = harness.ui().rect(ids.name).unwrap().to_pixels(scale);
         assert!(damage.iter().all(|rect| field.inflate(2).contains_rect(rect)), "damage stays inside the field");
         assert_partial_equals_full(&mut harness);
@@ -106,4 +108,46 @@ fn opening_and_closing_a_popup_restores_the_exact_pixels() {
     harness.render();
     let after = harness.pixels().to_vec();
     assert_eq!(compare(&before, &after, 0).differing, 0);
+}
+
+#[test]
+fn every_kind_of_edit_repaints_exactly() {
+    for scale in [1.0f32, 1.5] {
+        let (mut harness, ids) = gallery((800.0 * scale) as u32, (600.0 * scale) as u32, scale);
+        let notes = harness.ui().rect(ids.notes).unwrap();
+        harness.click_at(Point::new(notes.x + 60.0, notes.y + 14.0));
+        harness.render();
+        let steps: [(&str, Key, Modifiers); 12] = [
+            ("insert mid-word", Key::W, Modifiers::empty()),
+            ("backspace", Key::BACKSPACE, Modifiers::empty()),
+            ("delete", Key::DELETE, Modifiers::empty()),
+            ("word right", Key::RIGHT, Modifiers::CONTROL),
+            ("select word", Key::RIGHT, Modifiers::CONTROL | Modifiers::SHIFT),
+            ("replace selection", Key::Q, Modifiers::empty()),
+            ("newline", Key::ENTER, Modifiers::empty()),
+            ("line up", Key::UP, Modifiers::empty()),
+            ("select to end", Key::END, Modifiers::SHIFT),
+            ("cut", Key::X, Modifiers::CONTROL),
+            ("paste twice", Key::V, Modifiers::CONTROL),
+            ("paste again", Key::V, Modifiers::CONTROL),
+        ];
+        for (name, key, modifiers) in steps {
+            harness.key(key, modifiers);
+            harness.render();
+            let incremental = harness.pixels().to_vec();
+            let full = harness.render_fresh();
+            let difference = compare(&full, &incremental, 0);
+            assert_eq!(difference.differing, 0, "after {name} at {scale}x: {difference:?}");
+        }
+        // The single-line field too, including horizontal scrolling.
+        harness.click(ids.search);
+        for _ in 0..8 {
+            harness.type_text("scrolling text ");
+            harness.render();
+            assert_eq!(compare(&harness.render_fresh(), harness.pixels(), 0).differing, 0);
+        }
+        harness.key(Key::HOME, Modifiers::empty());
+        harness.render();
+        assert_eq!(compare(&harness.render_fresh(), harness.pixels(), 0).differing, 0, "scrolled back");
+    }
 }

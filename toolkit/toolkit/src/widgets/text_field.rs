@@ -247,12 +247,11 @@ impl<M> TextField<M> {
         let Some(editor) = self.editor.as_mut() else { return };
         if scrolled {
             cx.request_paint();
-        } else if let Some((top, bottom)) = editor.take_damage() {
-            // The whole width of the changed lines (cursor and glyph
-            // overhang included), clipped to the field.
-            let band = Rect::new(rect.x, origin.y + top - 1.0, rect.width, bottom - top + 2.0);
-            if let Some(band) = band.intersect(&rect) {
-                cx.request_paint_rect(band);
+        } else if let Some(area) = editor.take_damage() {
+            // Clipped to the field: the text is clipped to it too.
+            let area = area.translate(origin.x, origin.y).inflate(1.0);
+            if let Some(area) = area.intersect(&rect) {
+                cx.request_paint_rect(area);
             }
         }
         if self.multiline && editor.line_count().max(self.rows) != self.measured_lines.max(self.rows) {
