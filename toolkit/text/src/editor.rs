@@ -200,11 +200,10 @@ impl TextEditor {
                     if let Some((start, end)) = selection {
                         spans.extend(run.highlight(start, end));
                     }
-                    if let Some((line, start, end)) = self.preedit {
-                        if line == run.line_i {
+                    if let Some((line, start, end)) = self.preedit
+                        && line == run.line_i {
                             spans.extend(run.highlight(Cursor::new(line, start), Cursor::new(line, end)));
                         }
-                    }
                     let on_line = cursor.line == run.line_i && cursor_line_top == Some(run.line_top);
                     LineSnapshot {
                         top: run.line_top,

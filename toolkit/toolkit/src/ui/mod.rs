@@ -201,11 +201,10 @@ impl<M: 'static> Ui<M> {
                 self.focus(None, self.focus_visible);
             }
             for slot in [self.pointer.captured, self.touch.captured] {
-                if let Some(captured) = slot.filter(|captured| self.tree.is_ancestor(id, *captured)) {
-                    if let Some(node) = self.tree.get_mut(captured) {
+                if let Some(captured) = slot.filter(|captured| self.tree.is_ancestor(id, *captured))
+                    && let Some(node) = self.tree.get_mut(captured) {
                         node.state.pressed = false;
                     }
-                }
             }
         }
     }
