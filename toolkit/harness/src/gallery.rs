@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use weft_toolkit::widgets::{
-    Button, ButtonKind, Checkbox, ColorRole, Container, Icon, IconButton, Label, ListItem, ProgressBar, ScrollView,
+    Button, ButtonKind, Checkbox, ColorRole, Container, Icon, IconButton, ImageView, Label, ListItem, ProgressBar, ScrollView,
     Slider, Surface, Switch, Tabs, TextField, TextRole,
 };
 use weft_toolkit::{Insets, Ui, WidgetId};
@@ -78,6 +78,25 @@ const APPS: [(&str, &str, &str); 10] = [
     ("Diagnostics", "Logs and reports", "warning"),
 ];
 
+/// A 56×56 picture made on the spot: a diagonal gradient disc with
+/// transparent corners, to show the image widget (and alpha) at work.
+pub fn avatar() -> weft_paint::Image {
+    let size = 56u32;
+    let mut pixels = Vec::with_capacity((size * size * 4) as usize);
+    for y in 0..size {
+        for x in 0..size {
+            let (dx, dy) = (x as f32 + 0.5 - 28.0, y as f32 + 0.5 - 28.0);
+            let coverage: f32 = (28.0 - libm::sqrtf(dx * dx + dy * dy)).clamp(0.0, 1.0);
+            let t = (x + y) as f32 / (2 * size) as f32;
+            let red = (255.0 * (1.0 - t) + 60.0 * t) as u8;
+            let green = (120.0 * (1.0 - t) + 190.0 * t) as u8;
+            let blue = (80.0 * (1.0 - t) + 255.0 * t) as u8;
+            pixels.extend_from_slice(&[red, green, blue, (coverage * 255.0) as u8]);
+        }
+    }
+    weft_paint::Image::from_straight(size, size, pixels).expect("the avatar has size² pixels")
+}
+
 /// Builds the gallery into `ui` (under its root) and returns the ids.
 pub fn build(ui: &mut Ui<GalleryMessage>) -> GalleryIds {
     let root = ui.root();
@@ -85,6 +104,7 @@ pub fn build(ui: &mut Ui<GalleryMessage>) -> GalleryIds {
     let menu = ui.add(header, IconButton::new("menu").on_click(GalleryMessage::Clicked("menu")));
     ui.add(header, Label::new("Widget Gallery").role(TextRole::Title).grow(1.0));
     ui.add(header, IconButton::new("search").on_click(GalleryMessage::Clicked("search")));
+    ui.add(header, ImageView::new(avatar()).size(28.0, 28.0));
     ui.add(header, IconButton::new("settings").on_click(GalleryMessage::Clicked("settings")));
 
     let body = ui.add(root, Container::row().gap(16.0).padding(16.0).grow(1.0).min_height(0.0).align(weft_toolkit::Align::Stretch));

@@ -16,7 +16,7 @@ impl Tolerance {
     pub const EXACT: Tolerance = Tolerance { channel: 0, max_fraction: 0.0 };
     /// Forgiving enough for rasteriser or font-hinting drift, strict
     /// enough to catch any visible change of layout or colour.
-    pub const SCREENSHOT: Tolerance = Tolerance { channel: 8, max_fraction: 0.002 };
+    pub const SCREENSHOT: Tolerance = Tolerance { channel: 8, max_fraction: 0.0005 };
 }
 
 /// The result of comparing two frames.

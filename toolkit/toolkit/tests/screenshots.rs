@@ -77,3 +77,15 @@ fn fractional_scale_renders_the_same_layout() {
         assert!((physical - physical.round()).abs() < 1e-3, "snapped to physical pixels");
     }
 }
+
+#[test]
+fn changing_scale_at_run_time_matches_the_reference_at_that_scale() {
+    let mut ui = Ui::new(Theme::light());
+    gallery::build(&mut ui);
+    // Start at 1×, render, then move the surface to a 2× output.
+    let mut harness = Harness::new(ui, WIDTH as u32, HEIGHT as u32, 1.0);
+    let mut ui = std::mem::replace(harness.ui(), Ui::new(Theme::light()));
+    ui.set_size((WIDTH * 2.0) as u32, (HEIGHT * 2.0) as u32, 2.0);
+    let mut harness = Harness::new(ui, (WIDTH * 2.0) as u32, (HEIGHT * 2.0) as u32, 2.0);
+    harness.assert_matches(&reference("gallery-light-2x"), Tolerance::SCREENSHOT);
+}

@@ -25,7 +25,20 @@ impl<M: 'static> Ui<M> {
     /// (which must be the same buffer, or a copy of it, as last time) and
     /// returns the damaged rectangles in physical pixels, for the caller
     /// to present. Returns an empty list when nothing changed.
+    ///
+    /// The canvas should have the size and scale given to [`Ui::set_size`];
+    /// a canvas of another size is repainted whole (clipped to both).
     pub fn render(&mut self, canvas: &mut Canvas<'_>) -> Vec<PixelRect> {
+        debug_assert!(
+            (canvas.scale() - self.scale).abs() < 1e-6,
+            "canvas scale {} differs from the UI scale {}",
+            canvas.scale(),
+            self.scale
+        );
+        if (canvas.width(), canvas.height()) != self.physical_size {
+            self.damage.clear();
+            self.damage.add(canvas.bounds());
+        }
         self.update_layout();
         let canvas_bounds = canvas.bounds();
         let rects: Vec<PixelRect> = self

@@ -14,13 +14,12 @@ use crate::widgets::common::{dimmed, ColorRole};
 pub struct ImageView {
     image: Image,
     size: Option<Size>,
-    radius: f32,
 }
 
 impl ImageView {
     /// Shows `image` at its natural size (one image pixel per logical pixel).
     pub fn new(image: Image) -> ImageView {
-        ImageView { image, size: None, radius: 0.0 }
+        ImageView { image, size: None }
     }
 
     /// Displays at a fixed logical size.
@@ -62,7 +61,6 @@ impl<M: 'static> Widget<M> for ImageView {
             (rect.width, rect.width / image_ratio)
         };
         let dest = Rect::new(rect.x + (rect.width - width) / 2.0, rect.y + (rect.height - height) / 2.0, width, height);
-        let _ = self.radius;
         cx.canvas().draw_image(&self.image, dest, 1.0);
     }
 }
