@@ -95,6 +95,14 @@ pub trait Widget<M: 'static>: Any {
         None
     }
 
+    /// Scrolls so that `target` (window coordinates) becomes visible inside
+    /// `bounds` (this widget's own rectangle); returns whether it moved.
+    /// Called on ancestors when keyboard focus moves to a descendant.
+    fn scroll_into_view(&mut self, bounds: Rect, target: Rect) -> bool {
+        let _ = (bounds, target);
+        false
+    }
+
     /// Told the laid-out bounds and the size of the children's extent.
     fn arranged(&mut self, bounds: Rect, content: Size) {
         let _ = (bounds, content);

@@ -122,3 +122,24 @@ fn a_tap_during_a_fling_catches_the_content_without_activating_a_row() {
     harness.tap_at(Point::new(90.0, 200.0));
     assert_eq!(harness.take_messages().len(), 1);
 }
+
+#[test]
+fn tabbing_to_a_row_below_the_fold_scrolls_it_into_view() {
+    let (mut harness, scroll, rows) = long_list();
+    let viewport = harness.ui().rect(scroll).unwrap();
+    for _ in 0..20 {
+        harness.key(weft_toolkit::input_api::Key::TAB, weft_toolkit::input_api::Modifiers::empty());
+    }
+    assert_eq!(harness.ui().focused(), Some(rows[19]));
+    assert!(offset(&harness, scroll) > 0.0, "scrolled");
+    let row = harness.ui().rect(rows[19]).unwrap();
+    assert!(row.y >= viewport.y && row.bottom() <= viewport.bottom(), "{row:?} inside {viewport:?}");
+    // Shift+Tab back to the first row scrolls back up.
+    for _ in 0..19 {
+        harness.key(weft_toolkit::input_api::Key::TAB, weft_toolkit::input_api::Modifiers::SHIFT);
+    }
+    assert_eq!(harness.ui().focused(), Some(rows[0]));
+    assert_eq!(offset(&harness, scroll), 0.0);
+    harness.render();
+    assert_eq!(harness.render_fresh(), harness.pixels(), "exact after programmatic scrolling");
+}

@@ -130,6 +130,33 @@ impl<M: 'static> Ui<M> {
             (Some(index), false) => (index + order.len() - 1) % order.len(),
         };
         self.focus(Some(order[next]), true);
+        self.reveal(order[next]);
+    }
+
+    /// Scrolls ancestors so that `id` is visible.
+    pub fn reveal(&mut self, id: WidgetId) {
+        self.update_layout();
+        let Some(mut target) = self.tree.get(id).map(|node| node.rect) else { return };
+        let mut current = self.tree.get(id).and_then(|node| node.parent);
+        while let Some(ancestor) = current {
+            let Some(node) = self.tree.get_mut(ancestor) else { break };
+            let bounds = node.rect;
+            let moved = node.widget.as_mut().is_some_and(|widget| {
+                let before = widget.content_offset();
+                let moved = widget.scroll_into_view(bounds, target);
+                if moved {
+                    let after = widget.content_offset();
+                    target = target.translate(before.x - after.x, before.y - after.y);
+                }
+                moved
+            });
+            if moved {
+                self.geometry_dirty = true;
+                self.damage_node(ancestor);
+            }
+            current = self.tree.get(ancestor).and_then(|node| node.parent);
+        }
+        self.update_layout();
     }
 }
 

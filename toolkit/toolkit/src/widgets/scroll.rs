@@ -128,6 +128,23 @@ impl<M: 'static> Widget<M> for ScrollView {
         Point::new(0.0, self.offset)
     }
 
+    fn scroll_into_view(&mut self, bounds: Rect, target: Rect) -> bool {
+        let margin = 4.0;
+        let mut offset = self.offset;
+        if target.y < bounds.y + margin {
+            offset -= bounds.y + margin - target.y;
+        } else if target.bottom() > bounds.bottom() - margin {
+            offset += (target.bottom() - (bounds.bottom() - margin)).min(target.y - bounds.y - margin);
+        }
+        let offset = offset.clamp(0.0, self.max_offset());
+        if offset == self.offset {
+            return false;
+        }
+        self.offset = offset;
+        self.fling = None;
+        true
+    }
+
     fn arranged(&mut self, bounds: Rect, content: Size) {
         self.viewport = bounds.height;
         self.content = content.height;
