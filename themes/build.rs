@@ -56,10 +56,17 @@ fn convert_icon(name: &str, source: IconSource) -> Icon {
                 Some(width) => IconPaint::Stroke(width),
                 None => IconPaint::Fill,
             };
-            IconShape { geometry, paint, opacity: shape.opacity.unwrap_or(1.0) }
+            IconShape {
+                geometry,
+                paint,
+                opacity: shape.opacity.unwrap_or(1.0),
+            }
         })
         .collect();
-    Icon { view_box: source.view_box, shapes }
+    Icon {
+        view_box: source.view_box,
+        shapes,
+    }
 }
 
 fn read(path: &Path) -> String {
@@ -76,11 +83,14 @@ fn main() {
     let icon_path = data.join("icons.toml");
     let icon_file: IconFile = toml::from_str(&read(&icon_path))
         .unwrap_or_else(|error| panic!("{}: {error}", icon_path.display()));
-    let icons: BTreeMap<String, Icon> =
-        icon_file.icons.into_iter().map(|(name, source)| {
+    let icons: BTreeMap<String, Icon> = icon_file
+        .icons
+        .into_iter()
+        .map(|(name, source)| {
             let icon = convert_icon(&name, source);
             (name, icon)
-        }).collect();
+        })
+        .collect();
 
     for name in ["light", "dark"] {
         let path = data.join(format!("{name}.toml"));

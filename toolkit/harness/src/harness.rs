@@ -4,7 +4,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use input_api::keymap::{key_for, Keyboard};
+use input_api::keymap::{Keyboard, key_for};
 use input_api::{Button, InputEvent, Key, KeyState, Modifiers, PointerEvent, TouchEvent};
 use weft_paint::{Canvas, PixelRect, Point};
 use weft_theme::Theme;
@@ -71,7 +71,9 @@ impl<M: 'static> Harness<M> {
     /// # Panics
     /// If there is no such widget of that type.
     pub fn widget<W: Widget<M>>(&self, id: WidgetId) -> &W {
-        self.ui.get::<W>(id).expect("widget exists with the requested type")
+        self.ui
+            .get::<W>(id)
+            .expect("widget exists with the requested type")
     }
 
     /// Messages emitted since the last call.
@@ -118,15 +120,28 @@ impl<M: 'static> Harness<M> {
 
     /// Moves the mouse to `point`.
     pub fn hover(&mut self, point: Point) {
-        self.event(InputEvent::Pointer(PointerEvent::Motion { x: point.x, y: point.y }));
+        self.event(InputEvent::Pointer(PointerEvent::Motion {
+            x: point.x,
+            y: point.y,
+        }));
     }
 
     /// Clicks the left mouse button at `point`.
     pub fn click_at(&mut self, point: Point) {
         self.hover(point);
-        self.event(InputEvent::Pointer(PointerEvent::Button { button: Button::Left, state: KeyState::Pressed, x: point.x, y: point.y }));
+        self.event(InputEvent::Pointer(PointerEvent::Button {
+            button: Button::Left,
+            state: KeyState::Pressed,
+            x: point.x,
+            y: point.y,
+        }));
         self.now += Duration::from_millis(30);
-        self.event(InputEvent::Pointer(PointerEvent::Button { button: Button::Left, state: KeyState::Released, x: point.x, y: point.y }));
+        self.event(InputEvent::Pointer(PointerEvent::Button {
+            button: Button::Left,
+            state: KeyState::Released,
+            x: point.x,
+            y: point.y,
+        }));
     }
 
     /// Clicks the centre of a widget.
@@ -138,13 +153,26 @@ impl<M: 'static> Harness<M> {
     /// Presses at `from`, moves to `to` in `steps`, releases (mouse drag).
     pub fn mouse_drag(&mut self, from: Point, to: Point, steps: u32) {
         self.hover(from);
-        self.event(InputEvent::Pointer(PointerEvent::Button { button: Button::Left, state: KeyState::Pressed, x: from.x, y: from.y }));
+        self.event(InputEvent::Pointer(PointerEvent::Button {
+            button: Button::Left,
+            state: KeyState::Pressed,
+            x: from.x,
+            y: from.y,
+        }));
         for step in 1..=steps.max(1) {
             let t = step as f32 / steps.max(1) as f32;
             self.now += Duration::from_millis(10);
-            self.hover(Point::new(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t));
+            self.hover(Point::new(
+                from.x + (to.x - from.x) * t,
+                from.y + (to.y - from.y) * t,
+            ));
         }
-        self.event(InputEvent::Pointer(PointerEvent::Button { button: Button::Left, state: KeyState::Released, x: to.x, y: to.y }));
+        self.event(InputEvent::Pointer(PointerEvent::Button {
+            button: Button::Left,
+            state: KeyState::Released,
+            x: to.x,
+            y: to.y,
+        }));
     }
 
     /// Scrolls the mouse wheel at `point`.
@@ -155,7 +183,11 @@ impl<M: 'static> Harness<M> {
 
     /// Taps `point` with a finger.
     pub fn tap_at(&mut self, point: Point) {
-        self.event(InputEvent::Touch(TouchEvent::Down { id: 0, x: point.x, y: point.y }));
+        self.event(InputEvent::Touch(TouchEvent::Down {
+            id: 0,
+            x: point.x,
+            y: point.y,
+        }));
         self.now += Duration::from_millis(60);
         self.event(InputEvent::Touch(TouchEvent::Up { id: 0 }));
     }
@@ -168,7 +200,11 @@ impl<M: 'static> Harness<M> {
 
     /// Holds a finger at `point` for `duration`, then lifts it.
     pub fn long_press_at(&mut self, point: Point, duration: Duration) {
-        self.event(InputEvent::Touch(TouchEvent::Down { id: 0, x: point.x, y: point.y }));
+        self.event(InputEvent::Touch(TouchEvent::Down {
+            id: 0,
+            x: point.x,
+            y: point.y,
+        }));
         self.advance(duration);
         self.event(InputEvent::Touch(TouchEvent::Up { id: 0 }));
     }
@@ -177,12 +213,20 @@ impl<M: 'static> Harness<M> {
     /// then lifts it immediately (a fling if fast enough).
     pub fn touch_drag(&mut self, from: Point, to: Point, duration: Duration, steps: u32) {
         let steps = steps.max(1);
-        self.event(InputEvent::Touch(TouchEvent::Down { id: 0, x: from.x, y: from.y }));
+        self.event(InputEvent::Touch(TouchEvent::Down {
+            id: 0,
+            x: from.x,
+            y: from.y,
+        }));
         for step in 1..=steps {
             let t = step as f32 / steps as f32;
             self.now += duration / steps;
             self.ui.animate(self.now);
-            self.event(InputEvent::Touch(TouchEvent::Motion { id: 0, x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t }));
+            self.event(InputEvent::Touch(TouchEvent::Motion {
+                id: 0,
+                x: from.x + (to.x - from.x) * t,
+                y: from.y + (to.y - from.y) * t,
+            }));
         }
         self.event(InputEvent::Touch(TouchEvent::Up { id: 0 }));
     }
@@ -218,10 +262,19 @@ impl<M: 'static> Harness<M> {
     pub fn type_text(&mut self, text: &str) {
         for character in text.chars() {
             match key_for(character) {
-                Some((key, shift)) => self.key(key, if shift { Modifiers::SHIFT } else { Modifiers::empty() }),
+                Some((key, shift)) => self.key(
+                    key,
+                    if shift {
+                        Modifiers::SHIFT
+                    } else {
+                        Modifiers::empty()
+                    },
+                ),
                 None => {
                     let mut buffer = [0u8; 4];
-                    let mut messages = self.ui.commit_text(character.encode_utf8(&mut buffer), self.now);
+                    let mut messages = self
+                        .ui
+                        .commit_text(character.encode_utf8(&mut buffer), self.now);
                     self.messages.append(&mut messages);
                 }
             }
@@ -231,7 +284,14 @@ impl<M: 'static> Harness<M> {
     /// Renders damaged regions into the framebuffer; returns them.
     pub fn render(&mut self) -> Vec<PixelRect> {
         let stride = self.width as usize * 4;
-        let mut canvas = Canvas::new(&mut self.buffer, self.width, self.height, stride, self.scale).expect("frame buffer fits");
+        let mut canvas = Canvas::new(
+            &mut self.buffer,
+            self.width,
+            self.height,
+            stride,
+            self.scale,
+        )
+        .expect("frame buffer fits");
         self.last_damage = self.ui.render(&mut canvas);
         self.last_damage.clone()
     }
@@ -241,7 +301,8 @@ impl<M: 'static> Harness<M> {
     pub fn render_fresh(&mut self) -> Vec<u8> {
         let mut fresh = vec![0; self.buffer.len()];
         let stride = self.width as usize * 4;
-        let mut canvas = Canvas::new(&mut fresh, self.width, self.height, stride, self.scale).expect("frame buffer fits");
+        let mut canvas = Canvas::new(&mut fresh, self.width, self.height, stride, self.scale)
+            .expect("frame buffer fits");
         self.ui.render_all(&mut canvas);
         fresh
     }
@@ -254,7 +315,12 @@ impl<M: 'static> Harness<M> {
     /// The pixel at physical (`x`, `y`).
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let offset = (y as usize * self.width as usize + x as usize) * 4;
-        [self.buffer[offset], self.buffer[offset + 1], self.buffer[offset + 2], self.buffer[offset + 3]]
+        [
+            self.buffer[offset],
+            self.buffer[offset + 1],
+            self.buffer[offset + 2],
+            self.buffer[offset + 3],
+        ]
     }
 
     /// Damage returned by the last [`Harness::render`].

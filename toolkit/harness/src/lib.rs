@@ -24,7 +24,7 @@ mod pixels;
 mod reference;
 
 pub use harness::Harness;
-pub use pixels::{compare, demultiply, Comparison, Tolerance};
+pub use pixels::{Comparison, Tolerance, compare, demultiply};
 #[cfg(feature = "png")]
 pub use reference::{assert_matches_reference, read_png, write_png};
 pub use weft_toolkit::Ui;

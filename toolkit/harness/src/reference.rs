@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::string::String;
 use std::vec::Vec;
 
-use crate::pixels::{compare, demultiply, Tolerance};
+use crate::pixels::{Tolerance, compare, demultiply};
 
 /// Reads a PNG as straight RGBA8: (width, height, pixels).
 pub fn read_png(path: &Path) -> Result<(u32, u32, Vec<u8>), String> {
@@ -17,12 +17,20 @@ pub fn read_png(path: &Path) -> Result<(u32, u32, Vec<u8>), String> {
 /// Writes straight RGBA8 pixels as a PNG, creating parent directories.
 pub fn write_png(path: &Path, width: u32, height: u32, straight: &[u8]) -> Result<(), String> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|error| format!("{}: {error}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|error| format!("{}: {error}", parent.display()))?;
     }
     // Write then rename, so a test reading the file never sees half of it.
     let partial = path.with_extension("png.partial");
-    image::save_buffer_with_format(&partial, straight, width, height, image::ExtendedColorType::Rgba8, image::ImageFormat::Png)
-        .map_err(|error| format!("{}: {error}", partial.display()))?;
+    image::save_buffer_with_format(
+        &partial,
+        straight,
+        width,
+        height,
+        image::ExtendedColorType::Rgba8,
+        image::ImageFormat::Png,
+    )
+    .map_err(|error| format!("{}: {error}", partial.display()))?;
     std::fs::rename(&partial, path).map_err(|error| format!("{}: {error}", path.display()))
 }
 
@@ -31,8 +39,13 @@ fn blessing() -> bool {
 }
 
 fn actual_path(reference: &Path) -> PathBuf {
-    let name = reference.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
-    std::env::temp_dir().join("weft-screenshots").join(format!("{name}.actual.png"))
+    let name = reference
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::env::temp_dir()
+        .join("weft-screenshots")
+        .join(format!("{name}.actual.png"))
 }
 
 /// Compares a premultiplied RGBA8 frame with the reference PNG at `path`.
@@ -41,7 +54,13 @@ fn actual_path(reference: &Path) -> PathBuf {
 /// When the reference is missing (unless `WEFT_BLESS=1`, which writes it),
 /// has another size, or differs beyond `tolerance` (the actual frame is
 /// then written to a temporary directory for inspection).
-pub fn assert_matches_reference(path: &Path, width: u32, height: u32, premultiplied: &[u8], tolerance: Tolerance) {
+pub fn assert_matches_reference(
+    path: &Path,
+    width: u32,
+    height: u32,
+    premultiplied: &[u8],
+    tolerance: Tolerance,
+) {
     let straight = demultiply(premultiplied);
     if !path.exists() {
         if blessing() {
@@ -58,7 +77,8 @@ pub fn assert_matches_reference(path: &Path, width: u32, height: u32, premultipl
             actual.display()
         );
     }
-    let (reference_width, reference_height, reference) = read_png(path).unwrap_or_else(|error| panic!("{error}"));
+    let (reference_width, reference_height, reference) =
+        read_png(path).unwrap_or_else(|error| panic!("{error}"));
     let comparison = compare(&reference, &straight, tolerance.channel);
     let same_size = (reference_width, reference_height) == (width, height);
     if same_size && comparison.within(tolerance) {

@@ -9,11 +9,11 @@ use tiny_skia::{
 };
 use weft_theme::{Color, Icon, IconGeometry, IconPaint, Shadow};
 
-use crate::brush::{premultiply, skia_color, Brush};
+use crate::brush::{Brush, premultiply, skia_color};
 use crate::geometry::{PixelRect, Rect};
 use crate::image::Image;
 use crate::path_data::parse_path_data;
-use crate::shadow::{blend_pixel, ShadowShape};
+use crate::shadow::{ShadowShape, blend_pixel};
 
 /// Why a canvas could not be created over a buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,10 +41,16 @@ impl fmt::Display for CanvasError {
         match self {
             CanvasError::Empty => formatter.write_str("canvas has no pixels"),
             CanvasError::BadStride { stride, width } => {
-                write!(formatter, "stride {stride} does not fit {width} RGBA pixels in whole pixels")
+                write!(
+                    formatter,
+                    "stride {stride} does not fit {width} RGBA pixels in whole pixels"
+                )
             }
             CanvasError::BufferTooSmall { needed, actual } => {
-                write!(formatter, "buffer holds {actual} bytes, canvas needs {needed}")
+                write!(
+                    formatter,
+                    "buffer holds {actual} bytes, canvas needs {needed}"
+                )
             }
         }
     }
@@ -70,7 +76,13 @@ pub struct Canvas<'a> {
 impl<'a> Canvas<'a> {
     /// A canvas over `buffer`: `height` rows of `stride` bytes, of which
     /// the first `width * 4` are visible pixels.
-    pub fn new(buffer: &'a mut [u8], width: u32, height: u32, stride: usize, scale: f32) -> Result<Canvas<'a>, CanvasError> {
+    pub fn new(
+        buffer: &'a mut [u8],
+        width: u32,
+        height: u32,
+        stride: usize,
+        scale: f32,
+    ) -> Result<Canvas<'a>, CanvasError> {
         if width == 0 || height == 0 {
             return Err(CanvasError::Empty);
         }
@@ -79,7 +91,10 @@ impl<'a> Canvas<'a> {
         }
         let needed = stride * height as usize;
         if buffer.len() < needed {
-            return Err(CanvasError::BufferTooSmall { needed, actual: buffer.len() });
+            return Err(CanvasError::BufferTooSmall {
+                needed,
+                actual: buffer.len(),
+            });
         }
         // tiny-skia wants tightly packed rows: treat the padding as extra
         // (always clipped) columns.
@@ -155,7 +170,9 @@ impl<'a> Canvas<'a> {
             self.mask = Mask::new(mask_width, self.height);
             self.mask_rect = PixelRect::default();
         }
-        let Some(mask) = self.mask.as_mut() else { return false };
+        let Some(mask) = self.mask.as_mut() else {
+            return false;
+        };
         if self.mask_rect != clip {
             let data = mask.data_mut();
             for (rect, value) in [(self.mask_rect, 0u8), (clip, 255u8)] {
@@ -171,7 +188,10 @@ impl<'a> Canvas<'a> {
 
     /// Whether a shape with these logical bounds could touch the clip.
     fn visible(&self, bounds: Rect) -> bool {
-        bounds.to_pixels(self.scale).inflate(1).intersects(&self.clip())
+        bounds
+            .to_pixels(self.scale)
+            .inflate(1)
+            .intersects(&self.clip())
     }
 
     fn shader(&self, brush: &Brush) -> Option<Shader<'static>> {
@@ -202,26 +222,43 @@ impl<'a> Canvas<'a> {
     /// Fills a path given in logical pixels with an explicit fill rule.
     pub fn fill_path_with_rule(&mut self, path: &Path, brush: &Brush, fill_rule: FillRule) {
         let bounds = path.bounds();
-        if !self.visible(Rect::new(bounds.x(), bounds.y(), bounds.width(), bounds.height())) {
+        if !self.visible(Rect::new(
+            bounds.x(),
+            bounds.y(),
+            bounds.width(),
+            bounds.height(),
+        )) {
             return;
         }
-        let Some(shader) = self.shader(brush) else { return };
+        let Some(shader) = self.shader(brush) else {
+            return;
+        };
         let transform = self.transform();
-        let paint = Paint { shader, anti_alias: true, ..Paint::default() };
+        let paint = Paint {
+            shader,
+            anti_alias: true,
+            ..Paint::default()
+        };
         if self.update_mask() {
-            self.pixmap.fill_path(path, &paint, fill_rule, transform, self.mask.as_ref());
+            self.pixmap
+                .fill_path(path, &paint, fill_rule, transform, self.mask.as_ref());
         }
     }
 
     /// Strokes a path given in logical pixels with round caps and joins.
     pub fn stroke_path(&mut self, path: &Path, width: f32, color: Color) {
         let bounds = path.bounds();
-        let reach = Rect::new(bounds.x(), bounds.y(), bounds.width(), bounds.height()).inflate(width);
+        let reach =
+            Rect::new(bounds.x(), bounds.y(), bounds.width(), bounds.height()).inflate(width);
         if !self.visible(reach) {
             return;
         }
         let transform = self.transform();
-        let paint = Paint { shader: Shader::SolidColor(skia_color(color)), anti_alias: true, ..Paint::default() };
+        let paint = Paint {
+            shader: Shader::SolidColor(skia_color(color)),
+            anti_alias: true,
+            ..Paint::default()
+        };
         let stroke = Stroke {
             width,
             line_cap: tiny_skia::LineCap::Round,
@@ -229,7 +266,8 @@ impl<'a> Canvas<'a> {
             ..Stroke::default()
         };
         if self.update_mask() {
-            self.pixmap.stroke_path(path, &paint, &stroke, transform, self.mask.as_ref());
+            self.pixmap
+                .stroke_path(path, &paint, &stroke, transform, self.mask.as_ref());
         }
     }
 
@@ -244,7 +282,9 @@ impl<'a> Canvas<'a> {
         let data = self.pixmap.data_mut();
         for y in clip.y..clip.bottom() {
             let row = y as usize * stride;
-            for chunk in data[row + clip.x as usize * 4..row + clip.right() as usize * 4].chunks_exact_mut(4) {
+            for chunk in
+                data[row + clip.x as usize * 4..row + clip.right() as usize * 4].chunks_exact_mut(4)
+            {
                 chunk.copy_from_slice(&pixel);
             }
         }
@@ -266,7 +306,9 @@ impl<'a> Canvas<'a> {
 
     /// Draws a border of `width` inside the edge of a rounded rectangle.
     pub fn stroke_rounded_rect(&mut self, rect: Rect, radius: f32, width: f32, color: Color) {
-        let Some(outer) = rounded_rect_path(rect, radius) else { return };
+        let Some(outer) = rounded_rect_path(rect, radius) else {
+            return;
+        };
         let inner_rect = rect.inflate(-width);
         let mut builder = PathBuilder::new();
         builder.push_path(&outer);
@@ -279,7 +321,13 @@ impl<'a> Canvas<'a> {
     }
 
     /// Fills a circle.
-    pub fn fill_circle(&mut self, center_x: f32, center_y: f32, radius: f32, brush: impl Into<Brush>) {
+    pub fn fill_circle(
+        &mut self,
+        center_x: f32,
+        center_y: f32,
+        radius: f32,
+        brush: impl Into<Brush>,
+    ) {
         if let Some(path) = PathBuilder::from_circle(center_x, center_y, radius) {
             self.fill_path(&path, &brush.into());
         }
@@ -298,7 +346,12 @@ impl<'a> Canvas<'a> {
         };
         let clip = self.clip();
         let stride = self.pixmap.width() as usize * 4;
-        shape.paint(self.pixmap.data_mut(), stride, clip, premultiply(shadow.color));
+        shape.paint(
+            self.pixmap.data_mut(),
+            stride,
+            clip,
+            premultiply(shadow.color),
+        );
     }
 
     /// Draws `image` scaled (bilinear) into `dest`, with `opacity` (0–1).
@@ -306,7 +359,10 @@ impl<'a> Canvas<'a> {
         if dest.is_empty() || !self.visible(dest) {
             return;
         }
-        let Some(source) = PixmapRef::from_bytes(image.pixels(), image.width(), image.height()) else { return };
+        let Some(source) = PixmapRef::from_bytes(image.pixels(), image.width(), image.height())
+        else {
+            return;
+        };
         let scale = self.scale;
         let image_to_canvas = Transform::from_row(
             dest.width * scale / image.width() as f32,
@@ -317,13 +373,35 @@ impl<'a> Canvas<'a> {
             dest.y * scale,
         );
         let paint = Paint {
-            shader: Pattern::new(source, SpreadMode::Pad, FilterQuality::Bilinear, opacity.clamp(0.0, 1.0), image_to_canvas),
+            shader: Pattern::new(
+                source,
+                SpreadMode::Pad,
+                FilterQuality::Bilinear,
+                opacity.clamp(0.0, 1.0),
+                image_to_canvas,
+            ),
             anti_alias: true,
             ..Paint::default()
         };
-        let Some(path) = rounded_rect_path(Rect::new(dest.x * scale, dest.y * scale, dest.width * scale, dest.height * scale), 0.0) else { return };
+        let Some(path) = rounded_rect_path(
+            Rect::new(
+                dest.x * scale,
+                dest.y * scale,
+                dest.width * scale,
+                dest.height * scale,
+            ),
+            0.0,
+        ) else {
+            return;
+        };
         if self.update_mask() {
-            self.pixmap.fill_path(&path, &paint, FillRule::Winding, Transform::identity(), self.mask.as_ref());
+            self.pixmap.fill_path(
+                &path,
+                &paint,
+                FillRule::Winding,
+                Transform::identity(),
+                self.mask.as_ref(),
+            );
         }
     }
 
@@ -346,7 +424,9 @@ impl<'a> Canvas<'a> {
                     rounded_rect_path(Rect::new(*x, *y, *width, *height), *radius)
                 }
             };
-            let Some(path) = path.and_then(|path| path.transform(to_logical)) else { continue };
+            let Some(path) = path.and_then(|path| path.transform(to_logical)) else {
+                continue;
+            };
             let ink = color.with_opacity(shape.opacity);
             match shape.paint {
                 IconPaint::Fill => self.fill_path(&path, &Brush::Solid(ink)),
@@ -357,9 +437,19 @@ impl<'a> Canvas<'a> {
 
     /// Blends `color` through an 8-bit coverage mask placed at physical
     /// pixel (`x`, `y`); used for glyphs.
-    pub fn blend_alpha_mask(&mut self, x: i32, y: i32, width: u32, height: u32, coverage: &[u8], color: Color) {
+    pub fn blend_alpha_mask(
+        &mut self,
+        x: i32,
+        y: i32,
+        width: u32,
+        height: u32,
+        coverage: &[u8],
+        color: Color,
+    ) {
         let target = PixelRect::new(x, y, width, height);
-        let Some(area) = target.intersect(&self.clip()) else { return };
+        let Some(area) = target.intersect(&self.clip()) else {
+            return;
+        };
         if coverage.len() < width as usize * height as usize {
             return;
         }
@@ -384,7 +474,9 @@ impl<'a> Canvas<'a> {
     /// at physical pixel (`x`, `y`); used for colour glyphs.
     pub fn blend_rgba(&mut self, x: i32, y: i32, width: u32, height: u32, pixels: &[u8]) {
         let target = PixelRect::new(x, y, width, height);
-        let Some(area) = target.intersect(&self.clip()) else { return };
+        let Some(area) = target.intersect(&self.clip()) else {
+            return;
+        };
         if pixels.len() < width as usize * height as usize * 4 {
             return;
         }
@@ -395,7 +487,12 @@ impl<'a> Canvas<'a> {
             let destination_row = row as usize * stride;
             for column in area.x..area.right() {
                 let source = source_row + (column - x) as usize * 4;
-                let color = [pixels[source], pixels[source + 1], pixels[source + 2], pixels[source + 3]];
+                let color = [
+                    pixels[source],
+                    pixels[source + 1],
+                    pixels[source + 2],
+                    pixels[source + 3],
+                ];
                 let offset = destination_row + column as usize * 4;
                 blend_pixel(&mut data[offset..offset + 4], color, 256);
             }
@@ -419,7 +516,12 @@ pub fn rounded_rect_path(rect: Rect, radius: f32) -> Option<Path> {
     }
     let radius = radius.max(0.0).min(rect.width / 2.0).min(rect.height / 2.0);
     if radius <= 0.0 {
-        return Some(PathBuilder::from_rect(tiny_skia::Rect::from_xywh(rect.x, rect.y, rect.width, rect.height)?));
+        return Some(PathBuilder::from_rect(tiny_skia::Rect::from_xywh(
+            rect.x,
+            rect.y,
+            rect.width,
+            rect.height,
+        )?));
     }
     // Cubic Bézier circle-quadrant constant.
     let handle = radius * (1.0 - 0.552_284_8);
@@ -427,11 +529,32 @@ pub fn rounded_rect_path(rect: Rect, radius: f32) -> Option<Path> {
     let mut builder = PathBuilder::new();
     builder.move_to(left + radius, top);
     builder.line_to(right - radius, top);
-    builder.cubic_to(right - handle, top, right, top + handle, right, top + radius);
+    builder.cubic_to(
+        right - handle,
+        top,
+        right,
+        top + handle,
+        right,
+        top + radius,
+    );
     builder.line_to(right, bottom - radius);
-    builder.cubic_to(right, bottom - handle, right - handle, bottom, right - radius, bottom);
+    builder.cubic_to(
+        right,
+        bottom - handle,
+        right - handle,
+        bottom,
+        right - radius,
+        bottom,
+    );
     builder.line_to(left + radius, bottom);
-    builder.cubic_to(left + handle, bottom, left, bottom - handle, left, bottom - radius);
+    builder.cubic_to(
+        left + handle,
+        bottom,
+        left,
+        bottom - handle,
+        left,
+        bottom - radius,
+    );
     builder.line_to(left, top + radius);
     builder.cubic_to(left, top + handle, left + handle, top, left + radius, top);
     builder.close();

@@ -22,11 +22,11 @@ mod image;
 mod path_data;
 mod shadow;
 
-pub use brush::{premultiply, Brush, LinearGradient};
-pub use canvas::{rounded_rect_path, Canvas, CanvasError};
+pub use brush::{Brush, LinearGradient, premultiply};
+pub use canvas::{Canvas, CanvasError, rounded_rect_path};
 pub use geometry::{PixelRect, Point, Rect, Size};
 pub use image::{Image, ImageError};
-pub use path_data::{parse_path_data, PathDataError};
+pub use path_data::{PathDataError, parse_path_data};
 pub use tiny_skia;
 pub use weft_theme::Color;
 

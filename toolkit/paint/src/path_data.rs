@@ -24,9 +24,15 @@ pub enum PathDataError {
 impl fmt::Display for PathDataError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PathDataError::UnknownCommand(at) => write!(formatter, "unknown path command at byte {at}"),
-            PathDataError::ExpectedNumber(at) => write!(formatter, "expected a number at byte {at}"),
-            PathDataError::MissingCommand => formatter.write_str("path data must start with a command"),
+            PathDataError::UnknownCommand(at) => {
+                write!(formatter, "unknown path command at byte {at}")
+            }
+            PathDataError::ExpectedNumber(at) => {
+                write!(formatter, "expected a number at byte {at}")
+            }
+            PathDataError::MissingCommand => {
+                formatter.write_str("path data must start with a command")
+            }
             PathDataError::Empty => formatter.write_str("path has nothing to draw"),
         }
     }
@@ -52,7 +58,10 @@ impl Scanner<'_> {
 
     fn peek_is_number(&mut self) -> bool {
         self.skip_separators();
-        matches!(self.bytes.get(self.at), Some(b'0'..=b'9' | b'-' | b'+' | b'.'))
+        matches!(
+            self.bytes.get(self.at),
+            Some(b'0'..=b'9' | b'-' | b'+' | b'.')
+        )
     }
 
     fn number(&mut self) -> Result<f32, PathDataError> {
@@ -81,8 +90,11 @@ impl Scanner<'_> {
                 _ => break,
             }
         }
-        let text = core::str::from_utf8(&self.bytes[start..end]).map_err(|_| PathDataError::ExpectedNumber(start))?;
-        let value = text.parse::<f32>().map_err(|_| PathDataError::ExpectedNumber(start))?;
+        let text = core::str::from_utf8(&self.bytes[start..end])
+            .map_err(|_| PathDataError::ExpectedNumber(start))?;
+        let value = text
+            .parse::<f32>()
+            .map_err(|_| PathDataError::ExpectedNumber(start))?;
         self.at = end;
         Ok(value)
     }
@@ -90,7 +102,10 @@ impl Scanner<'_> {
 
 /// Parses path data into a tiny-skia path, in the data's own units.
 pub fn parse_path_data(data: &str) -> Result<Path, PathDataError> {
-    let mut scanner = Scanner { bytes: data.as_bytes(), at: 0 };
+    let mut scanner = Scanner {
+        bytes: data.as_bytes(),
+        at: 0,
+    };
     let mut builder = PathBuilder::new();
     let mut command: Option<u8> = None;
     let (mut x, mut y) = (0.0f32, 0.0f32);
@@ -100,7 +115,9 @@ pub fn parse_path_data(data: &str) -> Result<Path, PathDataError> {
     let mut last_quad: Option<(f32, f32)> = None;
     loop {
         scanner.skip_separators();
-        let Some(&byte) = scanner.bytes.get(scanner.at) else { break };
+        let Some(&byte) = scanner.bytes.get(scanner.at) else {
+            break;
+        };
         if byte.is_ascii_alphabetic() {
             scanner.at += 1;
             command = Some(byte);
@@ -115,7 +132,9 @@ pub fn parse_path_data(data: &str) -> Result<Path, PathDataError> {
         } else if command.is_none() {
             return Err(PathDataError::MissingCommand);
         }
-        let Some(current) = command else { return Err(PathDataError::MissingCommand) };
+        let Some(current) = command else {
+            return Err(PathDataError::MissingCommand);
+        };
         let relative = current.is_ascii_lowercase();
         let (base_x, base_y) = if relative { (x, y) } else { (0.0, 0.0) };
         let mut next_cubic = None;
@@ -205,7 +224,10 @@ mod tests {
     fn parses_absolute_and_relative_commands() {
         let path = parse_path_data("M2 2 L10 2 l0 8 H2 Z").unwrap();
         let bounds = path.bounds();
-        assert_eq!((bounds.left(), bounds.top(), bounds.right(), bounds.bottom()), (2.0, 2.0, 10.0, 10.0));
+        assert_eq!(
+            (bounds.left(), bounds.top(), bounds.right(), bounds.bottom()),
+            (2.0, 2.0, 10.0, 10.0)
+        );
     }
 
     #[test]
@@ -217,8 +239,14 @@ mod tests {
     #[test]
     fn rejects_garbage() {
         assert_eq!(parse_path_data("10 10"), Err(PathDataError::MissingCommand));
-        assert!(matches!(parse_path_data("M1 1 X 2 2"), Err(PathDataError::UnknownCommand(_))));
-        assert!(matches!(parse_path_data("M1 1 L x"), Err(PathDataError::UnknownCommand(_) | PathDataError::ExpectedNumber(_))));
+        assert!(matches!(
+            parse_path_data("M1 1 X 2 2"),
+            Err(PathDataError::UnknownCommand(_))
+        ));
+        assert!(matches!(
+            parse_path_data("M1 1 L x"),
+            Err(PathDataError::UnknownCommand(_) | PathDataError::ExpectedNumber(_))
+        ));
         assert_eq!(parse_path_data(""), Err(PathDataError::Empty));
     }
 }

@@ -74,7 +74,9 @@ impl ShadowShape {
 
     /// Blends the shadow (premultiplied colour) into `data` within `clip`.
     pub fn paint(&self, data: &mut [u8], stride: usize, clip: PixelRect, color: [u8; 4]) {
-        let Some(area) = self.bounds().intersect(&clip) else { return };
+        let Some(area) = self.bounds().intersect(&clip) else {
+            return;
+        };
         let table = erf_table();
         // Inner block where coverage is 1: inset by radius and 3σ.
         let inset = 3.0 * self.sigma + self.radius * 0.3;

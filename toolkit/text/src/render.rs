@@ -7,7 +7,13 @@ use crate::system::TextSystem;
 
 /// Draws every laid-out glyph of `buffer` with its top-left at `origin`
 /// (logical pixels), rasterised at the canvas scale.
-pub(crate) fn draw_buffer(system: &mut TextSystem, buffer: &Buffer, canvas: &mut Canvas<'_>, origin: Point, color: Color) {
+pub(crate) fn draw_buffer(
+    system: &mut TextSystem,
+    buffer: &Buffer,
+    canvas: &mut Canvas<'_>,
+    origin: Point,
+    color: Color,
+) {
     let scale = canvas.scale();
     let clip = canvas.clip();
     if clip.is_empty() {
@@ -21,8 +27,14 @@ pub(crate) fn draw_buffer(system: &mut TextSystem, buffer: &Buffer, canvas: &mut
             continue;
         }
         for glyph in run.glyphs {
-            let physical = glyph.physical((origin.x * scale, (origin.y + run.line_y) * scale), scale);
-            let Some(image) = system.glyphs.get_image(&mut system.fonts, physical.cache_key) else { continue };
+            let physical =
+                glyph.physical((origin.x * scale, (origin.y + run.line_y) * scale), scale);
+            let Some(image) = system
+                .glyphs
+                .get_image(&mut system.fonts, physical.cache_key)
+            else {
+                continue;
+            };
             let x = physical.x + image.placement.left;
             let y = physical.y - image.placement.top;
             let (width, height) = (image.placement.width, image.placement.height);
@@ -49,7 +61,8 @@ pub(crate) fn draw_buffer(system: &mut TextSystem, buffer: &Buffer, canvas: &mut
                 }
                 SwashContent::SubpixelMask => {
                     // Not requested by this crate; treat the green channel as coverage.
-                    let coverage: alloc::vec::Vec<u8> = image.data.chunks_exact(4).map(|pixel| pixel[1]).collect();
+                    let coverage: alloc::vec::Vec<u8> =
+                        image.data.chunks_exact(4).map(|pixel| pixel[1]).collect();
                     canvas.blend_alpha_mask(x, y, width, height, &coverage, color);
                 }
             }

@@ -18,12 +18,22 @@ pub struct Insets {
 impl Insets {
     /// The same inset on every side.
     pub const fn all(value: f32) -> Insets {
-        Insets { top: value, right: value, bottom: value, left: value }
+        Insets {
+            top: value,
+            right: value,
+            bottom: value,
+            left: value,
+        }
     }
 
     /// Vertical and horizontal insets.
     pub const fn symmetric(vertical: f32, horizontal: f32) -> Insets {
-        Insets { top: vertical, right: horizontal, bottom: vertical, left: horizontal }
+        Insets {
+            top: vertical,
+            right: horizontal,
+            bottom: vertical,
+            left: horizontal,
+        }
     }
 }
 
@@ -147,7 +157,10 @@ impl LayoutStyle {
                 Arrangement::Row => taffy::FlexDirection::Row,
                 _ => taffy::FlexDirection::Column,
             },
-            gap: taffy::Size { width: length(self.gap), height: length(self.gap) },
+            gap: taffy::Size {
+                width: length(self.gap),
+                height: length(self.gap),
+            },
             padding: taffy::Rect {
                 left: length(self.padding.left),
                 right: length(self.padding.right),
@@ -173,7 +186,10 @@ impl LayoutStyle {
                 width: self.min_width.map_or(auto(), length),
                 height: self.min_height.map_or(auto(), length),
             },
-            max_size: taffy::Size { width: self.max_width.map_or(auto(), length), height: auto() },
+            max_size: taffy::Size {
+                width: self.max_width.map_or(auto(), length),
+                height: auto(),
+            },
             flex_grow: self.grow,
             flex_shrink: self.shrink,
             ..taffy::Style::default()
@@ -182,7 +198,10 @@ impl LayoutStyle {
             style.grid_template_columns = evenly_sized_tracks(columns.max(1));
         }
         if self.scrolls {
-            style.overflow = taffy::Point { x: taffy::Overflow::Hidden, y: taffy::Overflow::Scroll };
+            style.overflow = taffy::Point {
+                x: taffy::Overflow::Hidden,
+                y: taffy::Overflow::Scroll,
+            };
             style.scrollbar_width = 0.0;
             style.min_size.height = length(0.0);
         }

@@ -43,7 +43,12 @@ impl<M: 'static> Tree<M> {
     pub fn new() -> Tree<M> {
         let mut layout = TaffyTree::new();
         layout.disable_rounding();
-        Tree { nodes: Vec::new(), generations: Vec::new(), free: Vec::new(), layout }
+        Tree {
+            nodes: Vec::new(),
+            generations: Vec::new(),
+            free: Vec::new(),
+            layout,
+        }
     }
 
     pub fn insert(&mut self, widget: Box<dyn Widget<M>>, parent: Option<WidgetId>) -> WidgetId {
@@ -55,7 +60,10 @@ impl<M: 'static> Tree<M> {
                 (self.nodes.len() - 1) as u32
             }
         };
-        let id = WidgetId { index, generation: self.generations[index as usize] };
+        let id = WidgetId {
+            index,
+            generation: self.generations[index as usize],
+        };
         let layout = self
             .layout
             .new_leaf_with_context(taffy::Style::default(), id)
@@ -75,13 +83,14 @@ impl<M: 'static> Tree<M> {
             style_dirty: true,
         });
         if let Some(parent) = parent
-            && let Some(parent_node) = self.get_mut(parent) {
-                parent_node.children.push(id);
-                let parent_layout = parent_node.layout;
-                // Leaves with children stop being measured by taffy: drop
-                // the context so taffy lays the children out instead.
-                let _ = self.layout.add_child(parent_layout, layout);
-            }
+            && let Some(parent_node) = self.get_mut(parent)
+        {
+            parent_node.children.push(id);
+            let parent_layout = parent_node.layout;
+            // Leaves with children stop being measured by taffy: drop
+            // the context so taffy lays the children out instead.
+            let _ = self.layout.add_child(parent_layout, layout);
+        }
         id
     }
 
@@ -108,18 +117,22 @@ impl<M: 'static> Tree<M> {
     pub fn remove(&mut self, id: WidgetId) -> Vec<(Rect, f32, PixelRect)> {
         let mut removed = Vec::new();
         if let Some(parent) = self.get(id).and_then(|node| node.parent)
-            && let Some(parent_node) = self.get_mut(parent) {
-                parent_node.children.retain(|child| *child != id);
-            }
+            && let Some(parent_node) = self.get_mut(parent)
+        {
+            parent_node.children.retain(|child| *child != id);
+        }
         let mut stack = alloc::vec![id];
         while let Some(current) = stack.pop() {
-            let Some(node) = self.get(current) else { continue };
+            let Some(node) = self.get(current) else {
+                continue;
+            };
             stack.extend(node.children.iter().copied());
             removed.push((node.rect, node.outset, node.clip));
             let layout = node.layout;
             let _ = self.layout.remove(layout);
             self.nodes[current.index as usize] = None;
-            self.generations[current.index as usize] = self.generations[current.index as usize].wrapping_add(1);
+            self.generations[current.index as usize] =
+                self.generations[current.index as usize].wrapping_add(1);
             self.free.push(current.index);
         }
         removed
@@ -130,7 +143,9 @@ impl<M: 'static> Tree<M> {
         let mut order = Vec::new();
         let mut stack = alloc::vec![root];
         while let Some(current) = stack.pop() {
-            let Some(node) = self.get(current) else { continue };
+            let Some(node) = self.get(current) else {
+                continue;
+            };
             order.push(current);
             stack.extend(node.children.iter().rev().copied());
         }
@@ -163,7 +178,10 @@ impl<M: 'static> Tree<M> {
             .iter()
             .enumerate()
             .filter(|(_, node)| node.is_some())
-            .map(|(index, _)| WidgetId { index: index as u32, generation: self.generations[index] })
+            .map(|(index, _)| WidgetId {
+                index: index as u32,
+                generation: self.generations[index],
+            })
             .collect()
     }
 }

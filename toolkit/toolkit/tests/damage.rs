@@ -4,7 +4,7 @@
 use weft_toolkit::input_api::{Key, Modifiers};
 use weft_toolkit::{Point, Theme, Ui};
 use weft_toolkit_harness::gallery::{self, GalleryIds, GalleryMessage};
-use weft_toolkit_harness::{compare, Harness};
+use weft_toolkit_harness::{Harness, compare};
 
 fn gallery(width: u32, height: u32, scale: f32) -> (Harness<GalleryMessage>, GalleryIds) {
     let mut ui = Ui::new(Theme::light());
@@ -13,14 +13,18 @@ fn gallery(width: u32, height: u32, scale: f32) -> (Harness<GalleryMessage>, Gal
 }
 
 fn fraction(harness: &Harness<GalleryMessage>, damage: &[weft_toolkit::PixelRect]) -> f64 {
-    Harness::<GalleryMessage>::damage_area(damage) as f64 / (harness.width() as f64 * harness.height() as f64)
+    Harness::<GalleryMessage>::damage_area(damage) as f64
+        / (harness.width() as f64 * harness.height() as f64)
 }
 
 fn assert_partial_equals_full(harness: &mut Harness<GalleryMessage>) {
     let incremental = harness.pixels().to_vec();
     let full = harness.render_fresh();
     let difference = compare(&full, &incremental, 0);
-    assert_eq!(difference.differing, 0, "incremental frame differs from a full render: {difference:?}");
+    assert_eq!(
+        difference.differing, 0,
+        "incremental frame differs from a full render: {difference:?}"
+    );
 }
 
 #[test]
@@ -35,13 +39,29 @@ fn one_character_edit_damages_a_small_region_and_matches_a_full_render() {
         harness.type_text("x");
         let damage = harness.render();
         let share = fraction(&harness, &damage);
-        println!("scale {scale}: one-character edit damaged {:.2}% of the window in {} rect(s): {damage:?}", share * 100.0, damage.len());
+        println!(
+            "scale {scale}: one-character edit damaged {:.2}% of the window in {} rect(s): {damage:?}",
+            share * 100.0,
+            damage.len()
+        );
         assert!(!damage.is_empty());
-        assert!(share < 0.03, "a one-character edit damaged {:.2}% of the window", share * 100.0);
+        assert!(
+            share < 0.03,
+            "a one-character edit damaged {:.2}% of the window",
+            share * 100.0
+        );
         let width = damage.iter().map(|rect| rect.width).max().unwrap_or(0) as f32 / scale;
-        assert!(width < 40.0, "typing at the end repaints around the new character only: {damage:?}");
+        assert!(
+            width < 40.0,
+            "typing at the end repaints around the new character only: {damage:?}"
+        );
         let field = harness.ui().rect(ids.name).unwrap().to_pixels(scale);
-        assert!(damage.iter().all(|rect| field.inflate(2).contains_rect(rect)), "damage stays inside the field");
+        assert!(
+            damage
+                .iter()
+                .all(|rect| field.inflate(2).contains_rect(rect)),
+            "damage stays inside the field"
+        );
         assert_partial_equals_full(&mut harness);
     }
 }
@@ -90,7 +110,10 @@ fn scrolling_damages_only_the_viewport_and_stays_exact() {
     harness.scroll_at(list.center(), 37.0);
     let damage = harness.render();
     let viewport = list.to_pixels(1.0).inflate(1);
-    assert!(damage.iter().all(|rect| viewport.contains_rect(rect)), "{damage:?} outside {viewport:?}");
+    assert!(
+        damage.iter().all(|rect| viewport.contains_rect(rect)),
+        "{damage:?} outside {viewport:?}"
+    );
     assert_partial_equals_full(&mut harness);
 }
 
@@ -99,8 +122,13 @@ fn opening_and_closing_a_popup_restores_the_exact_pixels() {
     let (mut harness, ids) = gallery(800, 600, 1.0);
     let before = harness.pixels().to_vec();
     let anchor = harness.ui().rect(ids.menu).unwrap();
-    let menu = weft_toolkit::widgets::Menu::new([weft_toolkit::widgets::MenuItem::new("Item", GalleryMessage::Clicked("item"))]);
-    harness.ui().show_popup(menu, Point::new(anchor.x, anchor.bottom()));
+    let menu = weft_toolkit::widgets::Menu::new([weft_toolkit::widgets::MenuItem::new(
+        "Item",
+        GalleryMessage::Clicked("item"),
+    )]);
+    harness
+        .ui()
+        .show_popup(menu, Point::new(anchor.x, anchor.bottom()));
     let damage = harness.render();
     assert!(fraction(&harness, &damage) < 0.1, "{damage:?}");
     assert_partial_equals_full(&mut harness);
@@ -122,7 +150,11 @@ fn every_kind_of_edit_repaints_exactly() {
             ("backspace", Key::BACKSPACE, Modifiers::empty()),
             ("delete", Key::DELETE, Modifiers::empty()),
             ("word right", Key::RIGHT, Modifiers::CONTROL),
-            ("select word", Key::RIGHT, Modifiers::CONTROL | Modifiers::SHIFT),
+            (
+                "select word",
+                Key::RIGHT,
+                Modifiers::CONTROL | Modifiers::SHIFT,
+            ),
             ("replace selection", Key::Q, Modifiers::empty()),
             ("newline", Key::ENTER, Modifiers::empty()),
             ("line up", Key::UP, Modifiers::empty()),
@@ -137,17 +169,27 @@ fn every_kind_of_edit_repaints_exactly() {
             let incremental = harness.pixels().to_vec();
             let full = harness.render_fresh();
             let difference = compare(&full, &incremental, 0);
-            assert_eq!(difference.differing, 0, "after {name} at {scale}x: {difference:?}");
+            assert_eq!(
+                difference.differing, 0,
+                "after {name} at {scale}x: {difference:?}"
+            );
         }
         // The single-line field too, including horizontal scrolling.
         harness.click(ids.search);
         for _ in 0..8 {
             harness.type_text("scrolling text ");
             harness.render();
-            assert_eq!(compare(&harness.render_fresh(), harness.pixels(), 0).differing, 0);
+            assert_eq!(
+                compare(&harness.render_fresh(), harness.pixels(), 0).differing,
+                0
+            );
         }
         harness.key(Key::HOME, Modifiers::empty());
         harness.render();
-        assert_eq!(compare(&harness.render_fresh(), harness.pixels(), 0).differing, 0, "scrolled back");
+        assert_eq!(
+            compare(&harness.render_fresh(), harness.pixels(), 0).differing,
+            0,
+            "scrolled back"
+        );
     }
 }

@@ -5,14 +5,16 @@ use std::path::PathBuf;
 
 use weft_toolkit::{Theme, ThemeKind, Ui};
 use weft_toolkit_harness::gallery::{self, GalleryMessage};
-use weft_toolkit_harness::{compare, Harness, Tolerance};
+use weft_toolkit_harness::{Harness, Tolerance, compare};
 
 /// Logical size of the gallery.
 const WIDTH: f32 = 760.0;
 const HEIGHT: f32 = 580.0;
 
 fn reference(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference").join(format!("{name}.png"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/reference")
+        .join(format!("{name}.png"))
 }
 
 fn gallery(kind: ThemeKind, scale: f32) -> Harness<GalleryMessage> {
@@ -46,10 +48,16 @@ fn theme_switch_rerenders_everything_and_matches_each_reference() {
     harness.set_theme(Theme::dark());
     let damage = harness.render();
     assert_eq!(damage.len(), 1, "a theme switch repaints the whole window");
-    assert_eq!(Harness::<GalleryMessage>::damage_area(&damage), harness.width() as u64 * harness.height() as u64);
+    assert_eq!(
+        Harness::<GalleryMessage>::damage_area(&damage),
+        harness.width() as u64 * harness.height() as u64
+    );
     let dark = harness.pixels().to_vec();
     let difference = compare(&light, &dark, 8);
-    assert!(difference.fraction() > 0.9, "light and dark differ almost everywhere: {difference:?}");
+    assert!(
+        difference.fraction() > 0.9,
+        "light and dark differ almost everywhere: {difference:?}"
+    );
     // The switched UI looks exactly like one built in dark from the start.
     harness.assert_matches(&reference("gallery-dark-1x"), Tolerance::SCREENSHOT);
     harness.set_theme(Theme::light());
@@ -62,19 +70,31 @@ fn fractional_scale_renders_the_same_layout() {
     // (same logical geometry), with every widget on whole pixels.
     let mut harness = gallery(ThemeKind::Light, 1.5);
     let frame = harness.render_fresh();
-    assert!(frame.chunks_exact(4).all(|pixel| pixel[3] == 255), "the window is opaque");
+    assert!(
+        frame.chunks_exact(4).all(|pixel| pixel[3] == 255),
+        "the window is opaque"
+    );
     let mut one = gallery(ThemeKind::Light, 1.0);
     let ui_rect = |harness: &mut Harness<GalleryMessage>| {
         let root = harness.ui().root();
         let children = harness.ui().children(root).to_vec();
-        children.iter().map(|child| harness.ui().rect(*child).unwrap()).collect::<Vec<_>>()
+        children
+            .iter()
+            .map(|child| harness.ui().rect(*child).unwrap())
+            .collect::<Vec<_>>()
     };
     let at_one = ui_rect(&mut one);
     let at_one_and_half = ui_rect(&mut harness);
     for (a, b) in at_one.iter().zip(&at_one_and_half) {
-        assert!((a.width - b.width).abs() < 1.0 && (a.height - b.height).abs() < 1.0, "{a:?} vs {b:?}");
+        assert!(
+            (a.width - b.width).abs() < 1.0 && (a.height - b.height).abs() < 1.0,
+            "{a:?} vs {b:?}"
+        );
         let physical = b.x * 1.5;
-        assert!((physical - physical.round()).abs() < 1e-3, "snapped to physical pixels");
+        assert!(
+            (physical - physical.round()).abs() < 1e-3,
+            "snapped to physical pixels"
+        );
     }
 }
 

@@ -111,14 +111,21 @@ impl<M: 'static> Ui<M> {
 
     /// Common start of a mouse press or touch: overlays, focus, delivery.
     /// Returns the widget under the point and the one that captured it.
-    fn press(&mut self, position: Point, button: Button, source: PointerSource, clicks: u32) -> (Option<WidgetId>, Option<WidgetId>) {
+    fn press(
+        &mut self,
+        position: Point,
+        button: Button,
+        source: PointerSource,
+        clicks: u32,
+    ) -> (Option<WidgetId>, Option<WidgetId>) {
         let hit = self.widget_at(position);
         // A press outside the top popup closes popups and is consumed.
         if let Some(top) = self.overlays.last() {
             let inside = hit.is_some_and(|hit| self.tree.root_of(hit) == top.root);
             if !inside {
                 if matches!(top.kind, OverlayKind::Menu { .. }) {
-                    while matches!(self.overlays.last(), Some(overlay) if matches!(overlay.kind, OverlayKind::Menu { .. })) {
+                    while matches!(self.overlays.last(), Some(overlay) if matches!(overlay.kind, OverlayKind::Menu { .. }))
+                    {
                         self.close_top_overlay();
                     }
                 }
@@ -129,7 +136,11 @@ impl<M: 'static> Ui<M> {
         let mut focus_target = Some(hit);
         while let Some(candidate) = focus_target {
             let focusable = self.tree.get(candidate).is_some_and(|node| {
-                !node.state.disabled && node.widget.as_ref().is_some_and(|widget| widget.focusable())
+                !node.state.disabled
+                    && node
+                        .widget
+                        .as_ref()
+                        .is_some_and(|widget| widget.focusable())
             });
             if focusable {
                 break;
@@ -140,9 +151,10 @@ impl<M: 'static> Ui<M> {
             Some(target) => self.focus(Some(target), false),
             None => {
                 if self.focus_visible
-                    && let Some(focused) = self.focused {
-                        self.focus(Some(focused), false);
-                    }
+                    && let Some(focused) = self.focused
+                {
+                    self.focus(Some(focused), false);
+                }
             }
         }
         let mut ancestors = Vec::new();
@@ -152,10 +164,21 @@ impl<M: 'static> Ui<M> {
             current = self.tree.get(ancestor).and_then(|node| node.parent);
         }
         let preview = Event::PreviewPress { position };
-        let taken = ancestors.into_iter().rev().find(|ancestor| self.dispatch(*ancestor, &preview) == Status::Handled);
+        let taken = ancestors
+            .into_iter()
+            .rev()
+            .find(|ancestor| self.dispatch(*ancestor, &preview) == Status::Handled);
         let captured = match taken {
             Some(ancestor) => Some(ancestor),
-            None => self.bubble(hit, &Event::PointerDown { position, button, source, clicks }),
+            None => self.bubble(
+                hit,
+                &Event::PointerDown {
+                    position,
+                    button,
+                    source,
+                    clicks,
+                },
+            ),
         };
         self.set_pressed(captured, true);
         (Some(hit), captured)
@@ -163,7 +186,10 @@ impl<M: 'static> Ui<M> {
 
     fn release(&mut self, captured: WidgetId, position: Point) {
         self.set_pressed(Some(captured), false);
-        let inside = self.tree.get(captured).is_some_and(|node| node.rect.contains(position));
+        let inside = self
+            .tree
+            .get(captured)
+            .is_some_and(|node| node.rect.contains(position));
         self.dispatch(captured, &Event::PointerUp { position, inside });
     }
 
@@ -191,7 +217,12 @@ impl<M: 'static> Ui<M> {
                     self.set_hovered(None);
                 }
             }
-            PointerEvent::Button { button, state: KeyState::Pressed, x, y } => {
+            PointerEvent::Button {
+                button,
+                state: KeyState::Pressed,
+                x,
+                y,
+            } => {
                 let position = Point::new(x, y);
                 self.pointer.position = Some(position);
                 let clicks = match self.pointer.last_click {
@@ -209,7 +240,12 @@ impl<M: 'static> Ui<M> {
                 let (_, captured) = self.press(position, button, PointerSource::Mouse, clicks);
                 self.pointer.captured = captured;
             }
-            PointerEvent::Button { state: KeyState::Released, x, y, .. } => {
+            PointerEvent::Button {
+                state: KeyState::Released,
+                x,
+                y,
+                ..
+            } => {
                 let position = Point::new(x, y);
                 if let Some(captured) = self.pointer.captured.take() {
                     self.release(captured, position);
@@ -217,9 +253,14 @@ impl<M: 'static> Ui<M> {
                 let hit = self.widget_at(position);
                 self.set_hovered(hit);
             }
-            PointerEvent::Button { state: KeyState::Repeated, .. } => {}
+            PointerEvent::Button {
+                state: KeyState::Repeated,
+                ..
+            } => {}
             PointerEvent::Scroll { dx, dy } => {
-                let Some(position) = self.pointer.position else { return };
+                let Some(position) = self.pointer.position else {
+                    return;
+                };
                 if let Some(hit) = self.widget_at(position) {
                     self.bubble(hit, &Event::Scroll { dx, dy });
                 }
@@ -235,7 +276,9 @@ impl<M: 'static> Ui<M> {
         if handled || key.state == KeyState::Released {
             return;
         }
-        let plain = !key.modifiers.intersects(Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER);
+        let plain = !key
+            .modifiers
+            .intersects(Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER);
         match key.key {
             Key::TAB if plain => self.move_focus(!key.modifiers.contains(Modifiers::SHIFT)),
             Key::ESC => {
@@ -259,7 +302,11 @@ impl<M: 'static> Ui<M> {
         }
         if matches!(event, TouchEvent::Up { .. }) && !self.touch.recognizer.is_active() {
             if let Some(captured) = self.touch.captured.take() {
-                let position = self.tree.get(captured).map(|node| node.rect.center()).unwrap_or_default();
+                let position = self
+                    .tree
+                    .get(captured)
+                    .map(|node| node.rect.center())
+                    .unwrap_or_default();
                 let position = self.touch_last.unwrap_or(position);
                 self.release(captured, position);
             }
@@ -294,9 +341,10 @@ impl<M: 'static> Ui<M> {
                     }
                 }
                 if dragging.is_none()
-                    && let Some(target) = self.touch.target {
-                        dragging = self.bubble(target, &start);
-                    }
+                    && let Some(target) = self.touch.target
+                {
+                    dragging = self.bubble(target, &start);
+                }
                 self.touch.dragging = dragging;
             }
             Gesture::DragMove { position, delta } => {
@@ -316,11 +364,14 @@ impl<M: 'static> Ui<M> {
             }
             Gesture::LongPress { position } => {
                 if let Some(target) = self.touch.target
-                    && self.bubble(target, &Event::LongPress { position }).is_some()
-                        && let Some(captured) = self.touch.captured.take() {
-                            self.set_pressed(Some(captured), false);
-                            self.dispatch(captured, &Event::PointerCancel);
-                        }
+                    && self
+                        .bubble(target, &Event::LongPress { position })
+                        .is_some()
+                    && let Some(captured) = self.touch.captured.take()
+                {
+                    self.set_pressed(Some(captured), false);
+                    self.dispatch(captured, &Event::PointerCancel);
+                }
             }
             Gesture::Swipe { direction } => {
                 if let Some(target) = self.touch.target {
@@ -329,7 +380,10 @@ impl<M: 'static> Ui<M> {
             }
             Gesture::Tap { .. } | Gesture::Fling { .. } => {}
             Gesture::Cancel => {
-                for widget in [self.touch.captured.take(), self.touch.dragging.take()].into_iter().flatten() {
+                for widget in [self.touch.captured.take(), self.touch.dragging.take()]
+                    .into_iter()
+                    .flatten()
+                {
                     self.set_pressed(Some(widget), false);
                     self.dispatch(widget, &Event::PointerCancel);
                 }

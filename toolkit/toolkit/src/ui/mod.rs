@@ -124,7 +124,10 @@ impl<M: 'static> Ui<M> {
     /// # Panics
     /// If `parent` was removed.
     pub fn add(&mut self, parent: WidgetId, widget: impl Widget<M>) -> WidgetId {
-        assert!(self.tree.contains(parent), "parent {parent:?} is not in this UI");
+        assert!(
+            self.tree.contains(parent),
+            "parent {parent:?} is not in this UI"
+        );
         let id = self.tree.insert(Box::new(widget), Some(parent));
         self.mark_layout(parent);
         id
@@ -146,7 +149,11 @@ impl<M: 'static> Ui<M> {
 
     /// Removes every child of `id`.
     pub fn clear_children(&mut self, id: WidgetId) {
-        let children = self.tree.get(id).map(|node| node.children.clone()).unwrap_or_default();
+        let children = self
+            .tree
+            .get(id)
+            .map(|node| node.children.clone())
+            .unwrap_or_default();
         for child in children {
             self.remove(child);
         }
@@ -154,7 +161,9 @@ impl<M: 'static> Ui<M> {
 
     /// Forgets references (focus, hover, capture) into a subtree about to go.
     fn forget(&mut self, id: WidgetId) {
-        let inside = |slot: Option<WidgetId>, tree: &Tree<M>| slot.is_some_and(|widget| tree.is_ancestor(id, widget));
+        let inside = |slot: Option<WidgetId>, tree: &Tree<M>| {
+            slot.is_some_and(|widget| tree.is_ancestor(id, widget))
+        };
         if inside(self.focused, &self.tree) {
             self.focused = None;
         }
@@ -174,7 +183,8 @@ impl<M: 'static> Ui<M> {
             self.touch.dragging = None;
         }
         let tree = &self.tree;
-        self.animating.retain(|widget| !tree.is_ancestor(id, *widget));
+        self.animating
+            .retain(|widget| !tree.is_ancestor(id, *widget));
     }
 
     /// Adjusts a widget's layout on top of its own style (e.g. make it
@@ -189,7 +199,9 @@ impl<M: 'static> Ui<M> {
     /// Enables or disables a widget and its descendants. Disabled widgets
     /// look inactive, get no input and cannot take focus.
     pub fn set_enabled(&mut self, id: WidgetId, enabled: bool) {
-        let Some(node) = self.tree.get_mut(id) else { return };
+        let Some(node) = self.tree.get_mut(id) else {
+            return;
+        };
         if node.enabled == enabled {
             return;
         }
@@ -197,14 +209,18 @@ impl<M: 'static> Ui<M> {
         self.geometry_dirty = true;
         self.damage_node(id);
         if !enabled {
-            if self.focused.is_some_and(|focused| self.tree.is_ancestor(id, focused)) {
+            if self
+                .focused
+                .is_some_and(|focused| self.tree.is_ancestor(id, focused))
+            {
                 self.focus(None, self.focus_visible);
             }
             for slot in [self.pointer.captured, self.touch.captured] {
                 if let Some(captured) = slot.filter(|captured| self.tree.is_ancestor(id, *captured))
-                    && let Some(node) = self.tree.get_mut(captured) {
-                        node.state.pressed = false;
-                    }
+                    && let Some(node) = self.tree.get_mut(captured)
+                {
+                    node.state.pressed = false;
+                }
             }
         }
     }
@@ -213,7 +229,9 @@ impl<M: 'static> Ui<M> {
     pub fn is_enabled(&self, id: WidgetId) -> bool {
         let mut current = Some(id);
         while let Some(node_id) = current {
-            let Some(node) = self.tree.get(node_id) else { return false };
+            let Some(node) = self.tree.get(node_id) else {
+                return false;
+            };
             if !node.enabled {
                 return false;
             }
@@ -225,11 +243,12 @@ impl<M: 'static> Ui<M> {
     /// Shows or hides a widget (hidden widgets take no space).
     pub fn set_hidden(&mut self, id: WidgetId, hidden: bool) {
         if let Some(node) = self.tree.get_mut(id)
-            && node.hidden != hidden {
-                node.hidden = hidden;
-                self.mark_layout(id);
-                self.damage_node(id);
-            }
+            && node.hidden != hidden
+        {
+            node.hidden = hidden;
+            self.mark_layout(id);
+            self.damage_node(id);
+        }
     }
 
     /// The widget `id` as a `W`, to read its state.
@@ -240,7 +259,11 @@ impl<M: 'static> Ui<M> {
 
     /// Changes the widget `id` as a `W`; it is then laid out and repainted.
     /// Returns `None` if there is no such widget of that type.
-    pub fn update<W: Widget<M>, R>(&mut self, id: WidgetId, change: impl FnOnce(&mut W) -> R) -> Option<R> {
+    pub fn update<W: Widget<M>, R>(
+        &mut self,
+        id: WidgetId,
+        change: impl FnOnce(&mut W) -> R,
+    ) -> Option<R> {
         let widget: &mut dyn Widget<M> = self.tree.get_mut(id)?.widget.as_deref_mut()?;
         let widget = (widget as &mut dyn core::any::Any).downcast_mut::<W>()?;
         let result = change(widget);
@@ -266,7 +289,9 @@ impl<M: 'static> Ui<M> {
         self.update_layout();
         let mut current = Some(id);
         while let Some(node_id) = current {
-            let Some(node) = self.tree.get(node_id) else { return false };
+            let Some(node) = self.tree.get(node_id) else {
+                return false;
+            };
             if node.hidden {
                 return false;
             }
@@ -317,7 +342,12 @@ impl<M: 'static> Ui<M> {
         self.physical_size = (width, height);
         self.scale = scale;
         self.mark_layout(self.root);
-        for overlay in self.overlays.iter().map(|overlay| overlay.root).collect::<Vec<_>>() {
+        for overlay in self
+            .overlays
+            .iter()
+            .map(|overlay| overlay.root)
+            .collect::<Vec<_>>()
+        {
             self.mark_layout(overlay);
         }
         self.damage_all();
@@ -325,7 +355,10 @@ impl<M: 'static> Ui<M> {
 
     /// The window size in logical pixels.
     pub fn logical_size(&self) -> Size {
-        Size::new(self.physical_size.0 as f32 / self.scale, self.physical_size.1 as f32 / self.scale)
+        Size::new(
+            self.physical_size.0 as f32 / self.scale,
+            self.physical_size.1 as f32 / self.scale,
+        )
     }
 
     /// The scale factor.
@@ -366,8 +399,12 @@ impl<M: 'static> Ui<M> {
         self.poll_gestures();
         let animating = core::mem::take(&mut self.animating);
         for id in animating {
-            let Some(node) = self.tree.get_mut(id) else { continue };
-            let Some(mut widget) = node.widget.take() else { continue };
+            let Some(node) = self.tree.get_mut(id) else {
+                continue;
+            };
+            let Some(mut widget) = node.widget.take() else {
+                continue;
+            };
             let (rect, state) = (node.rect, node.state);
             let mut cx = self.event_context(rect, state);
             let again = widget.animate(&mut cx, now);
@@ -387,7 +424,11 @@ impl<M: 'static> Ui<M> {
         core::mem::take(&mut self.messages)
     }
 
-    pub(crate) fn event_context(&mut self, rect: Rect, state: crate::widget::WidgetState) -> EventContext<'_, M> {
+    pub(crate) fn event_context(
+        &mut self,
+        rect: Rect,
+        state: crate::widget::WidgetState,
+    ) -> EventContext<'_, M> {
         EventContext {
             theme: &self.theme,
             text: &mut self.text,
@@ -402,12 +443,19 @@ impl<M: 'static> Ui<M> {
 
     /// Calls a widget's event handler and applies what it asked for.
     pub(crate) fn dispatch(&mut self, id: WidgetId, event: &Event) -> Status {
-        let Some(node) = self.tree.get_mut(id) else { return Status::Ignored };
-        let farewell = matches!(event, Event::PointerLeave | Event::FocusLost | Event::PointerCancel);
+        let Some(node) = self.tree.get_mut(id) else {
+            return Status::Ignored;
+        };
+        let farewell = matches!(
+            event,
+            Event::PointerLeave | Event::FocusLost | Event::PointerCancel
+        );
         if node.state.disabled && !farewell {
             return Status::Ignored;
         }
-        let Some(mut widget) = node.widget.take() else { return Status::Ignored };
+        let Some(mut widget) = node.widget.take() else {
+            return Status::Ignored;
+        };
         let (rect, mut state) = (node.rect, node.state);
         state.focus_visible = self.focus_visible;
         let mut cx = self.event_context(rect, state);
@@ -465,10 +513,9 @@ impl<M: 'static> Ui<M> {
         let visible_changed = self.focus_visible != visible;
         self.focus_visible = visible;
         if self.focused == id {
-            if visible_changed
-                && let Some(current) = id {
-                    self.damage_node(current);
-                }
+            if visible_changed && let Some(current) = id {
+                self.damage_node(current);
+            }
             return;
         }
         if let Some(old) = self.focused.take() {
@@ -509,9 +556,10 @@ impl<M: 'static> Ui<M> {
     /// Damages a logical rectangle, limited to `clip` (physical).
     pub(crate) fn damage_rect(&mut self, rect: Rect, clip: PixelRect) {
         if let Some(visible) = rect.to_pixels(self.scale).intersect(&clip)
-            && let Some(visible) = visible.intersect(&self.window_pixels()) {
-                self.damage.add(visible);
-            }
+            && let Some(visible) = visible.intersect(&self.window_pixels())
+        {
+            self.damage.add(visible);
+        }
     }
 
     /// Damages the whole window.

@@ -46,7 +46,11 @@ impl<M: 'static> Ui<M> {
     }
 
     fn open_overlay(&mut self, root: WidgetId, kind: OverlayKind) {
-        self.overlays.push(Overlay { root, kind, previous_focus: self.focused });
+        self.overlays.push(Overlay {
+            root,
+            kind,
+            previous_focus: self.focused,
+        });
         self.mark_layout(root);
         if kind == OverlayKind::Dialog {
             self.damage_all();
@@ -59,7 +63,13 @@ impl<M: 'static> Ui<M> {
 
     /// Closes the overlay whose root is `root` (and any opened above it).
     pub fn close_overlay(&mut self, root: WidgetId) {
-        let Some(position) = self.overlays.iter().position(|overlay| overlay.root == root) else { return };
+        let Some(position) = self
+            .overlays
+            .iter()
+            .position(|overlay| overlay.root == root)
+        else {
+            return;
+        };
         let closing: Vec<Overlay> = self.overlays.drain(position..).collect();
         let restore = closing.first().and_then(|overlay| overlay.previous_focus);
         for overlay in closing.into_iter().rev() {
@@ -105,7 +115,10 @@ impl<M: 'static> Ui<M> {
                         && !node.state.disabled
                         && !node.clip.is_empty()
                         && !node.rect.is_empty()
-                        && node.widget.as_ref().is_some_and(|widget| widget.focusable())
+                        && node
+                            .widget
+                            .as_ref()
+                            .is_some_and(|widget| widget.focusable())
                 })
             })
             .collect()
@@ -113,7 +126,9 @@ impl<M: 'static> Ui<M> {
 
     /// Where keyboard focus may go: the top overlay, else the window.
     pub(crate) fn focus_scope(&self) -> WidgetId {
-        self.overlays.last().map_or(self.root, |overlay| overlay.root)
+        self.overlays
+            .last()
+            .map_or(self.root, |overlay| overlay.root)
     }
 
     /// Moves focus to the next (or previous) focusable widget, wrapping.
@@ -122,7 +137,9 @@ impl<M: 'static> Ui<M> {
         if order.is_empty() {
             return;
         }
-        let current = self.focused.and_then(|focused| order.iter().position(|id| *id == focused));
+        let current = self
+            .focused
+            .and_then(|focused| order.iter().position(|id| *id == focused));
         let next = match (current, forward) {
             (None, true) => 0,
             (None, false) => order.len() - 1,
@@ -136,10 +153,14 @@ impl<M: 'static> Ui<M> {
     /// Scrolls ancestors so that `id` is visible.
     pub fn reveal(&mut self, id: WidgetId) {
         self.update_layout();
-        let Some(mut target) = self.tree.get(id).map(|node| node.rect) else { return };
+        let Some(mut target) = self.tree.get(id).map(|node| node.rect) else {
+            return;
+        };
         let mut current = self.tree.get(id).and_then(|node| node.parent);
         while let Some(ancestor) = current {
-            let Some(node) = self.tree.get_mut(ancestor) else { break };
+            let Some(node) = self.tree.get_mut(ancestor) else {
+                break;
+            };
             let bounds = node.rect;
             let moved = node.widget.as_mut().is_some_and(|widget| {
                 let before = widget.content_offset();
@@ -165,7 +186,9 @@ impl<M: Clone + 'static> Ui<M> {
     /// messages and close it; Escape closes it without a message.
     pub fn show_dialog(&mut self, dialog: Dialog<M>) -> WidgetId {
         let (title, message, buttons, width) = dialog.into_parts();
-        let root = self.tree.insert(Box::new(Container::dialog_surface(width)), None);
+        let root = self
+            .tree
+            .insert(Box::new(Container::dialog_surface(width)), None);
         self.add(root, Label::new(title).role(TextRole::Title));
         if !message.is_empty() {
             self.add(root, Label::new(message).role(TextRole::Body).muted());

@@ -70,8 +70,17 @@ impl<M: 'static> Ui<M> {
     fn paint_region(&mut self, canvas: &mut Canvas<'_>, region: PixelRect) {
         canvas.push_clip_pixels(region);
         canvas.clear(self.theme.palette.background);
-        let window = Rect::new(0.0, 0.0, self.logical_size().width, self.logical_size().height);
-        let overlays: Vec<(WidgetId, OverlayKind)> = self.overlays.iter().map(|overlay| (overlay.root, overlay.kind)).collect();
+        let window = Rect::new(
+            0.0,
+            0.0,
+            self.logical_size().width,
+            self.logical_size().height,
+        );
+        let overlays: Vec<(WidgetId, OverlayKind)> = self
+            .overlays
+            .iter()
+            .map(|overlay| (overlay.root, overlay.kind))
+            .collect();
         let mut painter = Painter {
             canvas,
             theme: &self.theme,
@@ -82,7 +91,9 @@ impl<M: 'static> Ui<M> {
         paint_subtree(&mut self.tree, &mut painter, self.root, region);
         for (root, kind) in overlays {
             if kind == OverlayKind::Dialog {
-                painter.canvas.fill_rect(window, painter.theme.palette.scrim);
+                painter
+                    .canvas
+                    .fill_rect(window, painter.theme.palette.scrim);
             }
             paint_subtree(&mut self.tree, &mut painter, root, region);
         }
@@ -90,15 +101,24 @@ impl<M: 'static> Ui<M> {
     }
 }
 
-fn paint_subtree<M: 'static>(tree: &mut Tree<M>, painter: &mut Painter<'_, '_>, id: WidgetId, region: PixelRect) {
+fn paint_subtree<M: 'static>(
+    tree: &mut Tree<M>,
+    painter: &mut Painter<'_, '_>,
+    id: WidgetId,
+    region: PixelRect,
+) {
     let Some(node) = tree.get_mut(id) else { return };
     if node.hidden {
         return;
     }
-    let Some(visible) = node.clip.intersect(&region) else { return };
+    let Some(visible) = node.clip.intersect(&region) else {
+        return;
+    };
     let bounds = node.rect.inflate(node.outset).to_pixels(painter.scale);
     let paints_self = bounds.intersects(&visible);
-    let Some(mut widget) = node.widget.take() else { return };
+    let Some(mut widget) = node.widget.take() else {
+        return;
+    };
     let rect = node.rect;
     let mut state = node.state;
     state.focus_visible = painter.focus_visible;
@@ -106,7 +126,13 @@ fn paint_subtree<M: 'static>(tree: &mut Tree<M>, painter: &mut Painter<'_, '_>, 
     let children = node.children.clone();
     painter.canvas.push_clip_pixels(clip);
     if paints_self {
-        let mut cx = PaintContext { canvas: painter.canvas, theme: painter.theme, text: painter.text, rect, state };
+        let mut cx = PaintContext {
+            canvas: painter.canvas,
+            theme: painter.theme,
+            text: painter.text,
+            rect,
+            state,
+        };
         widget.paint(&mut cx);
     }
     painter.canvas.pop_clip();
@@ -115,7 +141,13 @@ fn paint_subtree<M: 'static>(tree: &mut Tree<M>, painter: &mut Painter<'_, '_>, 
     }
     painter.canvas.push_clip_pixels(clip);
     if paints_self {
-        let mut cx = PaintContext { canvas: painter.canvas, theme: painter.theme, text: painter.text, rect, state };
+        let mut cx = PaintContext {
+            canvas: painter.canvas,
+            theme: painter.theme,
+            text: painter.text,
+            rect,
+            state,
+        };
         widget.paint_over(&mut cx);
     }
     painter.canvas.pop_clip();

@@ -35,7 +35,10 @@ impl TextRole {
             TextRole::Strong => TextStyle::sans(typography.body_size).semibold(),
             TextRole::Mono => TextStyle::mono(typography.body_size),
         };
-        TextStyle { line_height, ..style }
+        TextStyle {
+            line_height,
+            ..style
+        }
     }
 }
 
@@ -77,18 +80,34 @@ impl ColorRole {
 
 /// `color` as a disabled widget shows it: faded.
 pub(crate) fn dimmed(color: Color, state: crate::widget::WidgetState) -> Color {
-    if state.disabled { color.with_opacity(0.4) } else { color }
+    if state.disabled {
+        color.with_opacity(0.4)
+    } else {
+        color
+    }
 }
 
 /// Draws a one-line layout centred vertically in `rect` at its left edge.
-pub(crate) fn draw_line_left(canvas: &mut Canvas<'_>, text: &mut TextSystem, layout: &TextLayout, rect: Rect, color: Color) {
+pub(crate) fn draw_line_left(
+    canvas: &mut Canvas<'_>,
+    text: &mut TextSystem,
+    layout: &TextLayout,
+    rect: Rect,
+    color: Color,
+) {
     let size = layout.size();
     let y = rect.y + ((rect.height - size.height) / 2.0);
     layout.draw(text, canvas, weft_paint::Point::new(rect.x, y), color);
 }
 
 /// Draws a one-line layout centred in `rect`.
-pub(crate) fn draw_line_centered(canvas: &mut Canvas<'_>, text: &mut TextSystem, layout: &TextLayout, rect: Rect, color: Color) {
+pub(crate) fn draw_line_centered(
+    canvas: &mut Canvas<'_>,
+    text: &mut TextSystem,
+    layout: &TextLayout,
+    rect: Rect,
+    color: Color,
+) {
     let size = layout.size();
     let x = rect.x + ((rect.width - size.width) / 2.0);
     let y = rect.y + ((rect.height - size.height) / 2.0);

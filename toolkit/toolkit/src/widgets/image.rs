@@ -7,7 +7,7 @@ use weft_theme::Theme;
 
 use crate::style::LayoutStyle;
 use crate::widget::{MeasureContext, PaintContext, Widget};
-use crate::widgets::common::{dimmed, ColorRole};
+use crate::widgets::common::{ColorRole, dimmed};
 
 /// Shows an image scaled to fit its box, keeping its aspect ratio.
 #[derive(Clone, Debug)]
@@ -34,14 +34,22 @@ impl ImageView {
     }
 
     fn natural(&self) -> Size {
-        self.size.unwrap_or(Size::new(self.image.width() as f32, self.image.height() as f32))
+        self.size.unwrap_or(Size::new(
+            self.image.width() as f32,
+            self.image.height() as f32,
+        ))
     }
 }
 
 impl<M: 'static> Widget<M> for ImageView {
     fn layout_style(&self, _theme: &Theme) -> LayoutStyle {
         let size = self.natural();
-        LayoutStyle { width: Some(size.width), height: Some(size.height), shrink: 0.0, ..LayoutStyle::default() }
+        LayoutStyle {
+            width: Some(size.width),
+            height: Some(size.height),
+            shrink: 0.0,
+            ..LayoutStyle::default()
+        }
     }
 
     fn measure(&mut self, _cx: &mut MeasureContext<'_>, _width: Option<f32>) -> Size {
@@ -60,7 +68,12 @@ impl<M: 'static> Widget<M> for ImageView {
         } else {
             (rect.width, rect.width / image_ratio)
         };
-        let dest = Rect::new(rect.x + (rect.width - width) / 2.0, rect.y + (rect.height - height) / 2.0, width, height);
+        let dest = Rect::new(
+            rect.x + (rect.width - width) / 2.0,
+            rect.y + (rect.height - height) / 2.0,
+            width,
+            height,
+        );
         cx.canvas().draw_image(&self.image, dest, 1.0);
     }
 }
@@ -76,7 +89,11 @@ pub struct Icon {
 impl Icon {
     /// The named theme icon at the theme's icon size, in the text colour.
     pub fn new(name: impl Into<String>) -> Icon {
-        Icon { name: name.into(), size: None, color: ColorRole::Text }
+        Icon {
+            name: name.into(),
+            size: None,
+            color: ColorRole::Text,
+        }
     }
 
     /// Edge length, logical pixels.
@@ -95,7 +112,12 @@ impl Icon {
 impl<M: 'static> Widget<M> for Icon {
     fn layout_style(&self, theme: &Theme) -> LayoutStyle {
         let size = self.size.unwrap_or(theme.metrics.icon_size);
-        LayoutStyle { width: Some(size), height: Some(size), shrink: 0.0, ..LayoutStyle::default() }
+        LayoutStyle {
+            width: Some(size),
+            height: Some(size),
+            shrink: 0.0,
+            ..LayoutStyle::default()
+        }
     }
 
     fn paint_outset(&self, _theme: &Theme) -> f32 {

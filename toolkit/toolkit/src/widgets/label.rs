@@ -8,7 +8,7 @@ use weft_theme::Theme;
 
 use crate::style::LayoutStyle;
 use crate::widget::{MeasureContext, PaintContext, Widget};
-use crate::widgets::common::{dimmed, ColorRole, TextRole};
+use crate::widgets::common::{ColorRole, TextRole, dimmed};
 
 /// A paragraph of text that wraps (or ellipsises) to its width.
 #[derive(Debug)]
@@ -24,7 +24,14 @@ pub struct Label {
 impl Label {
     /// Body text that wraps.
     pub fn new(text: impl Into<String>) -> Label {
-        Label { text: text.into(), role: TextRole::Body, color: ColorRole::Text, overflow: Overflow::Wrap, layout: None, grow: 0.0 }
+        Label {
+            text: text.into(),
+            role: TextRole::Body,
+            color: ColorRole::Text,
+            overflow: Overflow::Wrap,
+            layout: None,
+            grow: 0.0,
+        }
     }
 
     /// Sets the typographic role.
@@ -72,14 +79,20 @@ impl Label {
 
     fn layout(&mut self, text: &mut weft_text::TextSystem, theme: &Theme) -> &mut TextLayout {
         let style = self.role.style(theme);
-        
-        (self.layout.get_or_insert_with(|| TextLayout::new(text, &self.text, style, self.overflow))) as _
+
+        (self
+            .layout
+            .get_or_insert_with(|| TextLayout::new(text, &self.text, style, self.overflow)))
+            as _
     }
 }
 
 impl<M: 'static> Widget<M> for Label {
     fn layout_style(&self, _theme: &Theme) -> LayoutStyle {
-        LayoutStyle { grow: self.grow, ..LayoutStyle::default() }
+        LayoutStyle {
+            grow: self.grow,
+            ..LayoutStyle::default()
+        }
     }
 
     fn measure(&mut self, cx: &mut MeasureContext<'_>, width: Option<f32>) -> Size {

@@ -10,7 +10,7 @@ use weft_theme::Theme;
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
-use crate::widgets::common::{dimmed, draw_line_left, TextRole};
+use crate::widgets::common::{TextRole, dimmed, draw_line_left};
 
 /// One row of a list (put rows in a [`crate::widgets::ScrollView`]).
 pub struct ListItem<M> {
@@ -25,7 +25,14 @@ pub struct ListItem<M> {
 impl<M> ListItem<M> {
     /// A row with a title.
     pub fn new(title: impl Into<String>) -> ListItem<M> {
-        ListItem { title: title.into(), subtitle: None, icon: None, selected: false, on_select: None, layouts: None }
+        ListItem {
+            title: title.into(),
+            subtitle: None,
+            icon: None,
+            selected: false,
+            on_select: None,
+            layouts: None,
+        }
     }
 
     /// A second, muted line.
@@ -63,13 +70,20 @@ impl<M> ListItem<M> {
     }
 
     fn height(&self, theme: &Theme) -> f32 {
-        if self.subtitle.is_some() { theme.metrics.control_height + 20.0 } else { theme.metrics.control_height + 6.0 }
+        if self.subtitle.is_some() {
+            theme.metrics.control_height + 20.0
+        } else {
+            theme.metrics.control_height + 6.0
+        }
     }
 }
 
 impl<M: Clone + 'static> Widget<M> for ListItem<M> {
     fn layout_style(&self, theme: &Theme) -> LayoutStyle {
-        LayoutStyle { height: Some(self.height(theme)), ..LayoutStyle::default() }
+        LayoutStyle {
+            height: Some(self.height(theme)),
+            ..LayoutStyle::default()
+        }
     }
 
     fn measure(&mut self, cx: &mut MeasureContext<'_>, width: Option<f32>) -> Size {
@@ -87,7 +101,11 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
             }
         };
         match event {
-            Event::PointerEnter | Event::PointerLeave | Event::FocusGained | Event::FocusLost | Event::PointerCancel => {
+            Event::PointerEnter
+            | Event::PointerLeave
+            | Event::FocusGained
+            | Event::FocusLost
+            | Event::PointerCancel => {
                 cx.request_paint();
                 Status::Ignored
             }
@@ -102,7 +120,9 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
                 }
                 Status::Handled
             }
-            Event::Key(key) if key.state == KeyState::Pressed && matches!(key.key, Key::ENTER | Key::SPACE) => {
+            Event::Key(key)
+                if key.state == KeyState::Pressed && matches!(key.key, Key::ENTER | Key::SPACE) =>
+            {
                 activate(cx, &self.on_select);
                 Status::Handled
             }
@@ -118,7 +138,8 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
         let radius = theme.radii.medium;
         cx.focus_ring(rect.inflate(-3.0), radius);
         if self.selected {
-            cx.canvas().fill_rounded_rect(rect, radius, palette.accent.with_opacity(0.16));
+            cx.canvas()
+                .fill_rounded_rect(rect, radius, palette.accent.with_opacity(0.16));
         }
         if state.pressed {
             cx.canvas().fill_rounded_rect(rect, radius, palette.pressed);
@@ -129,16 +150,37 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
         let mut left = rect.x + padding;
         if let Some(icon) = self.icon.as_deref().and_then(|name| theme.icon(name)) {
             let size = theme.metrics.icon_size;
-            let ink = dimmed(if self.selected { palette.accent } else { palette.text_muted }, state);
-            cx.canvas().draw_icon(icon, Rect::new(left, rect.y + (rect.height - size) / 2.0, size, size), ink);
+            let ink = dimmed(
+                if self.selected {
+                    palette.accent
+                } else {
+                    palette.text_muted
+                },
+                state,
+            );
+            cx.canvas().draw_icon(
+                icon,
+                Rect::new(left, rect.y + (rect.height - size) / 2.0, size, size),
+                ink,
+            );
             left += size + 12.0;
         }
         let width = (rect.right() - padding - left).max(0.0);
-        let (text_color, muted) = (dimmed(palette.text, state), dimmed(palette.text_muted, state));
+        let (text_color, muted) = (
+            dimmed(palette.text, state),
+            dimmed(palette.text_muted, state),
+        );
         let (canvas, text) = cx.canvas_and_text();
         let (title, subtitle) = self.layouts.get_or_insert_with(|| {
-            let title = TextLayout::new(text, &self.title, TextRole::Body.style(theme), Overflow::Ellipsis);
-            let subtitle = self.subtitle.as_deref().map(|line| TextLayout::new(text, line, TextRole::Small.style(theme), Overflow::Ellipsis));
+            let title = TextLayout::new(
+                text,
+                &self.title,
+                TextRole::Body.style(theme),
+                Overflow::Ellipsis,
+            );
+            let subtitle = self.subtitle.as_deref().map(|line| {
+                TextLayout::new(text, line, TextRole::Small.style(theme), Overflow::Ellipsis)
+            });
             (title, subtitle)
         });
         title.set_width(text, Some(width));
@@ -148,9 +190,20 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
                 let total = title.size().height + subtitle.size().height;
                 let top = rect.y + libm::roundf((rect.height - total) / 2.0);
                 title.draw(text, canvas, weft_paint::Point::new(left, top), text_color);
-                subtitle.draw(text, canvas, weft_paint::Point::new(left, top + title.size().height), muted);
+                subtitle.draw(
+                    text,
+                    canvas,
+                    weft_paint::Point::new(left, top + title.size().height),
+                    muted,
+                );
             }
-            None => draw_line_left(canvas, text, title, Rect::new(left, rect.y, width, rect.height), text_color),
+            None => draw_line_left(
+                canvas,
+                text,
+                title,
+                Rect::new(left, rect.y, width, rect.height),
+                text_color,
+            ),
         }
     }
 

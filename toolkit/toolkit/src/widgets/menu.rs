@@ -11,7 +11,7 @@ use weft_theme::Theme;
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
-use crate::widgets::common::{draw_line_left, TextRole};
+use crate::widgets::common::{TextRole, draw_line_left};
 
 /// Padding around the items.
 const MENU_PADDING: f32 = 6.0;
@@ -27,7 +27,12 @@ pub struct MenuItem<M> {
 impl<M> MenuItem<M> {
     /// An item sending `message` when chosen.
     pub fn new(label: impl Into<String>, message: M) -> MenuItem<M> {
-        MenuItem { label: label.into(), icon: None, message, layout: None }
+        MenuItem {
+            label: label.into(),
+            icon: None,
+            message,
+            layout: None,
+        }
     }
 
     /// A leading theme icon.
@@ -48,7 +53,10 @@ pub struct Menu<M> {
 impl<M> Menu<M> {
     /// A menu of `items`.
     pub fn new(items: impl IntoIterator<Item = MenuItem<M>>) -> Menu<M> {
-        Menu { items: items.into_iter().collect(), highlighted: None }
+        Menu {
+            items: items.into_iter().collect(),
+            highlighted: None,
+        }
     }
 
     /// The highlighted item.
@@ -87,12 +95,22 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
         let icons = self.items.iter().any(|item| item.icon.is_some());
         let mut widest: f32 = 0.0;
         for item in &mut self.items {
-            let layout = item.layout.get_or_insert_with(|| TextLayout::new(cx.text, &item.label, style, Overflow::Clip));
+            let layout = item.layout.get_or_insert_with(|| {
+                TextLayout::new(cx.text, &item.label, style, Overflow::Clip)
+            });
             widest = widest.max(layout.size().width);
         }
-        let icon = if icons { theme.metrics.icon_size + 10.0 } else { 0.0 };
-        let width = (widest + icon + 2.0 * theme.metrics.control_padding + 2.0 * MENU_PADDING).max(180.0);
-        Size::new(width, self.items.len() as f32 * Self::row_height(theme) + 2.0 * MENU_PADDING)
+        let icon = if icons {
+            theme.metrics.icon_size + 10.0
+        } else {
+            0.0
+        };
+        let width =
+            (widest + icon + 2.0 * theme.metrics.control_padding + 2.0 * MENU_PADDING).max(180.0);
+        Size::new(
+            width,
+            self.items.len() as f32 * Self::row_height(theme) + 2.0 * MENU_PADDING,
+        )
     }
 
     fn paint_outset(&self, theme: &Theme) -> f32 {
@@ -137,7 +155,9 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
                         self.highlight(cx, Some(next));
                     }
                     Key::UP if count > 0 => {
-                        let previous = self.highlighted.map_or(count - 1, |index| (index + count - 1) % count);
+                        let previous = self
+                            .highlighted
+                            .map_or(count - 1, |index| (index + count - 1) % count);
                         self.highlight(cx, Some(previous));
                     }
                     Key::ENTER | Key::SPACE => {
@@ -162,28 +182,51 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
         let radius = theme.radii.medium + 2.0;
         cx.canvas().draw_shadow(rect, radius, &theme.shadows.popup);
         cx.canvas().fill_rounded_rect(rect, radius, palette.surface);
-        cx.canvas().stroke_rounded_rect(rect, radius, theme.metrics.border_width, palette.border);
+        cx.canvas()
+            .stroke_rounded_rect(rect, radius, theme.metrics.border_width, palette.border);
         let row = Self::row_height(theme);
         let icons = self.items.iter().any(|item| item.icon.is_some());
         let style = TextRole::Body.style(theme);
         for (index, item) in self.items.iter_mut().enumerate() {
-            let row_rect = Rect::new(rect.x + MENU_PADDING, rect.y + MENU_PADDING + index as f32 * row, rect.width - 2.0 * MENU_PADDING, row);
+            let row_rect = Rect::new(
+                rect.x + MENU_PADDING,
+                rect.y + MENU_PADDING + index as f32 * row,
+                rect.width - 2.0 * MENU_PADDING,
+                row,
+            );
             let highlighted = self.highlighted == Some(index);
             if highlighted {
-                cx.canvas().fill_rounded_rect(row_rect, theme.radii.medium, palette.accent);
+                cx.canvas()
+                    .fill_rounded_rect(row_rect, theme.radii.medium, palette.accent);
             }
-            let ink = if highlighted { palette.text_on_accent } else { palette.text };
+            let ink = if highlighted {
+                palette.text_on_accent
+            } else {
+                palette.text
+            };
             let mut left = row_rect.x + theme.metrics.control_padding - MENU_PADDING;
             if icons {
                 if let Some(icon) = item.icon.as_deref().and_then(|name| theme.icon(name)) {
                     let size = theme.metrics.icon_size;
-                    cx.canvas().draw_icon(icon, Rect::new(left, row_rect.y + (row - size) / 2.0, size, size), ink);
+                    cx.canvas().draw_icon(
+                        icon,
+                        Rect::new(left, row_rect.y + (row - size) / 2.0, size, size),
+                        ink,
+                    );
                 }
                 left += theme.metrics.icon_size + 10.0;
             }
             let (canvas, text) = cx.canvas_and_text();
-            let layout = item.layout.get_or_insert_with(|| TextLayout::new(text, &item.label, style, Overflow::Clip));
-            draw_line_left(canvas, text, layout, Rect::new(left, row_rect.y, row_rect.right() - left, row), ink);
+            let layout = item
+                .layout
+                .get_or_insert_with(|| TextLayout::new(text, &item.label, style, Overflow::Clip));
+            draw_line_left(
+                canvas,
+                text,
+                layout,
+                Rect::new(left, row_rect.y, row_rect.right() - left, row),
+                ink,
+            );
         }
     }
 

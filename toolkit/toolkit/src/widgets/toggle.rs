@@ -12,7 +12,7 @@ use weft_theme::{Color, Shadow, Theme};
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
-use crate::widgets::common::{dimmed, draw_line_left, TextRole};
+use crate::widgets::common::{TextRole, dimmed, draw_line_left};
 
 /// Gap between the control and its label.
 const LABEL_GAP: f32 = 10.0;
@@ -29,12 +29,18 @@ struct Toggle<M> {
 
 impl<M> Toggle<M> {
     fn new(label: String) -> Toggle<M> {
-        Toggle { label, layout: None, checked: false, on_toggle: None }
+        Toggle {
+            label,
+            layout: None,
+            checked: false,
+            on_toggle: None,
+        }
     }
 
     fn layout(&mut self, text: &mut TextSystem, theme: &Theme) -> &mut TextLayout {
         let style = TextRole::Body.style(theme);
-        self.layout.get_or_insert_with(|| TextLayout::new(text, &self.label, style, Overflow::Ellipsis))
+        self.layout
+            .get_or_insert_with(|| TextLayout::new(text, &self.label, style, Overflow::Ellipsis))
     }
 
     fn measure(&mut self, cx: &mut MeasureContext<'_>, control: Size) -> Size {
@@ -43,18 +49,31 @@ impl<M> Toggle<M> {
             return control;
         }
         let text = self.layout(cx.text(), theme).measure(cx.text(), None);
-        Size::new(control.width + LABEL_GAP + text.width, control.height.max(text.height).max(theme.metrics.control_height - 8.0))
+        Size::new(
+            control.width + LABEL_GAP + text.width,
+            control
+                .height
+                .max(text.height)
+                .max(theme.metrics.control_height - 8.0),
+        )
     }
 
     /// Handles the event; returns whether the value flipped.
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> (Status, bool) {
         let mut flip = false;
         let status = match event {
-            Event::PointerEnter | Event::PointerLeave | Event::FocusGained | Event::FocusLost | Event::PointerCancel => {
+            Event::PointerEnter
+            | Event::PointerLeave
+            | Event::FocusGained
+            | Event::FocusLost
+            | Event::PointerCancel => {
                 cx.request_paint();
                 Status::Ignored
             }
-            Event::PointerDown { button: MouseButton::Left, .. } => {
+            Event::PointerDown {
+                button: MouseButton::Left,
+                ..
+            } => {
                 cx.request_paint();
                 Status::Handled
             }
@@ -63,7 +82,9 @@ impl<M> Toggle<M> {
                 flip = *inside;
                 Status::Handled
             }
-            Event::Key(key) if key.state == KeyState::Pressed && matches!(key.key, Key::SPACE | Key::ENTER) => {
+            Event::Key(key)
+                if key.state == KeyState::Pressed && matches!(key.key, Key::SPACE | Key::ENTER) =>
+            {
                 flip = true;
                 Status::Handled
             }
@@ -89,7 +110,13 @@ impl<M> Toggle<M> {
         let (canvas, text) = cx.canvas_and_text();
         let layout = self.layout(text, theme);
         layout.set_width(text, Some((rect.right() - left).max(0.0) + 0.5));
-        draw_line_left(canvas, text, layout, Rect::new(left, rect.y, rect.right() - left, rect.height), color);
+        draw_line_left(
+            canvas,
+            text,
+            layout,
+            Rect::new(left, rect.y, rect.right() - left, rect.height),
+            color,
+        );
     }
 }
 
@@ -101,7 +128,9 @@ pub struct Checkbox<M> {
 impl<M> Checkbox<M> {
     /// An unchecked checkbox.
     pub fn new(label: impl Into<String>) -> Checkbox<M> {
-        Checkbox { toggle: Toggle::new(label.into()) }
+        Checkbox {
+            toggle: Toggle::new(label.into()),
+        }
     }
 
     /// Initial state.
@@ -151,22 +180,48 @@ impl<M: 'static> Widget<M> for Checkbox<M> {
         let state = cx.state();
         let palette = &theme.palette;
         let size = theme.metrics.checkbox_size;
-        let mark = Rect::new(rect.x, rect.y + libm::roundf((rect.height - size) / 2.0), size, size);
+        let mark = Rect::new(
+            rect.x,
+            rect.y + libm::roundf((rect.height - size) / 2.0),
+            size,
+            size,
+        );
         let radius = theme.radii.small;
         cx.focus_ring(mark, radius);
         if self.toggle.checked {
-            let fill = if state.pressed { palette.accent_pressed } else if state.hovered { palette.accent_hover } else { palette.accent };
-            cx.canvas().fill_rounded_rect(mark, radius, dimmed(fill, state));
+            let fill = if state.pressed {
+                palette.accent_pressed
+            } else if state.hovered {
+                palette.accent_hover
+            } else {
+                palette.accent
+            };
+            cx.canvas()
+                .fill_rounded_rect(mark, radius, dimmed(fill, state));
             if let Some(check) = theme.icon("check") {
-                cx.canvas().draw_icon(check, mark.inflate(-2.0), palette.text_on_accent);
+                cx.canvas()
+                    .draw_icon(check, mark.inflate(-2.0), palette.text_on_accent);
             }
         } else {
             cx.canvas().fill_rounded_rect(mark, radius, palette.surface);
             if state.hovered || state.pressed {
-                cx.canvas().fill_rounded_rect(mark, radius, if state.pressed { palette.pressed } else { palette.hover });
+                cx.canvas().fill_rounded_rect(
+                    mark,
+                    radius,
+                    if state.pressed {
+                        palette.pressed
+                    } else {
+                        palette.hover
+                    },
+                );
             }
-            let border = if state.hovered { palette.accent } else { palette.border_strong };
-            cx.canvas().stroke_rounded_rect(mark, radius, 1.5, dimmed(border, state));
+            let border = if state.hovered {
+                palette.accent
+            } else {
+                palette.border_strong
+            };
+            cx.canvas()
+                .stroke_rounded_rect(mark, radius, 1.5, dimmed(border, state));
         }
         self.toggle.paint_label(cx, rect.x + size + LABEL_GAP);
     }
@@ -187,7 +242,11 @@ pub struct Switch<M> {
 impl<M> Switch<M> {
     /// A switch that is off.
     pub fn new(label: impl Into<String>) -> Switch<M> {
-        Switch { toggle: Toggle::new(label.into()), knob: 0.0, slide: None }
+        Switch {
+            toggle: Toggle::new(label.into()),
+            knob: 0.0,
+            slide: None,
+        }
     }
 
     /// Initial state.
@@ -242,7 +301,9 @@ impl<M: 'static> Widget<M> for Switch<M> {
     }
 
     fn animate(&mut self, cx: &mut EventContext<'_, M>, now: Duration) -> bool {
-        let Some((start, from)) = self.slide else { return false };
+        let Some((start, from)) = self.slide else {
+            return false;
+        };
         let target = if self.toggle.checked { 1.0 } else { 0.0 };
         let progress = (now.saturating_sub(start).as_secs_f32() / SLIDE.as_secs_f32()).min(1.0);
         // Ease out (cubic).
@@ -266,20 +327,49 @@ impl<M: 'static> Widget<M> for Switch<M> {
         let state = cx.state();
         let palette = &theme.palette;
         let track_size = Self::track_size(theme);
-        let track = Rect::new(rect.right() - track_size.width, rect.y + libm::roundf((rect.height - track_size.height) / 2.0), track_size.width, track_size.height);
+        let track = Rect::new(
+            rect.right() - track_size.width,
+            rect.y + libm::roundf((rect.height - track_size.height) / 2.0),
+            track_size.width,
+            track_size.height,
+        );
         let radius = track.height / 2.0;
         cx.focus_ring(track, radius);
-        let off = if state.hovered { palette.track.mix(palette.text_muted, 0.25) } else { palette.track };
-        let on = if state.hovered { palette.accent_hover } else { palette.accent };
-        cx.canvas().fill_rounded_rect(track, radius, dimmed(off.mix(on, self.knob), state));
+        let off = if state.hovered {
+            palette.track.mix(palette.text_muted, 0.25)
+        } else {
+            palette.track
+        };
+        let on = if state.hovered {
+            palette.accent_hover
+        } else {
+            palette.accent
+        };
+        cx.canvas()
+            .fill_rounded_rect(track, radius, dimmed(off.mix(on, self.knob), state));
         let inset = 2.0;
         let diameter = track.height - 2.0 * inset;
         let travel = track.width - 2.0 * inset - diameter;
-        let center = Point::new(track.x + inset + diameter / 2.0 + travel * self.knob, track.y + track.height / 2.0);
-        let knob = Rect::new(center.x - diameter / 2.0, center.y - diameter / 2.0, diameter, diameter);
-        let shadow = Shadow { offset_x: 0.0, offset_y: 1.0, blur: 2.0, spread: 0.0, color: Color::rgba(0, 0, 0, 60) };
+        let center = Point::new(
+            track.x + inset + diameter / 2.0 + travel * self.knob,
+            track.y + track.height / 2.0,
+        );
+        let knob = Rect::new(
+            center.x - diameter / 2.0,
+            center.y - diameter / 2.0,
+            diameter,
+            diameter,
+        );
+        let shadow = Shadow {
+            offset_x: 0.0,
+            offset_y: 1.0,
+            blur: 2.0,
+            spread: 0.0,
+            color: Color::rgba(0, 0, 0, 60),
+        };
         cx.canvas().draw_shadow(knob, diameter / 2.0, &shadow);
-        cx.canvas().fill_circle(center.x, center.y, diameter / 2.0, Color::WHITE);
+        cx.canvas()
+            .fill_circle(center.x, center.y, diameter / 2.0, Color::WHITE);
         self.toggle.paint_label(cx, rect.x);
     }
 
