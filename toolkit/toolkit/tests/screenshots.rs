@@ -109,3 +109,41 @@ fn changing_scale_at_run_time_matches_the_reference_at_that_scale() {
     let mut harness = Harness::new(ui, (WIDTH * 2.0) as u32, (HEIGHT * 2.0) as u32, 2.0);
     harness.assert_matches(&reference("gallery-light-2x"), Tolerance::SCREENSHOT);
 }
+
+#[test]
+fn menu_selection_and_dialog_match_references() {
+    use weft_toolkit::Point;
+    use weft_toolkit::input_api::{Key, Modifiers};
+    use weft_toolkit::widgets::{Dialog, Menu, MenuItem};
+
+    // Light: keyboard focus in a field with a selection, and an open menu.
+    let mut ui = Ui::new(Theme::light());
+    let ids = gallery::build(&mut ui);
+    let mut harness = Harness::new(ui, WIDTH as u32, HEIGHT as u32, 1.0);
+    harness.click(ids.name);
+    harness.key(Key::LEFT, Modifiers::CONTROL | Modifiers::SHIFT);
+    harness.key(Key::TAB, Modifiers::SHIFT);
+    harness.key(Key::TAB, Modifiers::empty());
+    let anchor = harness.ui().rect(ids.menu).unwrap();
+    let menu = Menu::new([
+        MenuItem::new("New window", GalleryMessage::Clicked("new")).icon("plus"),
+        MenuItem::new("Open folder", GalleryMessage::Clicked("open")).icon("folder"),
+        MenuItem::new("Settings", GalleryMessage::Clicked("settings")).icon("settings"),
+    ]);
+    harness
+        .ui()
+        .show_popup(menu, Point::new(anchor.x, anchor.bottom() + 4.0));
+    harness.key(Key::DOWN, Modifiers::empty());
+    harness.assert_matches(&reference("overlay-menu-light-1x"), Tolerance::SCREENSHOT);
+
+    // Dark: a modal dialog over the dimmed window.
+    let mut harness = gallery(ThemeKind::Dark, 1.0);
+    let dialog = Dialog::new(
+        "Remove “Files”?",
+        "The app and its data will be removed from this device.",
+    )
+    .cancel("Keep")
+    .danger("Remove", GalleryMessage::Clicked("remove"));
+    harness.ui().show_dialog(dialog);
+    harness.assert_matches(&reference("overlay-dialog-dark-1x"), Tolerance::SCREENSHOT);
+}

@@ -432,7 +432,11 @@ impl<M: 'static> Widget<M> for TextField<M> {
         let content = self.content_rect(rect);
         let colors = EditorColors {
             text: dimmed(palette.text, state),
-            selection: palette.selection,
+            selection: if state.focused {
+                palette.selection
+            } else {
+                palette.selection.with_opacity(0.5)
+            },
             cursor: palette.cursor,
         };
         let style = TextRole::Body.style(theme);
