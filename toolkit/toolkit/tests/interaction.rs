@@ -445,3 +445,46 @@ fn updating_and_removing_widgets() {
             .is_none()
     );
 }
+
+#[test]
+fn long_press_on_a_row_sends_its_message_instead_of_activating() {
+    use weft_toolkit::widgets::{ListItem, ScrollView};
+    #[derive(Clone, Debug, PartialEq)]
+    enum Row {
+        Open,
+        Menu,
+    }
+    let mut ui = Ui::new(Theme::light());
+    let list = ui.add(ui.root(), ScrollView::new());
+    let row = ui.add(
+        list,
+        ListItem::new("Hold me")
+            .on_select(Row::Open)
+            .on_long_press(Row::Menu),
+    );
+    let mut harness = Harness::new(ui, 300, 300, 1.0);
+    let center = harness.center_of(row);
+    harness.long_press_at(center, Duration::from_millis(600));
+    assert_eq!(harness.take_messages(), [Row::Menu]);
+    harness.tap(row);
+    assert_eq!(harness.take_messages(), [Row::Open]);
+}
+
+#[test]
+fn slider_follows_a_finger_drag() {
+    let (mut harness, ids) = gallery();
+    let slider = harness.ui().rect(ids.volume).unwrap();
+    let from = Point::new(slider.x + slider.width * 0.6, slider.center().y);
+    let to = Point::new(slider.right() - 2.0, slider.center().y);
+    harness.touch_drag(from, to, Duration::from_millis(300), 10);
+    assert_eq!(
+        harness.widget::<Slider<GalleryMessage>>(ids.volume).value(),
+        100.0
+    );
+    let messages = harness.take_messages();
+    assert!(
+        messages.len() > 3,
+        "value updates while dragging: {messages:?}"
+    );
+    assert_eq!(messages.last(), Some(&GalleryMessage::Volume(100.0)));
+}

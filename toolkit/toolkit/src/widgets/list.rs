@@ -19,6 +19,7 @@ pub struct ListItem<M> {
     icon: Option<String>,
     selected: bool,
     on_select: Option<M>,
+    on_long_press: Option<M>,
     layouts: Option<(TextLayout, Option<TextLayout>)>,
 }
 
@@ -31,6 +32,7 @@ impl<M> ListItem<M> {
             icon: None,
             selected: false,
             on_select: None,
+            on_long_press: None,
             layouts: None,
         }
     }
@@ -50,6 +52,13 @@ impl<M> ListItem<M> {
     /// Message sent when the row is activated.
     pub fn on_select(mut self, message: M) -> ListItem<M> {
         self.on_select = Some(message);
+        self
+    }
+
+    /// Message sent when the row is long-pressed (touch), e.g. to open a
+    /// context menu; the press then does not activate the row.
+    pub fn on_long_press(mut self, message: M) -> ListItem<M> {
+        self.on_long_press = Some(message);
         self
     }
 
@@ -113,6 +122,14 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
                 cx.request_paint();
                 Status::Handled
             }
+            Event::LongPress { .. } => match &self.on_long_press {
+                Some(message) => {
+                    cx.emit(message.clone());
+                    cx.request_paint();
+                    Status::Handled
+                }
+                None => Status::Ignored,
+            },
             Event::PointerUp { inside, .. } => {
                 cx.request_paint();
                 if *inside {
