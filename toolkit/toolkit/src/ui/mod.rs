@@ -138,6 +138,10 @@ impl<M: 'static> Ui<M> {
         if id == self.root || !self.tree.contains(id) {
             return;
         }
+        if self.overlays.iter().any(|overlay| overlay.root == id) {
+            self.close_overlay(id);
+            return;
+        }
         if let Some(parent) = self.tree.get(id).and_then(|node| node.parent) {
             self.mark_layout(parent);
         }
