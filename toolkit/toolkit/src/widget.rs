@@ -110,6 +110,12 @@ pub trait Widget<M: 'static>: Any {
 
     /// The theme changed: drop anything cached from the old one.
     fn theme_changed(&mut self) {}
+
+    /// What the widget is for assistive technology and tests; `None` for
+    /// purely structural widgets.
+    fn describe(&self) -> Option<crate::accessibility::Description> {
+        None
+    }
 }
 
 /// What measuring may use.

@@ -301,7 +301,49 @@ impl<M: 'static> Ui<M> {
             }
             current = node.parent;
         }
-        self.tree.get(id).is_some_and(|node| !node.clip.is_empty())
+        let scale = self.scale;
+        self.tree
+            .get(id)
+            .is_some_and(|node| node.rect.to_pixels(scale).intersects(&node.clip))
+    }
+
+    /// The visible, described widgets in reading (tree) order, the top
+    /// overlay's last.
+    pub fn accessibility_tree(&mut self) -> Vec<crate::accessibility::AccessibleNode> {
+        self.update_layout();
+        let mut roots = alloc::vec![self.root];
+        roots.extend(self.overlays.iter().map(|overlay| overlay.root));
+        let mut nodes = Vec::new();
+        for root in roots {
+            for id in self.tree.descendants(root) {
+                let Some(node) = self.tree.get(id) else {
+                    continue;
+                };
+                if node.hidden || !node.rect.to_pixels(self.scale).intersects(&node.clip) {
+                    continue;
+                }
+                let Some(description) = node.widget.as_ref().and_then(|widget| widget.describe())
+                else {
+                    continue;
+                };
+                nodes.push(crate::accessibility::AccessibleNode {
+                    id,
+                    description,
+                    rect: node.rect,
+                    focused: node.state.focused,
+                    disabled: node.state.disabled,
+                });
+            }
+        }
+        nodes
+    }
+
+    /// The first visible widget with this role and label.
+    pub fn find(&mut self, role: crate::accessibility::Role, label: &str) -> Option<WidgetId> {
+        self.accessibility_tree()
+            .into_iter()
+            .find(|node| node.description.role == role && node.description.label == label)
+            .map(|node| node.id)
     }
 
     /// The widget with keyboard focus.

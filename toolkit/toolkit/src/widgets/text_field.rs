@@ -8,6 +8,7 @@ use weft_paint::{Point, Rect, Size};
 use weft_text::{EditorColors, Movement, Overflow, TextEditor, TextLayout, TextSystem};
 use weft_theme::Theme;
 
+use crate::accessibility::{Description, Role};
 use crate::event::{Event, Ime, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
@@ -469,5 +470,9 @@ impl<M: 'static> Widget<M> for TextField<M> {
 
     fn theme_changed(&mut self) {
         self.placeholder_layout = None;
+    }
+
+    fn describe(&self) -> Option<Description> {
+        Some(Description::new(Role::TextInput, self.placeholder.as_str()).value(self.value()))
     }
 }
