@@ -307,10 +307,10 @@ impl<M> TextField<M> {
 
     /// Shows the cursor and starts a new blink cycle.
     fn restart_blink(&mut self, cx: &mut EventContext<'_, M>) {
-        if !self.cursor_shown {
-            if let Some(area) = self.cursor_area(cx.rect(), cx.theme()) {
-                cx.request_paint_rect(area);
-            }
+        if !self.cursor_shown
+            && let Some(area) = self.cursor_area(cx.rect(), cx.theme())
+        {
+            cx.request_paint_rect(area);
         }
         self.cursor_shown = true;
         self.blink_from = cx.now();
@@ -522,7 +522,7 @@ impl<M: 'static> Widget<M> for TextField<M> {
         } else {
             let phase = elapsed.as_millis() / BLINK.as_millis();
             cx.request_animation_at(self.blink_from + BLINK * (phase as u32 + 1));
-            (phase % 2 == 0, true)
+            (phase.is_multiple_of(2), true)
         };
         if shown != self.cursor_shown {
             self.cursor_shown = shown;
