@@ -91,7 +91,7 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
         system: system.name.clone(),
         services: system.services,
         images,
-        files: Vec::new(),
+        files: system.files,
     };
     let bytes = bundle.to_bytes();
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
