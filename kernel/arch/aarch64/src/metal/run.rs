@@ -27,6 +27,8 @@ pub struct Machine {
     slice_started: u64,
     timer_interrupt: u32,
     yielded: bool,
+    /// What the timer is programmed for (`u64::MAX`: disarmed).
+    armed: Option<u64>,
 }
 
 static MACHINE: spin::Mutex<Option<Machine>> = spin::Mutex::new(None);
@@ -34,7 +36,7 @@ static MACHINE: spin::Mutex<Option<Machine>> = spin::Mutex::new(None);
 impl Machine {
     /// A machine around a kernel with its boot processes created.
     pub fn new(kernel: Kernel<Metal>, timer_interrupt: u32) -> Machine {
-        Machine { kernel, current: None, slice_started: 0, timer_interrupt, yielded: false }
+        Machine { kernel, current: None, slice_started: 0, timer_interrupt, yielded: false, armed: None }
     }
 
     fn frame_of(&mut self, thread: Koid) -> Option<*mut Frame> {
@@ -107,6 +109,7 @@ impl Machine {
             }
             if intid == self.timer_interrupt {
                 timer::disarm();
+                self.armed = Some(u64::MAX);
                 let now = timer::now();
                 self.kernel.advance_time(now);
             } else {
@@ -127,11 +130,16 @@ impl Machine {
         if self.kernel.scheduler().ready_count() > 0 {
             when = when.min(self.slice_started + QUANTUM_NS);
         }
+        // Reprogramming costs a barrier; skip it when nothing changed.
+        if self.armed == Some(when) {
+            return;
+        }
         if when == u64::MAX {
             timer::disarm();
         } else {
             timer::arm(when);
         }
+        self.armed = Some(when);
     }
 
     /// Choose what runs next and return its frame. Idles until something
@@ -179,16 +187,17 @@ impl Machine {
                 }
                 Some(false) => {}
             }
-            let Some(space) =
-                self.kernel.thread_context_mut(thread).map(|s| alloc::sync::Arc::clone(&s.space))
-            else {
+            let Some(state) = self.kernel.thread_context_mut(thread) else {
                 continue;
             };
-            self.kernel.backend.activate(&space);
+            let frame = &raw mut state.frame;
+            let space: *const super::backend::SpaceHandle = &*state.space;
+            // SAFETY: the space handle is kept alive by the thread's state
+            // (an `Arc`), which lives until the thread ends; nothing ends a
+            // thread between here and the pointer's only use below.
+            self.kernel.backend.activate(unsafe { &*space });
             self.arm_timer();
-            if let Some(frame) = self.frame_of(thread) {
-                return frame;
-            }
+            return frame;
         }
     }
 
