@@ -69,7 +69,7 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
     util::step("signing program images");
     let mut images = Vec::new();
     for (name, path) in built {
-        let bytes = sign(&path, &key)?;
+        let mut bytes = sign(&path, &key)?;
         if options.tamper.as_deref() == Some(name.as_str()) {
             // Flip one payload byte after signing: the kernel must refuse it.
             let mut tampered = bytes.clone();
@@ -78,6 +78,12 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
                 *byte ^= 0x40;
             }
             images.push(Image { name: format!("{name}-tampered"), bytes: tampered });
+        }
+        if options.tamper_in_place.as_deref() == Some(name.as_str()) {
+            if let Some(byte) = bytes.get_mut(weft_aarch64::image::HEADER_LEN + 0x100) {
+                *byte ^= 0x40;
+            }
+            util::step(&format!("packed a tampered image of `{name}` (test)"));
         }
         if name == options.root_program {
             images.push(Image { name: "root".into(), bytes: bytes.clone() });
@@ -95,7 +101,11 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
     };
     let bytes = bundle.to_bytes();
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let stem = options.system.trim_end_matches(".toml");
+    let stem = format!(
+        "{}{}",
+        options.system.trim_end_matches(".toml"),
+        if options.tamper_in_place.is_some() { "-tampered" } else { "" }
+    );
     let path = out.join(format!("{stem}.bundle"));
     std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     util::step(&format!(

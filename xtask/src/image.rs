@@ -37,6 +37,9 @@ pub struct Options {
     /// Also pack `<name>-tampered`: this program's signed image with one
     /// payload byte flipped (tests).
     pub tamper: Option<String>,
+    /// Replace this program's image with a tampered copy (tests: the
+    /// kernel must refuse it at boot and the rest must come up).
+    pub tamper_in_place: Option<String>,
     /// The program packed as the bundle's `root` image.
     pub root_program: String,
     /// Programs packed beside those the manifests name (tests).
@@ -50,6 +53,7 @@ impl Options {
             board: "qemu-virt".into(),
             system: "system.toml".into(),
             tamper: None,
+            tamper_in_place: None,
             root_program: "root".into(),
             extra_programs: Vec::new(),
         }

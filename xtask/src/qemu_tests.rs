@@ -61,6 +61,31 @@ fn check_logs(lines: &[crate::qemu::Line]) -> Result<(), String> {
     Ok(())
 }
 
+/// Boot the full system with the status service's image tampered with:
+/// the kernel refuses it with a clear line, the root manager reports it,
+/// and the rest of the graph (the display driver's first frame) comes up.
+fn tampered_boot_run(echo: bool) -> Result<(), String> {
+    let options = Options { tamper_in_place: Some("status".into()), ..Options::qemu() };
+    let artifacts = image::build(&options)?;
+    let mut machine = Machine::new(artifacts.kernel, artifacts.bundle);
+    machine.headless = true;
+    machine.disk = Some(crate::qemu::scratch_disk()?);
+    util::step("booting the QEMU system with a tampered `status` image");
+    let mut running = Running::start(&machine, echo)?;
+    running
+        .wait_for(Duration::from_secs(60), |l| l.contains("refused: signature does not verify"))
+        .ok_or("the kernel did not refuse the tampered image")?;
+    running
+        .wait_for(Duration::from_secs(60), |l| l.contains("virtio-gpu: first frame"))
+        .ok_or("the rest of the system did not come up after the refused image")?;
+    let lines = running.lines();
+    if lines.iter().any(|l| l.text.contains("status is serving")) {
+        return Err("the tampered status service was started anyway".into());
+    }
+    running.stop();
+    Ok(())
+}
+
 /// `cargo xtask test qemu [kernel] [--verbose]`.
 pub fn command(args: &[String]) -> Result<(), String> {
     let echo = args.iter().any(|a| a == "--verbose" || a == "-v");
@@ -77,6 +102,16 @@ pub fn command(args: &[String]) -> Result<(), String> {
                 failed += 1;
                 println!("qemu kernel test (GICv{gic}): FAILED: {error}");
             }
+        }
+    }
+    match tampered_boot_run(echo) {
+        Ok(()) => {
+            passed += 1;
+            println!("qemu tampered-image boot test: ok");
+        }
+        Err(error) => {
+            failed += 1;
+            println!("qemu tampered-image boot test: FAILED: {error}");
         }
     }
     match devices_run(echo) {
