@@ -153,6 +153,12 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
             }
             Outcome::Ended => {
                 drop(kernel);
+                // Already unwinding (a destructor closing handles while the
+                // thread ends): a second unwind would abort the host
+                // process, so fail the call instead.
+                if std::thread::panicking() {
+                    return Error::encode_result(Err(Error::BadState));
+                }
                 panic::resume_unwind(Box::new(ThreadEnded));
             }
             Outcome::Blocked => {
@@ -161,6 +167,9 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
                     .map(|c| Arc::clone(&c.wake))
                 else {
                     drop(kernel);
+                    if std::thread::panicking() {
+                        return Error::encode_result(Err(Error::BadState));
+                    }
                     panic::resume_unwind(Box::new(ThreadEnded));
                 };
                 // Park until the kernel makes the thread ready again (woken,
