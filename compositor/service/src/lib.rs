@@ -174,6 +174,7 @@ impl Service {
                         let Ok(key) = self.waits.add(connection.channel(), WATCH) else {
                             continue;
                         };
+                        weft_rt::info!("client {} connected: {}", id.0, config.name);
                         self.core.add_client(id, config);
                         self.peers.insert(key, Peer::Client(id));
                         self.clients.insert(

@@ -132,7 +132,11 @@ impl Window {
     /// Whether a frame can be drawn now: configured, the last frame shown,
     /// and a buffer free.
     pub fn can_draw(&self) -> bool {
-        self.configure.is_some() && !self.frame_pending && self.pool.can_acquire()
+        if self.configure.is_none() || self.frame_pending || self.buffer_size().is_empty() {
+            return false;
+        }
+        // A new size means fresh buffers, which can always be made.
+        self.pool.size() != self.buffer_size() || self.pool.can_acquire()
     }
 
     /// A buffer to draw the next frame into, or `None` if [`can_draw`]
