@@ -263,9 +263,15 @@ fn draw_item(
             let Some(pixmap) = PixmapRef::from_bytes(bytes, view.stride / 4, view.height) else {
                 return false;
             };
+            let exact = item.dest.width() == view.width && item.dest.height() == view.height;
+            if exact && item.opacity >= 1.0 {
+                // Unscaled and unfaded: blit rows directly (the common case
+                // for client surfaces), which is exact by construction.
+                blit(target, item, part, bytes, view.stride as usize, blend == BlendMode::Source);
+                return true;
+            }
             let sx = item.dest.width() as f32 / view.width as f32;
             let sy = item.dest.height() as f32 / view.height as f32;
-            let exact = item.dest.width() == view.width && item.dest.height() == view.height;
             let transform = SkiaTransform::from_row(
                 sx,
                 0.0,
@@ -291,4 +297,43 @@ fn draw_item(
             true
         }
     }
+}
+
+/// Copy or blend (source over, premultiplied) the part of an unscaled
+/// image that falls in `part`, straight into the target's rows.
+fn blit(target: &mut PixmapMut<'_>, item: &DrawItem, part: &Rect, source: &[u8], stride: usize, copy: bool) {
+    let width = target.width() as usize;
+    let data = target.data_mut();
+    let x0 = part.x0 as usize;
+    let x1 = part.x1 as usize;
+    let sx0 = (part.x0 - item.dest.x0) as usize;
+    for y in part.y0..part.y1 {
+        let sy = (y - item.dest.y0) as usize;
+        let from = &source[sy * stride + sx0 * 4..sy * stride + (sx0 + x1 - x0) * 4];
+        let row = y as usize * width * 4;
+        let to = &mut data[row + x0 * 4..row + x1 * 4];
+        if copy {
+            to.copy_from_slice(from);
+            continue;
+        }
+        for (d, s) in to.chunks_exact_mut(4).zip(from.chunks_exact(4)) {
+            match s[3] {
+                255 => d.copy_from_slice(s),
+                0 if s == [0, 0, 0, 0] => {}
+                alpha => {
+                    let keep = 255 - u32::from(alpha);
+                    for c in 0..4 {
+                        let blended = u32::from(s[c]) + div255(u32::from(d[c]) * keep);
+                        d[c] = blended.min(255) as u8;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `value / 255`, rounded, for `value` ≤ 255 × 255.
+fn div255(value: u32) -> u32 {
+    let v = value + 128;
+    (v + (v >> 8)) >> 8
 }
