@@ -79,7 +79,9 @@ impl Snapshot {
 }
 
 fn lock(mutex: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl HostDisplay {
@@ -153,7 +155,11 @@ impl HostDisplay {
 
     /// Wait until the screen satisfies `test` (checked after each flush),
     /// up to `timeout`. Returns the last snapshot and whether it passed.
-    pub fn wait_for(&self, timeout: Duration, test: impl Fn(&Snapshot) -> bool) -> (Snapshot, bool) {
+    pub fn wait_for(
+        &self,
+        timeout: Duration,
+        test: impl Fn(&Snapshot) -> bool,
+    ) -> (Snapshot, bool) {
         let end = Instant::now() + timeout;
         loop {
             let seen = self.flush_count();
@@ -190,7 +196,9 @@ impl HostDisplay {
 
     /// Queue input from the host side.
     pub fn push_input(&self, events: Vec<RawEvent>) {
-        lock(&self.inner).events.push_back(DeviceEvent::Input(events));
+        lock(&self.inner)
+            .events
+            .push_back(DeviceEvent::Input(events));
         self.changed.notify_all();
     }
 
@@ -269,7 +277,12 @@ impl HostDisplay {
         inner.flushes += 1;
         drop(inner);
         self.changed.notify_all();
-        if let Some(hook) = self.redraw.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some(hook) = self
+            .redraw
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
             hook();
         }
         true
