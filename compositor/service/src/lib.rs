@@ -20,13 +20,14 @@ extern crate alloc;
 
 mod clients;
 mod output;
+mod titles;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use compositor_api::shell::{ShellProtocol, ShellRequest};
 use compositor_api::{CompositorProtocol, Event, ProtocolError, Request};
 use input_api::protocol::{InputProtocol, InputRequest, InputResponse};
-use weft_compositor::{ClientConfig, ClientId, Compositor, NoText, Outgoing, Theme};
+use weft_compositor::{ClientConfig, ClientId, Compositor, Outgoing, Theme};
 use weft_ipc::namespace::ParentEvent;
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, Connection, Protocol, Startup};
@@ -35,6 +36,7 @@ use weft_scene::Renderer;
 
 use clients::{Buffers, ClientConnection};
 pub use output::{Output, OutputError};
+pub use titles::TitleText;
 
 /// The program's entry point.
 pub fn entry(bootstrap: u32) -> i32 {
@@ -88,7 +90,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
             scale: if info.scale > 0.0 { info.scale } else { 1.0 },
         },
         Theme::default(),
-        Box::new(NoText),
+        Box::new(TitleText::new()),
     );
     let mut waits = WaitSet::new()?;
     let parent_key = waits.add(namespace.channel(), WATCH)?;

@@ -175,6 +175,10 @@ fn windows_through_real_processes() {
     system.start(client("blue", "0000ff")).unwrap();
     let (_, ok) = display.wait_for(WAIT, |s| find(s, BLUE).is_some());
     assert!(ok, "blue window never appeared");
+    if let Some(dir) = std::env::var_os("WEFT_SCREENSHOT_DIR") {
+        let path = std::path::Path::new(&dir).join("hosted-two-windows.png");
+        display.snapshot().save_png(&path).unwrap();
+    }
     seat.key(Key::Q);
     assert!(
         system.wait_for_log("blue: key q", WAIT),
