@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use compositor_api::*;
 use input_api::protocol::SeatEvent;
-use weft_compositor::{ClientBuffers, ClientConfig, ClientId, Compositor, NoText, Output, Theme};
+use weft_compositor::{
+    ClientBuffers, ClientConfig, ClientId, Compositor, Output, Theme, TitleText,
+};
 use weft_scene::{ImageView, Renderer};
 
 type Entry = ((ClientId, BufferId), (u32, u32, Vec<u8>));
@@ -52,7 +54,7 @@ fn compose() -> (u32, u32, Vec<u8>) {
             scale: 1.0,
         },
         Theme::default(),
-        Box::new(NoText),
+        Box::new(TitleText::new()),
     );
     let shell = ClientId(1);
     let app = ClientId(2);
@@ -135,9 +137,9 @@ fn compose() -> (u32, u32, Vec<u8>) {
     let panel: Vec<u8> = (0..width * 28).flat_map(|_| [32u8, 36, 44, 255]).collect();
     show(&mut compositor, shell, 1, 1, width, 28, panel);
     // Two windows; the second overlaps the first and has focus.
-    for (client, tint, size) in [
-        (app, [200u8, 60, 60], (220u32, 150u32)),
-        (other, [60u8, 90, 200], (240, 160)),
+    for (client, tint, size, title) in [
+        (app, [200u8, 60, 60], (220u32, 150u32), "Files"),
+        (other, [60u8, 90, 200], (240, 160), "A window with a rather long title"),
     ] {
         compositor
             .handle_request(
@@ -153,7 +155,7 @@ fn compose() -> (u32, u32, Vec<u8>) {
                 Request::SetRole {
                     surface: SurfaceId(1),
                     role: Role::Toplevel(ToplevelRole {
-                        title: "Window".into(),
+                        title: title.into(),
                         app_id: "test".into(),
                         size: Size::new(size.0, size.1),
                         min_size: Size::default(),

@@ -20,14 +20,13 @@ extern crate alloc;
 
 mod clients;
 mod output;
-mod titles;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use compositor_api::shell::{ShellProtocol, ShellRequest};
 use compositor_api::{CompositorProtocol, Event, ProtocolError, Request};
 use input_api::protocol::{InputProtocol, InputRequest, InputResponse};
-use weft_compositor::{ClientConfig, ClientId, Compositor, Outgoing, Theme};
+use weft_compositor::{ClientConfig, ClientId, Compositor, Outgoing, Theme, TitleText};
 use weft_ipc::namespace::ParentEvent;
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, Connection, Protocol, Startup};
@@ -36,7 +35,6 @@ use weft_scene::Renderer;
 
 use clients::{Buffers, ClientConnection};
 pub use output::{Output, OutputError};
-pub use titles::TitleText;
 
 /// The program's entry point.
 pub fn entry(bootstrap: u32) -> i32 {

@@ -2,8 +2,8 @@
 
 use core::cell::RefCell;
 
+use crate::TextRenderer;
 use tiny_skia::PixmapMut;
-use weft_compositor::TextRenderer;
 use weft_paint::{Canvas, Point};
 use weft_text::{Overflow, TextLayout, TextStyle, TextSystem};
 
@@ -40,11 +40,17 @@ impl TextRenderer for TitleText {
         color: weft_scene::Color,
     ) {
         let mut system = self.system.borrow_mut();
-        let mut layout = TextLayout::new(&mut system, text, TextStyle::sans(size).semibold(), Overflow::Ellipsis);
+        let mut layout = TextLayout::new(
+            &mut system,
+            text,
+            TextStyle::sans(size).semibold(),
+            Overflow::Ellipsis,
+        );
         layout.set_width(&mut system, Some(max_width));
         let height = layout.size().height;
         let (width, rows) = (target.width(), target.height());
-        let Ok(mut canvas) = Canvas::new(target.data_mut(), width, rows, width as usize * 4, 1.0) else {
+        let Ok(mut canvas) = Canvas::new(target.data_mut(), width, rows, width as usize * 4, 1.0)
+        else {
             return;
         };
         let ink = weft_paint::Color {
@@ -53,6 +59,14 @@ impl TextRenderer for TitleText {
             blue: color.b,
             alpha: color.a,
         };
-        layout.draw(&mut system, &mut canvas, Point { x, y: center_y - height / 2.0 }, ink);
+        layout.draw(
+            &mut system,
+            &mut canvas,
+            Point {
+                x,
+                y: center_y - height / 2.0,
+            },
+            ink,
+        );
     }
 }
