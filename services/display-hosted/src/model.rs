@@ -202,13 +202,25 @@ impl HostDisplay {
         self.changed.notify_all();
     }
 
-    /// Mark the window closed.
+    /// Mark the display closed (the window was closed, or the host wants
+    /// it gone: a running window loop then exits).
     pub fn close(&self) {
         let mut inner = lock(&self.inner);
+        if inner.closed {
+            return;
+        }
         inner.closed = true;
         inner.events.push_back(DeviceEvent::Closed);
         drop(inner);
         self.changed.notify_all();
+        if let Some(hook) = self
+            .redraw
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            hook();
+        }
     }
 
     /// Whether the window was closed.

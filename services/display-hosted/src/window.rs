@@ -173,7 +173,11 @@ impl ApplicationHandler<Redraw> for App {
         self.window = Some(window);
     }
 
-    fn user_event(&mut self, _event_loop: &ActiveEventLoop, _event: Redraw) {
+    fn user_event(&mut self, event_loop: &ActiveEventLoop, _event: Redraw) {
+        if self.display.is_closed() {
+            event_loop.exit();
+            return;
+        }
         if let Some(window) = &self.window {
             window.request_redraw();
         }
