@@ -667,3 +667,252 @@ fn cursor_motion_damages_only_around_the_cursor() {
         frame.stats
     );
 }
+
+#[test]
+fn touch_goes_to_the_surface_it_went_down_on_and_moves_title_bars() {
+    let mut rig = Rig::new(640, 480);
+    rig.toplevel(APP, 1, "Touch");
+    rig.show(APP, 1, 10, 200, 150, RED);
+    let (x, y, _) = rig.geometry(0);
+    rig.take();
+    let at = |px: f32, py: f32| (px / 640.0, py / 480.0);
+    let (tx, ty) = at(x as f32 + 10.0, y as f32 + 10.0);
+    rig.seat(SeatEvent::Touch {
+        id: 7,
+        phase: input_api::protocol::TouchPhase::Down,
+        x: tx,
+        y: ty,
+    });
+    let (mx, my) = at(x as f32 + 400.0, y as f32 + 10.0);
+    rig.seat(SeatEvent::Touch {
+        id: 7,
+        phase: input_api::protocol::TouchPhase::Motion,
+        x: mx,
+        y: my,
+    });
+    rig.seat(SeatEvent::Touch {
+        id: 7,
+        phase: input_api::protocol::TouchPhase::Up,
+        x: mx,
+        y: my,
+    });
+    let events = rig.take();
+    assert!(has(
+        &events,
+        |e| matches!(e, Outgoing::Client(APP, Event::Touch { event: TouchEvent::Down { id: 7, x, y }, .. }) if *x == 10.0 && *y == 10.0)
+    ));
+    assert!(
+        has(&events, |e| matches!(
+            e,
+            Outgoing::Client(
+                APP,
+                Event::Touch {
+                    event: TouchEvent::Motion { id: 7, .. },
+                    ..
+                }
+            )
+        )),
+        "motion follows the finger outside the window"
+    );
+    assert!(has(&events, |e| matches!(
+        e,
+        Outgoing::Client(
+            APP,
+            Event::Touch {
+                event: TouchEvent::Up { id: 7 },
+                ..
+            }
+        )
+    )));
+    // A finger on the title bar drags the window.
+    let (tx, ty) = at(x as f32 + 20.0, y as f32 - 15.0);
+    rig.seat(SeatEvent::Touch {
+        id: 1,
+        phase: input_api::protocol::TouchPhase::Down,
+        x: tx,
+        y: ty,
+    });
+    let (mx, my) = at(x as f32 + 70.0, y as f32 + 15.0);
+    rig.seat(SeatEvent::Touch {
+        id: 1,
+        phase: input_api::protocol::TouchPhase::Motion,
+        x: mx,
+        y: my,
+    });
+    rig.seat(SeatEvent::Touch {
+        id: 1,
+        phase: input_api::protocol::TouchPhase::Up,
+        x: mx,
+        y: my,
+    });
+    let (nx, ny, _) = rig.geometry(0);
+    assert_eq!((nx, ny), (x + 50, y + 30));
+}
+
+#[test]
+fn popups_sit_above_their_parent_and_a_click_outside_dismisses_them() {
+    let mut rig = Rig::new(640, 480);
+    rig.toplevel(APP, 1, "Menu");
+    rig.show(APP, 1, 10, 200, 150, RED);
+    let (x, y, _) = rig.geometry(0);
+    rig.request(
+        APP,
+        Request::CreateSurface {
+            surface: SurfaceId(2),
+        },
+    )
+    .unwrap();
+    rig.request(
+        APP,
+        Request::SetRole {
+            surface: SurfaceId(2),
+            role: Role::Popup(PopupRole {
+                parent: SurfaceId(1),
+                position: Point::new(150, 100),
+                grab: true,
+            }),
+        },
+    )
+    .unwrap();
+    rig.show(APP, 2, 11, 120, 80, BLUE);
+    rig.render();
+    // The popup may extend past its parent: it is not clipped to it.
+    assert_eq!(
+        rig.pixel((x + 150 + 100) as u32, (y + 100 + 10) as u32),
+        BLUE
+    );
+    rig.take();
+    // Keys go to the grabbing popup.
+    rig.seat(SeatEvent::Key(input_api::KeyEvent {
+        key: Key::DOWN,
+        state: KeyState::Pressed,
+        modifiers: Default::default(),
+        text: String::new(),
+    }));
+    assert!(has(&rig.take(), |e| matches!(
+        e,
+        Outgoing::Client(
+            APP,
+            Event::Keyboard {
+                surface: SurfaceId(2),
+                event: KeyboardEvent::Key(_)
+            }
+        )
+    )));
+    rig.click(600.0, 400.0);
+    let events = rig.take();
+    assert!(has(&events, |e| matches!(
+        e,
+        Outgoing::Client(
+            APP,
+            Event::PopupDone {
+                surface: SurfaceId(2)
+            }
+        )
+    )));
+    assert!(has(&events, |e| matches!(
+        e,
+        Outgoing::Client(
+            APP,
+            Event::BufferReleased {
+                buffer: BufferId(11)
+            }
+        )
+    )));
+}
+
+#[test]
+fn minimise_hides_and_the_shell_restores() {
+    let mut rig = Rig::new(640, 480);
+    rig.compositor.handle_shell_request(ShellRequest::Subscribe);
+    rig.toplevel(APP, 1, "Min");
+    rig.show(APP, 1, 10, 200, 150, RED);
+    rig.render();
+    let (x, y, size) = rig.geometry(0);
+    rig.take();
+    // The minimise button is the third from the right.
+    rig.click((x + size.width as i32 - 100) as f32, (y - 15) as f32);
+    let info = &rig.compositor.windows()[0];
+    assert!(info.minimized && !info.focused);
+    assert!(has(
+        &rig.take(),
+        |e| matches!(e, Outgoing::Client(APP, Event::Configure(c)) if c.states.contains(WindowStates::SUSPENDED))
+    ));
+    rig.render();
+    let desktop = Theme::default().desktop;
+    assert_eq!(
+        rig.pixel(x as u32 + 5, y as u32 + 5),
+        [desktop.r, desktop.g, desktop.b, 255]
+    );
+    rig.compositor
+        .handle_shell_request(ShellRequest::Activate { window: info.id });
+    let info = &rig.compositor.windows()[0];
+    assert!(!info.minimized && info.focused);
+    rig.render();
+    assert_eq!(rig.pixel(x as u32 + 5, y as u32 + 5), RED);
+}
+
+#[test]
+fn an_exclusive_layer_takes_the_keyboard_from_windows() {
+    let mut rig = Rig::new(640, 480);
+    rig.toplevel(APP, 1, "App");
+    rig.show(APP, 1, 10, 200, 150, RED);
+    rig.request(
+        SHELL,
+        Request::CreateSurface {
+            surface: SurfaceId(9),
+        },
+    )
+    .unwrap();
+    rig.request(
+        SHELL,
+        Request::SetRole {
+            surface: SurfaceId(9),
+            role: Role::Layer(LayerRole {
+                layer: Layer::Overlay,
+                anchor: Anchor::all(),
+                size: Size::default(),
+                exclusive_zone: 0,
+                margin: 0,
+                keyboard: KeyboardInteractivity::Exclusive,
+            }),
+        },
+    )
+    .unwrap();
+    rig.show(SHELL, 9, 1, 640, 480, BLUE);
+    rig.take();
+    rig.seat(SeatEvent::Key(input_api::KeyEvent {
+        key: Key::A,
+        state: KeyState::Pressed,
+        modifiers: Default::default(),
+        text: "a".into(),
+    }));
+    let events = rig.take();
+    assert!(has(&events, |e| matches!(
+        e,
+        Outgoing::Client(
+            SHELL,
+            Event::Keyboard {
+                event: KeyboardEvent::Key(_),
+                ..
+            }
+        )
+    )));
+    assert!(!has(&events, |e| matches!(
+        e,
+        Outgoing::Client(
+            APP,
+            Event::Keyboard {
+                event: KeyboardEvent::Key(_),
+                ..
+            }
+        )
+    )));
+    // Clicking through to the window area hits the lock screen, not the app.
+    let (x, y, _) = rig.geometry(0);
+    rig.click(x as f32 + 5.0, y as f32 + 5.0);
+    assert!(!has(&rig.take(), |e| matches!(
+        e,
+        Outgoing::Client(APP, Event::Pointer { .. })
+    )));
+}

@@ -139,7 +139,12 @@ fn compose() -> (u32, u32, Vec<u8>) {
     // Two windows; the second overlaps the first and has focus.
     for (client, tint, size, title) in [
         (app, [200u8, 60, 60], (220u32, 150u32), "Files"),
-        (other, [60u8, 90, 200], (240, 160), "A window with a rather long title"),
+        (
+            other,
+            [60u8, 90, 200],
+            (240, 160),
+            "A window with a rather long title",
+        ),
     ] {
         compositor
             .handle_request(
