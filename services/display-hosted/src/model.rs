@@ -304,3 +304,31 @@ impl HostDisplay {
         f(&lock(&self.inner))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flushed_rectangles_reach_the_screen_as_rgba() {
+        let display = HostDisplay::headless(4, 2);
+        let mut framebuffer = vec![0u8; 4 * 2 * 4];
+        // BGRA blue everywhere.
+        for pixel in framebuffer.chunks_exact_mut(4) {
+            pixel.copy_from_slice(&[255, 0, 0, 255]);
+        }
+        assert!(display.flush(&framebuffer, 16, (4, 2), &[display_api::Rect::new(1, 0, 2, 1)]));
+        let shot = display.snapshot();
+        assert_eq!(shot.pixel(1, 0), [0, 0, 255, 255]);
+        assert_eq!(shot.pixel(0, 0), [0, 0, 0, 255], "outside the rectangle: untouched");
+        assert_eq!(display.flush_count(), 1);
+    }
+
+    #[test]
+    fn a_stale_framebuffer_is_refused_after_a_resize() {
+        let display = HostDisplay::headless(4, 2);
+        display.resize(8, 8);
+        assert!(!display.flush(&[0; 32], 16, (4, 2), &[display_api::Rect::new(0, 0, 4, 2)]));
+        assert_eq!(display.take_event(), Some(DeviceEvent::Resized));
+    }
+}
