@@ -4,7 +4,11 @@
 //! `bench`, `repo`. Each command checks its prerequisites first and installs
 //! what it can, or prints the one command that would.
 
+mod bench;
+mod portable;
 mod prereq;
+mod run;
+mod test;
 mod util;
 
 use std::process::ExitCode;
@@ -30,12 +34,12 @@ fn main() -> ExitCode {
     };
     let rest = &args[1..];
     let result = match command.as_str() {
-        "test" => util::not_yet("test", rest),
-        "run" => util::not_yet("run", rest),
+        "test" => test::run(rest),
+        "run" => run::run(rest),
         "build" => util::not_yet("build", rest),
         "image" => util::not_yet("image", rest),
         "screenshots" => util::not_yet("screenshots", rest),
-        "bench" => util::not_yet("bench", rest),
+        "bench" => bench::run(rest),
         "repo" => util::not_yet("repo", rest),
         "help" | "--help" | "-h" => {
             println!("{}", usage());

@@ -12,14 +12,8 @@ pub fn root() -> PathBuf {
 /// Run a command, echoing it, and fail with a readable message.
 pub fn run(command: &mut Command) -> Result<(), String> {
     eprintln!("xtask: running {}", describe(command));
-    let status = command
-        .status()
-        .map_err(|e| format!("could not start {}: {e}", describe(command)))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{} failed ({status})", describe(command)))
-    }
+    let status = command.status().map_err(|e| format!("could not start {}: {e}", describe(command)))?;
+    if status.success() { Ok(()) } else { Err(format!("{} failed ({status})", describe(command))) }
 }
 
 /// A command line as text.

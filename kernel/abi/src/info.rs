@@ -272,11 +272,7 @@ pub struct ProcessRecord {
 impl ProcessRecord {
     /// The name as a string (lossy on invalid UTF-8).
     pub fn name(&self) -> &str {
-        let end = self
-            .name
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(self.name.len());
+        let end = self.name.iter().position(|&b| b == 0).unwrap_or(self.name.len());
         let bytes = &self.name[..end];
         match core::str::from_utf8(bytes) {
             Ok(text) => text,

@@ -64,17 +64,11 @@ impl HandleTable {
                     return Err(Error::LimitReached);
                 }
                 self.slots.try_reserve(1).map_err(|_| Error::NoMemory)?;
-                self.slots.push(Slot {
-                    generation: 1,
-                    entry: None,
-                });
+                self.slots.push(Slot { generation: 1, entry: None });
                 index
             }
         };
-        let slot = self
-            .slots
-            .get_mut(index as usize)
-            .ok_or(Error::LimitReached)?;
+        let slot = self.slots.get_mut(index as usize).ok_or(Error::LimitReached)?;
         slot.entry = Some(entry);
         self.count += 1;
         Ok((u32::from(slot.generation) << HANDLE_INDEX_BITS) | index)
@@ -111,11 +105,7 @@ impl HandleTable {
         let (index, _) = self.slot(value)?;
         let slot = self.slots.get_mut(index).ok_or(Error::BadHandle)?;
         let entry = slot.entry.take().ok_or(Error::BadHandle)?;
-        slot.generation = if slot.generation >= GENERATION_MAX {
-            1
-        } else {
-            slot.generation + 1
-        };
+        slot.generation = if slot.generation >= GENERATION_MAX { 1 } else { slot.generation + 1 };
         self.free.push_back(index as u32);
         self.count -= 1;
         Ok(entry)
@@ -126,11 +116,7 @@ impl HandleTable {
         let mut out = Vec::with_capacity(self.count);
         for (index, slot) in self.slots.iter_mut().enumerate() {
             if let Some(entry) = slot.entry.take() {
-                slot.generation = if slot.generation >= GENERATION_MAX {
-                    1
-                } else {
-                    slot.generation + 1
-                };
+                slot.generation = if slot.generation >= GENERATION_MAX { 1 } else { slot.generation + 1 };
                 self.free.push_back(index as u32);
                 out.push(entry);
             }
@@ -145,10 +131,7 @@ mod tests {
     use super::*;
 
     fn entry(koid: Koid) -> HandleEntry {
-        HandleEntry {
-            koid,
-            rights: Rights::DEFAULT,
-        }
+        HandleEntry { koid, rights: Rights::DEFAULT }
     }
 
     #[test]

@@ -88,13 +88,7 @@ impl<B: Backend> Kernel<B> {
         self.next_koid += 1;
         self.objects.insert(
             koid,
-            Object {
-                handle_refs: 0,
-                signals,
-                waiters: Vec::new(),
-                observers: Vec::new(),
-                data,
-            },
+            Object { handle_refs: 0, signals, waiters: Vec::new(), observers: Vec::new(), data },
         );
         koid
     }
@@ -117,10 +111,7 @@ impl<B: Backend> Kernel<B> {
         if !self.objects.contains_key(&koid) {
             return Err(Error::BadHandle);
         }
-        let value = self
-            .process_mut(process)?
-            .handles
-            .insert(HandleEntry { koid, rights })?;
+        let value = self.process_mut(process)?.handles.insert(HandleEntry { koid, rights })?;
         if let Some(object) = self.objects.get_mut(&koid) {
             object.handle_refs = object.handle_refs.saturating_add(1);
         }
@@ -180,9 +171,7 @@ impl<B: Backend> Kernel<B> {
             ObjectData::Channel(endpoint) => {
                 held = endpoint.drain_handles();
                 if let Some(peer) = endpoint.peer.take() {
-                    if let Ok(ObjectData::Channel(peer_end)) =
-                        self.object_mut(peer).map(|o| &mut o.data)
-                    {
+                    if let Ok(ObjectData::Channel(peer_end)) = self.object_mut(peer).map(|o| &mut o.data) {
                         peer_end.peer = None;
                         // Callers waiting on the peer for a reply will never get one.
                         let waiting: Vec<Koid> = peer_end
@@ -329,10 +318,9 @@ impl<B: Backend> Kernel<B> {
     /// Tell the backend a thread may run.
     pub(crate) fn notify_ready(&mut self, thread: Koid) {
         if let Some(ObjectData::Thread(state)) = self.objects.get_mut(&thread).map(|o| &mut o.data)
+            && let Some(context) = state.context.as_mut()
         {
-            if let Some(context) = state.context.as_mut() {
-                self.backend.thread_ready(thread, context);
-            }
+            self.backend.thread_ready(thread, context);
         }
     }
 
@@ -349,15 +337,12 @@ impl<B: Backend> Kernel<B> {
                 break;
             }
             self.deadlines.remove(&(deadline, koid));
-            let is_timer = matches!(
-                self.objects.get(&koid).map(|o| &o.data),
-                Some(ObjectData::Timer(_))
-            );
+            let is_timer = matches!(self.objects.get(&koid).map(|o| &o.data), Some(ObjectData::Timer(_)));
             if is_timer {
-                if let Ok(object) = self.object_mut(koid) {
-                    if let ObjectData::Timer(timer) = &mut object.data {
-                        timer.deadline = None;
-                    }
+                if let Ok(object) = self.object_mut(koid)
+                    && let ObjectData::Timer(timer) = &mut object.data
+                {
+                    timer.deadline = None;
                 }
                 self.update_signals(koid, Signals::empty(), Signals::SIGNALED);
             } else {

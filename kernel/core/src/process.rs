@@ -4,8 +4,8 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use weft_abi::{
-    Error, Instant, Koid, MapFlags, Principal, ProcessRecord, ResourceKind, Rights, Signals,
-    limits, process_state,
+    Error, Instant, Koid, MapFlags, Principal, ProcessRecord, ResourceKind, Rights, Signals, limits,
+    process_state,
 };
 
 use crate::backend::{Backend, MemoryObject};
@@ -120,8 +120,7 @@ impl<B: Backend> Kernel<B> {
 
     /// Whether the thread has ended (exited, or its process was killed).
     pub fn thread_is_dead(&self, thread: Koid) -> bool {
-        self.thread(thread)
-            .map_or(true, |t| t.state == ThreadState::Dead)
+        self.thread(thread).map_or(true, |t| t.state == ThreadState::Dead)
     }
 
     /// Create an empty process with an address space.
@@ -159,10 +158,7 @@ impl<B: Backend> Kernel<B> {
     /// Create a resource object (boot code hands the root resource to the
     /// root manager).
     pub fn create_resource(&mut self, kind: ResourceKind, base: u64, size: u64) -> Koid {
-        self.insert_object(
-            ObjectData::Resource(Resource { kind, base, size }),
-            Signals::empty(),
-        )
+        self.insert_object(ObjectData::Resource(Resource { kind, base, size }), Signals::empty())
     }
 
     /// Create a memory object holding `bytes` (boot bundle, program images).
@@ -243,20 +239,11 @@ impl<B: Backend> Kernel<B> {
         }
         let result = self.start_process(process, image_vmo, child_end, image.len());
         let mut release = alloc::vec![
-            HandleEntry {
-                koid: kernel_end,
-                rights: Rights::empty()
-            },
-            HandleEntry {
-                koid: image_vmo,
-                rights: Rights::empty()
-            },
+            HandleEntry { koid: kernel_end, rights: Rights::empty() },
+            HandleEntry { koid: image_vmo, rights: Rights::empty() },
         ];
         if result.is_err() {
-            release.push(HandleEntry {
-                koid: child_end,
-                rights: Rights::empty(),
-            });
+            release.push(HandleEntry { koid: child_end, rights: Rights::empty() });
             self.kill_process(process, ProcessState::Killed);
         }
         self.release(release);
@@ -298,10 +285,7 @@ impl<B: Backend> Kernel<B> {
         let entry = loaded?;
         let handle = {
             let target = self.process_mut(process)?;
-            target.handles.insert(HandleEntry {
-                koid: bootstrap,
-                rights: Rights::DEFAULT,
-            })?
+            target.handles.insert(HandleEntry { koid: bootstrap, rights: Rights::DEFAULT })?
         };
         match self.create_thread(process, "main", entry.entry, entry.stack, handle as usize) {
             Ok(thread) => {
@@ -346,18 +330,14 @@ impl<B: Backend> Kernel<B> {
             Signals::empty(),
         );
         let context = {
-            let Some(ObjectData::Process(target)) =
-                self.objects.get_mut(&process).map(|o| &mut o.data)
+            let Some(ObjectData::Process(target)) = self.objects.get_mut(&process).map(|o| &mut o.data)
             else {
                 return Err(Error::WrongType);
             };
             let Some(space) = target.space.as_mut() else {
                 return Err(Error::BadState);
             };
-            match self
-                .backend
-                .create_thread(process, thread, space, entry, stack, argument)
-            {
+            match self.backend.create_thread(process, thread, space, entry, stack, argument) {
                 Ok(context) => context,
                 Err(error) => {
                     self.objects.remove(&thread);
@@ -419,10 +399,8 @@ impl<B: Backend> Kernel<B> {
         }
         let process = state.process;
         self.retire_thread(thread);
-        let last = self
-            .process(process)
-            .map(|p| p.threads.iter().all(|&t| self.thread_is_dead(t)))
-            .unwrap_or(false);
+        let last =
+            self.process(process).map(|p| p.threads.iter().all(|&t| self.thread_is_dead(t))).unwrap_or(false);
         if last {
             self.kill_process(process, ProcessState::Exited(0));
         }
@@ -437,10 +415,10 @@ impl<B: Backend> Kernel<B> {
         state.state = ThreadState::Dead;
         let context = state.context.take();
         let call = state.call.take();
-        if let Some((endpoint, txid)) = call {
-            if let Ok(ObjectData::Channel(end)) = self.object_mut(endpoint).map(|o| &mut o.data) {
-                end.calls.insert(txid, crate::channel::CallSlot::Abandoned);
-            }
+        if let Some((endpoint, txid)) = call
+            && let Ok(ObjectData::Channel(end)) = self.object_mut(endpoint).map(|o| &mut o.data)
+        {
+            end.calls.insert(txid, crate::channel::CallSlot::Abandoned);
         }
         self.scheduler.remove(thread);
         if let Some(context) = context {
@@ -475,8 +453,7 @@ impl<B: Backend> Kernel<B> {
 
     /// Whether the thread is blocked in a system call.
     pub fn thread_is_blocked(&self, thread: Koid) -> bool {
-        self.thread(thread)
-            .is_ok_and(|t| t.state == ThreadState::Blocked)
+        self.thread(thread).is_ok_and(|t| t.state == ThreadState::Blocked)
     }
 
     /// The deadline a blocked thread waits for, if any.
@@ -490,10 +467,7 @@ impl<B: Backend> Kernel<B> {
         let Ok(process) = self.thread_process(thread) else {
             return;
         };
-        let name = self
-            .process(process)
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
+        let name = self.process(process).map(|p| p.name.clone()).unwrap_or_default();
         let mut line = String::new();
         line.push_str("kernel: process ");
         line.push_str(&name);
@@ -542,15 +516,15 @@ impl<B: Backend> Kernel<B> {
 
     /// Forget one mapping's hold on its memory object.
     pub(crate) fn drop_mapping(&mut self, mapping: Mapping) {
-        if let Ok(object) = self.object_mut(mapping.vmo) {
-            if let ObjectData::Vmo(vmo) = &mut object.data {
-                vmo.mappings = vmo.mappings.saturating_sub(1);
-                if mapping.flags.contains(MapFlags::WRITE) {
-                    vmo.writable_mappings = vmo.writable_mappings.saturating_sub(1);
-                }
-                if mapping.flags.contains(MapFlags::EXECUTE) {
-                    vmo.executable_mappings = vmo.executable_mappings.saturating_sub(1);
-                }
+        if let Ok(object) = self.object_mut(mapping.vmo)
+            && let ObjectData::Vmo(vmo) = &mut object.data
+        {
+            vmo.mappings = vmo.mappings.saturating_sub(1);
+            if mapping.flags.contains(MapFlags::WRITE) {
+                vmo.writable_mappings = vmo.writable_mappings.saturating_sub(1);
+            }
+            if mapping.flags.contains(MapFlags::EXECUTE) {
+                vmo.executable_mappings = vmo.executable_mappings.saturating_sub(1);
             }
         }
         let held = self.destroy_if_unused(mapping.vmo);
@@ -578,11 +552,7 @@ impl<B: Backend> Kernel<B> {
             created_at: process.created_at,
             state,
             exit_code,
-            threads: process
-                .threads
-                .iter()
-                .filter(|&&t| !self.thread_is_dead(t))
-                .count() as u32,
+            threads: process.threads.iter().filter(|&&t| !self.thread_is_dead(t)).count() as u32,
             handles: process.handles.len() as u32,
             name,
         })
@@ -599,10 +569,10 @@ impl<B: Backend> Kernel<B> {
 
     /// Add CPU time to a process (backends that measure it).
     pub fn charge_cpu(&mut self, thread: Koid, nanoseconds: u64) {
-        if let Ok(process) = self.thread_process(thread) {
-            if let Ok(target) = self.process_mut(process) {
-                target.cpu_time = target.cpu_time.saturating_add(nanoseconds);
-            }
+        if let Ok(process) = self.thread_process(thread)
+            && let Ok(target) = self.process_mut(process)
+        {
+            target.cpu_time = target.cpu_time.saturating_add(nanoseconds);
         }
     }
 

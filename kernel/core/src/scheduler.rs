@@ -54,11 +54,11 @@ impl Scheduler {
             return;
         }
         let level = Self::level(priority);
-        if let Some(queue) = self.queues.get_mut(level) {
-            if !queue.contains(&thread) {
-                queue.push_back(thread);
-                self.ready_mask |= 1 << level;
-            }
+        if let Some(queue) = self.queues.get_mut(level)
+            && !queue.contains(&thread)
+        {
+            queue.push_back(thread);
+            self.ready_mask |= 1 << level;
         }
     }
 
@@ -122,8 +122,7 @@ impl Scheduler {
             return false;
         }
         let best = 31 - self.ready_mask.leading_zeros() as u8;
-        best > priority
-            || (best == priority && now.saturating_sub(self.slice_started) >= QUANTUM_NS)
+        best > priority || (best == priority && now.saturating_sub(self.slice_started) >= QUANTUM_NS)
     }
 }
 

@@ -48,22 +48,41 @@ impl HostCall {
         let Some(end) = address.checked_add(len) else {
             return false;
         };
-        self.windows.iter().take(self.count).any(|w| {
-            address >= w.address && end <= w.address.saturating_add(w.len) && (!write || w.writable)
-        })
+        self.windows
+            .iter()
+            .take(self.count)
+            .any(|w| address >= w.address && end <= w.address.saturating_add(w.len) && (!write || w.writable))
     }
 }
 
 /// Per-thread state: the condition variable the thread parks on, and how
 /// to start it.
 pub struct HostThread {
-    pub(crate) wake: Arc<Condvar>,
+    pub(crate) wake: Arc<Wake>,
     pub(crate) start: Option<Start>,
     pub(crate) process: Koid,
 }
 
+/// How a parked host thread is woken: a flag it can spin on briefly, and a
+/// condition variable (used with the kernel lock) to sleep on.
+#[derive(Default)]
+pub struct Wake {
+    pub(crate) ready: std::sync::atomic::AtomicBool,
+    pub(crate) condvar: Condvar,
+}
+
+impl Wake {
+    pub(crate) fn notify(&self) {
+        self.ready.store(true, std::sync::atomic::Ordering::Release);
+        self.condvar.notify_all();
+    }
+}
+
 /// The hosted backend.
 pub struct HostBackend {
+    /// Threads made ready while the kernel lock was held; woken once it is
+    /// released (so they do not wake only to block on the lock).
+    pub(crate) pending_wakes: Vec<Arc<Wake>>,
     started: HostInstant,
     pub(crate) programs: Arc<std::sync::RwLock<Vec<Program>>>,
     pub(crate) closures: HashMap<usize, Box<dyn FnOnce() + Send>>,
@@ -97,6 +116,7 @@ impl HostBackend {
         shared: std::sync::Weak<crate::system::Shared>,
     ) -> HostBackend {
         HostBackend {
+            pending_wakes: Vec::new(),
             started: HostInstant::now(),
             programs,
             closures: HashMap::new(),
@@ -190,9 +210,7 @@ impl Backend for HostBackend {
         address: usize,
         out: &mut [u8],
     ) -> Result<(), Error> {
-        if !call.find(address, out.len(), false)
-            && !space.allows(address, out.len(), MapFlags::READ)
-        {
+        if !call.find(address, out.len(), false) && !space.allows(address, out.len(), MapFlags::READ) {
             return Err(Error::BadAddress);
         }
         // SAFETY: the range lies inside a buffer the calling thread passed
@@ -210,9 +228,7 @@ impl Backend for HostBackend {
         address: usize,
         data: &[u8],
     ) -> Result<(), Error> {
-        if !call.find(address, data.len(), true)
-            && !space.allows(address, data.len(), MapFlags::WRITE)
-        {
+        if !call.find(address, data.len(), true) && !space.allows(address, data.len(), MapFlags::WRITE) {
             return Err(Error::BadAddress);
         }
         // SAFETY: as in `copy_from_user`, for a writable window or mapping.
@@ -230,21 +246,12 @@ impl Backend for HostBackend {
         let mut header = vec![0u8; image_len.min(128)];
         image.read(0, &mut header)?;
         let rest = header.strip_prefix(IMAGE_MAGIC).ok_or(Error::BadImage)?;
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .ok_or(Error::BadImage)?;
-        let name = std::str::from_utf8(rest.get(..end).ok_or(Error::BadImage)?)
-            .map_err(|_| Error::BadImage)?;
+        let end = rest.iter().position(|&b| b == b'\n').ok_or(Error::BadImage)?;
+        let name =
+            std::str::from_utf8(rest.get(..end).ok_or(Error::BadImage)?).map_err(|_| Error::BadImage)?;
         let programs = self.programs.read().map_err(|_| Error::BadState)?;
-        let index = programs
-            .iter()
-            .position(|p| p.name == name)
-            .ok_or(Error::NotFound)?;
-        Ok(ImageEntry {
-            entry: PROGRAM_ENTRY | index,
-            stack: 0,
-        })
+        let index = programs.iter().position(|p| p.name == name).ok_or(Error::NotFound)?;
+        Ok(ImageEntry { entry: PROGRAM_ENTRY | index, stack: 0 })
     }
 
     fn create_thread(
@@ -258,11 +265,9 @@ impl Backend for HostBackend {
     ) -> Result<Self::ThreadContext, Error> {
         let start = if entry & PROGRAM_ENTRY != 0 {
             let programs = self.programs.read().map_err(|_| Error::BadState)?;
-            let program = programs
-                .get(entry & !PROGRAM_ENTRY)
-                .ok_or(Error::InvalidArgs)?;
+            let program = programs.get(entry & !PROGRAM_ENTRY).ok_or(Error::InvalidArgs)?;
             Start::Program {
-                main: program.main,
+                main: Arc::clone(&program.main),
                 bootstrap: argument as u32,
                 name: program.name.clone(),
             }
@@ -270,11 +275,7 @@ impl Backend for HostBackend {
             let closure = self.closures.remove(&entry).ok_or(Error::InvalidArgs)?;
             Start::Closure(closure)
         };
-        Ok(HostThread {
-            wake: Arc::new(Condvar::new()),
-            start: Some(start),
-            process,
-        })
+        Ok(HostThread { wake: Arc::new(Wake::default()), start: Some(start), process })
     }
 
     fn thread_ready(&mut self, thread: Koid, context: &mut Self::ThreadContext) {
@@ -283,13 +284,16 @@ impl Backend for HostBackend {
                 self.host_thread_started(context.process);
                 threads::spawn(self.shared.clone(), context.process, thread, start);
             }
-            None => context.wake.notify_all(),
+            None => {
+                context.wake.ready.store(true, std::sync::atomic::Ordering::Release);
+                self.pending_wakes.push(Arc::clone(&context.wake));
+            }
         }
     }
 
     fn thread_ended(&mut self, _thread: Koid, context: Self::ThreadContext) {
         // Wake it if parked: its next look at the kernel ends it.
-        context.wake.notify_all();
+        self.pending_wakes.push(context.wake);
     }
 
     fn debug_write(&mut self, bytes: &[u8]) {

@@ -24,20 +24,24 @@ use std::sync::{Arc, Mutex};
 pub use backend::{HostBackend, HostCall, IMAGE_MAGIC, Window};
 pub use memory::{HostMemory, HostSpace};
 pub use system::{Attached, Hosted, Shared};
+
 pub use threads::{
-    DEVICE_BASE, ThreadEnded, current_process, open_device, process_local, register_thread_entry,
-    syscall, unregister_thread_entry,
+    DEVICE_BASE, ThreadEnded, current_process, open_device, process_local, register_thread_entry, syscall,
+    unregister_thread_entry,
 };
 
 /// A program's entry point in hosted mode: receives its bootstrap handle,
 /// returns its exit code.
 pub type ProgramMain = fn(u32) -> i32;
 
+/// A program's entry as a closure (tests capture their own state).
+pub type ProgramClosure = Arc<dyn Fn(u32) -> i32 + Send + Sync>;
+
 /// A registered program.
 #[derive(Clone)]
 pub(crate) struct Program {
     pub name: String,
-    pub main: ProgramMain,
+    pub main: ProgramClosure,
 }
 
 /// The kernel's debug log: kept in memory (bounded) and optionally echoed
@@ -84,16 +88,11 @@ impl DebugLog {
 
     /// Every complete line so far.
     pub fn lines(&self) -> Vec<String> {
-        self.inner
-            .lock()
-            .map(|inner| inner.lines.iter().cloned().collect())
-            .unwrap_or_default()
+        self.inner.lock().map(|inner| inner.lines.iter().cloned().collect()).unwrap_or_default()
     }
 
     /// Whether any line contains `needle`.
     pub fn contains(&self, needle: &str) -> bool {
-        self.inner
-            .lock()
-            .is_ok_and(|inner| inner.lines.iter().any(|l| l.contains(needle)))
+        self.inner.lock().is_ok_and(|inner| inner.lines.iter().any(|l| l.contains(needle)))
     }
 }

@@ -35,14 +35,12 @@ unsafe impl Sync for Block {}
 impl HostMemory {
     /// Allocate `size` zeroed bytes (`size` > 0, page multiple).
     pub fn new(size: usize) -> Result<HostMemory, Error> {
-        let layout = Layout::from_size_align(size.max(PAGE_SIZE), PAGE_SIZE)
-            .map_err(|_| Error::OutOfRange)?;
+        let layout =
+            Layout::from_size_align(size.max(PAGE_SIZE), PAGE_SIZE).map_err(|_| Error::OutOfRange)?;
         // SAFETY: the layout has non-zero size.
         let pointer = unsafe { alloc_zeroed(layout) };
         let pointer = NonNull::new(pointer).ok_or(Error::NoMemory)?;
-        Ok(HostMemory {
-            block: Arc::new(Block { pointer, layout }),
-        })
+        Ok(HostMemory { block: Arc::new(Block { pointer, layout }) })
     }
 
     /// Host address of the first byte.
@@ -56,11 +54,7 @@ impl HostMemory {
 
     fn check(&self, offset: usize, len: usize) -> Result<(), Error> {
         let end = offset.checked_add(len).ok_or(Error::OutOfRange)?;
-        if end > self.block.layout.size() {
-            Err(Error::OutOfRange)
-        } else {
-            Ok(())
-        }
+        if end > self.block.layout.size() { Err(Error::OutOfRange) } else { Ok(()) }
     }
 }
 
@@ -122,14 +116,7 @@ impl HostSpace {
         if self.overlaps(address, len) {
             return Err(Error::BadState);
         }
-        self.regions.insert(
-            address,
-            Region {
-                len,
-                flags,
-                _memory: memory.clone(),
-            },
-        );
+        self.regions.insert(address, Region { len, flags, _memory: memory.clone() });
         Ok(address)
     }
 
@@ -139,10 +126,7 @@ impl HostSpace {
 
     fn overlaps(&self, address: usize, len: usize) -> bool {
         let end = address.saturating_add(len);
-        self.regions
-            .range(..end)
-            .next_back()
-            .is_some_and(|(&start, region)| start + region.len > address)
+        self.regions.range(..end).next_back().is_some_and(|(&start, region)| start + region.len > address)
     }
 
     /// Whether `[address, address + len)` lies inside one mapping with `flags`.

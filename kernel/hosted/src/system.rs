@@ -21,30 +21,69 @@ pub struct Shared {
 impl Shared {
     /// Take the kernel lock (a poisoned lock is still usable: the kernel
     /// never leaves its state half-changed across a panic it did not cause).
-    pub fn lock(&self) -> MutexGuard<'_, Kernel<HostBackend>> {
-        self.kernel
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub fn lock(&self) -> KernelGuard<'_> {
+        KernelGuard { guard: Some(self.kernel.lock().unwrap_or_else(|poisoned| poisoned.into_inner())) }
     }
 
-    pub(crate) fn wait<'a>(
-        &self,
+    /// Sleep on `wake` until notified or `timeout` passes (forever if
+    /// `None`), releasing the kernel lock meanwhile.
+    pub(crate) fn park<'a>(
+        &'a self,
         wake: &Condvar,
-        guard: MutexGuard<'a, Kernel<HostBackend>>,
-    ) -> MutexGuard<'a, Kernel<HostBackend>> {
-        wake.wait(guard)
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        mut guard: KernelGuard<'a>,
+        timeout: Option<Duration>,
+    ) -> KernelGuard<'a> {
+        let inner = guard.take_inner();
+        let inner = match timeout {
+            None => wake.wait(inner).unwrap_or_else(|poisoned| poisoned.into_inner()),
+            Some(timeout) => match wake.wait_timeout(inner, timeout) {
+                Ok((inner, _)) => inner,
+                Err(poisoned) => poisoned.into_inner().0,
+            },
+        };
+        KernelGuard { guard: Some(inner) }
     }
+}
 
-    pub(crate) fn wait_timeout<'a>(
-        &self,
-        wake: &Condvar,
-        guard: MutexGuard<'a, Kernel<HostBackend>>,
-        timeout: Duration,
-    ) -> MutexGuard<'a, Kernel<HostBackend>> {
-        match wake.wait_timeout(guard, timeout) {
-            Ok((guard, _)) => guard,
-            Err(poisoned) => poisoned.into_inner().0,
+/// The kernel lock. Threads the kernel made ready while it was held are
+/// woken when it is released.
+pub struct KernelGuard<'a> {
+    guard: Option<MutexGuard<'a, Kernel<HostBackend>>>,
+}
+
+impl<'a> KernelGuard<'a> {
+    /// Wake pending threads (still holding the lock) and hand out the raw
+    /// guard, for waiting on a condition variable.
+    fn take_inner(&mut self) -> MutexGuard<'a, Kernel<HostBackend>> {
+        let mut inner = self.guard.take().expect("a KernelGuard always holds its guard until dropped");
+        for wake in inner.backend.pending_wakes.drain(..) {
+            wake.notify();
+        }
+        inner
+    }
+}
+
+impl std::ops::Deref for KernelGuard<'_> {
+    type Target = Kernel<HostBackend>;
+    fn deref(&self) -> &Self::Target {
+        self.guard.as_ref().expect("a KernelGuard always holds its guard until dropped")
+    }
+}
+
+impl std::ops::DerefMut for KernelGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.guard.as_mut().expect("a KernelGuard always holds its guard until dropped")
+    }
+}
+
+impl Drop for KernelGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(mut inner) = self.guard.take() {
+            let wakes = std::mem::take(&mut inner.backend.pending_wakes);
+            drop(inner);
+            for wake in wakes {
+                wake.notify();
+            }
         }
     }
 }
@@ -73,36 +112,28 @@ impl Hosted {
         let log = DebugLog::default();
         let shared = Arc::new_cyclic(|weak| Shared {
             kernel: Mutex::new(Kernel::new(
-                HostBackend::new(
-                    Arc::clone(&programs),
-                    Arc::clone(&clock),
-                    log.clone(),
-                    weak.clone(),
-                ),
+                HostBackend::new(Arc::clone(&programs), Arc::clone(&clock), log.clone(), weak.clone()),
                 KernelConfig { memory_total: 0 },
             )),
             clock,
             running: std::sync::atomic::AtomicBool::new(true),
         });
         let weak = Arc::downgrade(&shared);
-        let _ = std::thread::Builder::new()
-            .name("weft-clock".into())
-            .spawn(move || clock_thread(weak));
-        Hosted {
-            shared,
-            programs,
-            log,
-        }
+        let _ = std::thread::Builder::new().name("weft-clock".into()).spawn(move || clock_thread(weak));
+        Hosted { shared, programs, log }
     }
 
     /// Make a program available to `process_start` under `name`.
     pub fn register_program(&self, name: &str, main: ProgramMain) {
+        self.register_closure(name, Arc::new(main));
+    }
+
+    /// Make a closure available as program `name` (tests use this to run
+    /// their own probes inside the service graph).
+    pub fn register_closure(&self, name: &str, main: crate::ProgramClosure) {
         if let Ok(mut programs) = self.programs.write() {
             programs.retain(|p| p.name != name);
-            programs.push(Program {
-                name: name.to_string(),
-                main,
-            });
+            programs.push(Program { name: name.to_string(), main });
         }
     }
 
@@ -158,32 +189,16 @@ impl Hosted {
     pub fn attach(&self, name: &str, principal: u64) -> Result<Attached, Error> {
         let mut kernel = self.shared.lock();
         let process = kernel.create_process(name, principal)?;
-        let context = HostThread {
-            wake: Arc::new(Condvar::new()),
-            start: None,
-            process,
-        };
+        let context = HostThread { wake: Arc::new(crate::backend::Wake::default()), start: None, process };
         let thread = kernel.adopt_thread(process, "main", context)?;
         kernel.backend.host_thread_started(process);
         drop(kernel);
-        threads::bind(Some(Binding {
-            shared: Arc::clone(&self.shared),
-            thread,
-            process,
-        }));
-        Ok(Attached {
-            shared: Arc::clone(&self.shared),
-            process,
-        })
+        threads::bind(Some(Binding { shared: Arc::clone(&self.shared), thread, process, attached: true }));
+        Ok(Attached { shared: Arc::clone(&self.shared), process })
     }
 
     /// Put a handle to `koid` into `process` (host-side set-up).
-    pub fn install_handle(
-        &self,
-        process: Koid,
-        koid: Koid,
-        rights: Rights,
-    ) -> Result<HandleValue, Error> {
+    pub fn install_handle(&self, process: Koid, koid: Koid, rights: Rights) -> Result<HandleValue, Error> {
         self.with_kernel(|k| k.install_handle(process, koid, rights))
     }
 
@@ -201,9 +216,7 @@ impl Hosted {
 
     /// Kill every process and stop the clock thread.
     pub fn shutdown(&self) {
-        self.shared
-            .running
-            .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.shared.running.store(false, std::sync::atomic::Ordering::SeqCst);
         let mut kernel = self.shared.lock();
         for record in kernel.process_records() {
             kernel.kill(record.koid);
@@ -254,7 +267,7 @@ fn clock_thread(shared: std::sync::Weak<Shared>) {
             .unwrap_or(Duration::from_millis(200))
             .min(Duration::from_millis(200));
         let clock = Arc::clone(&shared.clock);
-        let guard = shared.wait_timeout(&clock, kernel, wait);
+        let guard = shared.park(&clock, kernel, Some(wait));
         drop(guard);
     }
 }

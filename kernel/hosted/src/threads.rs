@@ -2,24 +2,20 @@
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use weft_abi::{Error, Koid};
 use weft_kernel::{Backend, Outcome, SyscallArgs};
 
-use crate::ProgramMain;
 use crate::backend::{HostCall, Window};
 use crate::system::Shared;
 
 /// How a new host thread begins.
 pub(crate) enum Start {
     /// A program's main thread: its entry and bootstrap handle.
-    Program {
-        main: ProgramMain,
-        bootstrap: u32,
-        name: String,
-    },
+    Program { main: crate::ProgramClosure, bootstrap: u32, name: String },
     /// A thread made with `thread_create`.
     Closure(Box<dyn FnOnce() + Send>),
 }
@@ -30,10 +26,15 @@ pub(crate) struct Binding {
     pub shared: Arc<Shared>,
     pub thread: Koid,
     pub process: Koid,
+    /// A host thread that joined with `Hosted::attach` (test code): its
+    /// panics are the host's, reported the usual way.
+    pub attached: bool,
 }
 
 thread_local! {
     static CURRENT: RefCell<Option<Binding>> = const { RefCell::new(None) };
+    /// CPU time this host thread had used when last charged.
+    static CHARGED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
@@ -57,11 +58,9 @@ pub(crate) fn install_panic_hook() {
     ONCE.call_once(|| {
         let default = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if current().is_some() {
-                let location = info
-                    .location()
-                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
-                    .unwrap_or_default();
+            if current().is_some_and(|binding| !binding.attached) {
+                let location =
+                    info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
                 let message = if let Some(text) = info.payload().downcast_ref::<&str>() {
                     (*text).to_string()
                 } else if let Some(text) = info.payload().downcast_ref::<String>() {
@@ -69,9 +68,8 @@ pub(crate) fn install_panic_hook() {
                 } else {
                     "panic".to_string()
                 };
-                PANIC_MESSAGE.with(|slot| {
-                    *slot.borrow_mut() = Some(format!("panicked: {message}{location}"))
-                });
+                PANIC_MESSAGE
+                    .with(|slot| *slot.borrow_mut() = Some(format!("panicked: {message}{location}")));
             } else {
                 default(info);
             }
@@ -88,15 +86,9 @@ pub(crate) fn spawn(shared: Weak<Shared>, process: Koid, thread: Koid, start: St
         let Some(shared) = shared.upgrade() else {
             return;
         };
-        bind(Some(Binding {
-            shared: Arc::clone(&shared),
-            thread,
-            process,
-        }));
+        bind(Some(Binding { shared: Arc::clone(&shared), thread, process, attached: false }));
         let result = panic::catch_unwind(AssertUnwindSafe(|| match start {
-            Start::Program {
-                main, bootstrap, ..
-            } => Some(main(bootstrap)),
+            Start::Program { main, bootstrap, .. } => Some(main.as_ref()(bootstrap)),
             Start::Closure(closure) => {
                 closure();
                 None
@@ -109,9 +101,8 @@ pub(crate) fn spawn(shared: Weak<Shared>, process: Koid, thread: Koid, start: St
             Ok(None) => kernel.end_thread(thread),
             Err(payload) if payload.is::<ThreadEnded>() => {}
             Err(_) => {
-                let reason = PANIC_MESSAGE
-                    .with(|slot| slot.borrow_mut().take())
-                    .unwrap_or_else(|| "panicked".into());
+                let reason =
+                    PANIC_MESSAGE.with(|slot| slot.borrow_mut().take()).unwrap_or_else(|| "panicked".into());
                 kernel.fault(thread, &reason);
             }
         }
@@ -143,6 +134,7 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
     let call = HostCall::new(windows);
     let raw = SyscallArgs { number, args };
     let mut kernel = binding.shared.lock();
+    charge_cpu(&mut kernel, binding.thread);
     loop {
         match kernel.syscall(binding.thread, raw, &call) {
             Outcome::Done(value) => return value,
@@ -153,25 +145,22 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
             }
             Outcome::Ended => {
                 drop(kernel);
-                // Already unwinding (a destructor closing handles while the
-                // thread ends): a second unwind would abort the host
-                // process, so fail the call instead.
-                if std::thread::panicking() {
-                    return Error::encode_result(Err(Error::BadState));
-                }
-                panic::resume_unwind(Box::new(ThreadEnded));
+                return ended();
             }
             Outcome::Blocked => {
-                let Some(wake) = kernel
-                    .thread_context(binding.thread)
-                    .map(|c| Arc::clone(&c.wake))
-                else {
+                let Some(wake) = kernel.thread_context(binding.thread).map(|c| Arc::clone(&c.wake)) else {
                     drop(kernel);
-                    if std::thread::panicking() {
-                        return Error::encode_result(Err(Error::BadState));
-                    }
-                    panic::resume_unwind(Box::new(ThreadEnded));
+                    return ended();
                 };
+                wake.ready.store(false, Ordering::Release);
+                // The reply often comes within microseconds (the peer runs
+                // on the other core): spin briefly before sleeping.
+                drop(kernel);
+                let spin_until = std::time::Instant::now() + SPIN;
+                while !wake.ready.load(Ordering::Acquire) && std::time::Instant::now() < spin_until {
+                    std::hint::spin_loop();
+                }
+                kernel = binding.shared.lock();
                 // Park until the kernel makes the thread ready again (woken,
                 // or its deadline fires), then re-run the call.
                 while kernel.thread_is_blocked(binding.thread) {
@@ -180,14 +169,49 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
                         Some(deadline) if deadline <= now => kernel.advance_time(now),
                         Some(deadline) => {
                             let wait = Duration::from_nanos(deadline - now);
-                            kernel = binding.shared.wait_timeout(&wake, kernel, wait);
+                            kernel = binding.shared.park(&wake.condvar, kernel, Some(wait));
                         }
-                        None => kernel = binding.shared.wait(&wake, kernel),
+                        None => kernel = binding.shared.park(&wake.condvar, kernel, None),
                     }
                 }
             }
         }
     }
+}
+
+/// CPU time the calling host thread has used, in nanoseconds.
+fn thread_cpu_time() -> u64 {
+    let mut time = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `clock_gettime` writes one `timespec` through the valid
+    // pointer and touches nothing else.
+    let result = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) };
+    if result != 0 {
+        return 0;
+    }
+    (time.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(time.tv_nsec as u64)
+}
+
+/// Charge the CPU time the calling thread used since its last kernel entry
+/// to its process (what `ps` and the monitor show).
+fn charge_cpu(kernel: &mut weft_kernel::Kernel<crate::HostBackend>, thread: Koid) {
+    let now = thread_cpu_time();
+    let used = now.saturating_sub(CHARGED.with(|c| c.replace(now)));
+    if used > 0 {
+        kernel.charge_cpu(thread, used);
+    }
+}
+
+/// How long a blocked thread spins before sleeping.
+const SPIN: Duration = Duration::from_micros(20);
+
+/// The calling thread has ended: unwind its host thread, unless it is
+/// already unwinding (a destructor closing handles), in which case the call
+/// just fails.
+fn ended() -> isize {
+    if std::thread::panicking() {
+        return Error::encode_result(Err(Error::Killed));
+    }
+    panic::resume_unwind(Box::new(ThreadEnded));
 }
 
 /// Register a closure to run as a new thread; returns the `entry` token to
@@ -221,9 +245,7 @@ pub fn process_local<T: Default + Send + Sync + 'static>() -> Option<Arc<T>> {
     let binding = current()?;
     let mut kernel = binding.shared.lock();
     let map = kernel.backend.locals.entry(binding.process).or_default();
-    let value = map
-        .entry(std::any::TypeId::of::<T>())
-        .or_insert_with(|| Arc::new(T::default()));
+    let value = map.entry(std::any::TypeId::of::<T>()).or_insert_with(|| Arc::new(T::default()));
     Arc::clone(value).downcast::<T>().ok()
 }
 
@@ -243,15 +265,9 @@ pub const DEVICE_BASE: u64 = 0xffff_0000_0000_0000;
 pub fn open_device(resource: u32) -> Result<Arc<dyn std::any::Any + Send + Sync>, Error> {
     let binding = current().ok_or(Error::BadState)?;
     let kernel = binding.shared.lock();
-    let (kind, base, size) =
-        kernel.resource_of(binding.process, resource, weft_abi::Rights::MANAGE)?;
+    let (kind, base, size) = kernel.resource_of(binding.process, resource, weft_abi::Rights::MANAGE)?;
     if kind != weft_abi::ResourceKind::Mmio || size != 1 || base < DEVICE_BASE {
         return Err(Error::WrongType);
     }
-    kernel
-        .backend
-        .devices
-        .get(&base)
-        .cloned()
-        .ok_or(Error::NotFound)
+    kernel.backend.devices.get(&base).cloned().ok_or(Error::NotFound)
 }

@@ -8,6 +8,9 @@ use weft_rt::{Channel, Deadline, Handle, Message};
 use crate::wire::{self, Fault, Kind};
 use crate::{IpcError, Protocol};
 
+/// An event with the handles that came with it.
+pub type EventWithHandles<E> = (E, Vec<Handle>);
+
 /// A typed connection to a server speaking `P`.
 pub struct Client<P: Protocol> {
     channel: Channel,
@@ -16,25 +19,28 @@ pub struct Client<P: Protocol> {
 
 impl<P: Protocol> core::fmt::Debug for Client<P> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Client")
-            .field("protocol", &P::NAME)
-            .field("channel", &self.channel)
-            .finish()
+        f.debug_struct("Client").field("protocol", &P::NAME).field("channel", &self.channel).finish()
     }
 }
 
 impl<P: Protocol> Client<P> {
     /// Speak `P` over `channel`.
     pub fn new(channel: Channel) -> Client<P> {
-        Client {
-            channel,
-            protocol: PhantomData,
-        }
+        Client { channel, protocol: PhantomData }
     }
 
     /// The channel underneath (to watch it in a wait set).
     pub fn channel(&self) -> &Channel {
         &self.channel
+    }
+
+    /// Whether the server end is gone (the provider exited or restarted;
+    /// connect again through the namespace).
+    pub fn is_closed(&self) -> bool {
+        self.channel
+            .handle()
+            .wait(weft_abi::Signals::PEER_CLOSED, Deadline::POLL)
+            .is_ok_and(|s| s.contains(weft_abi::Signals::PEER_CLOSED))
     }
 
     /// Give the channel back.
@@ -44,18 +50,12 @@ impl<P: Protocol> Client<P> {
 
     /// Call and wait for the response.
     pub fn call(&self, request: &P::Request) -> Result<P::Response, IpcError> {
-        self.call_with(request, Vec::new(), Deadline::INFINITE)
-            .map(|(response, _)| response)
+        self.call_with(request, Vec::new(), Deadline::INFINITE).map(|(response, _)| response)
     }
 
     /// Call, waiting at most until `deadline`.
-    pub fn call_until(
-        &self,
-        request: &P::Request,
-        deadline: Deadline,
-    ) -> Result<P::Response, IpcError> {
-        self.call_with(request, Vec::new(), deadline)
-            .map(|(response, _)| response)
+    pub fn call_until(&self, request: &P::Request, deadline: Deadline) -> Result<P::Response, IpcError> {
+        self.call_with(request, Vec::new(), deadline).map(|(response, _)| response)
     }
 
     /// Call with handles attached; returns the response and its handles.
@@ -86,7 +86,7 @@ impl<P: Protocol> Client<P> {
         self.channel.write(&bytes, handles).map_err(IpcError::from)
     }
 
-    fn decode_event(message: Message) -> Result<(P::Event, Vec<Handle>), IpcError> {
+    fn decode_event(message: Message) -> Result<EventWithHandles<P::Event>, IpcError> {
         let (kind, body) = wire::header(P::VERSION, &message.bytes)?;
         match kind {
             Kind::Event => Ok((wire::body(body)?, message.handles)),
@@ -95,7 +95,7 @@ impl<P: Protocol> Client<P> {
     }
 
     /// The next event, if one is waiting.
-    pub fn try_event(&self) -> Result<Option<(P::Event, Vec<Handle>)>, IpcError> {
+    pub fn try_event(&self) -> Result<Option<EventWithHandles<P::Event>>, IpcError> {
         match self.channel.try_read() {
             Ok(message) => Self::decode_event(message).map(Some),
             Err(Error::ShouldWait) => Ok(None),
@@ -104,7 +104,7 @@ impl<P: Protocol> Client<P> {
     }
 
     /// The next event, waiting until `deadline`.
-    pub fn event(&self, deadline: Deadline) -> Result<(P::Event, Vec<Handle>), IpcError> {
+    pub fn event(&self, deadline: Deadline) -> Result<EventWithHandles<P::Event>, IpcError> {
         Self::decode_event(self.channel.read(deadline)?)
     }
 }

@@ -22,6 +22,7 @@ pub mod log_sink;
 pub mod namespace;
 pub mod program;
 mod server;
+pub mod service;
 pub mod wire;
 
 use alloc::string::String;
@@ -32,6 +33,7 @@ use weft_abi::Error;
 pub use client::Client;
 pub use namespace::{ClientInfo, ConnectError, Namespace, Startup, connect};
 pub use server::{Connection, Incoming};
+pub use service::{Clients, LoopEvent, ServiceLoop};
 pub use weft_rt::Sender;
 
 /// An IPC protocol: one interface, defined once.
@@ -90,10 +92,7 @@ impl core::fmt::Display for IpcError {
             IpcError::Malformed => f.write_str("malformed message"),
             IpcError::Encode => f.write_str("message could not be encoded"),
             IpcError::Version { expected, received } => {
-                write!(
-                    f,
-                    "protocol version mismatch (expected {expected}, received {received})"
-                )
+                write!(f, "protocol version mismatch (expected {expected}, received {received})")
             }
             IpcError::Refused(fault) => write!(f, "refused: {fault:?}"),
             IpcError::Unexpected => f.write_str("unexpected message kind"),

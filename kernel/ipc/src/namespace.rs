@@ -129,10 +129,7 @@ impl core::fmt::Display for ConnectError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             ConnectError::NotRouted { protocol } => {
-                write!(
-                    f,
-                    "`{protocol}` is not routed to this program (its manifest does not use it)"
-                )
+                write!(f, "`{protocol}` is not routed to this program (its manifest does not use it)")
             }
             ConnectError::Unavailable { protocol, reason } => {
                 write!(f, "`{protocol}` is unavailable: {reason}")
@@ -168,9 +165,7 @@ pub struct Namespace {
 impl Namespace {
     /// Use `channel` as the namespace.
     pub fn new(channel: Channel) -> Namespace {
-        Namespace {
-            client: Arc::new(Client::new(channel)),
-        }
+        Namespace { client: Arc::new(Client::new(channel)) }
     }
 
     /// The channel to the parent (to watch for events).
@@ -180,16 +175,9 @@ impl Namespace {
 
     /// Open a channel to the provider of `protocol`.
     pub fn connect_raw(&self, protocol: &str) -> Result<Channel, ConnectError> {
-        let (ours, theirs) =
-            Channel::create().map_err(|e| ConnectError::Ipc(alloc::format!("{e}")))?;
-        let request = NamespaceRequest::Connect {
-            protocol: String::from(protocol),
-        };
-        match self.client.call_with(
-            &request,
-            alloc::vec![theirs.into_handle()],
-            Deadline::INFINITE,
-        ) {
+        let (ours, theirs) = Channel::create().map_err(|e| ConnectError::Ipc(alloc::format!("{e}")))?;
+        let request = NamespaceRequest::Connect { protocol: String::from(protocol) };
+        match self.client.call_with(&request, alloc::vec![theirs.into_handle()], Deadline::INFINITE) {
             Ok((NamespaceResponse::Ok, _)) => Ok(ours),
             Ok((NamespaceResponse::Refused(error), _)) => Err(error),
             Err(IpcError::Kernel(Error::PeerClosed)) => Err(ConnectError::NoParent),
@@ -206,9 +194,9 @@ impl Namespace {
     pub fn ready(&self) -> Result<(), IpcError> {
         match self.client.call(&NamespaceRequest::Ready)? {
             NamespaceResponse::Ok => Ok(()),
-            NamespaceResponse::Refused(error) => Err(IpcError::Refused(wire::Fault::Denied(
-                alloc::format!("{error}"),
-            ))),
+            NamespaceResponse::Refused(error) => {
+                Err(IpcError::Refused(wire::Fault::Denied(alloc::format!("{error}"))))
+            }
         }
     }
 
@@ -225,11 +213,7 @@ fn parent_event(event: NamespaceEvent, handles: Vec<Handle>) -> Option<ParentEve
     match event {
         NamespaceEvent::Incoming { protocol, client } => {
             let handle = handles.into_iter().next()?;
-            Some(ParentEvent::Connection {
-                protocol,
-                client,
-                channel: Channel::from_handle(handle),
-            })
+            Some(ParentEvent::Connection { protocol, client, channel: Channel::from_handle(handle) })
         }
         NamespaceEvent::Stop => Some(ParentEvent::Stop),
         NamespaceEvent::Startup(_) => None,
@@ -238,11 +222,7 @@ fn parent_event(event: NamespaceEvent, handles: Vec<Handle>) -> Option<ParentEve
 
 /// Encode a startup message (for parents, and for the kernel's boot code).
 pub fn encode_startup(info: &StartupInfo) -> Result<Vec<u8>, IpcError> {
-    wire::encode(
-        NamespaceProtocol::VERSION,
-        Kind::Event,
-        &NamespaceEvent::Startup(info.clone()),
-    )
+    wire::encode(NamespaceProtocol::VERSION, Kind::Event, &NamespaceEvent::Startup(info.clone()))
 }
 
 /// Encode any namespace event (for parents).
@@ -296,12 +276,14 @@ impl Startup {
         Some(self.handles.remove(index).1)
     }
 
+    /// Names of the handles not yet taken.
+    pub fn handle_names(&self) -> impl Iterator<Item = &str> {
+        self.handles.iter().map(|(name, _)| name.as_str())
+    }
+
     /// A manifest argument.
     pub fn arg(&self, key: &str) -> Option<&str> {
-        self.args
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// The namespace.
@@ -320,10 +302,7 @@ pub fn set_current(namespace: &Namespace) {
 
 /// This process's namespace, once the program runtime has set it.
 pub fn current() -> Option<Namespace> {
-    weft_rt::local::process_local::<CurrentNamespace>()
-        .0
-        .lock()
-        .clone()
+    weft_rt::local::process_local::<CurrentNamespace>().0.lock().clone()
 }
 
 /// Connect to the provider of `P` through this process's namespace.

@@ -26,11 +26,13 @@ pub type Main = fn(Startup) -> Result<(), ProgramError>;
 /// Returns the exit code: 0 on success, 1 if `main` failed, 2 if the
 /// startup message was bad.
 pub fn run(bootstrap: u32, main: Main) -> i32 {
+    run_with(bootstrap, main)
+}
+
+/// [`run`] for any closure (tests run probes this way).
+pub fn run_with(bootstrap: u32, main: impl FnOnce(Startup) -> Result<(), ProgramError>) -> i32 {
     let channel = Channel::from_handle(Handle::from_raw(bootstrap));
-    let startup = match Startup::receive(
-        channel,
-        Deadline::after(core::time::Duration::from_secs(30)),
-    ) {
+    let startup = match Startup::receive(channel, Deadline::after(core::time::Duration::from_secs(30))) {
         Ok(startup) => startup,
         Err(error) => {
             weft_rt::error!("bad startup message: {error}");
@@ -39,7 +41,14 @@ pub fn run(bootstrap: u32, main: Main) -> i32 {
     };
     weft_rt::log::set_program_name(&startup.name);
     namespace::set_current(startup.namespace());
-    match startup.namespace().connect::<LogSinkProtocol>() {
+    // The log service itself has no sink to connect to.
+    let serves_log = startup.exposes.iter().any(|p| p == <LogSinkProtocol as crate::Protocol>::NAME);
+    let sink = if serves_log {
+        Err(ConnectError::NoParent)
+    } else {
+        startup.namespace().connect::<LogSinkProtocol>()
+    };
+    match sink {
         Ok(client) => weft_rt::log::set_sink(Some(Arc::new(ChannelSink::new(client)))),
         // No log service for this program: the kernel debug log it is.
         Err(ConnectError::NotRouted { .. } | ConnectError::NoParent) => {}

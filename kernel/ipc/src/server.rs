@@ -33,21 +33,14 @@ pub struct Connection<P: Protocol> {
 
 impl<P: Protocol> core::fmt::Debug for Connection<P> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Connection")
-            .field("protocol", &P::NAME)
-            .field("client", &self.client)
-            .finish()
+        f.debug_struct("Connection").field("protocol", &P::NAME).field("client", &self.client).finish()
     }
 }
 
 impl<P: Protocol> Connection<P> {
     /// Serve `P` to `client` over `channel`.
     pub fn new(channel: Channel, client: ClientInfo) -> Connection<P> {
-        Connection {
-            channel,
-            client,
-            protocol: PhantomData,
-        }
+        Connection { channel, client, protocol: PhantomData }
     }
 
     /// The channel underneath (to watch it in a wait set).
@@ -64,11 +57,10 @@ impl<P: Protocol> Connection<P> {
             Err(Error::ShouldWait) => return Ok(None),
             Err(error) => return Err(error.into()),
         };
-        let decoded =
-            wire::header(P::VERSION, &message.bytes).and_then(|(kind, body)| match kind {
-                Kind::Request => wire::body::<P::Request>(body),
-                _ => Err(IpcError::Unexpected),
-            });
+        let decoded = wire::header(P::VERSION, &message.bytes).and_then(|(kind, body)| match kind {
+            Kind::Request => wire::body::<P::Request>(body),
+            _ => Err(IpcError::Unexpected),
+        });
         match decoded {
             Ok(request) => Ok(Some(Incoming {
                 request,
@@ -79,10 +71,9 @@ impl<P: Protocol> Connection<P> {
             Err(error) => {
                 if message.txid != 0 {
                     let fault = match &error {
-                        IpcError::Version { expected, received } => Fault::Version {
-                            expected: *expected,
-                            received: *received,
-                        },
+                        IpcError::Version { expected, received } => {
+                            Fault::Version { expected: *expected, received: *received }
+                        }
                         _ => Fault::Malformed,
                     };
                     let _ = self.fault(message.txid, &fault);
@@ -105,17 +96,13 @@ impl<P: Protocol> Connection<P> {
         handles: Vec<Handle>,
     ) -> Result<(), IpcError> {
         let bytes = wire::encode(P::VERSION, Kind::Response, response)?;
-        self.channel
-            .write_with_txid(txid, &bytes, handles)
-            .map_err(IpcError::from)
+        self.channel.write_with_txid(txid, &bytes, handles).map_err(IpcError::from)
     }
 
     /// Refuse the call `txid`.
     pub fn fault(&self, txid: u32, fault: &Fault) -> Result<(), IpcError> {
         let bytes = wire::encode(P::VERSION, Kind::Fault, fault)?;
-        self.channel
-            .write_with_txid(txid, &bytes, Vec::new())
-            .map_err(IpcError::from)
+        self.channel.write_with_txid(txid, &bytes, Vec::new()).map_err(IpcError::from)
     }
 
     /// Send an event. Fails with `ShouldWait` if the client is not keeping

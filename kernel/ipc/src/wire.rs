@@ -66,18 +66,14 @@ pub fn header(version: u16, bytes: &[u8]) -> Result<(Kind, &[u8]), IpcError> {
         postcard::take_from_bytes(bytes).map_err(|_| IpcError::Malformed)?;
     let kind = Kind::from_number(kind).ok_or(IpcError::Malformed)?;
     if received != version {
-        return Err(IpcError::Version {
-            expected: version,
-            received,
-        });
+        return Err(IpcError::Version { expected: version, received });
     }
     Ok((kind, body))
 }
 
 /// Decode a body; all of it must be consumed.
 pub fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, IpcError> {
-    let (value, rest): (T, &[u8]) =
-        postcard::take_from_bytes(bytes).map_err(|_| IpcError::Malformed)?;
+    let (value, rest): (T, &[u8]) = postcard::take_from_bytes(bytes).map_err(|_| IpcError::Malformed)?;
     if !rest.is_empty() {
         return Err(IpcError::Malformed);
     }

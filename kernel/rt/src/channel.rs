@@ -55,12 +55,7 @@ impl Channel {
     }
 
     /// Send a reply to the `call` whose request carried `txid`.
-    pub fn write_with_txid(
-        &self,
-        txid: u32,
-        bytes: &[u8],
-        handles: Vec<Handle>,
-    ) -> Result<(), Error> {
+    pub fn write_with_txid(&self, txid: u32, bytes: &[u8], handles: Vec<Handle>) -> Result<(), Error> {
         let values = raw_handles(&handles);
         sys::channel_write(self.0.raw(), txid, bytes, &values)?;
         // Moved into the message: forget without closing.
@@ -92,8 +87,7 @@ impl Channel {
         loop {
             match self.try_read() {
                 Err(Error::ShouldWait) => {
-                    self.0
-                        .wait(Signals::READABLE | Signals::PEER_CLOSED, deadline)?;
+                    self.0.wait(Signals::READABLE | Signals::PEER_CLOSED, deadline)?;
                 }
                 other => return other,
             }
@@ -102,17 +96,12 @@ impl Channel {
 
     /// Send a request and wait for its reply (matched by a transaction id
     /// the kernel assigns).
-    pub fn call(
-        &self,
-        bytes: &[u8],
-        handles: Vec<Handle>,
-        deadline: Deadline,
-    ) -> Result<Message, Error> {
+    pub fn call(&self, bytes: &[u8], handles: Vec<Handle>, deadline: Deadline) -> Result<Message, Error> {
         let values = raw_handles(&handles);
-        let mut reply = vec![0u8; limits::MESSAGE_BYTES];
+        let mut reply = vec![0u8; FIRST_READ];
         let mut reply_handles = [0u32; limits::MESSAGE_HANDLES];
         let mut info = MessageInfo::default();
-        let result = sys::channel_call(
+        let mut result = sys::channel_call(
             self.0.raw(),
             bytes,
             &values,
@@ -121,16 +110,27 @@ impl Channel {
             deadline.instant(),
             &mut info,
         );
+        if result == Err(Error::BufferTooSmall) {
+            // The kernel kept the reply; repeating the call collects it (the
+            // request is not sent twice).
+            reply = vec![0u8; (info.bytes as usize).max(FIRST_READ)];
+            result = sys::channel_call(
+                self.0.raw(),
+                bytes,
+                &values,
+                &mut reply,
+                &mut reply_handles,
+                deadline.instant(),
+                &mut info,
+            );
+        }
         // On success every request handle moved. On failure, some errors
         // happen before the request is sent (handles still ours) and some
         // after (handles gone): ask the kernel which by looking each up.
         for handle in handles {
             let moved = result.is_ok()
                 || matches!(
-                    sys::object_get_info::<weft_abi::BasicInfo>(
-                        handle.raw(),
-                        weft_abi::InfoTopic::Basic
-                    ),
+                    sys::object_get_info::<weft_abi::BasicInfo>(handle.raw(), weft_abi::InfoTopic::Basic),
                     Err(Error::BadHandle)
                 );
             if moved {
@@ -138,7 +138,6 @@ impl Channel {
             }
         }
         result?;
-        reply.truncate(info.bytes as usize);
         Ok(message(reply, &reply_handles, &info))
     }
 
@@ -152,15 +151,8 @@ fn message(mut bytes: Vec<u8>, handles: &[HandleValue], info: &MessageInfo) -> M
     bytes.truncate(info.bytes as usize);
     Message {
         bytes,
-        handles: handles
-            .iter()
-            .take(info.handles as usize)
-            .map(|&value| Handle::from_raw(value))
-            .collect(),
-        sender: Sender {
-            koid: info.sender_koid,
-            principal: info.sender_principal,
-        },
+        handles: handles.iter().take(info.handles as usize).map(|&value| Handle::from_raw(value)).collect(),
+        sender: Sender { koid: info.sender_koid, principal: info.sender_principal },
         txid: info.txid,
     }
 }

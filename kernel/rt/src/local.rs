@@ -34,9 +34,7 @@ mod imp {
 
     pub fn get<T: Default + Send + Sync + 'static>() -> Arc<T> {
         let mut locals = LOCALS.lock();
-        let value = locals
-            .entry(TypeId::of::<T>())
-            .or_insert_with(|| Arc::new(T::default()));
+        let value = locals.entry(TypeId::of::<T>()).or_insert_with(|| Arc::new(T::default()));
         Arc::clone(value).downcast::<T>().unwrap_or_default()
     }
 }

@@ -74,9 +74,7 @@ pub fn set_program_name(name: &str) {
 
 /// Records that could not be delivered anywhere.
 pub fn dropped() -> u64 {
-    process_local::<State>()
-        .dropped
-        .load(core::sync::atomic::Ordering::Relaxed)
+    process_local::<State>().dropped.load(core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Write a record (the macros call this).
@@ -85,18 +83,16 @@ pub fn log(level: Level, target: &str, arguments: core::fmt::Arguments<'_>) {
     let _ = message.write_fmt(arguments);
     let state = process_local::<State>();
     let sink = state.sink.lock().clone();
-    if let Some(sink) = sink {
-        if sink.write(level, target, &message) {
-            return;
-        }
+    if let Some(sink) = sink
+        && sink.write(level, target, &message)
+    {
+        return;
     }
     let name = state.name.lock().clone();
     let mut line = String::new();
     let _ = writeln!(line, "[{name}] {} {target}: {message}", level.name());
     if sys::debug_write(line.as_bytes()).is_err() {
-        state
-            .dropped
-            .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+        state.dropped.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -111,8 +111,7 @@ impl Resource {
 
     /// A memory object over a physical range this resource covers.
     pub fn physical_vmo(&self, base: u64, size: usize) -> Result<Vmo, Error> {
-        sys::vmo_create_physical(self.0.raw(), base, size)
-            .map(|h| Vmo::from_handle(Handle::from_raw(h)))
+        sys::vmo_create_physical(self.0.raw(), base, size).map(|h| Vmo::from_handle(Handle::from_raw(h)))
     }
 }
 

@@ -25,12 +25,8 @@ impl Port {
 
     /// Queue a user packet (wakes a waiter, from any thread).
     pub fn queue(&self, key: u64, payload: [u64; 4]) -> Result<(), Error> {
-        let packet = PortPacket {
-            key,
-            kind: PacketKind::User as u32,
-            user: payload,
-            ..PortPacket::default()
-        };
+        let packet =
+            PortPacket { key, kind: PacketKind::User as u32, user: payload, ..PortPacket::default() };
         sys::port_queue(self.0.raw(), &packet)
     }
 
@@ -83,11 +79,7 @@ pub const USER_KEYS: Key = 1 << 62;
 impl WaitSet {
     /// An empty set.
     pub fn new() -> Result<WaitSet, Error> {
-        Ok(WaitSet {
-            port: Port::create()?,
-            entries: BTreeMap::new(),
-            next_key: 1,
-        })
+        Ok(WaitSet { port: Port::create()?, entries: BTreeMap::new(), next_key: 1 })
     }
 
     /// The port underneath (to queue user packets from other threads).
@@ -102,14 +94,7 @@ impl WaitSet {
         self.next_key += 1;
         let handle = object.as_handle().raw();
         sys::object_wait_async(handle, self.port.0.raw(), key, signals)?;
-        self.entries.insert(
-            key,
-            Entry {
-                handle,
-                signals,
-                armed: true,
-            },
-        );
+        self.entries.insert(key, Entry { handle, signals, armed: true });
         Ok(key)
     }
 
@@ -131,10 +116,7 @@ impl WaitSet {
         loop {
             let packet = self.port.wait(deadline)?;
             if packet.kind == PacketKind::User as u32 {
-                return Ok(Ready::User {
-                    key: packet.key,
-                    payload: packet.user,
-                });
+                return Ok(Ready::User { key: packet.key, payload: packet.user });
             }
             // Packets for removed entries are stale: skip them.
             if let Some(entry) = self.entries.get_mut(&packet.key) {

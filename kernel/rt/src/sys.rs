@@ -7,8 +7,8 @@
 //! so it can check user pointers as strictly as page tables would.
 
 use weft_abi::{
-    CallArgs, Error, HandleValue, InfoTopic, Instant, MapFlags, MessageInfo, PortPacket, Rights,
-    Signals, Syscall, WaitItem,
+    CallArgs, Error, HandleValue, InfoTopic, Instant, MapFlags, MessageInfo, PortPacket, Rights, Signals,
+    Syscall, WaitItem,
 };
 
 /// A caller buffer passed to a system call. On the kernel the MMU checks
@@ -24,19 +24,11 @@ pub struct Buffer {
 impl Buffer {
     /// A buffer the kernel reads.
     pub fn input(bytes: &[u8]) -> Buffer {
-        Buffer {
-            address: bytes.as_ptr() as usize,
-            len: bytes.len(),
-            writable: false,
-        }
+        Buffer { address: bytes.as_ptr() as usize, len: bytes.len(), writable: false }
     }
     /// A buffer the kernel writes.
     pub fn output(bytes: &mut [u8]) -> Buffer {
-        Buffer {
-            address: bytes.as_mut_ptr() as usize,
-            len: bytes.len(),
-            writable: true,
-        }
+        Buffer { address: bytes.as_mut_ptr() as usize, len: bytes.len(), writable: true }
     }
 }
 
@@ -67,11 +59,7 @@ fn raw(number: Syscall, args: [usize; 6], _buffers: &[Buffer]) -> isize {
 fn raw(number: Syscall, args: [usize; 6], buffers: &[Buffer]) -> isize {
     let mut windows = [weft_hosted::Window::default(); 8];
     for (window, buffer) in windows.iter_mut().zip(buffers) {
-        *window = weft_hosted::Window {
-            address: buffer.address,
-            len: buffer.len,
-            writable: buffer.writable,
-        };
+        *window = weft_hosted::Window { address: buffer.address, len: buffer.len, writable: buffer.writable };
     }
     weft_hosted::syscall(number as usize, args, &windows[..buffers.len().min(8)])
 }
@@ -94,11 +82,7 @@ fn ptr<T>(value: &T) -> usize {
 
 /// `debug_write`.
 pub fn debug_write(bytes: &[u8]) -> Result<usize, Error> {
-    call(
-        Syscall::DebugWrite,
-        [bytes.as_ptr() as usize, bytes.len(), 0, 0, 0, 0],
-        &[Buffer::input(bytes)],
-    )
+    call(Syscall::DebugWrite, [bytes.as_ptr() as usize, bytes.len(), 0, 0, 0, 0], &[Buffer::input(bytes)])
 }
 
 /// `clock_get`.
@@ -113,43 +97,23 @@ pub fn handle_close(handle: HandleValue) -> Result<(), Error> {
 
 /// `handle_duplicate`.
 pub fn handle_duplicate(handle: HandleValue, rights: Rights) -> Result<HandleValue, Error> {
-    call(
-        Syscall::HandleDuplicate,
-        [handle as usize, rights.bits() as usize, 0, 0, 0, 0],
-        &[],
-    )
-    .map(|v| v as u32)
+    call(Syscall::HandleDuplicate, [handle as usize, rights.bits() as usize, 0, 0, 0, 0], &[])
+        .map(|v| v as u32)
 }
 
 /// `handle_replace`.
 pub fn handle_replace(handle: HandleValue, rights: Rights) -> Result<HandleValue, Error> {
-    call(
-        Syscall::HandleReplace,
-        [handle as usize, rights.bits() as usize, 0, 0, 0, 0],
-        &[],
-    )
-    .map(|v| v as u32)
+    call(Syscall::HandleReplace, [handle as usize, rights.bits() as usize, 0, 0, 0, 0], &[]).map(|v| v as u32)
 }
 
 /// `object_wait_one`: returns the observed signals.
-pub fn object_wait_one(
-    handle: HandleValue,
-    signals: Signals,
-    deadline: Instant,
-) -> Result<Signals, Error> {
+pub fn object_wait_one(handle: HandleValue, signals: Signals, deadline: Instant) -> Result<Signals, Error> {
     let mut observed = 0u32;
     let bytes = bytemuck::bytes_of_mut(&mut observed);
     let address = bytes.as_mut_ptr() as usize;
     let result = call(
         Syscall::ObjectWaitOne,
-        [
-            handle as usize,
-            signals.bits() as usize,
-            deadline as usize,
-            address,
-            0,
-            0,
-        ],
+        [handle as usize, signals.bits() as usize, deadline as usize, address, 0, 0],
         &[Buffer::output(bytes)],
     );
     result.map(|_| Signals::from_bits_truncate(observed))
@@ -160,11 +124,7 @@ pub fn object_wait_many(items: &mut [WaitItem], deadline: Instant) -> Result<usi
     let bytes: &mut [u8] = bytemuck::cast_slice_mut(items);
     let address = bytes.as_mut_ptr() as usize;
     let count = items_len(bytes.len());
-    call(
-        Syscall::ObjectWaitMany,
-        [address, count, deadline as usize, 0, 0, 0],
-        &[Buffer::output(bytes)],
-    )
+    call(Syscall::ObjectWaitMany, [address, count, deadline as usize, 0, 0, 0], &[Buffer::output(bytes)])
 }
 
 fn items_len(bytes: usize) -> usize {
@@ -172,37 +132,13 @@ fn items_len(bytes: usize) -> usize {
 }
 
 /// `object_signal` or `object_signal_peer`.
-pub fn object_signal(
-    handle: HandleValue,
-    clear: Signals,
-    set: Signals,
-    peer: bool,
-) -> Result<(), Error> {
-    let number = if peer {
-        Syscall::ObjectSignalPeer
-    } else {
-        Syscall::ObjectSignal
-    };
-    call(
-        number,
-        [
-            handle as usize,
-            clear.bits() as usize,
-            set.bits() as usize,
-            0,
-            0,
-            0,
-        ],
-        &[],
-    )
-    .map(drop)
+pub fn object_signal(handle: HandleValue, clear: Signals, set: Signals, peer: bool) -> Result<(), Error> {
+    let number = if peer { Syscall::ObjectSignalPeer } else { Syscall::ObjectSignal };
+    call(number, [handle as usize, clear.bits() as usize, set.bits() as usize, 0, 0, 0], &[]).map(drop)
 }
 
 /// `object_get_info` into a plain-data record.
-pub fn object_get_info<T: bytemuck::Pod>(
-    handle: HandleValue,
-    topic: InfoTopic,
-) -> Result<T, Error> {
+pub fn object_get_info<T: bytemuck::Pod>(handle: HandleValue, topic: InfoTopic) -> Result<T, Error> {
     let mut record = T::zeroed();
     let bytes = bytemuck::bytes_of_mut(&mut record);
     let (address, len) = (bytes.as_mut_ptr() as usize, bytes.len());
@@ -219,11 +155,7 @@ pub fn channel_create() -> Result<(HandleValue, HandleValue), Error> {
     let mut out = [0u32; 2];
     let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut out);
     let address = bytes.as_mut_ptr() as usize;
-    call(
-        Syscall::ChannelCreate,
-        [address, 0, 0, 0, 0, 0],
-        &[Buffer::output(bytes)],
-    )?;
+    call(Syscall::ChannelCreate, [address, 0, 0, 0, 0, 0], &[Buffer::output(bytes)])?;
     Ok((out[0], out[1]))
 }
 
@@ -272,11 +204,7 @@ pub fn channel_read(
     call(
         Syscall::ChannelRead,
         args,
-        &[
-            Buffer::output(bytes),
-            Buffer::output(handle_bytes),
-            Buffer::output(info_bytes),
-        ],
+        &[Buffer::output(bytes), Buffer::output(handle_bytes), Buffer::output(info_bytes)],
     )
     .map(drop)
 }
@@ -306,14 +234,7 @@ pub fn channel_call(
         read_handle_capacity: reply_handle_capacity,
     };
     let info_bytes = bytemuck::bytes_of_mut(info);
-    let raw_args = [
-        handle as usize,
-        ptr(&args),
-        deadline as usize,
-        info_bytes.as_mut_ptr() as usize,
-        0,
-        0,
-    ];
+    let raw_args = [handle as usize, ptr(&args), deadline as usize, info_bytes.as_mut_ptr() as usize, 0, 0];
     call(
         Syscall::ChannelCall,
         raw_args,
@@ -336,27 +257,13 @@ pub fn vmo_create(size: usize, options: usize) -> Result<HandleValue, Error> {
 
 /// `vmo_read`.
 pub fn vmo_read(handle: HandleValue, offset: usize, out: &mut [u8]) -> Result<(), Error> {
-    let args = [
-        handle as usize,
-        offset,
-        out.as_mut_ptr() as usize,
-        out.len(),
-        0,
-        0,
-    ];
+    let args = [handle as usize, offset, out.as_mut_ptr() as usize, out.len(), 0, 0];
     call(Syscall::VmoRead, args, &[Buffer::output(out)]).map(drop)
 }
 
 /// `vmo_write`.
 pub fn vmo_write(handle: HandleValue, offset: usize, data: &[u8]) -> Result<(), Error> {
-    let args = [
-        handle as usize,
-        offset,
-        data.as_ptr() as usize,
-        data.len(),
-        0,
-        0,
-    ];
+    let args = [handle as usize, offset, data.as_ptr() as usize, data.len(), 0, 0];
     call(Syscall::VmoWrite, args, &[Buffer::input(data)]).map(drop)
 }
 
@@ -366,17 +273,8 @@ pub fn vmo_get_size(handle: HandleValue) -> Result<usize, Error> {
 }
 
 /// `vm_map`: returns the address.
-pub fn vm_map(
-    handle: HandleValue,
-    offset: usize,
-    len: usize,
-    flags: MapFlags,
-) -> Result<usize, Error> {
-    call(
-        Syscall::VmMap,
-        [handle as usize, offset, len, flags.bits() as usize, 0, 0],
-        &[],
-    )
+pub fn vm_map(handle: HandleValue, offset: usize, len: usize, flags: MapFlags) -> Result<usize, Error> {
+    call(Syscall::VmMap, [handle as usize, offset, len, flags.bits() as usize, 0, 0], &[])
 }
 
 /// `vm_unmap`.
@@ -405,12 +303,8 @@ pub fn port_wait(handle: HandleValue, deadline: Instant) -> Result<PortPacket, E
 /// `port_queue`.
 pub fn port_queue(handle: HandleValue, packet: &PortPacket) -> Result<(), Error> {
     let bytes = bytemuck::bytes_of(packet);
-    call(
-        Syscall::PortQueue,
-        [handle as usize, bytes.as_ptr() as usize, 0, 0, 0, 0],
-        &[Buffer::input(bytes)],
-    )
-    .map(drop)
+    call(Syscall::PortQueue, [handle as usize, bytes.as_ptr() as usize, 0, 0, 0, 0], &[Buffer::input(bytes)])
+        .map(drop)
 }
 
 /// `object_wait_async`.
@@ -422,14 +316,7 @@ pub fn object_wait_async(
 ) -> Result<(), Error> {
     call(
         Syscall::ObjectWaitAsync,
-        [
-            handle as usize,
-            port as usize,
-            key as usize,
-            signals.bits() as usize,
-            0,
-            0,
-        ],
+        [handle as usize, port as usize, key as usize, signals.bits() as usize, 0, 0],
         &[],
     )
     .map(drop)
@@ -437,11 +324,7 @@ pub fn object_wait_async(
 
 /// `port_cancel`.
 pub fn port_cancel(handle: HandleValue, port: HandleValue, key: u64) -> Result<usize, Error> {
-    call(
-        Syscall::PortCancel,
-        [handle as usize, port as usize, key as usize, 0, 0, 0],
-        &[],
-    )
+    call(Syscall::PortCancel, [handle as usize, port as usize, key as usize, 0, 0, 0], &[])
 }
 
 /// `timer_create`.
@@ -451,12 +334,7 @@ pub fn timer_create() -> Result<HandleValue, Error> {
 
 /// `timer_set`.
 pub fn timer_set(handle: HandleValue, deadline: Instant) -> Result<(), Error> {
-    call(
-        Syscall::TimerSet,
-        [handle as usize, deadline as usize, 0, 0, 0, 0],
-        &[],
-    )
-    .map(drop)
+    call(Syscall::TimerSet, [handle as usize, deadline as usize, 0, 0, 0, 0], &[]).map(drop)
 }
 
 /// `timer_cancel`.
@@ -471,12 +349,7 @@ pub fn event_create() -> Result<HandleValue, Error> {
 
 /// `interrupt_create`.
 pub fn interrupt_create(resource: HandleValue, vector: u32) -> Result<HandleValue, Error> {
-    call(
-        Syscall::InterruptCreate,
-        [resource as usize, vector as usize, 0, 0, 0, 0],
-        &[],
-    )
-    .map(|v| v as u32)
+    call(Syscall::InterruptCreate, [resource as usize, vector as usize, 0, 0, 0, 0], &[]).map(|v| v as u32)
 }
 
 /// `interrupt_ack`.
@@ -486,64 +359,24 @@ pub fn interrupt_ack(handle: HandleValue) -> Result<(), Error> {
 
 /// `interrupt_trigger`.
 pub fn interrupt_trigger(handle: HandleValue) -> Result<(), Error> {
-    call(
-        Syscall::InterruptTrigger,
-        [handle as usize, 0, 0, 0, 0, 0],
-        &[],
-    )
-    .map(drop)
+    call(Syscall::InterruptTrigger, [handle as usize, 0, 0, 0, 0, 0], &[]).map(drop)
 }
 
 /// `process_create`.
-pub fn process_create(
-    resource: HandleValue,
-    name: &str,
-    principal: u64,
-) -> Result<HandleValue, Error> {
-    let args = [
-        resource as usize,
-        name.as_ptr() as usize,
-        name.len(),
-        principal as usize,
-        0,
-        0,
-    ];
-    call(
-        Syscall::ProcessCreate,
-        args,
-        &[Buffer::input(name.as_bytes())],
-    )
-    .map(|v| v as u32)
+pub fn process_create(resource: HandleValue, name: &str, principal: u64) -> Result<HandleValue, Error> {
+    let args = [resource as usize, name.as_ptr() as usize, name.len(), principal as usize, 0, 0];
+    call(Syscall::ProcessCreate, args, &[Buffer::input(name.as_bytes())]).map(|v| v as u32)
 }
 
 /// `process_start`.
-pub fn process_start(
-    process: HandleValue,
-    image: HandleValue,
-    bootstrap: HandleValue,
-) -> Result<(), Error> {
-    call(
-        Syscall::ProcessStart,
-        [
-            process as usize,
-            image as usize,
-            bootstrap as usize,
-            0,
-            0,
-            0,
-        ],
-        &[],
-    )
-    .map(drop)
+pub fn process_start(process: HandleValue, image: HandleValue, bootstrap: HandleValue) -> Result<(), Error> {
+    call(Syscall::ProcessStart, [process as usize, image as usize, bootstrap as usize, 0, 0, 0], &[])
+        .map(drop)
 }
 
 /// `process_exit`. Does not return.
 pub fn process_exit(code: i32) -> ! {
-    let _ = call(
-        Syscall::ProcessExit,
-        [code as u32 as usize, 0, 0, 0, 0, 0],
-        &[],
-    );
+    let _ = call(Syscall::ProcessExit, [code as u32 as usize, 0, 0, 0, 0, 0], &[]);
     // The kernel never returns from a successful exit; if it somehow did,
     // spin rather than run on.
     loop {
@@ -557,26 +390,9 @@ pub fn process_kill(handle: HandleValue) -> Result<(), Error> {
 }
 
 /// `thread_create`.
-pub fn thread_create(
-    entry: usize,
-    argument: usize,
-    stack: usize,
-    name: &str,
-) -> Result<HandleValue, Error> {
-    let args = [
-        entry,
-        argument,
-        stack,
-        name.as_ptr() as usize,
-        name.len(),
-        0,
-    ];
-    call(
-        Syscall::ThreadCreate,
-        args,
-        &[Buffer::input(name.as_bytes())],
-    )
-    .map(|v| v as u32)
+pub fn thread_create(entry: usize, argument: usize, stack: usize, name: &str) -> Result<HandleValue, Error> {
+    let args = [entry, argument, stack, name.as_ptr() as usize, name.len(), 0];
+    call(Syscall::ThreadCreate, args, &[Buffer::input(name.as_bytes())]).map(|v| v as u32)
 }
 
 /// `thread_exit`. Does not return.
@@ -594,11 +410,7 @@ pub fn thread_yield() {
 
 /// `thread_sleep`.
 pub fn thread_sleep(deadline: Instant) {
-    let _ = call(
-        Syscall::ThreadSleep,
-        [deadline as usize, 0, 0, 0, 0, 0],
-        &[],
-    );
+    let _ = call(Syscall::ThreadSleep, [deadline as usize, 0, 0, 0, 0, 0], &[]);
 }
 
 /// `resource_create`.
@@ -608,33 +420,13 @@ pub fn resource_create(
     base: u64,
     size: u64,
 ) -> Result<HandleValue, Error> {
-    call(
-        Syscall::ResourceCreate,
-        [
-            parent as usize,
-            kind as usize,
-            base as usize,
-            size as usize,
-            0,
-            0,
-        ],
-        &[],
-    )
-    .map(|v| v as u32)
+    call(Syscall::ResourceCreate, [parent as usize, kind as usize, base as usize, size as usize, 0, 0], &[])
+        .map(|v| v as u32)
 }
 
 /// `vmo_create_physical`.
-pub fn vmo_create_physical(
-    resource: HandleValue,
-    base: u64,
-    size: usize,
-) -> Result<HandleValue, Error> {
-    call(
-        Syscall::VmoCreatePhysical,
-        [resource as usize, base as usize, size, 0, 0, 0],
-        &[],
-    )
-    .map(|v| v as u32)
+pub fn vmo_create_physical(resource: HandleValue, base: u64, size: usize) -> Result<HandleValue, Error> {
+    call(Syscall::VmoCreatePhysical, [resource as usize, base as usize, size, 0, 0, 0], &[]).map(|v| v as u32)
 }
 
 /// `system_process_list`: fills `out`, returns the total number of processes.

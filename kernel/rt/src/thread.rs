@@ -38,8 +38,7 @@ mod imp {
 
     pub fn spawn(name: &str, body: Box<dyn FnOnce() + Send>) -> Result<HandleValue, Error> {
         let token = weft_hosted::register_thread_entry(body)?;
-        sys::thread_create(token, 0, 0, name)
-            .inspect_err(|_| weft_hosted::unregister_thread_entry(token))
+        sys::thread_create(token, 0, 0, name).inspect_err(|_| weft_hosted::unregister_thread_entry(token))
     }
 }
 
@@ -70,11 +69,9 @@ mod imp {
         // The stack stays mapped for the life of the process.
         core::mem::forget(mapping);
         let argument = Box::into_raw(Box::new(body)) as usize;
-        sys::thread_create(trampoline as *const () as usize, argument, top, name).inspect_err(
-            |_| {
-                // SAFETY: the thread was not created, so the box is still ours.
-                drop(unsafe { Box::from_raw(argument as *mut Body) });
-            },
-        )
+        sys::thread_create(trampoline as *const () as usize, argument, top, name).inspect_err(|_| {
+            // SAFETY: the thread was not created, so the box is still ours.
+            drop(unsafe { Box::from_raw(argument as *mut Body) });
+        })
     }
 }

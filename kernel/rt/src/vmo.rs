@@ -74,11 +74,7 @@ pub struct Mapping {
 impl Mapping {
     fn new(vmo: &Vmo, offset: usize, len: usize, flags: MapFlags) -> Result<Mapping, Error> {
         let address = sys::vm_map(vmo.0.raw(), offset, len, flags)?;
-        Ok(Mapping {
-            address,
-            len,
-            flags,
-        })
+        Ok(Mapping { address, len, flags })
     }
 
     /// Mapped length in bytes.

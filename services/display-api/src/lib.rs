@@ -44,12 +44,7 @@ pub struct Rect {
 impl Rect {
     /// A rectangle.
     pub const fn new(x: u32, y: u32, width: u32, height: u32) -> Rect {
-        Rect {
-            x,
-            y,
-            width,
-            height,
-        }
+        Rect { x, y, width, height }
     }
 
     /// Area in pixels.
@@ -68,12 +63,7 @@ impl Rect {
         let y = self.y.min(height);
         let right = self.x.saturating_add(self.width).min(width);
         let bottom = self.y.saturating_add(self.height).min(height);
-        Rect {
-            x,
-            y,
-            width: right - x,
-            height: bottom - y,
-        }
+        Rect { x, y, width: right - x, height: bottom - y }
     }
 }
 

@@ -138,17 +138,10 @@ impl Keyboard {
         }
         let modifiers = self.modifiers();
         let mut text = String::new();
-        if pressed {
-            if let Some(c) = text_for(key, modifiers) {
-                text.push(c);
-            }
+        if pressed && let Some(c) = text_for(key, modifiers) {
+            text.push(c);
         }
-        KeyEvent {
-            key,
-            state,
-            modifiers,
-            text,
-        }
+        KeyEvent { key, state, modifiers, text }
     }
 }
 
@@ -175,11 +168,7 @@ mod tests {
     fn every_printable_character_round_trips() {
         for c in (' '..='~').chain(['\n', '\t']) {
             let (key, shift) = key_for(c).unwrap_or_else(|| panic!("no key for {c:?}"));
-            let modifiers = if shift {
-                Modifiers::SHIFT
-            } else {
-                Modifiers::empty()
-            };
+            let modifiers = if shift { Modifiers::SHIFT } else { Modifiers::empty() };
             assert_eq!(text_for(key, modifiers), Some(c));
         }
     }

@@ -76,9 +76,6 @@ impl Bundle {
 
     /// A data file by path.
     pub fn file(&self, path: &str) -> Option<&[u8]> {
-        self.files
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, bytes)| bytes.as_slice())
+        self.files.iter().find(|(p, _)| p == path).map(|(_, bytes)| bytes.as_slice())
     }
 }

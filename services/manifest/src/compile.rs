@@ -61,15 +61,9 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
         }
     };
     if parsed.name.is_empty()
-        || !parsed
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || !parsed.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(alloc::format!(
-            "{origin}: name `{}` must be letters, digits, - or _",
-            parsed.name
-        ));
+        return Err(alloc::format!("{origin}: name `{}` must be letters, digits, - or _", parsed.name));
     }
     Ok(Manifest {
         program: parsed.program.unwrap_or_else(|| parsed.name.clone()),
@@ -79,12 +73,7 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
         uses: parsed
             .uses
             .into_iter()
-            .map(|u| Use {
-                protocol: u.protocol,
-                from: u.from,
-                grants: u.grants,
-                optional: u.optional,
-            })
+            .map(|u| Use { protocol: u.protocol, from: u.from, grants: u.grants, optional: u.optional })
             .collect(),
         after: parsed.after,
         args: parsed.args.into_iter().collect(),
@@ -106,8 +95,7 @@ pub struct System {
 /// relative to `root`, of service directories (holding `manifest.toml`) or
 /// of manifest files.
 pub fn load_system(root: &Path, system: &Path) -> Result<System, String> {
-    let text =
-        std::fs::read_to_string(system).map_err(|e| alloc::format!("{}: {e}", system.display()))?;
+    let text = std::fs::read_to_string(system).map_err(|e| alloc::format!("{}: {e}", system.display()))?;
     let parsed: SystemToml =
         toml::from_str(&text).map_err(|e| alloc::format!("{}: {e}", system.display()))?;
     let mut services = Vec::new();
@@ -116,14 +104,10 @@ pub fn load_system(root: &Path, system: &Path) -> Result<System, String> {
         if path.is_dir() {
             path = path.join("manifest.toml");
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| alloc::format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
         services.push(parse_manifest(&text, &path.display().to_string())?);
     }
-    Ok(System {
-        name: parsed.name,
-        services,
-    })
+    Ok(System { name: parsed.name, services })
 }
 
 #[cfg(test)]
@@ -167,11 +151,7 @@ mod tests {
 
     #[test]
     fn typos_are_errors() {
-        assert!(
-            parse_manifest("name = \"a\"\nexpose = []", "t")
-                .unwrap_err()
-                .contains("unknown field")
-        );
+        assert!(parse_manifest("name = \"a\"\nexpose = []", "t").unwrap_err().contains("unknown field"));
         assert!(parse_manifest("name = \"a\"\nrestart = \"sometimes\"", "t").is_err());
         assert!(parse_manifest("name = \"a b\"", "t").is_err());
     }
@@ -190,25 +170,19 @@ mod tests {
         let graph = Graph::build(&services);
         let order: Vec<&str> = graph.services.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(order, ["log", "config", "app"]);
-        assert_eq!(
-            graph.route("app", "weft.config").unwrap().provider,
-            "config"
-        );
+        assert_eq!(graph.route("app", "weft.config").unwrap().provider, "config");
         assert_eq!(graph.route("app", crate::LOG_SINK).unwrap().provider, "log");
         assert!(graph.route("log", crate::LOG_SINK).is_none());
-        assert!(graph.errors.contains(&GraphError::NoProvider {
-            service: "orphan".into(),
-            protocol: "weft.nothing".into()
-        }));
-        assert!(graph.errors.contains(&GraphError::Blocked {
-            service: "blocked".into(),
-            on: "orphan".into()
-        }));
-        assert!(graph.errors.contains(&GraphError::Cycle {
-            service: "a".into()
-        }));
-        assert!(graph.errors.contains(&GraphError::Cycle {
-            service: "b".into()
-        }));
+        assert!(
+            graph.errors.contains(&GraphError::NoProvider {
+                service: "orphan".into(),
+                protocol: "weft.nothing".into()
+            })
+        );
+        assert!(
+            graph.errors.contains(&GraphError::Blocked { service: "blocked".into(), on: "orphan".into() })
+        );
+        assert!(graph.errors.contains(&GraphError::Cycle { service: "a".into() }));
+        assert!(graph.errors.contains(&GraphError::Cycle { service: "b".into() }));
     }
 }

@@ -95,30 +95,16 @@ impl core::fmt::Display for GraphError {
             GraphError::NoProvider { service, protocol } => {
                 write!(f, "`{service}` uses `{protocol}` but no service exposes it")
             }
-            GraphError::AmbiguousProvider {
-                service,
-                protocol,
-                candidates,
-            } => write!(
+            GraphError::AmbiguousProvider { service, protocol, candidates } => write!(
                 f,
                 "`{service}` uses `{protocol}`, exposed by {}; say which with `from`",
                 candidates.join(", ")
             ),
-            GraphError::BadProvider {
-                service,
-                protocol,
-                from,
-            } => {
-                write!(
-                    f,
-                    "`{service}` wants `{protocol}` from `{from}`, which does not expose it"
-                )
+            GraphError::BadProvider { service, protocol, from } => {
+                write!(f, "`{service}` wants `{protocol}` from `{from}`, which does not expose it")
             }
             GraphError::UnknownAfter { service, after } => {
-                write!(
-                    f,
-                    "`{service}` starts after `{after}`, which does not exist"
-                )
+                write!(f, "`{service}` starts after `{after}`, which does not exist")
             }
             GraphError::Cycle { service } => write!(f, "`{service}` is in a dependency cycle"),
             GraphError::Blocked { service, on } => {
@@ -154,10 +140,7 @@ impl Graph {
         let mut exposers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for manifest in &unique {
             for protocol in &manifest.exposes {
-                exposers
-                    .entry(protocol.as_str())
-                    .or_default()
-                    .push(manifest.name.as_str());
+                exposers.entry(protocol.as_str()).or_default().push(manifest.name.as_str());
             }
         }
 
@@ -171,13 +154,9 @@ impl Graph {
             let mut uses = manifest.uses.clone();
             if !manifest.exposes.iter().any(|p| p == LOG_SINK)
                 && manifest.use_of(LOG_SINK).is_none()
+                && exposers.contains_key(LOG_SINK)
             {
-                if exposers.contains_key(LOG_SINK) {
-                    uses.push(crate::Use {
-                        protocol: LOG_SINK.into(),
-                        ..Default::default()
-                    });
-                }
+                uses.push(crate::Use { protocol: LOG_SINK.into(), ..Default::default() });
             }
             for used in &uses {
                 let provider = resolve(name, used, &exposers);
@@ -217,11 +196,8 @@ impl Graph {
         // Kahn's algorithm over the remaining services.
         let mut order: Vec<String> = Vec::new();
         let mut placed: BTreeSet<String> = BTreeSet::new();
-        let mut pending: Vec<&str> = unique
-            .iter()
-            .map(|m| m.name.as_str())
-            .filter(|n| !broken.contains(*n))
-            .collect();
+        let mut pending: Vec<&str> =
+            unique.iter().map(|m| m.name.as_str()).filter(|n| !broken.contains(*n)).collect();
         loop {
             let before = pending.len();
             let mut index = 0;
@@ -229,10 +205,7 @@ impl Graph {
                 let name = pending[index];
                 let deps = depends.get(name).cloned().unwrap_or_default();
                 if let Some(bad) = deps.iter().find(|d| broken.contains(*d)) {
-                    errors.push(GraphError::Blocked {
-                        service: name.into(),
-                        on: bad.clone(),
-                    });
+                    errors.push(GraphError::Blocked { service: name.into(), on: bad.clone() });
                     broken.insert(name.into());
                     pending.remove(index);
                     continue;
@@ -251,9 +224,7 @@ impl Graph {
             if pending.len() == before {
                 // No progress: everything left waits on a cycle.
                 for name in pending.drain(..) {
-                    errors.push(GraphError::Cycle {
-                        service: name.into(),
-                    });
+                    errors.push(GraphError::Cycle { service: name.into() });
                     broken.insert(name.into());
                 }
                 break;
@@ -262,26 +233,15 @@ impl Graph {
 
         let services = order
             .iter()
-            .filter_map(|name| {
-                unique
-                    .iter()
-                    .find(|m| &m.name == name)
-                    .map(|m| (*m).clone())
-            })
+            .filter_map(|name| unique.iter().find(|m| &m.name == name).map(|m| (*m).clone()))
             .collect();
         routes.retain(|route| !broken.contains(&route.client));
-        Graph {
-            services,
-            routes,
-            errors,
-        }
+        Graph { services, routes, errors }
     }
 
     /// The route `client` has to `protocol`.
     pub fn route(&self, client: &str, protocol: &str) -> Option<&Route> {
-        self.routes
-            .iter()
-            .find(|r| r.client == client && r.protocol == protocol)
+        self.routes.iter().find(|r| r.client == client && r.protocol == protocol)
     }
 
     /// Services `service` must wait for before starting.
@@ -289,9 +249,7 @@ impl Graph {
         let mut deps: Vec<String> = self
             .routes
             .iter()
-            .filter(|r| {
-                r.client == service && !r.optional && r.provider != ROOT && r.provider != service
-            })
+            .filter(|r| r.client == service && !r.optional && r.provider != ROOT && r.provider != service)
             .map(|r| r.provider.clone())
             .collect();
         if let Some(manifest) = self.service(service) {
@@ -332,10 +290,7 @@ fn resolve(
         }
         None => match candidates.as_slice() {
             [only] => Ok(String::from(*only)),
-            [] => Err(GraphError::NoProvider {
-                service: client.into(),
-                protocol: protocol.into(),
-            }),
+            [] => Err(GraphError::NoProvider { service: client.into(), protocol: protocol.into() }),
             many => Err(GraphError::AmbiguousProvider {
                 service: client.into(),
                 protocol: protocol.into(),

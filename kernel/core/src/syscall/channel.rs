@@ -34,12 +34,7 @@ impl<B: Backend> Kernel<B> {
         }
     }
 
-    fn channel_koid(
-        &self,
-        process: Koid,
-        handle: HandleValue,
-        rights: Rights,
-    ) -> Result<Koid, Error> {
+    fn channel_koid(&self, process: Koid, handle: HandleValue, rights: Rights) -> Result<Koid, Error> {
         let entry = self.handle(process, handle, rights)?;
         self.endpoint(entry.koid)?;
         Ok(entry.koid)
@@ -93,10 +88,7 @@ impl<B: Backend> Kernel<B> {
         let peer = self.endpoint(endpoint)?.peer.ok_or(Error::PeerClosed)?;
         let mut entries = Vec::with_capacity(handle_values.len());
         for (index, &value) in handle_values.iter().enumerate() {
-            if handle_values
-                .get(..index)
-                .is_some_and(|before| before.contains(&value))
-            {
+            if handle_values.get(..index).is_some_and(|before| before.contains(&value)) {
                 return Err(Error::InvalidArgs);
             }
             let entry = self.handle(process, value, Rights::TRANSFER)?;
@@ -108,10 +100,8 @@ impl<B: Backend> Kernel<B> {
         }
         let is_reply = {
             let peer_end = self.endpoint(peer)?;
-            let reply = matches!(
-                peer_end.calls.get(&txid),
-                Some(CallSlot::Waiting { .. } | CallSlot::Abandoned)
-            );
+            let reply =
+                matches!(peer_end.calls.get(&txid), Some(CallSlot::Waiting { .. } | CallSlot::Abandoned));
             if !reply && peer_end.queue.len() >= limits::CHANNEL_QUEUE {
                 return Err(Error::ShouldWait);
             }
@@ -124,13 +114,7 @@ impl<B: Backend> Kernel<B> {
         for &value in handle_values {
             table.remove(value)?;
         }
-        let message = Message {
-            bytes,
-            handles: entries,
-            sender_koid: process,
-            sender_principal,
-            txid,
-        };
+        let message = Message { bytes, handles: entries, sender_koid: process, sender_principal, txid };
         self.counters.messages = self.counters.messages.wrapping_add(1);
         if is_reply {
             let peer_end = self.endpoint_mut(peer)?;
@@ -218,8 +202,7 @@ impl<B: Backend> Kernel<B> {
                 }
             }
         }
-        if let Err(error) = self.user_write(process, cx, to.handles, bytemuck::cast_slice(&values))
-        {
+        if let Err(error) = self.user_write(process, cx, to.handles, bytemuck::cast_slice(&values)) {
             let table = &mut self.process_mut(process)?.handles;
             for value in values {
                 let _ = table.remove(value);
@@ -248,13 +231,7 @@ impl<B: Backend> Kernel<B> {
                 None => Err(Error::PeerClosed),
             };
         };
-        let to = Destination {
-            bytes,
-            capacity,
-            handles,
-            handle_capacity,
-            info,
-        };
+        let to = Destination { bytes, capacity, handles, handle_capacity, info };
         if let Err(error) = self.deliver(process, cx, &message, to) {
             self.endpoint_mut(endpoint)?.queue.push_front(message);
             return Err(error);
@@ -290,22 +267,15 @@ impl<B: Backend> Kernel<B> {
             Some((pending_endpoint, txid)) if pending_endpoint == endpoint => txid,
             _ => {
                 // First run: send the request.
-                if call.write_len > limits::MESSAGE_BYTES
-                    || call.write_handle_count > limits::MESSAGE_HANDLES
+                if call.write_len > limits::MESSAGE_BYTES || call.write_handle_count > limits::MESSAGE_HANDLES
                 {
                     return Err(Error::OutOfRange);
                 }
                 let payload = self.user_read_vec(process, cx, call.write_bytes, call.write_len)?;
-                let values = self.user_read_handles(
-                    process,
-                    cx,
-                    call.write_handles,
-                    call.write_handle_count,
-                )?;
+                let values =
+                    self.user_read_handles(process, cx, call.write_handles, call.write_handle_count)?;
                 let txid = self.next_txid();
-                self.endpoint_mut(endpoint)?
-                    .calls
-                    .insert(txid, CallSlot::Waiting { thread });
+                self.endpoint_mut(endpoint)?.calls.insert(txid, CallSlot::Waiting { thread });
                 if let Err(error) = self.send(process, endpoint, payload, &values, txid) {
                     self.endpoint_mut(endpoint)?.calls.remove(&txid);
                     return Err(error);
@@ -317,7 +287,6 @@ impl<B: Backend> Kernel<B> {
         let end = self.endpoint_mut(endpoint)?;
         match end.calls.remove(&txid) {
             Some(CallSlot::Replied(message)) => {
-                self.thread_mut(thread)?.call = None;
                 let to = Destination {
                     bytes: call.read_bytes,
                     capacity: call.read_capacity,
@@ -325,11 +294,24 @@ impl<B: Backend> Kernel<B> {
                     handle_capacity: call.read_handle_capacity,
                     info,
                 };
-                let result = self.deliver(process, cx, &message, to);
-                if result.is_err() {
-                    self.release(message.handles);
+                match self.deliver(process, cx, &message, to) {
+                    Ok(()) => {
+                        self.thread_mut(thread)?.call = None;
+                        Ok(Step::Value(0))
+                    }
+                    // The info record says how much room the reply needs;
+                    // keep it so the caller can repeat the call (the request
+                    // is not sent again) with a larger buffer.
+                    Err(Error::BufferTooSmall) => {
+                        self.endpoint_mut(endpoint)?.calls.insert(txid, CallSlot::Replied(message));
+                        Err(Error::BufferTooSmall)
+                    }
+                    Err(error) => {
+                        self.thread_mut(thread)?.call = None;
+                        self.release(message.handles);
+                        Err(error)
+                    }
                 }
-                result.map(|()| Step::Value(0))
             }
             Some(slot) => {
                 let peer_gone = end.peer.is_none();
@@ -338,9 +320,7 @@ impl<B: Backend> Kernel<B> {
                     return Err(Error::PeerClosed);
                 }
                 if deadline <= self.backend.now() {
-                    self.endpoint_mut(endpoint)?
-                        .calls
-                        .insert(txid, CallSlot::Abandoned);
+                    self.endpoint_mut(endpoint)?.calls.insert(txid, CallSlot::Abandoned);
                     self.thread_mut(thread)?.call = None;
                     return Err(Error::TimedOut);
                 }

@@ -1,8 +1,6 @@
 //! Memory objects and mappings.
 
-use weft_abi::{
-    Error, HandleValue, Koid, MapFlags, PAGE_SIZE, ResourceKind, Rights, limits, vmo_options,
-};
+use weft_abi::{Error, HandleValue, Koid, MapFlags, PAGE_SIZE, ResourceKind, Rights, limits, vmo_options};
 
 use super::{StepResult, done};
 use crate::backend::{Backend, MemoryObject};
@@ -12,9 +10,7 @@ use crate::process::Mapping;
 use crate::vmo::Vmo;
 
 fn page_round(size: usize) -> Result<usize, Error> {
-    size.checked_add(PAGE_SIZE - 1)
-        .map(|s| s & !(PAGE_SIZE - 1))
-        .ok_or(Error::OutOfRange)
+    size.checked_add(PAGE_SIZE - 1).map(|s| s & !(PAGE_SIZE - 1)).ok_or(Error::OutOfRange)
 }
 
 impl<B: Backend> Kernel<B> {
@@ -25,12 +21,7 @@ impl<B: Backend> Kernel<B> {
         }
     }
 
-    pub(crate) fn sys_vmo_create(
-        &mut self,
-        process: Koid,
-        size: usize,
-        options: usize,
-    ) -> StepResult {
+    pub(crate) fn sys_vmo_create(&mut self, process: Koid, size: usize, options: usize) -> StepResult {
         if options & !vmo_options::CONTIGUOUS != 0 {
             return Err(Error::InvalidArgs);
         }
@@ -38,9 +29,7 @@ impl<B: Backend> Kernel<B> {
             return Err(Error::OutOfRange);
         }
         let size = page_round(size)?;
-        let memory = self
-            .backend
-            .create_memory(size, options & vmo_options::CONTIGUOUS != 0)?;
+        let memory = self.backend.create_memory(size, options & vmo_options::CONTIGUOUS != 0)?;
         let koid = self.insert_vmo(memory, size, false);
         self.give_new(process, koid, Rights::DEFAULT_VMO)
     }
@@ -52,17 +41,10 @@ impl<B: Backend> Kernel<B> {
         base: u64,
         size: usize,
     ) -> StepResult {
-        if size == 0 || base % PAGE_SIZE as u64 != 0 || size % PAGE_SIZE != 0 {
+        if size == 0 || !base.is_multiple_of(PAGE_SIZE as u64) || !size.is_multiple_of(PAGE_SIZE) {
             return Err(Error::InvalidArgs);
         }
-        self.require_resource(
-            process,
-            resource,
-            Rights::MANAGE,
-            ResourceKind::Mmio,
-            base,
-            size as u64,
-        )?;
+        self.require_resource(process, resource, Rights::MANAGE, ResourceKind::Mmio, base, size as u64)?;
         let memory = self.backend.physical_memory(base, size)?;
         let koid = self.insert_vmo(memory, size, true);
         self.give_new(process, koid, Rights::DEFAULT_VMO)
@@ -95,13 +77,9 @@ impl<B: Backend> Kernel<B> {
             let chunk = bounce.get_mut(..step).ok_or(Error::OutOfRange)?;
             if write {
                 self.user_read(process, cx, buffer + done_bytes, chunk)?;
-                self.vmo(entry.koid)?
-                    .memory
-                    .write(offset + done_bytes, chunk)?;
+                self.vmo(entry.koid)?.memory.write(offset + done_bytes, chunk)?;
             } else {
-                self.vmo(entry.koid)?
-                    .memory
-                    .read(offset + done_bytes, chunk)?;
+                self.vmo(entry.koid)?.memory.read(offset + done_bytes, chunk)?;
                 self.user_write(process, cx, buffer + done_bytes, chunk)?;
             }
             done_bytes += step;
@@ -126,7 +104,7 @@ impl<B: Backend> Kernel<B> {
             // W^X: never writable and executable at once.
             return Err(Error::AccessDenied);
         }
-        if flags.is_empty() || len == 0 || offset % PAGE_SIZE != 0 {
+        if flags.is_empty() || len == 0 || !offset.is_multiple_of(PAGE_SIZE) {
             return Err(Error::InvalidArgs);
         }
         let len = page_round(len)?;
@@ -159,16 +137,11 @@ impl<B: Backend> Kernel<B> {
             // Process and memory object are different entries; take the
             // process out while the backend borrows both.
             let mut target = self.objects.remove(&process).ok_or(Error::BadHandle)?;
-            let result = match (
-                &mut target.data,
-                self.objects.get(&entry.koid).map(|o| &o.data),
-            ) {
-                (ObjectData::Process(state), Some(ObjectData::Vmo(vmo))) => {
-                    match state.space.as_mut() {
-                        Some(space) => self.backend.map(space, &vmo.memory, offset, len, flags),
-                        None => Err(Error::BadState),
-                    }
-                }
+            let result = match (&mut target.data, self.objects.get(&entry.koid).map(|o| &o.data)) {
+                (ObjectData::Process(state), Some(ObjectData::Vmo(vmo))) => match state.space.as_mut() {
+                    Some(space) => self.backend.map(space, &vmo.memory, offset, len, flags),
+                    None => Err(Error::BadState),
+                },
                 _ => Err(Error::WrongType),
             };
             self.objects.insert(process, target);
@@ -183,20 +156,12 @@ impl<B: Backend> Kernel<B> {
                 vmo.executable_mappings += 1;
             }
         }
-        self.process_mut(process)?.mappings.insert(
-            address,
-            Mapping {
-                vmo: entry.koid,
-                len,
-                flags,
-            },
-        );
+        self.process_mut(process)?.mappings.insert(address, Mapping { vmo: entry.koid, len, flags });
         done(address)
     }
 
     pub(crate) fn sys_vm_unmap(&mut self, process: Koid, address: usize, len: usize) -> StepResult {
-        let Some(ObjectData::Process(target)) = self.objects.get_mut(&process).map(|o| &mut o.data)
-        else {
+        let Some(ObjectData::Process(target)) = self.objects.get_mut(&process).map(|o| &mut o.data) else {
             return Err(Error::WrongType);
         };
         let mapping = *target.mappings.get(&address).ok_or(Error::NotFound)?;

@@ -246,35 +246,21 @@ impl Call {
             Syscall::DebugWrite => Call::DebugWrite { buffer: a, len: b },
             Syscall::ClockGet => Call::ClockGet,
             Syscall::HandleClose => Call::HandleClose { handle: handle(a)? },
-            Syscall::HandleDuplicate => Call::HandleDuplicate {
-                handle: handle(a)?,
-                rights: rights(b)?,
-            },
-            Syscall::HandleReplace => Call::HandleReplace {
-                handle: handle(a)?,
-                rights: rights(b)?,
-            },
+            Syscall::HandleDuplicate => Call::HandleDuplicate { handle: handle(a)?, rights: rights(b)? },
+            Syscall::HandleReplace => Call::HandleReplace { handle: handle(a)?, rights: rights(b)? },
             Syscall::ObjectWaitOne => Call::ObjectWaitOne {
                 handle: handle(a)?,
                 signals: signals(b)?,
                 deadline: c as Instant,
                 observed: d,
             },
-            Syscall::ObjectWaitMany => Call::ObjectWaitMany {
-                items: a,
-                count: b,
-                deadline: c as Instant,
-            },
-            Syscall::ObjectSignal => Call::ObjectSignal {
-                handle: handle(a)?,
-                clear: signals(b)?,
-                set: signals(c)?,
-            },
-            Syscall::ObjectSignalPeer => Call::ObjectSignalPeer {
-                handle: handle(a)?,
-                clear: signals(b)?,
-                set: signals(c)?,
-            },
+            Syscall::ObjectWaitMany => Call::ObjectWaitMany { items: a, count: b, deadline: c as Instant },
+            Syscall::ObjectSignal => {
+                Call::ObjectSignal { handle: handle(a)?, clear: signals(b)?, set: signals(c)? }
+            }
+            Syscall::ObjectSignalPeer => {
+                Call::ObjectSignalPeer { handle: handle(a)?, clear: signals(b)?, set: signals(c)? }
+            }
             Syscall::ObjectGetInfo => Call::ObjectGetInfo {
                 handle: handle(a)?,
                 topic: InfoTopic::from_number(b).ok_or(Error::InvalidArgs)?,
@@ -298,28 +284,12 @@ impl Call {
                 handle_capacity: e,
                 info: f,
             },
-            Syscall::ChannelCall => Call::ChannelCall {
-                handle: handle(a)?,
-                args: b,
-                deadline: c as Instant,
-                info: d,
-            },
-            Syscall::VmoCreate => Call::VmoCreate {
-                size: a,
-                options: b,
-            },
-            Syscall::VmoRead => Call::VmoRead {
-                handle: handle(a)?,
-                offset: b,
-                buffer: c,
-                len: d,
-            },
-            Syscall::VmoWrite => Call::VmoWrite {
-                handle: handle(a)?,
-                offset: b,
-                buffer: c,
-                len: d,
-            },
+            Syscall::ChannelCall => {
+                Call::ChannelCall { handle: handle(a)?, args: b, deadline: c as Instant, info: d }
+            }
+            Syscall::VmoCreate => Call::VmoCreate { size: a, options: b },
+            Syscall::VmoRead => Call::VmoRead { handle: handle(a)?, offset: b, buffer: c, len: d },
+            Syscall::VmoWrite => Call::VmoWrite { handle: handle(a)?, offset: b, buffer: c, len: d },
             Syscall::VmoGetSize => Call::VmoGetSize { handle: handle(a)? },
             Syscall::VmMap => Call::VmMap {
                 handle: handle(a)?,
@@ -329,82 +299,46 @@ impl Call {
             },
             Syscall::VmUnmap => Call::VmUnmap { address: a, len: b },
             Syscall::PortCreate => Call::PortCreate,
-            Syscall::PortWait => Call::PortWait {
-                handle: handle(a)?,
-                deadline: b as Instant,
-                packet: c,
-            },
-            Syscall::PortQueue => Call::PortQueue {
-                handle: handle(a)?,
-                packet: b,
-            },
+            Syscall::PortWait => Call::PortWait { handle: handle(a)?, deadline: b as Instant, packet: c },
+            Syscall::PortQueue => Call::PortQueue { handle: handle(a)?, packet: b },
             Syscall::ObjectWaitAsync => Call::ObjectWaitAsync {
                 handle: handle(a)?,
                 port: handle(b)?,
                 key: c as u64,
                 signals: signals(d)?,
             },
-            Syscall::PortCancel => Call::PortCancel {
-                handle: handle(a)?,
-                port: handle(b)?,
-                key: c as u64,
-            },
+            Syscall::PortCancel => Call::PortCancel { handle: handle(a)?, port: handle(b)?, key: c as u64 },
             Syscall::TimerCreate => Call::TimerCreate,
-            Syscall::TimerSet => Call::TimerSet {
-                handle: handle(a)?,
-                deadline: b as Instant,
-            },
+            Syscall::TimerSet => Call::TimerSet { handle: handle(a)?, deadline: b as Instant },
             Syscall::TimerCancel => Call::TimerCancel { handle: handle(a)? },
             Syscall::EventCreate => Call::EventCreate,
-            Syscall::InterruptCreate => Call::InterruptCreate {
-                resource: handle(a)?,
-                vector: small(b)?,
-            },
+            Syscall::InterruptCreate => Call::InterruptCreate { resource: handle(a)?, vector: small(b)? },
             Syscall::InterruptAck => Call::InterruptAck { handle: handle(a)? },
             Syscall::InterruptTrigger => Call::InterruptTrigger { handle: handle(a)? },
-            Syscall::ProcessCreate => Call::ProcessCreate {
-                resource: handle(a)?,
-                name: b,
-                len: c,
-                principal: d as u64,
-            },
-            Syscall::ProcessStart => Call::ProcessStart {
-                process: handle(a)?,
-                image: handle(b)?,
-                bootstrap: handle(c)?,
-            },
-            Syscall::ProcessExit => Call::ProcessExit {
-                code: a as u32 as i32,
-            },
+            Syscall::ProcessCreate => {
+                Call::ProcessCreate { resource: handle(a)?, name: b, len: c, principal: d as u64 }
+            }
+            Syscall::ProcessStart => {
+                Call::ProcessStart { process: handle(a)?, image: handle(b)?, bootstrap: handle(c)? }
+            }
+            Syscall::ProcessExit => Call::ProcessExit { code: a as u32 as i32 },
             Syscall::ProcessKill => Call::ProcessKill { handle: handle(a)? },
-            Syscall::ThreadCreate => Call::ThreadCreate {
-                entry: a,
-                argument: b,
-                stack: c,
-                name: d,
-                len: e,
-            },
+            Syscall::ThreadCreate => Call::ThreadCreate { entry: a, argument: b, stack: c, name: d, len: e },
             Syscall::ThreadExit => Call::ThreadExit,
             Syscall::ThreadYield => Call::ThreadYield,
-            Syscall::ThreadSleep => Call::ThreadSleep {
-                deadline: a as Instant,
-            },
+            Syscall::ThreadSleep => Call::ThreadSleep { deadline: a as Instant },
             Syscall::ResourceCreate => Call::ResourceCreate {
                 parent: handle(a)?,
                 kind: ResourceKind::from_number(b).ok_or(Error::InvalidArgs)?,
                 base: c as u64,
                 size: d as u64,
             },
-            Syscall::VmoCreatePhysical => Call::VmoCreatePhysical {
-                resource: handle(a)?,
-                base: b as u64,
-                size: c,
-            },
-            Syscall::SystemProcessList => Call::SystemProcessList {
-                resource: handle(a)?,
-                records: b,
-                capacity: c,
-            },
+            Syscall::VmoCreatePhysical => {
+                Call::VmoCreatePhysical { resource: handle(a)?, base: b as u64, size: c }
+            }
+            Syscall::SystemProcessList => {
+                Call::SystemProcessList { resource: handle(a)?, records: b, capacity: c }
+            }
             Syscall::RandomGet => Call::RandomGet { buffer: a, len: b },
         })
     }
@@ -438,8 +372,7 @@ impl<B: Backend> Kernel<B> {
         let Ok(process) = self.thread_process(thread) else {
             return Outcome::Ended;
         };
-        let result =
-            Call::decode(raw).and_then(|call| self.execute(thread, process, call, context));
+        let result = Call::decode(raw).and_then(|call| self.execute(thread, process, call, context));
         match result {
             Ok(Step::Value(value)) => Outcome::Done(Error::encode_result(Ok(value))),
             Ok(Step::Block) => Outcome::Blocked,
@@ -450,119 +383,59 @@ impl<B: Backend> Kernel<B> {
         }
     }
 
-    fn execute(
-        &mut self,
-        thread: Koid,
-        process: Koid,
-        call: Call,
-        cx: &B::CallContext,
-    ) -> StepResult {
+    fn execute(&mut self, thread: Koid, process: Koid, call: Call, cx: &B::CallContext) -> StepResult {
         match call {
             Call::DebugWrite { buffer, len } => self.sys_debug_write(process, cx, buffer, len),
             Call::ClockGet => done(self.backend.now() as usize),
             Call::HandleClose { handle } => self.sys_handle_close(process, handle),
-            Call::HandleDuplicate { handle, rights } => {
-                self.sys_handle_duplicate(process, handle, rights)
+            Call::HandleDuplicate { handle, rights } => self.sys_handle_duplicate(process, handle, rights),
+            Call::HandleReplace { handle, rights } => self.sys_handle_replace(process, handle, rights),
+            Call::ObjectWaitOne { handle, signals, deadline, observed } => {
+                self.sys_wait_one(thread, process, cx, handle, signals, deadline, observed)
             }
-            Call::HandleReplace { handle, rights } => {
-                self.sys_handle_replace(process, handle, rights)
+            Call::ObjectWaitMany { items, count, deadline } => {
+                self.sys_wait_many(thread, process, cx, items, count, deadline)
             }
-            Call::ObjectWaitOne {
-                handle,
-                signals,
-                deadline,
-                observed,
-            } => self.sys_wait_one(thread, process, cx, handle, signals, deadline, observed),
-            Call::ObjectWaitMany {
-                items,
-                count,
-                deadline,
-            } => self.sys_wait_many(thread, process, cx, items, count, deadline),
-            Call::ObjectSignal { handle, clear, set } => {
-                self.sys_signal(process, handle, clear, set, false)
-            }
+            Call::ObjectSignal { handle, clear, set } => self.sys_signal(process, handle, clear, set, false),
             Call::ObjectSignalPeer { handle, clear, set } => {
                 self.sys_signal(process, handle, clear, set, true)
             }
-            Call::ObjectGetInfo {
-                handle,
-                topic,
-                buffer,
-                len,
-            } => self.sys_get_info(process, cx, handle, topic, buffer, len),
+            Call::ObjectGetInfo { handle, topic, buffer, len } => {
+                self.sys_get_info(process, cx, handle, topic, buffer, len)
+            }
             Call::ChannelCreate { out } => self.sys_channel_create(process, cx, out),
-            Call::ChannelWrite {
-                handle,
-                txid,
-                bytes,
-                len,
-                handles,
-                count,
-            } => self.sys_channel_write(process, cx, handle, txid, bytes, len, handles, count),
-            Call::ChannelRead {
-                handle,
-                bytes,
-                capacity,
-                handles,
-                handle_capacity,
-                info,
-            } => self.sys_channel_read(
-                process,
-                cx,
-                handle,
-                bytes,
-                capacity,
-                handles,
-                handle_capacity,
-                info,
-            ),
-            Call::ChannelCall {
-                handle,
-                args,
-                deadline,
-                info,
-            } => self.sys_channel_call(thread, process, cx, handle, args, deadline, info),
+            Call::ChannelWrite { handle, txid, bytes, len, handles, count } => {
+                self.sys_channel_write(process, cx, handle, txid, bytes, len, handles, count)
+            }
+            Call::ChannelRead { handle, bytes, capacity, handles, handle_capacity, info } => {
+                self.sys_channel_read(process, cx, handle, bytes, capacity, handles, handle_capacity, info)
+            }
+            Call::ChannelCall { handle, args, deadline, info } => {
+                self.sys_channel_call(thread, process, cx, handle, args, deadline, info)
+            }
             Call::VmoCreate { size, options } => self.sys_vmo_create(process, size, options),
-            Call::VmoRead {
-                handle,
-                offset,
-                buffer,
-                len,
-            } => self.sys_vmo_transfer(process, cx, handle, offset, buffer, len, false),
-            Call::VmoWrite {
-                handle,
-                offset,
-                buffer,
-                len,
-            } => self.sys_vmo_transfer(process, cx, handle, offset, buffer, len, true),
+            Call::VmoRead { handle, offset, buffer, len } => {
+                self.sys_vmo_transfer(process, cx, handle, offset, buffer, len, false)
+            }
+            Call::VmoWrite { handle, offset, buffer, len } => {
+                self.sys_vmo_transfer(process, cx, handle, offset, buffer, len, true)
+            }
             Call::VmoGetSize { handle } => self.sys_vmo_size(process, handle),
-            Call::VmMap {
-                handle,
-                offset,
-                len,
-                flags,
-            } => self.sys_vm_map(process, handle, offset, len, flags),
+            Call::VmMap { handle, offset, len, flags } => {
+                self.sys_vm_map(process, handle, offset, len, flags)
+            }
             Call::VmUnmap { address, len } => self.sys_vm_unmap(process, address, len),
             Call::PortCreate => self.sys_port_create(process),
-            Call::PortWait {
-                handle,
-                deadline,
-                packet,
-            } => self.sys_port_wait(thread, process, cx, handle, deadline, packet),
+            Call::PortWait { handle, deadline, packet } => {
+                self.sys_port_wait(thread, process, cx, handle, deadline, packet)
+            }
             Call::PortQueue { handle, packet } => self.sys_port_queue(process, cx, handle, packet),
-            Call::ObjectWaitAsync {
-                handle,
-                port,
-                key,
-                signals,
-            } => self.sys_wait_async(process, handle, port, key, signals),
-            Call::PortCancel { handle, port, key } => {
-                self.sys_port_cancel(process, handle, port, key)
+            Call::ObjectWaitAsync { handle, port, key, signals } => {
+                self.sys_wait_async(process, handle, port, key, signals)
             }
+            Call::PortCancel { handle, port, key } => self.sys_port_cancel(process, handle, port, key),
             Call::TimerCreate => self.sys_timer_create(process),
-            Call::TimerSet { handle, deadline } => {
-                self.sys_timer_set(process, handle, Some(deadline))
-            }
+            Call::TimerSet { handle, deadline } => self.sys_timer_set(process, handle, Some(deadline)),
             Call::TimerCancel { handle } => self.sys_timer_set(process, handle, None),
             Call::EventCreate => self.sys_event_create(process),
             Call::InterruptCreate { resource, vector } => {
@@ -570,51 +443,35 @@ impl<B: Backend> Kernel<B> {
             }
             Call::InterruptAck { handle } => self.sys_interrupt_ack(process, handle),
             Call::InterruptTrigger { handle } => self.sys_interrupt_trigger(process, handle),
-            Call::ProcessCreate {
-                resource,
-                name,
-                len,
-                principal,
-            } => self.sys_process_create(process, cx, resource, name, len, principal),
-            Call::ProcessStart {
-                process: target,
-                image,
-                bootstrap,
-            } => self.sys_process_start(process, target, image, bootstrap),
+            Call::ProcessCreate { resource, name, len, principal } => {
+                self.sys_process_create(process, cx, resource, name, len, principal)
+            }
+            Call::ProcessStart { process: target, image, bootstrap } => {
+                self.sys_process_start(process, target, image, bootstrap)
+            }
             Call::ProcessExit { code } => {
                 self.kill_process(process, crate::process::ProcessState::Exited(code));
                 Ok(Step::Ended)
             }
             Call::ProcessKill { handle } => self.sys_process_kill(thread, process, handle),
-            Call::ThreadCreate {
-                entry,
-                argument,
-                stack,
-                name,
-                len,
-            } => self.sys_thread_create(process, cx, entry, argument, stack, name, len),
+            Call::ThreadCreate { entry, argument, stack, name, len } => {
+                self.sys_thread_create(process, cx, entry, argument, stack, name, len)
+            }
             Call::ThreadExit => {
                 self.end_thread(thread);
                 Ok(Step::Ended)
             }
             Call::ThreadYield => Ok(Step::Yield),
             Call::ThreadSleep { deadline } => self.sys_sleep(thread, deadline),
-            Call::ResourceCreate {
-                parent,
-                kind,
-                base,
-                size,
-            } => self.sys_resource_create(process, parent, kind, base, size),
-            Call::VmoCreatePhysical {
-                resource,
-                base,
-                size,
-            } => self.sys_vmo_create_physical(process, resource, base, size),
-            Call::SystemProcessList {
-                resource,
-                records,
-                capacity,
-            } => self.sys_process_list(process, cx, resource, records, capacity),
+            Call::ResourceCreate { parent, kind, base, size } => {
+                self.sys_resource_create(process, parent, kind, base, size)
+            }
+            Call::VmoCreatePhysical { resource, base, size } => {
+                self.sys_vmo_create_physical(process, resource, base, size)
+            }
+            Call::SystemProcessList { resource, records, capacity } => {
+                self.sys_process_list(process, cx, resource, records, capacity)
+            }
             Call::RandomGet { buffer, len } => self.sys_random(process, cx, buffer, len),
         }
     }
@@ -631,11 +488,7 @@ impl<B: Backend> Kernel<B> {
         if out.is_empty() {
             return Ok(());
         }
-        let space = self
-            .process(process)?
-            .space
-            .as_ref()
-            .ok_or(Error::BadState)?;
+        let space = self.process(process)?.space.as_ref().ok_or(Error::BadState)?;
         self.backend.copy_from_user(space, cx, address, out)
     }
 
@@ -663,11 +516,7 @@ impl<B: Backend> Kernel<B> {
         if data.is_empty() {
             return Ok(());
         }
-        let space = self
-            .process(process)?
-            .space
-            .as_ref()
-            .ok_or(Error::BadState)?;
+        let space = self.process(process)?.space.as_ref().ok_or(Error::BadState)?;
         self.backend.copy_to_user(space, cx, address, data)
     }
 

@@ -3,8 +3,8 @@
 
 use alloc::vec::Vec;
 use weft_abi::{
-    BasicInfo, Error, HANDLE_INVALID, HandleValue, InfoTopic, KernelStats, Koid, ResourceKind,
-    Rights, Signals, limits,
+    BasicInfo, Error, HANDLE_INVALID, HandleValue, InfoTopic, KernelStats, Koid, ResourceKind, Rights,
+    Signals, limits,
 };
 
 use super::{StepResult, done};
@@ -71,10 +71,7 @@ impl<B: Backend> Kernel<B> {
         let rights = Self::narrowed(entry.rights, rights)?;
         let table = &mut self.process_mut(process)?.handles;
         // Insert first so a full table leaves the old handle intact.
-        let value = table.insert(HandleEntry {
-            koid: entry.koid,
-            rights,
-        })?;
+        let value = table.insert(HandleEntry { koid: entry.koid, rights })?;
         table.remove(handle)?;
         done(value as usize)
     }
@@ -91,9 +88,7 @@ impl<B: Backend> Kernel<B> {
         let object = self.object(entry.koid)?;
         let (target, allowed) = if peer {
             match &object.data {
-                ObjectData::Channel(endpoint) => {
-                    (endpoint.peer.ok_or(Error::PeerClosed)?, Signals::USER_ALL)
-                }
+                ObjectData::Channel(endpoint) => (endpoint.peer.ok_or(Error::PeerClosed)?, Signals::USER_ALL),
                 _ => return Err(Error::WrongType),
             }
         } else {
@@ -218,12 +213,7 @@ impl<B: Backend> Kernel<B> {
         done(0)
     }
 
-    fn resource(
-        &self,
-        process: Koid,
-        handle: HandleValue,
-        rights: Rights,
-    ) -> Result<Resource, Error> {
+    fn resource(&self, process: Koid, handle: HandleValue, rights: Rights) -> Result<Resource, Error> {
         let entry = self.handle(process, handle, rights)?;
         match &self.object(entry.koid)?.data {
             ObjectData::Resource(resource) => Ok(*resource),
@@ -253,11 +243,7 @@ impl<B: Backend> Kernel<B> {
         size: u64,
     ) -> Result<(), Error> {
         let resource = self.resource(process, handle, rights)?;
-        if resource.covers(kind, base, size) {
-            Ok(())
-        } else {
-            Err(Error::AccessDenied)
-        }
+        if resource.covers(kind, base, size) { Ok(()) } else { Err(Error::AccessDenied) }
     }
 
     pub(crate) fn sys_resource_create(
@@ -285,21 +271,11 @@ impl<B: Backend> Kernel<B> {
         resource: HandleValue,
         vector: u32,
     ) -> StepResult {
-        self.require_resource(
-            process,
-            resource,
-            Rights::MANAGE,
-            ResourceKind::Irq,
-            u64::from(vector),
-            1,
-        )?;
+        self.require_resource(process, resource, Rights::MANAGE, ResourceKind::Irq, u64::from(vector), 1)?;
         if self.interrupts.contains_key(&vector) {
             return Err(Error::BadState);
         }
-        let koid = self.insert_object(
-            ObjectData::Interrupt(Interrupt { vector }),
-            Signals::empty(),
-        );
+        let koid = self.insert_object(ObjectData::Interrupt(Interrupt { vector }), Signals::empty());
         let result = self.give_new(process, koid, Rights::DEFAULT | Rights::MANAGE);
         if result.is_ok() {
             self.interrupts.insert(vector, koid);
@@ -328,11 +304,7 @@ impl<B: Backend> Kernel<B> {
         done(0)
     }
 
-    pub(crate) fn sys_interrupt_trigger(
-        &mut self,
-        process: Koid,
-        handle: HandleValue,
-    ) -> StepResult {
+    pub(crate) fn sys_interrupt_trigger(&mut self, process: Koid, handle: HandleValue) -> StepResult {
         let (_, vector) = self.interrupt_vector(process, handle, Rights::MANAGE)?;
         self.interrupt(vector);
         done(0)

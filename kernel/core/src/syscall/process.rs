@@ -32,14 +32,7 @@ impl<B: Backend> Kernel<B> {
         len: usize,
         principal: u64,
     ) -> StepResult {
-        self.require_resource(
-            process,
-            resource,
-            Rights::MANAGE,
-            ResourceKind::Process,
-            0,
-            0,
-        )?;
+        self.require_resource(process, resource, Rights::MANAGE, ResourceKind::Process, 0, 0)?;
         if principal == PRINCIPAL_KERNEL {
             return Err(Error::InvalidArgs);
         }
@@ -71,10 +64,7 @@ impl<B: Backend> Kernel<B> {
             ObjectData::Vmo(vmo) => vmo.size,
             _ => return Err(Error::WrongType),
         };
-        if !matches!(
-            self.object(bootstrap_entry.koid)?.data,
-            ObjectData::Channel(_)
-        ) {
+        if !matches!(self.object(bootstrap_entry.koid)?.data, ObjectData::Channel(_)) {
             return Err(Error::WrongType);
         }
         self.start_process(target.koid, image.koid, bootstrap_entry.koid, image_len)?;

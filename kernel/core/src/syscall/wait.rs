@@ -133,8 +133,7 @@ impl<B: Backend> Kernel<B> {
             }
             return Err(error);
         }
-        let empty =
-            matches!(&self.object(port)?.data, ObjectData::Port(state) if state.queue.is_empty());
+        let empty = matches!(&self.object(port)?.data, ObjectData::Port(state) if state.queue.is_empty());
         if empty {
             self.update_signals(port, Signals::READABLE, Signals::empty());
         }
@@ -209,16 +208,12 @@ impl<B: Backend> Kernel<B> {
         let port = self.port_koid(process, port_handle, Rights::WRITE)?;
         let object = self.object_mut(entry.koid)?;
         let before = object.observers.len();
-        object
-            .observers
-            .retain(|o| !(o.port == port && o.key == key));
+        object.observers.retain(|o| !(o.port == port && o.key == key));
         let removed = before - object.observers.len();
         // Drop packets already queued for that key too.
         if let ObjectData::Port(state) = &mut self.object_mut(port)?.data {
             let source = entry.koid;
-            state
-                .queue
-                .retain(|(from, p)| !(*from == source && p.key == key));
+            state.queue.retain(|(from, p)| !(*from == source && p.key == key));
         }
         done(removed)
     }

@@ -1,0 +1,139 @@
+//! weft-board-hosted — Weft as a host process (host only).
+//!
+//! The hosted board boots the same root manager and services as the
+//! aarch64 kernel, under the hosted kernel backend: it builds the boot
+//! bundle (manifests compiled from `system.toml` at build time, program
+//! images as hosted stubs), registers every program's entry, hands the
+//! root manager the root resource, the bundle and the host device models,
+//! and starts it. Tests boot it in-process with their own manifests.
+
+mod console;
+
+use std::any::Any;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use weft_abi::{Koid, PRINCIPAL_ROOT, ResourceKind, Rights};
+use weft_hosted::{Hosted, ProgramMain};
+use weft_ipc::namespace::{StartupInfo, encode_startup};
+use weft_manifest::{BUNDLE_FORMAT, Bundle, Image, Manifest};
+
+/// Every program this board can run, by program name.
+pub fn programs() -> Vec<(&'static str, ProgramMain)> {
+    vec![
+        ("root", weft_root::entry),
+        ("log", weft_log::entry),
+        ("config", weft_config::entry),
+        ("status", weft_status::entry),
+        ("hosted-console", console::entry),
+    ]
+}
+
+/// The hosted system's bundle, compiled from `boards/hosted/system.toml`.
+pub fn default_bundle() -> Bundle {
+    let bytes = include_bytes!(concat!(env!("OUT_DIR"), "/bundle.bin"));
+    Bundle::from_bytes(bytes).expect("the build script wrote a valid bundle")
+}
+
+/// A bundle of `manifests` with hosted image stubs for their programs.
+pub fn bundle_for(system: &str, manifests: Vec<Manifest>) -> Bundle {
+    let mut images: Vec<Image> = Vec::new();
+    for manifest in &manifests {
+        if !images.iter().any(|i| i.name == manifest.program) {
+            images
+                .push(Image { name: manifest.program.clone(), bytes: Hosted::image_for(&manifest.program) });
+        }
+    }
+    Bundle { format: BUNDLE_FORMAT, system: system.into(), services: manifests, images, files: Vec::new() }
+}
+
+/// How to boot.
+pub struct BootOptions {
+    /// What to boot.
+    pub bundle: Bundle,
+    /// Copy the kernel debug log to standard error as it arrives.
+    pub echo: bool,
+    /// Host device models, by capability name (`device:display`, ...).
+    pub devices: Vec<(String, Arc<dyn Any + Send + Sync>)>,
+}
+
+/// A booted hosted system.
+pub struct System {
+    /// The hosted kernel.
+    pub hosted: Hosted,
+    /// The root manager's process.
+    pub root: Koid,
+    booted: Instant,
+}
+
+impl System {
+    /// Boot `options.bundle`. Programs are the board's plus whatever the
+    /// caller registered on `hosted` beforehand.
+    pub fn boot_on(hosted: Hosted, options: BootOptions) -> Result<System, String> {
+        hosted.debug_log().set_echo(options.echo);
+        for (name, entry) in programs() {
+            hosted.register_program(name, entry);
+        }
+        let bundle_koid =
+            hosted.create_vmo(&options.bundle.to_bytes()).map_err(|e| format!("bundle: {e}"))?;
+        let root_resource = hosted.create_resource(ResourceKind::Root, 0, 0);
+        let mut names = vec!["root-resource".to_string(), "bundle".to_string()];
+        let mut handles = vec![
+            (root_resource, Rights::DEFAULT | Rights::MANAGE),
+            (
+                bundle_koid,
+                Rights::READ | Rights::MAP | Rights::DUPLICATE | Rights::TRANSFER | Rights::INSPECT,
+            ),
+        ];
+        for (name, model) in options.devices {
+            let resource = hosted.register_device(model);
+            names.push(name);
+            handles.push((resource, Rights::DEFAULT | Rights::MANAGE));
+        }
+        let info = StartupInfo {
+            name: "root".into(),
+            principal: PRINCIPAL_ROOT,
+            args: vec![("system".into(), options.bundle.system.clone())],
+            handles: names,
+            exposes: Vec::new(),
+        };
+        let message = encode_startup(&info).map_err(|e| format!("startup message: {e}"))?;
+        let root = hosted
+            .spawn("root", PRINCIPAL_ROOT, "root", &message, handles)
+            .map_err(|e| format!("starting the root manager: {e}"))?;
+        Ok(System { hosted, root, booted: Instant::now() })
+    }
+
+    /// Boot on a fresh hosted kernel.
+    pub fn boot(options: BootOptions) -> Result<System, String> {
+        System::boot_on(Hosted::new(), options)
+    }
+
+    /// Wait until a kernel debug-log line contains `needle`.
+    pub fn wait_for_log(&self, needle: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.hosted.debug_log().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        false
+    }
+
+    /// Time since boot.
+    pub fn uptime(&self) -> Duration {
+        self.booted.elapsed()
+    }
+
+    /// Stop everything.
+    pub fn shutdown(&self) {
+        self.hosted.shutdown();
+    }
+}
+
+impl Drop for System {
+    fn drop(&mut self) {
+        self.hosted.shutdown();
+    }
+}

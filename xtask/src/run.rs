@@ -1,0 +1,16 @@
+//! `cargo xtask run`: boot Weft.
+
+use crate::util;
+
+/// `run [--hosted] [--headless] [--quiet]`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let hosted = args.iter().any(|a| a == "--hosted");
+    if !hosted {
+        eprintln!("xtask: the QEMU boot is not wired in yet; running hosted Weft instead");
+    }
+    let passthrough: Vec<&String> = args.iter().filter(|a| a.as_str() != "--hosted").collect();
+    let mut command = util::cargo();
+    command.args(["run", "--release", "-p", "weft-board-hosted", "--bin", "weft-hosted", "--"]);
+    command.args(passthrough);
+    util::run(&mut command)
+}

@@ -1,0 +1,62 @@
+//! `cargo xtask test`: every test, in stages, with progress.
+
+use std::time::Instant;
+
+use crate::{portable, prereq, util};
+
+/// The bare-metal target every portable crate must build for.
+pub const METAL_TARGET: &str = "aarch64-unknown-none";
+
+/// A named stage of the test run.
+struct Stage {
+    name: &'static str,
+    run: fn() -> Result<(), String>,
+}
+
+fn host_tests() -> Result<(), String> {
+    util::run(util::cargo().args(["test", "--workspace", "--no-fail-fast"]))
+}
+
+fn lints() -> Result<(), String> {
+    util::run(util::cargo().args(["fmt", "--all", "--check"]))?;
+    util::run(util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+}
+
+fn portable_build() -> Result<(), String> {
+    portable::build_portable(METAL_TARGET)
+}
+
+fn stages() -> Vec<Stage> {
+    vec![
+        Stage { name: "host tests (cargo test --workspace)", run: host_tests },
+        Stage { name: "portable crates build for aarch64-unknown-none", run: portable_build },
+        Stage { name: "lints (rustfmt, clippy -D warnings)", run: lints },
+    ]
+}
+
+/// Run every stage; report all failures at the end.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    prereq::rust_target(METAL_TARGET)?;
+    let all = stages();
+    let selected: Vec<&Stage> =
+        all.iter().filter(|s| only.as_ref().is_none_or(|o| s.name.contains(o.as_str()))).collect();
+    let mut failures = Vec::new();
+    for (index, stage) in selected.iter().enumerate() {
+        eprintln!("\nxtask test [{}/{}]: {}", index + 1, selected.len(), stage.name);
+        let started = Instant::now();
+        match (stage.run)() {
+            Ok(()) => eprintln!("xtask test: {} passed in {:.1?}", stage.name, started.elapsed()),
+            Err(error) => {
+                eprintln!("xtask test: {} FAILED: {error}", stage.name);
+                failures.push(stage.name);
+            }
+        }
+    }
+    if failures.is_empty() {
+        eprintln!("\nxtask test: all {} stages passed", selected.len());
+        Ok(())
+    } else {
+        Err(format!("failed stages: {}", failures.join(", ")))
+    }
+}
