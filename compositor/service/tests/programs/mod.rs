@@ -1,4 +1,5 @@
 //! Small client programs the hosted tests start.
+#![allow(dead_code, reason = "each test binary uses some of the programs")]
 
 use compositor_api::client::{ClientError, Display, Window, WindowEvent};
 use compositor_api::{
