@@ -55,12 +55,7 @@ pub struct Rect {
 impl Rect {
     /// A rectangle.
     pub const fn new(x: i32, y: i32, width: u32, height: u32) -> Rect {
-        Rect {
-            x,
-            y,
-            width,
-            height,
-        }
+        Rect { x, y, width, height }
     }
 
     /// The rectangle at the origin covering `size`.
@@ -92,12 +87,7 @@ impl Rect {
         if right <= i64::from(left) || bottom <= i64::from(top) {
             return Rect::default();
         }
-        Rect::new(
-            left,
-            top,
-            (right - i64::from(left)) as u32,
-            (bottom - i64::from(top)) as u32,
-        )
+        Rect::new(left, top, (right - i64::from(left)) as u32, (bottom - i64::from(top)) as u32)
     }
 
     /// The smallest rectangle covering both (an empty one is ignored).

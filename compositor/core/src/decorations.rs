@@ -74,10 +74,7 @@ pub struct TitleBar {
 impl TitleBar {
     /// Size of the image in physical pixels.
     pub fn pixels(&self, theme: &Theme) -> (u32, u32) {
-        (
-            scaled(self.width, self.scale),
-            scaled(theme.title_height, self.scale),
-        )
+        (scaled(self.width, self.scale), scaled(theme.title_height, self.scale))
     }
 
     /// Draw the title bar: premultiplied RGBA, stride = width × 4.
@@ -87,32 +84,17 @@ impl TitleBar {
         let Some(mut pixmap) = PixmapMut::from_bytes(&mut bytes, width, height) else {
             return bytes;
         };
-        let background = if self.active {
-            theme.title_active
-        } else {
-            theme.title_inactive
-        };
-        let ink = if self.active {
-            theme.text_active
-        } else {
-            theme.text_inactive
-        };
+        let background = if self.active { theme.title_active } else { theme.title_inactive };
+        let ink = if self.active { theme.text_active } else { theme.text_inactive };
         pixmap.fill(skia_color(background));
         let s = self.scale;
         let button = theme.button_width as f32 * s;
         let full = width as f32;
         let h = height as f32;
-        for (index, part) in [Part::Close, Part::Maximize, Part::Minimize]
-            .iter()
-            .enumerate()
-        {
+        for (index, part) in [Part::Close, Part::Maximize, Part::Minimize].iter().enumerate() {
             let left = full - button * (index as f32 + 1.0);
             if self.hover == Some(*part) {
-                let color = if *part == Part::Close {
-                    theme.close_hover
-                } else {
-                    theme.button_hover
-                };
+                let color = if *part == Part::Close { theme.close_hover } else { theme.button_hover };
                 if let Some(rect) = tiny_skia::Rect::from_xywh(left, 0.0, button, h) {
                     let mut paint = Paint::default();
                     paint.set_color(skia_color(color));
@@ -138,15 +120,7 @@ impl TitleBar {
         let text_left = 12.0 * s;
         let text_room = full - 3.0 * button - text_left - 8.0 * s;
         if text_room > 0.0 && !self.title.is_empty() {
-            text.draw(
-                &mut pixmap,
-                &self.title,
-                text_left,
-                h / 2.0,
-                14.0 * s,
-                text_room,
-                ink,
-            );
+            text.draw(&mut pixmap, &self.title, text_left, h / 2.0, 14.0 * s, text_room, ink);
         }
         bytes
     }
@@ -199,11 +173,7 @@ fn draw_glyph(
     let mut paint = Paint::default();
     paint.set_color(skia_color(color));
     paint.anti_alias = true;
-    let stroke = Stroke {
-        width: 1.3 * scale,
-        line_cap: LineCap::Round,
-        ..Stroke::default()
-    };
+    let stroke = Stroke { width: 1.3 * scale, line_cap: LineCap::Round, ..Stroke::default() };
     pixmap.stroke_path(&path, &paint, &stroke, Transform::identity(), None);
 }
 
@@ -233,23 +203,11 @@ pub fn arrow_cursor(scale: f32) -> (Vec<u8>, u32, u32) {
         path.line_to(12.5 * s, 11.5 * s);
         path.close();
         if let Some(path) = path.finish() {
-            let mut paint = Paint {
-                anti_alias: true,
-                ..Paint::default()
-            };
+            let mut paint = Paint { anti_alias: true, ..Paint::default() };
             paint.set_color(tiny_skia::Color::BLACK);
-            pixmap.fill_path(
-                &path,
-                &paint,
-                tiny_skia::FillRule::Winding,
-                Transform::identity(),
-                None,
-            );
+            pixmap.fill_path(&path, &paint, tiny_skia::FillRule::Winding, Transform::identity(), None);
             paint.set_color(tiny_skia::Color::WHITE);
-            let stroke = Stroke {
-                width: 1.0 * s,
-                ..Stroke::default()
-            };
+            let stroke = Stroke { width: 1.0 * s, ..Stroke::default() };
             pixmap.stroke_path(&path, &paint, &stroke, Transform::identity(), None);
         }
     }

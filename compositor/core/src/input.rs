@@ -30,11 +30,7 @@ pub(crate) enum Grab {
     /// Implicit grab: the surface pressed on gets everything until release.
     Surface(SurfaceKey),
     /// Dragging a title bar.
-    Move {
-        window: WindowId,
-        start: (f32, f32),
-        origin: (i32, i32),
-    },
+    Move { window: WindowId, start: (f32, f32), origin: (i32, i32) },
     /// Dragging an edge.
     Resize {
         window: WindowId,
@@ -84,12 +80,9 @@ impl Pointer {
     /// bottom edges it keeps still.
     pub fn resize_anchor(&self, id: WindowId) -> Option<(i32, i32)> {
         match self.grab {
-            Some(Grab::Resize {
-                window,
-                edges,
-                anchor,
-                ..
-            }) if window == id && (edges.left || edges.top) => Some(anchor),
+            Some(Grab::Resize { window, edges, anchor, .. }) if window == id && (edges.left || edges.top) => {
+                Some(anchor)
+            }
             _ => None,
         }
     }
@@ -109,15 +102,8 @@ pub(crate) struct KeyboardState {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum TouchTarget {
     Surface(SurfaceKey),
-    Move {
-        window: WindowId,
-        start: (f32, f32),
-        origin: (i32, i32),
-    },
-    Button {
-        window: WindowId,
-        part: Part,
-    },
+    Move { window: WindowId, start: (f32, f32), origin: (i32, i32) },
+    Button { window: WindowId, part: Part },
     Nothing,
 }
 
@@ -138,11 +124,7 @@ pub(crate) enum Hit {
 impl Compositor {
     /// Where the pointer is.
     pub fn pointer(&self) -> PointerState {
-        PointerState {
-            x: self.pointer.x,
-            y: self.pointer.y,
-            focus: self.pointer.focus,
-        }
+        PointerState { x: self.pointer.x, y: self.pointer.y, focus: self.pointer.focus }
     }
 
     fn layer_hit(&self, layers: &[compositor_api::Layer], x: f32, y: f32) -> Option<Hit> {
@@ -157,16 +139,10 @@ impl Compositor {
                 }
                 let key = (*client_id, *surface_id);
                 let size = self.surface_size(key);
-                let area = Area {
-                    x: layer.x,
-                    y: layer.y,
-                    width: size.width,
-                    height: size.height,
-                };
-                let hit = self.popup_hit(key, x, y).or_else(|| {
-                    area.contains(x, y)
-                        .then_some(Hit::Surface(key, (layer.x, layer.y)))
-                });
+                let area = Area { x: layer.x, y: layer.y, width: size.width, height: size.height };
+                let hit = self
+                    .popup_hit(key, x, y)
+                    .or_else(|| area.contains(x, y).then_some(Hit::Surface(key, (layer.x, layer.y))));
                 if let Some(hit) = hit
                     && best.is_none_or(|(l, _)| layer.role.layer >= l)
                 {
@@ -184,12 +160,7 @@ impl Compositor {
             let key = (root.0, popup);
             let (px, py) = self.popup_origin(key)?;
             let size = self.surface_size(key);
-            let area = Area {
-                x: px,
-                y: py,
-                width: size.width,
-                height: size.height,
-            };
+            let area = Area { x: px, y: py, width: size.width, height: size.height };
             if area.contains(x, y) {
                 return Some(Hit::Surface(key, (px, py)));
             }
@@ -215,21 +186,13 @@ impl Compositor {
                 return hit;
             }
             let (w, h) = (window.size.width as i32, window.size.height as i32);
-            let content = Area {
-                x: window.x,
-                y: window.y,
-                width: window.size.width,
-                height: window.size.height,
-            };
+            let content =
+                Area { x: window.x, y: window.y, width: window.size.width, height: window.size.height };
             if content.contains(x, y) {
                 return Hit::Surface(window.key, (window.x, window.y));
             }
-            let bar = Area {
-                x: window.x,
-                y: window.y - title,
-                width: window.size.width,
-                height: title as u32,
-            };
+            let bar =
+                Area { x: window.x, y: window.y - title, width: window.size.width, height: title as u32 };
             if bar.contains(x, y) {
                 let part = title_part(theme, window.size.width, x - window.x as f32);
                 return Hit::Window(index, part);
@@ -247,30 +210,21 @@ impl Compositor {
                 }
                 let corner = 16.0;
                 let left = x < window.x as f32
-                    + if y < (window.y - title) as f32 + corner
-                        || y > (window.y + h) as f32 - corner
-                    {
+                    + if y < (window.y - title) as f32 + corner || y > (window.y + h) as f32 - corner {
                         corner
                     } else {
                         0.0
                     };
                 let right = x
                     >= (window.x + w) as f32
-                        - if y < (window.y - title) as f32 + corner
-                            || y > (window.y + h) as f32 - corner
-                        {
+                        - if y < (window.y - title) as f32 + corner || y > (window.y + h) as f32 - corner {
                             corner
                         } else {
                             0.0
                         };
                 let top = y < (window.y - title) as f32;
                 let bottom = y >= (window.y + h) as f32;
-                let edges = Edges {
-                    left: left && !right,
-                    right,
-                    top,
-                    bottom,
-                };
+                let edges = Edges { left: left && !right, right, top, bottom };
                 return Hit::Window(index, Part::Resize(edges));
             }
         }
@@ -303,10 +257,7 @@ impl Compositor {
                 if let Some(key) = target {
                     self.emit(
                         key.0,
-                        Event::Pointer {
-                            surface: key.1,
-                            event: PointerEvent::Scroll { dx, dy },
-                        },
+                        Event::Pointer { surface: key.1, event: PointerEvent::Scroll { dx, dy } },
                     );
                 }
             }
@@ -333,24 +284,11 @@ impl Compositor {
                 let (lx, ly) = self.local(key, x, y);
                 self.emit(
                     key.0,
-                    Event::Pointer {
-                        surface: key.1,
-                        event: PointerEvent::Motion { x: lx, y: ly },
-                    },
+                    Event::Pointer { surface: key.1, event: PointerEvent::Motion { x: lx, y: ly } },
                 );
             }
-            Some(Grab::Move {
-                window,
-                start,
-                origin,
-            }) => self.drag_window(window, start, origin, x, y),
-            Some(Grab::Resize {
-                window,
-                edges,
-                start,
-                size,
-                ..
-            }) => {
+            Some(Grab::Move { window, start, origin }) => self.drag_window(window, start, origin, x, y),
+            Some(Grab::Resize { window, edges, start, size, .. }) => {
                 let Some(index) = self.window_index(window) else {
                     return;
                 };
@@ -402,14 +340,7 @@ impl Compositor {
         }
     }
 
-    fn drag_window(
-        &mut self,
-        window: WindowId,
-        start: (f32, f32),
-        origin: (i32, i32),
-        x: f32,
-        y: f32,
-    ) {
+    fn drag_window(&mut self, window: WindowId, start: (f32, f32), origin: (i32, i32), x: f32, y: f32) {
         let Some(index) = self.window_index(window) else {
             return;
         };
@@ -439,9 +370,7 @@ impl Compositor {
         };
         for window in &mut self.windows {
             let wanted = hover
-                .filter(|(id, part)| {
-                    *id == window.id && !matches!(part, Part::Title | Part::Resize(_))
-                })
+                .filter(|(id, part)| *id == window.id && !matches!(part, Part::Title | Part::Resize(_)))
                 .map(|(_, part)| part);
             if window.hover != wanted {
                 window.hover = wanted;
@@ -454,35 +383,20 @@ impl Compositor {
         };
         if target != self.pointer.focus {
             if let Some(old) = self.pointer.focus {
-                self.emit(
-                    old.0,
-                    Event::Pointer {
-                        surface: old.1,
-                        event: PointerEvent::Leave,
-                    },
-                );
+                self.emit(old.0, Event::Pointer { surface: old.1, event: PointerEvent::Leave });
             }
             if let Some(new) = target {
                 let (lx, ly) = self.local(new, x, y);
                 self.emit(
                     new.0,
-                    Event::Pointer {
-                        surface: new.1,
-                        event: PointerEvent::Enter { x: lx, y: ly },
-                    },
+                    Event::Pointer { surface: new.1, event: PointerEvent::Enter { x: lx, y: ly } },
                 );
             }
             self.pointer.focus = target;
             self.dirty = true;
         } else if motion && let Some(key) = target {
             let (lx, ly) = self.local(key, x, y);
-            self.emit(
-                key.0,
-                Event::Pointer {
-                    surface: key.1,
-                    event: PointerEvent::Motion { x: lx, y: ly },
-                },
-            );
+            self.emit(key.0, Event::Pointer { surface: key.1, event: PointerEvent::Motion { x: lx, y: ly } });
         }
     }
 
@@ -519,10 +433,7 @@ impl Compositor {
                 if let Some(index) = self.window_index(id) {
                     let top = index + 1 == self.windows.len();
                     if (!top || self.focus != Some(root))
-                        && !matches!(
-                            self.surface(key).and_then(|s| s.role.as_ref()),
-                            Some(Role::Popup(_))
-                        )
+                        && !matches!(self.surface(key).and_then(|s| s.role.as_ref()), Some(Role::Popup(_)))
                     {
                         self.activate(index);
                     }
@@ -567,9 +478,10 @@ impl Compositor {
                         let window = &self.windows[index];
                         self.pointer.grab = Some(match part {
                             Part::Title => {
-                                let double = self.pointer.last_title_click.is_some_and(|(w, t)| {
-                                    w == id && now.saturating_sub(t) < DOUBLE_CLICK
-                                });
+                                let double = self
+                                    .pointer
+                                    .last_title_click
+                                    .is_some_and(|(w, t)| w == id && now.saturating_sub(t) < DOUBLE_CLICK);
                                 if double {
                                     self.pointer.last_title_click = None;
                                     let maximized = !self.windows[index].maximized;
@@ -578,11 +490,7 @@ impl Compositor {
                                     return;
                                 }
                                 self.pointer.last_title_click = Some((id, now));
-                                Grab::Move {
-                                    window: id,
-                                    start: (x, y),
-                                    origin: (window.x, window.y),
-                                }
+                                Grab::Move { window: id, start: (x, y), origin: (window.x, window.y) }
                             }
                             Part::Resize(edges) => {
                                 let anchor = (
@@ -592,13 +500,7 @@ impl Compositor {
                                 let size = window.size;
                                 self.windows[index].resizing = true;
                                 self.configure_window(index);
-                                Grab::Resize {
-                                    window: id,
-                                    edges,
-                                    start: (x, y),
-                                    size,
-                                    anchor,
-                                }
+                                Grab::Resize { window: id, edges, start: (x, y), size, anchor }
                             }
                             part => {
                                 self.windows[index].hover = Some(part);
@@ -664,22 +566,13 @@ impl Compositor {
         let (lx, ly) = self.local(key, x, y);
         self.emit(
             key.0,
-            Event::Pointer {
-                surface: key.1,
-                event: PointerEvent::Button {
-                    button,
-                    state,
-                    x: lx,
-                    y: ly,
-                },
-            },
+            Event::Pointer { surface: key.1, event: PointerEvent::Button { button, state, x: lx, y: ly } },
         );
     }
 
     fn shortcut(&mut self, shortcut: Shortcut) {
         if self.shell_subscribed {
-            self.outgoing
-                .push(Outgoing::Shell(ShellEvent::Shortcut(shortcut)));
+            self.outgoing.push(Outgoing::Shell(ShellEvent::Shortcut(shortcut)));
             return;
         }
         // No shell: cycle windows ourselves.
@@ -735,13 +628,7 @@ impl Compositor {
             return;
         }
         if let Some(key) = self.keyboard_focus() {
-            self.emit(
-                key.0,
-                Event::Keyboard {
-                    surface: key.1,
-                    event: KeyboardEvent::Key(event),
-                },
-            );
+            self.emit(key.0, Event::Keyboard { surface: key.1, event: KeyboardEvent::Key(event) });
         }
     }
 
@@ -756,10 +643,7 @@ impl Compositor {
                         let (lx, ly) = self.local(key, x, y);
                         self.emit(
                             key.0,
-                            Event::Touch {
-                                surface: key.1,
-                                event: TouchEvent::Down { id, x: lx, y: ly },
-                            },
+                            Event::Touch { surface: key.1, event: TouchEvent::Down { id, x: lx, y: ly } },
                         );
                         TouchTarget::Surface(key)
                     }
@@ -771,15 +655,10 @@ impl Compositor {
                         };
                         let w = &self.windows[index];
                         match part {
-                            Part::Title | Part::Resize(_) => TouchTarget::Move {
-                                window: window_id,
-                                start: (x, y),
-                                origin: (w.x, w.y),
-                            },
-                            part => TouchTarget::Button {
-                                window: window_id,
-                                part,
-                            },
+                            Part::Title | Part::Resize(_) => {
+                                TouchTarget::Move { window: window_id, start: (x, y), origin: (w.x, w.y) }
+                            }
+                            part => TouchTarget::Button { window: window_id, part },
                         }
                     }
                     Hit::Nothing => TouchTarget::Nothing,
@@ -791,27 +670,18 @@ impl Compositor {
                     let (lx, ly) = self.local(key, x, y);
                     self.emit(
                         key.0,
-                        Event::Touch {
-                            surface: key.1,
-                            event: TouchEvent::Motion { id, x: lx, y: ly },
-                        },
+                        Event::Touch { surface: key.1, event: TouchEvent::Motion { id, x: lx, y: ly } },
                     );
                 }
-                Some(TouchTarget::Move {
-                    window,
-                    start,
-                    origin,
-                }) => self.drag_window(window, start, origin, x, y),
+                Some(TouchTarget::Move { window, start, origin }) => {
+                    self.drag_window(window, start, origin, x, y)
+                }
                 _ => {}
             },
             TouchPhase::Up => match self.touches.remove(&id) {
-                Some(TouchTarget::Surface(key)) => self.emit(
-                    key.0,
-                    Event::Touch {
-                        surface: key.1,
-                        event: TouchEvent::Up { id },
-                    },
-                ),
+                Some(TouchTarget::Surface(key)) => {
+                    self.emit(key.0, Event::Touch { surface: key.1, event: TouchEvent::Up { id } })
+                }
                 Some(TouchTarget::Button { window, part }) => {
                     let over = matches!(self.hit_test(x, y), Hit::Window(i, p) if self.windows[i].id == window && p == part);
                     if over && let Some(index) = self.window_index(window) {

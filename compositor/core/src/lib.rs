@@ -64,10 +64,7 @@ impl Output {
     /// Logical size.
     pub fn logical(&self) -> (u32, u32) {
         let scale = if self.scale > 0.0 { self.scale } else { 1.0 };
-        (
-            (self.width as f32 / scale) as u32,
-            (self.height as f32 / scale) as u32,
-        )
+        ((self.width as f32 / scale) as u32, (self.height as f32 / scale) as u32)
     }
 }
 
@@ -167,15 +164,7 @@ impl Compositor {
             text,
             output,
             scene,
-            groups: Groups {
-                root,
-                background,
-                bottom,
-                windows,
-                top,
-                overlay,
-                cursor,
-            },
+            groups: Groups { root, background, bottom, windows, top, overlay, cursor },
             clients: BTreeMap::new(),
             windows: Vec::new(),
             next_window: 1,
@@ -211,20 +200,12 @@ impl Compositor {
         let scale_changed = output.scale != self.output.scale;
         self.output = output;
         self.scene.resize(output.width, output.height);
-        let _ = self.scene.set_transform(
-            self.groups.root,
-            weft_scene::Transform::scale(output.scale, output.scale),
-        );
+        let _ = self
+            .scene
+            .set_transform(self.groups.root, weft_scene::Transform::scale(output.scale, output.scale));
         let (pixels, width, height) = arrow_cursor(output.scale);
         let image = self.cursor_image;
-        self.images.insert(
-            image,
-            OwnedImage {
-                width,
-                height,
-                pixels,
-            },
-        );
+        self.images.insert(image, OwnedImage { width, height, pixels });
         let _ = self.scene.set_content(
             self.groups.cursor,
             Content::Image {
@@ -293,13 +274,8 @@ impl Compositor {
         for surface in surfaces.into_iter().rev() {
             self.destroy_surface((id, surface), false);
         }
-        let buffers = self
-            .clients
-            .remove(&id)
-            .map(|c| c.buffers.into_keys().collect())
-            .unwrap_or_default();
-        self.outgoing
-            .retain(|o| !matches!(o, Outgoing::Client(client, _) if *client == id));
+        let buffers = self.clients.remove(&id).map(|c| c.buffers.into_keys().collect()).unwrap_or_default();
+        self.outgoing.retain(|o| !matches!(o, Outgoing::Client(client, _) if *client == id));
         self.dirty = true;
         buffers
     }
@@ -309,10 +285,7 @@ impl Compositor {
     pub fn needs_frame(&self) -> bool {
         self.dirty
             || self.clients.iter().any(|(id, client)| {
-                client
-                    .surfaces
-                    .iter()
-                    .any(|(sid, s)| s.frame_requested && self.surface_visible((*id, *sid)))
+                client.surfaces.iter().any(|(sid, s)| s.frame_requested && self.surface_visible((*id, *sid)))
             })
     }
 

@@ -2,8 +2,8 @@
 
 use alloc::vec::Vec;
 use compositor_api::{
-    BufferId, BufferLayout, CursorImage, Event, ProtocolError, Request, Role as ApiRole, Size,
-    SurfaceId, WindowAction,
+    BufferId, BufferLayout, CursorImage, Event, ProtocolError, Request, Role as ApiRole, Size, SurfaceId,
+    WindowAction,
 };
 use weft_scene::Rect;
 
@@ -20,29 +20,20 @@ impl Compositor {
     }
 
     fn known_surface(&self, key: SurfaceKey) -> Result<(), ProtocolError> {
-        self.surface(key)
-            .map(drop)
-            .ok_or(ProtocolError::UnknownSurface(key.1))
+        self.surface(key).map(drop).ok_or(ProtocolError::UnknownSurface(key.1))
     }
 
     /// Handle one decoded request from `client`. For `RegisterBuffer`, the
     /// service has already checked and mapped the memory object. An error
     /// means the client broke the protocol: the service sends it
     /// [`Event::Error`] and disconnects it.
-    pub fn handle_request(
-        &mut self,
-        client: ClientId,
-        request: Request,
-    ) -> Result<(), ProtocolError> {
+    pub fn handle_request(&mut self, client: ClientId, request: Request) -> Result<(), ProtocolError> {
         if !self.clients.contains_key(&client) {
             return Err(ProtocolError::Malformed);
         }
         match request {
             Request::CreateSurface { surface } => {
-                let record = self
-                    .clients
-                    .get_mut(&client)
-                    .ok_or(ProtocolError::Malformed)?;
+                let record = self.clients.get_mut(&client).ok_or(ProtocolError::Malformed)?;
                 if record.surfaces.contains_key(&surface) {
                     return Err(ProtocolError::DuplicateId);
                 }
@@ -71,21 +62,17 @@ impl Compositor {
                 let window = self.toplevel_index((client, surface))?;
                 self.windows[window].min_size = size;
             }
-            Request::Present {
-                surface,
-                buffer,
-                damage,
-            } => self.present((client, surface), buffer, &damage)?,
+            Request::Present { surface, buffer, damage } => {
+                self.present((client, surface), buffer, &damage)?
+            }
             Request::RequestFrame { surface } => {
-                let record = self
-                    .surface_mut((client, surface))
-                    .ok_or(ProtocolError::UnknownSurface(surface))?;
+                let record =
+                    self.surface_mut((client, surface)).ok_or(ProtocolError::UnknownSurface(surface))?;
                 record.frame_requested = true;
             }
             Request::AckConfigure { surface, serial } => {
-                let record = self
-                    .surface_mut((client, surface))
-                    .ok_or(ProtocolError::UnknownSurface(surface))?;
+                let record =
+                    self.surface_mut((client, surface)).ok_or(ProtocolError::UnknownSurface(surface))?;
                 record.serial = serial;
             }
             Request::Window { surface, action } => {
@@ -98,9 +85,8 @@ impl Compositor {
             }
             Request::SetCursor { cursor } => {
                 if let CursorImage::Surface { surface, .. } = &cursor {
-                    let record = self
-                        .surface((client, *surface))
-                        .ok_or(ProtocolError::UnknownSurface(*surface))?;
+                    let record =
+                        self.surface((client, *surface)).ok_or(ProtocolError::UnknownSurface(*surface))?;
                     if !matches!(record.role, Some(Role::Cursor)) {
                         return Err(ProtocolError::BadRole);
                     }
@@ -122,10 +108,7 @@ impl Compositor {
         layout: BufferLayout,
     ) -> Result<(), ProtocolError> {
         layout.validate()?;
-        let record = self
-            .clients
-            .get_mut(&client)
-            .ok_or(ProtocolError::Malformed)?;
+        let record = self.clients.get_mut(&client).ok_or(ProtocolError::Malformed)?;
         if record.buffers.contains_key(&buffer) {
             return Err(ProtocolError::DuplicateId);
         }
@@ -136,24 +119,13 @@ impl Compositor {
         Ok(())
     }
 
-    fn unregister_buffer(
-        &mut self,
-        client: ClientId,
-        buffer: BufferId,
-    ) -> Result<(), ProtocolError> {
-        let record = self
-            .clients
-            .get_mut(&client)
-            .ok_or(ProtocolError::Malformed)?;
+    fn unregister_buffer(&mut self, client: ClientId, buffer: BufferId) -> Result<(), ProtocolError> {
+        let record = self.clients.get_mut(&client).ok_or(ProtocolError::Malformed)?;
         if record.buffers.remove(&buffer).is_none() {
             return Err(ProtocolError::UnknownBuffer(buffer));
         }
-        let showing: Vec<SurfaceId> = record
-            .surfaces
-            .iter()
-            .filter(|(_, s)| s.buffer == Some(buffer))
-            .map(|(id, _)| *id)
-            .collect();
+        let showing: Vec<SurfaceId> =
+            record.surfaces.iter().filter(|(_, s)| s.buffer == Some(buffer)).map(|(id, _)| *id).collect();
         for surface in showing {
             self.unmap((client, surface), false);
         }
@@ -161,23 +133,17 @@ impl Compositor {
     }
 
     fn set_role(&mut self, key: SurfaceKey, role: ApiRole) -> Result<(), ProtocolError> {
-        let record = self
-            .surface(key)
-            .ok_or(ProtocolError::UnknownSurface(key.1))?;
+        let record = self.surface(key).ok_or(ProtocolError::UnknownSurface(key.1))?;
         if record.role.is_some() {
             return Err(ProtocolError::BadRole);
         }
         let role = match role {
             ApiRole::Toplevel(toplevel) => Role::Toplevel(self.create_window(key, toplevel)),
             ApiRole::Popup(popup) => {
-                let parent = self
-                    .surface((key.0, popup.parent))
-                    .ok_or(ProtocolError::UnknownSurface(popup.parent))?;
+                let parent =
+                    self.surface((key.0, popup.parent)).ok_or(ProtocolError::UnknownSurface(popup.parent))?;
                 if popup.parent == key.1
-                    || !matches!(
-                        parent.role,
-                        Some(Role::Toplevel(_) | Role::Layer(_) | Role::Popup(_))
-                    )
+                    || !matches!(parent.role, Some(Role::Toplevel(_) | Role::Layer(_) | Role::Popup(_)))
                 {
                     return Err(ProtocolError::BadRole);
                 }
@@ -192,17 +158,10 @@ impl Compositor {
                         states: compositor_api::WindowStates::empty(),
                     }),
                 );
-                Role::Popup(Popup {
-                    parent: popup.parent,
-                    position: popup.position,
-                    grab: popup.grab,
-                })
+                Role::Popup(Popup { parent: popup.parent, position: popup.position, grab: popup.grab })
             }
             ApiRole::Layer(layer) => {
-                let allowed = self
-                    .clients
-                    .get(&key.0)
-                    .is_some_and(|c| c.config.may_use_layers);
+                let allowed = self.clients.get(&key.0).is_some_and(|c| c.config.may_use_layers);
                 if !allowed {
                     return Err(ProtocolError::NotPermitted);
                 }
@@ -211,13 +170,7 @@ impl Compositor {
                     .scene
                     .add(parent, weft_scene::Content::Group)
                     .map_err(|_| ProtocolError::LimitReached)?;
-                Role::Layer(LayerSurface {
-                    role: layer,
-                    x: 0,
-                    y: 0,
-                    size: Size::default(),
-                    group,
-                })
+                Role::Layer(LayerSurface { role: layer, x: 0, y: 0, size: Size::default(), group })
             }
             ApiRole::Cursor => Role::Cursor,
         };
@@ -248,9 +201,7 @@ impl Compositor {
             .and_then(|c| c.buffers.get(&buffer))
             .ok_or(ProtocolError::UnknownBuffer(buffer))?;
         let scale = self.output.scale;
-        let record = self
-            .surface_mut(key)
-            .ok_or(ProtocolError::UnknownSurface(key.1))?;
+        let record = self.surface_mut(key).ok_or(ProtocolError::UnknownSurface(key.1))?;
         let previous = record.buffer.replace(buffer);
         let pixels = (layout.width, layout.height);
         let was_mapped = previous.is_some();
@@ -261,16 +212,9 @@ impl Compositor {
             self.emit(key.0, Event::BufferReleased { buffer: old });
         }
         if let Some(node) = node {
-            let rects: Vec<Rect> = damage
-                .iter()
-                .map(|r| Rect::new(r.x, r.y, r.width, r.height))
-                .collect();
-            let _ =
-                self.scene
-                    .update_image(node, buffer_image(key.0, buffer), pixels, false, &rects);
-            let _ = self
-                .scene
-                .set_size(node, pixels.0 as f32 / scale, pixels.1 as f32 / scale);
+            let rects: Vec<Rect> = damage.iter().map(|r| Rect::new(r.x, r.y, r.width, r.height)).collect();
+            let _ = self.scene.update_image(node, buffer_image(key.0, buffer), pixels, false, &rects);
+            let _ = self.scene.set_size(node, pixels.0 as f32 / scale, pixels.1 as f32 / scale);
         }
         self.surface_presented(key, was_mapped);
         self.dirty = true;
@@ -314,11 +258,7 @@ impl Compositor {
             self.unmap((key.0, child), release);
         }
         self.unmap(key, release);
-        let Some(record) = self
-            .clients
-            .get_mut(&key.0)
-            .and_then(|c| c.surfaces.remove(&key.1))
-        else {
+        let Some(record) = self.clients.get_mut(&key.0).and_then(|c| c.surfaces.remove(&key.1)) else {
             return;
         };
         match record.role {

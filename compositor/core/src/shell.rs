@@ -8,10 +8,7 @@ use crate::Compositor;
 impl Compositor {
     /// Every mapped window, bottom first.
     pub fn windows(&self) -> Vec<WindowInfo> {
-        (0..self.windows.len())
-            .filter(|i| self.windows[*i].mapped)
-            .map(|i| self.window_info(i))
-            .collect()
+        (0..self.windows.len()).filter(|i| self.windows[*i].mapped).map(|i| self.window_info(i)).collect()
     }
 
     /// Logical frame geometry of a window: content origin and size.

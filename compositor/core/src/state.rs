@@ -72,14 +72,7 @@ pub(crate) struct Surface {
 
 impl Surface {
     pub fn new() -> Surface {
-        Surface {
-            role: None,
-            buffer: None,
-            pixels: (0, 0),
-            node: None,
-            frame_requested: false,
-            serial: 0,
-        }
+        Surface { role: None, buffer: None, pixels: (0, 0), node: None, frame_requested: false, serial: 0 }
     }
 
     pub fn mapped(&self) -> bool {

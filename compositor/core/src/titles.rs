@@ -16,9 +16,7 @@ pub struct TitleText {
 impl TitleText {
     /// Load the bundled fonts.
     pub fn new() -> TitleText {
-        TitleText {
-            system: RefCell::new(TextSystem::new()),
-        }
+        TitleText { system: RefCell::new(TextSystem::new()) }
     }
 }
 
@@ -40,33 +38,15 @@ impl TextRenderer for TitleText {
         color: weft_scene::Color,
     ) {
         let mut system = self.system.borrow_mut();
-        let mut layout = TextLayout::new(
-            &mut system,
-            text,
-            TextStyle::sans(size).semibold(),
-            Overflow::Ellipsis,
-        );
+        let mut layout =
+            TextLayout::new(&mut system, text, TextStyle::sans(size).semibold(), Overflow::Ellipsis);
         layout.set_width(&mut system, Some(max_width));
         let height = layout.size().height;
         let (width, rows) = (target.width(), target.height());
-        let Ok(mut canvas) = Canvas::new(target.data_mut(), width, rows, width as usize * 4, 1.0)
-        else {
+        let Ok(mut canvas) = Canvas::new(target.data_mut(), width, rows, width as usize * 4, 1.0) else {
             return;
         };
-        let ink = weft_paint::Color {
-            red: color.r,
-            green: color.g,
-            blue: color.b,
-            alpha: color.a,
-        };
-        layout.draw(
-            &mut system,
-            &mut canvas,
-            Point {
-                x,
-                y: center_y - height / 2.0,
-            },
-            ink,
-        );
+        let ink = weft_paint::Color { red: color.r, green: color.g, blue: color.b, alpha: color.a };
+        layout.draw(&mut system, &mut canvas, Point { x, y: center_y - height / 2.0 }, ink);
     }
 }

@@ -34,9 +34,7 @@ impl Area {
 
 impl Compositor {
     pub(crate) fn toplevel_index(&self, key: SurfaceKey) -> Result<usize, ProtocolError> {
-        let surface = self
-            .surface(key)
-            .ok_or(ProtocolError::UnknownSurface(key.1))?;
+        let surface = self.surface(key).ok_or(ProtocolError::UnknownSurface(key.1))?;
         match surface.role {
             Some(Role::Toplevel(id)) => self.window_index(id).ok_or(ProtocolError::BadRole),
             _ => Err(ProtocolError::BadRole),
@@ -60,50 +58,25 @@ impl Compositor {
         let id = WindowId(self.next_window);
         self.next_window += 1;
         let windows = self.groups.windows;
-        let mut add =
-            |parent: NodeId, content: Content| self.scene.add(parent, content).unwrap_or(parent);
+        let mut add = |parent: NodeId, content: Content| self.scene.add(parent, content).unwrap_or(parent);
         let group = add(windows, Content::Group);
-        let frame = add(
-            group,
-            Content::Solid {
-                color: self.theme.border,
-                width: 0.0,
-                height: 0.0,
-            },
-        );
+        let frame = add(group, Content::Solid { color: self.theme.border, width: 0.0, height: 0.0 });
         let title_image = {
             let id = weft_scene::ImageId(crate::OWN_IMAGE | self.next_image);
             self.next_image += 1;
             id
         };
-        let mut add =
-            |parent: NodeId, content: Content| self.scene.add(parent, content).unwrap_or(parent);
+        let mut add = |parent: NodeId, content: Content| self.scene.add(parent, content).unwrap_or(parent);
         let title_node = add(
             group,
-            Content::Image {
-                image: title_image,
-                width: 0.0,
-                height: 0.0,
-                pixels: (0, 0),
-                opaque: true,
-            },
+            Content::Image { image: title_image, width: 0.0, height: 0.0, pixels: (0, 0), opaque: true },
         );
         let content = add(group, Content::Group);
-        let backdrop = add(
-            content,
-            Content::Solid {
-                color: self.theme.content_background,
-                width: 0.0,
-                height: 0.0,
-            },
-        );
+        let backdrop =
+            add(content, Content::Solid { color: self.theme.content_background, width: 0.0, height: 0.0 });
         let popups = add(group, Content::Group);
         let _ = self.scene.set_visible(group, false);
-        let requested = if role.size.is_empty() {
-            DEFAULT_SIZE
-        } else {
-            role.size
-        };
+        let requested = if role.size.is_empty() { DEFAULT_SIZE } else { role.size };
         self.windows.push(Window {
             id,
             key,
@@ -147,13 +120,7 @@ impl Compositor {
         let serial = self.next_serial();
         self.emit(
             key.0,
-            Event::Configure(Configure {
-                surface: key.1,
-                serial,
-                size,
-                scale: self.output.scale,
-                states,
-            }),
+            Event::Configure(Configure { surface: key.1, serial, size, scale: self.output.scale, states }),
         );
     }
 
@@ -165,9 +132,9 @@ impl Compositor {
         let _ = self.scene.remove(window.group);
         self.images.remove(&window.title_image);
         if window.mapped && self.shell_subscribed {
-            self.outgoing.push(crate::Outgoing::Shell(
-                compositor_api::shell::ShellEvent::WindowRemoved { window: id },
-            ));
+            self.outgoing.push(crate::Outgoing::Shell(compositor_api::shell::ShellEvent::WindowRemoved {
+                window: id,
+            }));
         }
         self.pointer.forget_window(id);
         self.dirty = true;
@@ -181,10 +148,8 @@ impl Compositor {
         };
         let pixels = surface.pixels;
         let scale = self.output.scale;
-        let logical = Size::new(
-            (pixels.0 as f32 / scale + 0.5) as u32,
-            (pixels.1 as f32 / scale + 0.5) as u32,
-        );
+        let logical =
+            Size::new((pixels.0 as f32 / scale + 0.5) as u32, (pixels.1 as f32 / scale + 0.5) as u32);
         match &surface.role {
             Some(Role::Toplevel(id)) => {
                 let Some(index) = self.window_index(*id) else {
@@ -321,12 +286,7 @@ impl Compositor {
                 }
             }
         }
-        Area {
-            x: left,
-            y: top,
-            width: (right - left).max(1) as u32,
-            height: (bottom - top).max(1) as u32,
-        }
+        Area { x: left, y: top, width: (right - left).max(1) as u32, height: (bottom - top).max(1) as u32 }
     }
 
     /// Lay out layer surfaces and maximised windows; reconfigure what
@@ -345,16 +305,8 @@ impl Compositor {
                 let stretch_x = a.contains(Anchor::LEFT | Anchor::RIGHT);
                 let stretch_y = a.contains(Anchor::TOP | Anchor::BOTTOM);
                 let want = Size::new(
-                    if stretch_x {
-                        width.saturating_sub(2 * role.margin)
-                    } else {
-                        role.size.width
-                    },
-                    if stretch_y {
-                        height.saturating_sub(2 * role.margin)
-                    } else {
-                        role.size.height
-                    },
+                    if stretch_x { width.saturating_sub(2 * role.margin) } else { role.size.width },
+                    if stretch_y { height.saturating_sub(2 * role.margin) } else { role.size.height },
                 );
                 if want != layer.size {
                     layer.size = want;
@@ -533,22 +485,13 @@ impl Compositor {
         let after = self.keyboard_focus();
         if before != after {
             if let Some(old) = before {
-                self.emit(
-                    old.0,
-                    Event::Keyboard {
-                        surface: old.1,
-                        event: KeyboardEvent::Leave,
-                    },
-                );
+                self.emit(old.0, Event::Keyboard { surface: old.1, event: KeyboardEvent::Leave });
             }
             if let Some(new) = after {
                 let modifiers = self.keyboard.modifiers;
                 self.emit(
                     new.0,
-                    Event::Keyboard {
-                        surface: new.1,
-                        event: KeyboardEvent::Enter { modifiers },
-                    },
+                    Event::Keyboard { surface: new.1, event: KeyboardEvent::Enter { modifiers } },
                 );
             }
         }
@@ -596,9 +539,9 @@ impl Compositor {
         }
         let root = self.root_surface(key);
         match self.surface(root).and_then(|s| s.role.as_ref()) {
-            Some(Role::Toplevel(id)) => self
-                .window_index(*id)
-                .is_some_and(|i| self.windows[i].mapped && !self.windows[i].minimized),
+            Some(Role::Toplevel(id)) => {
+                self.window_index(*id).is_some_and(|i| self.windows[i].mapped && !self.windows[i].minimized)
+            }
             Some(_) => self.surface(root).is_some_and(|s| s.mapped()),
             None => false,
         }
@@ -610,11 +553,7 @@ impl Compositor {
             id: window.id,
             title: window.title.clone(),
             app_id: window.app_id.clone(),
-            owner: self
-                .clients
-                .get(&window.key.0)
-                .map(|c| c.config.name.clone())
-                .unwrap_or_default(),
+            owner: self.clients.get(&window.key.0).map(|c| c.config.name.clone()).unwrap_or_default(),
             focused: self.focus == Some(window.key),
             minimized: window.minimized,
             maximized: window.maximized,
@@ -624,9 +563,8 @@ impl Compositor {
     pub(crate) fn notify_window_changed(&mut self, index: usize) {
         if self.shell_subscribed && self.windows.get(index).is_some_and(|w| w.mapped) {
             let info = self.window_info(index);
-            self.outgoing.push(crate::Outgoing::Shell(
-                compositor_api::shell::ShellEvent::WindowChanged(info),
-            ));
+            self.outgoing
+                .push(crate::Outgoing::Shell(compositor_api::shell::ShellEvent::WindowChanged(info)));
         }
     }
 

@@ -66,24 +66,12 @@ impl DrawItem {
     /// reported as content damage).
     fn same_look(&self, other: &DrawItem) -> bool {
         let paint = match (self.paint, other.paint) {
-            (
-                Paint::Image {
-                    pixels: a,
-                    opaque: oa,
-                    ..
-                },
-                Paint::Image {
-                    pixels: b,
-                    opaque: ob,
-                    ..
-                },
-            ) => a == b && oa == ob,
+            (Paint::Image { pixels: a, opaque: oa, .. }, Paint::Image { pixels: b, opaque: ob, .. }) => {
+                a == b && oa == ob
+            }
             (a, b) => a == b,
         };
-        paint
-            && self.dest == other.dest
-            && self.visible == other.visible
-            && self.opacity == other.opacity
+        paint && self.dest == other.dest && self.visible == other.visible && self.opacity == other.opacity
     }
 }
 
@@ -115,48 +103,26 @@ pub(crate) fn flatten(scene: &Scene) -> Vec<DrawItem> {
         }
         let leaf = match &node.content {
             Content::Group => None,
-            Content::Solid {
-                color,
-                width,
-                height,
-            } => {
+            Content::Solid { color, width, height } => {
                 let mut faded = *color;
                 faded.a = fade(color.a, opacity);
-                Some((
-                    transform.map_rect(0.0, 0.0, *width, *height),
-                    Paint::Solid(faded),
-                ))
+                Some((transform.map_rect(0.0, 0.0, *width, *height), Paint::Solid(faded)))
             }
-            Content::Image {
-                image,
-                width,
-                height,
-                pixels,
-                opaque,
-            } => Some((
+            Content::Image { image, width, height, pixels, opaque } => Some((
                 transform.map_rect(0.0, 0.0, *width, *height),
-                Paint::Image {
-                    image: *image,
-                    pixels: *pixels,
-                    opaque: *opaque,
-                },
+                Paint::Image { image: *image, pixels: *pixels, opaque: *opaque },
             )),
         };
         if let Some((dest, paint)) = leaf {
             let visible = dest.intersect(&clip);
-            let empty_image =
-                matches!(paint, Paint::Image { pixels, .. } if pixels.0 == 0 || pixels.1 == 0);
+            let empty_image = matches!(paint, Paint::Image { pixels, .. } if pixels.0 == 0 || pixels.1 == 0);
             let invisible_solid = matches!(paint, Paint::Solid(c) if c.a == 0);
             if !visible.is_empty() && !empty_image && !invisible_solid {
                 items.push(DrawItem {
                     node: id,
                     dest,
                     visible,
-                    opacity: if matches!(paint, Paint::Solid(_)) {
-                        1.0
-                    } else {
-                        opacity
-                    },
+                    opacity: if matches!(paint, Paint::Solid(_)) { 1.0 } else { opacity },
                     paint,
                 });
             }
@@ -170,11 +136,7 @@ pub(crate) fn flatten(scene: &Scene) -> Vec<DrawItem> {
 }
 
 fn fade(alpha: u8, opacity: f32) -> u8 {
-    if opacity >= 1.0 {
-        alpha
-    } else {
-        (f32::from(alpha) * opacity + 0.5) as u8
-    }
+    if opacity >= 1.0 { alpha } else { (f32::from(alpha) * opacity + 0.5) as u8 }
 }
 
 /// Map a rectangle of image pixels to the output through an item.
@@ -213,17 +175,11 @@ pub(crate) fn frame(scene: &mut Scene) -> (Vec<DrawItem>, Region) {
         damage.add(screen);
     }
     let previous = core::mem::take(&mut scene.previous);
-    let mut previous_index: Vec<(NodeId, usize)> = previous
-        .iter()
-        .enumerate()
-        .map(|(i, it)| (it.node, i))
-        .collect();
+    let mut previous_index: Vec<(NodeId, usize)> =
+        previous.iter().enumerate().map(|(i, it)| (it.node, i)).collect();
     previous_index.sort_unstable();
     let find = |node: NodeId| {
-        previous_index
-            .binary_search_by_key(&node, |(n, _)| *n)
-            .ok()
-            .map(|at| previous_index[at].1)
+        previous_index.binary_search_by_key(&node, |(n, _)| *n).ok().map(|at| previous_index[at].1)
     };
     // (previous position, current position) of unchanged items.
     let mut kept: Vec<(usize, usize)> = Vec::new();

@@ -22,12 +22,7 @@ impl Rect {
 
     /// The rectangle at `(x, y)` of `width` × `height`.
     pub const fn new(x: i32, y: i32, width: u32, height: u32) -> Rect {
-        Rect {
-            x0: x,
-            y0: y,
-            x1: x.saturating_add(width as i32),
-            y1: y.saturating_add(height as i32),
-        }
+        Rect { x0: x, y0: y, x1: x.saturating_add(width as i32), y1: y.saturating_add(height as i32) }
     }
 
     /// Whether it covers no pixel.
@@ -37,20 +32,12 @@ impl Rect {
 
     /// Width (0 if empty).
     pub fn width(&self) -> u32 {
-        if self.is_empty() {
-            0
-        } else {
-            (self.x1 - self.x0) as u32
-        }
+        if self.is_empty() { 0 } else { (self.x1 - self.x0) as u32 }
     }
 
     /// Height (0 if empty).
     pub fn height(&self) -> u32 {
-        if self.is_empty() {
-            0
-        } else {
-            (self.y1 - self.y0) as u32
-        }
+        if self.is_empty() { 0 } else { (self.y1 - self.y0) as u32 }
     }
 
     /// Area in pixels.
@@ -78,10 +65,7 @@ impl Rect {
     /// always does).
     pub fn contains(&self, other: &Rect) -> bool {
         other.is_empty()
-            || (self.x0 <= other.x0
-                && self.y0 <= other.y0
-                && self.x1 >= other.x1
-                && self.y1 >= other.y1)
+            || (self.x0 <= other.x0 && self.y0 <= other.y0 && self.x1 >= other.x1 && self.y1 >= other.y1)
     }
 
     /// Whether the pixel at `(x, y)` is inside.
@@ -180,31 +164,16 @@ impl Default for Transform {
 
 impl Transform {
     /// No change.
-    pub const IDENTITY: Transform = Transform {
-        tx: 0.0,
-        ty: 0.0,
-        sx: 1.0,
-        sy: 1.0,
-    };
+    pub const IDENTITY: Transform = Transform { tx: 0.0, ty: 0.0, sx: 1.0, sy: 1.0 };
 
     /// A translation.
     pub const fn translate(tx: f32, ty: f32) -> Transform {
-        Transform {
-            tx,
-            ty,
-            sx: 1.0,
-            sy: 1.0,
-        }
+        Transform { tx, ty, sx: 1.0, sy: 1.0 }
     }
 
     /// A scale about the origin.
     pub const fn scale(sx: f32, sy: f32) -> Transform {
-        Transform {
-            tx: 0.0,
-            ty: 0.0,
-            sx,
-            sy,
-        }
+        Transform { tx: 0.0, ty: 0.0, sx, sy }
     }
 
     /// `self` applied after `inner` (inner is the child's transform).
@@ -231,17 +200,9 @@ impl Transform {
 /// Round to the nearest whole pixel, saturating far outside any screen.
 pub(crate) fn snap(value: f32) -> i32 {
     const LIMIT: f32 = 1_000_000.0;
-    let clamped = if value.is_nan() {
-        0.0
-    } else {
-        value.clamp(-LIMIT, LIMIT)
-    };
+    let clamped = if value.is_nan() { 0.0 } else { value.clamp(-LIMIT, LIMIT) };
     // Round half up, without libm.
     let shifted = clamped + 0.5;
     let truncated = shifted as i32;
-    if (truncated as f32) > shifted {
-        truncated - 1
-    } else {
-        truncated
-    }
+    if (truncated as f32) > shifted { truncated - 1 } else { truncated }
 }

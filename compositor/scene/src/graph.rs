@@ -116,10 +116,7 @@ impl Scene {
         let mut scene = Scene {
             slots: Vec::new(),
             free: Vec::new(),
-            root: NodeId {
-                index: 0,
-                generation: 0,
-            },
+            root: NodeId { index: 0, generation: 0 },
             width,
             height,
             background,
@@ -175,19 +172,10 @@ impl Scene {
         if let Some(index) = self.free.pop() {
             let slot = &mut self.slots[index as usize];
             slot.node = Some(node);
-            NodeId {
-                index,
-                generation: slot.generation,
-            }
+            NodeId { index, generation: slot.generation }
         } else {
-            self.slots.push(Slot {
-                generation: 0,
-                node: Some(node),
-            });
-            NodeId {
-                index: (self.slots.len() - 1) as u32,
-                generation: 0,
-            }
+            self.slots.push(Slot { generation: 0, node: Some(node) });
+            NodeId { index: (self.slots.len() - 1) as u32, generation: 0 }
         }
     }
 
@@ -200,10 +188,7 @@ impl Scene {
     }
 
     fn node_mut(&mut self, id: NodeId) -> Result<&mut Node, SceneError> {
-        let slot = self
-            .slots
-            .get_mut(id.index as usize)
-            .ok_or(SceneError::NoSuchNode)?;
+        let slot = self.slots.get_mut(id.index as usize).ok_or(SceneError::NoSuchNode)?;
         if slot.generation != id.generation {
             return Err(SceneError::NoSuchNode);
         }
@@ -299,22 +284,14 @@ impl Scene {
 
     /// Clip this node and its descendants to a rectangle in its local
     /// coordinates (or stop clipping).
-    pub fn set_clip(
-        &mut self,
-        id: NodeId,
-        clip: Option<(f32, f32, f32, f32)>,
-    ) -> Result<(), SceneError> {
+    pub fn set_clip(&mut self, id: NodeId, clip: Option<(f32, f32, f32, f32)>) -> Result<(), SceneError> {
         self.node_mut(id)?.clip = clip.map(|(x, y, w, h)| [x, y, w, h]);
         Ok(())
     }
 
     /// Set the opacity (0 transparent … 1 opaque), multiplied down the tree.
     pub fn set_opacity(&mut self, id: NodeId, opacity: f32) -> Result<(), SceneError> {
-        self.node_mut(id)?.opacity = if opacity.is_nan() {
-            0.0
-        } else {
-            opacity.clamp(0.0, 1.0)
-        };
+        self.node_mut(id)?.opacity = if opacity.is_nan() { 0.0 } else { opacity.clamp(0.0, 1.0) };
         Ok(())
     }
 
@@ -337,12 +314,7 @@ impl Scene {
     }
 
     /// Change the local size of a solid or image node.
-    pub fn set_size(
-        &mut self,
-        id: NodeId,
-        new_width: f32,
-        new_height: f32,
-    ) -> Result<(), SceneError> {
+    pub fn set_size(&mut self, id: NodeId, new_width: f32, new_height: f32) -> Result<(), SceneError> {
         match &mut self.node_mut(id)?.content {
             Content::Group => {}
             Content::Solid { width, height, .. } | Content::Image { width, height, .. } => {
@@ -374,13 +346,7 @@ impl Scene {
         damage: &[Rect],
     ) -> Result<(), SceneError> {
         let node = self.node_mut(id)?;
-        let Content::Image {
-            image,
-            pixels,
-            opaque,
-            ..
-        } = &mut node.content
-        else {
+        let Content::Image { image, pixels, opaque, .. } = &mut node.content else {
             return Err(SceneError::InvalidTree);
         };
         let whole = *pixels != new_pixels || *opaque != new_opaque || damage.is_empty();
@@ -398,9 +364,7 @@ impl Scene {
     }
 
     pub(crate) fn take_content_damage(&mut self, id: NodeId) -> ContentDamage {
-        self.node_mut(id)
-            .map(|n| core::mem::take(&mut n.damage))
-            .unwrap_or_default()
+        self.node_mut(id).map(|n| core::mem::take(&mut n.damage)).unwrap_or_default()
     }
 
     /// The transform from `id`'s local coordinates to output pixels.
@@ -412,12 +376,7 @@ impl Scene {
             chain.push(node.transform);
             current = node.parent;
         }
-        Some(
-            chain
-                .iter()
-                .rev()
-                .fold(Transform::IDENTITY, |acc, t| acc.then(t)),
-        )
+        Some(chain.iter().rev().fold(Transform::IDENTITY, |acc, t| acc.then(t)))
     }
 }
 

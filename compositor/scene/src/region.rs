@@ -45,9 +45,7 @@ impl Region {
 
     /// The bounding rectangle.
     pub fn bounds(&self) -> Rect {
-        self.rects
-            .iter()
-            .fold(Rect::default(), |acc, r| acc.union(r))
+        self.rects.iter().fold(Rect::default(), |acc, r| acc.union(r))
     }
 
     /// Sum of the rectangles' areas (overlaps counted twice).

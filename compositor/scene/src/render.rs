@@ -89,11 +89,7 @@ pub struct Renderer {
 impl Renderer {
     /// A renderer for `width` × `height` outputs.
     pub fn new(width: u32, height: u32) -> Renderer {
-        Renderer {
-            width,
-            height,
-            back: vec![0; width as usize * height as usize * 4],
-        }
+        Renderer { width, height, back: vec![0; width as usize * height as usize * 4] }
     }
 
     /// Change the output size (the next frame should be full).
@@ -144,10 +140,7 @@ impl Renderer {
         damage: &Region,
         images: &dyn ImageSource,
     ) -> RenderStats {
-        let mut stats = RenderStats {
-            items: items.len() as u32,
-            ..RenderStats::default()
-        };
+        let mut stats = RenderStats { items: items.len() as u32, ..RenderStats::default() };
         let (width, height) = (self.width, self.height);
         let Some(mut target) = PixmapMut::from_bytes(&mut self.back, width, height) else {
             return stats;
@@ -156,9 +149,7 @@ impl Renderer {
         for area in damage.rects() {
             stats.damaged_pixels += area.area();
             // Start at the topmost item that covers the whole area opaquely.
-            let start = items
-                .iter()
-                .rposition(|item| item.is_opaque() && item.visible.contains(area));
+            let start = items.iter().rposition(|item| item.is_opaque() && item.visible.contains(area));
             if start.is_none() {
                 fill_solid(&mut target, area, background, BlendMode::Source);
                 stats.drawn_pixels += area.area();
@@ -214,12 +205,7 @@ fn swizzle(source: &[u8], dest: &mut [u8]) {
 }
 
 fn skia_rect(rect: &Rect) -> Option<tiny_skia::Rect> {
-    tiny_skia::Rect::from_ltrb(
-        rect.x0 as f32,
-        rect.y0 as f32,
-        rect.x1 as f32,
-        rect.y1 as f32,
-    )
+    tiny_skia::Rect::from_ltrb(rect.x0 as f32, rect.y0 as f32, rect.x1 as f32, rect.y1 as f32)
 }
 
 fn fill_solid(target: &mut PixmapMut<'_>, rect: &Rect, color: Color, blend: BlendMode) {
@@ -233,17 +219,8 @@ fn fill_solid(target: &mut PixmapMut<'_>, rect: &Rect, color: Color, blend: Blen
     target.fill_rect(area, &paint, SkiaTransform::identity(), None);
 }
 
-fn draw_item(
-    target: &mut PixmapMut<'_>,
-    item: &DrawItem,
-    part: &Rect,
-    images: &dyn ImageSource,
-) -> bool {
-    let blend = if item.is_opaque() {
-        BlendMode::Source
-    } else {
-        BlendMode::SourceOver
-    };
+fn draw_item(target: &mut PixmapMut<'_>, item: &DrawItem, part: &Rect, images: &dyn ImageSource) -> bool {
+    let blend = if item.is_opaque() { BlendMode::Source } else { BlendMode::SourceOver };
     match item.paint {
         Paint::Solid(color) => {
             fill_solid(target, part, color, blend);
@@ -253,10 +230,7 @@ fn draw_item(
             let Some(view) = images.image(image) else {
                 return false;
             };
-            if (view.width, view.height) != pixels
-                || view.stride % 4 != 0
-                || view.stride / 4 < view.width
-            {
+            if (view.width, view.height) != pixels || view.stride % 4 != 0 || view.stride / 4 < view.width {
                 return false;
             }
             let span = view.stride as usize * view.height as usize;
@@ -270,35 +244,19 @@ fn draw_item(
             if exact && item.opacity >= 1.0 {
                 // Unscaled and unfaded: blit rows directly (the common case
                 // for client surfaces), which is exact by construction.
-                blit(
-                    target,
-                    item,
-                    part,
-                    bytes,
-                    view.stride as usize,
-                    blend == BlendMode::Source,
-                );
+                blit(target, item, part, bytes, view.stride as usize, blend == BlendMode::Source);
                 return true;
             }
             let sx = item.dest.width() as f32 / view.width as f32;
             let sy = item.dest.height() as f32 / view.height as f32;
             let transform =
                 SkiaTransform::from_row(sx, 0.0, 0.0, sy, item.dest.x0 as f32, item.dest.y0 as f32);
-            let quality = if exact {
-                FilterQuality::Nearest
-            } else {
-                FilterQuality::Bilinear
-            };
+            let quality = if exact { FilterQuality::Nearest } else { FilterQuality::Bilinear };
             let shader = Pattern::new(pixmap, SpreadMode::Pad, quality, item.opacity, transform);
             let Some(area) = skia_rect(part) else {
                 return false;
             };
-            let paint = SkiaPaint {
-                shader,
-                blend_mode: blend,
-                anti_alias: false,
-                ..SkiaPaint::default()
-            };
+            let paint = SkiaPaint { shader, blend_mode: blend, anti_alias: false, ..SkiaPaint::default() };
             target.fill_rect(area, &paint, SkiaTransform::identity(), None);
             true
         }
@@ -307,14 +265,7 @@ fn draw_item(
 
 /// Copy or blend (source over, premultiplied) the part of an unscaled
 /// image that falls in `part`, straight into the target's rows.
-fn blit(
-    target: &mut PixmapMut<'_>,
-    item: &DrawItem,
-    part: &Rect,
-    source: &[u8],
-    stride: usize,
-    copy: bool,
-) {
+fn blit(target: &mut PixmapMut<'_>, item: &DrawItem, part: &Rect, source: &[u8], stride: usize, copy: bool) {
     let width = target.width() as usize;
     let data = target.data_mut();
     let x0 = part.x0 as usize;

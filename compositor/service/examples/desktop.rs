@@ -41,30 +41,24 @@ fn demo_main(startup: Startup) -> Result<(), ProgramError> {
         match window.handle(&mut display, &event)? {
             Some(WindowEvent::Close) => return window.destroy(&display).map_err(Into::into),
             Some(WindowEvent::Configure(_)) => dirty = true,
-            Some(WindowEvent::Keyboard(KeyboardEvent::Key(key)))
-                if key.state != KeyState::Released =>
-            {
+            Some(WindowEvent::Keyboard(KeyboardEvent::Key(key))) if key.state != KeyState::Released => {
                 hue = hue.wrapping_add(24);
                 dirty = true;
             }
             _ => {}
         }
-        if dirty && window.can_draw() {
-            if let Some(mut frame) = window.frame(&mut display)? {
-                let size = frame.size();
-                for (i, pixel) in frame.pixels_mut().chunks_exact_mut(4).enumerate() {
-                    let x = (i as u32 % size.width) * 255 / size.width.max(1);
-                    let y = (i as u32 / size.width) * 255 / size.height.max(1);
-                    pixel.copy_from_slice(&[
-                        hue.wrapping_add(x as u8),
-                        y as u8,
-                        255 - (x as u8) / 2,
-                        255,
-                    ]);
-                }
-                frame.present(&display, &[])?;
-                dirty = false;
+        if !dirty || !window.can_draw() {
+            continue;
+        }
+        if let Some(mut frame) = window.frame(&mut display)? {
+            let size = frame.size();
+            for (i, pixel) in frame.pixels_mut().chunks_exact_mut(4).enumerate() {
+                let x = (i as u32 % size.width) * 255 / size.width.max(1);
+                let y = (i as u32 / size.width) * 255 / size.height.max(1);
+                pixel.copy_from_slice(&[hue.wrapping_add(x as u8), y as u8, 255 - (x as u8) / 2, 255]);
             }
+            frame.present(&display, &[])?;
+            dirty = false;
         }
     }
 }
@@ -85,12 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ]);
         system.hosted().debug_log().set_echo(true);
         let start = |system: &mut System, service| system.start(service).expect("start");
-        start(
-            &mut system,
-            Service::new("input", "input")
-                .exposes("weft.input.device")
-                .exposes("weft.input"),
-        );
+        start(&mut system, Service::new("input", "input").exposes("weft.input.device").exposes("weft.input"));
         start(
             &mut system,
             Service::new("display", "display-hosted")

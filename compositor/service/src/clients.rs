@@ -3,9 +3,7 @@
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
-use compositor_api::{
-    BufferId, BufferLayout, CompositorProtocol, Event, ProtocolError, Request, Response,
-};
+use compositor_api::{BufferId, BufferLayout, CompositorProtocol, Event, ProtocolError, Request, Response};
 use weft_compositor::{ClientBuffers, ClientId};
 use weft_ipc::Connection;
 use weft_rt::{Handle, Mapping, Vmo};
@@ -71,10 +69,7 @@ impl Buffers {
         }
         let memory = Vmo::from_handle(handles.remove(0));
         let size = memory.size().map_err(|_| ProtocolError::BadBufferMemory)? as u64;
-        let end = layout
-            .offset
-            .checked_add(span)
-            .ok_or(ProtocolError::BadBufferMemory)?;
+        let end = layout.offset.checked_add(span).ok_or(ProtocolError::BadBufferMemory)?;
         if end > size {
             return Err(ProtocolError::BadBufferMemory);
         }
@@ -82,24 +77,12 @@ impl Buffers {
             .map_read(layout.offset as usize, span as usize)
             .map_err(|_| ProtocolError::BadBufferMemory)?;
         connection.mapped_bytes += span;
-        self.mapped.insert(
-            (client, buffer),
-            Mapped {
-                layout: *layout,
-                mapping,
-                _memory: memory,
-            },
-        );
+        self.mapped.insert((client, buffer), Mapped { layout: *layout, mapping, _memory: memory });
         Ok(())
     }
 
     /// Unmap one buffer.
-    pub fn unmap(
-        &mut self,
-        client: ClientId,
-        connection: Option<&mut ClientConnection>,
-        buffer: BufferId,
-    ) {
+    pub fn unmap(&mut self, client: ClientId, connection: Option<&mut ClientConnection>, buffer: BufferId) {
         if let Some(mapped) = self.mapped.remove(&(client, buffer))
             && let Some(connection) = connection
         {
@@ -118,14 +101,8 @@ impl ClientConnection {
     pub fn push(&mut self, event: Event) -> Result<(), ProtocolError> {
         // Consecutive pointer motion on one surface collapses to the last.
         if let (
-            Some(Event::Pointer {
-                surface: last_surface,
-                event: input_api::PointerEvent::Motion { .. },
-            }),
-            Event::Pointer {
-                surface,
-                event: input_api::PointerEvent::Motion { .. },
-            },
+            Some(Event::Pointer { surface: last_surface, event: input_api::PointerEvent::Motion { .. } }),
+            Event::Pointer { surface, event: input_api::PointerEvent::Motion { .. } },
         ) = (self.queue.back(), &event)
             && last_surface == surface
         {

@@ -116,12 +116,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
         period,
     };
     namespace.ready()?;
-    weft_rt::info!(
-        "compositor ready on `{}` ({}×{})",
-        info.name,
-        info.width,
-        info.height
-    );
+    weft_rt::info!("compositor ready on `{}` ({}×{})", info.name, info.width, info.height);
     loop {
         let deadline = if service.core.needs_frame() {
             Deadline::at(service.last_frame.saturating_add(service.period))
@@ -163,11 +158,7 @@ impl Service {
     fn parent(&mut self, namespace: &weft_ipc::Namespace) -> bool {
         loop {
             match namespace.try_event() {
-                Ok(Some(ParentEvent::Connection {
-                    protocol,
-                    client,
-                    channel,
-                })) => {
+                Ok(Some(ParentEvent::Connection { protocol, client, channel })) => {
                     if protocol == CompositorProtocol::NAME {
                         let id = ClientId(self.next_client);
                         self.next_client += 1;
@@ -186,11 +177,7 @@ impl Service {
                             id,
                             (
                                 key,
-                                ClientConnection {
-                                    connection,
-                                    queue: Default::default(),
-                                    mapped_bytes: 0,
-                                },
+                                ClientConnection { connection, queue: Default::default(), mapped_bytes: 0 },
                             ),
                         );
                     } else if protocol == ShellProtocol::NAME {
@@ -258,9 +245,7 @@ impl Service {
                 let id = *id;
                 if let Err(reason) = self.serve_client(id) {
                     self.disconnect(id, Some(reason));
-                } else if observed.contains(Signals::PEER_CLOSED)
-                    && !observed.contains(Signals::READABLE)
-                {
+                } else if observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE) {
                     self.disconnect(id, None);
                 }
             }
@@ -282,8 +267,7 @@ impl Service {
             };
             let txid = incoming.txid;
             if let Some((buffer, layout)) = clients::buffer_registration(&incoming.request) {
-                self.buffers
-                    .map(id, client, buffer, &layout, incoming.handles)?;
+                self.buffers.map(id, client, buffer, &layout, incoming.handles)?;
             } else if !incoming.handles.is_empty() {
                 return Err(ProtocolError::Malformed);
             }

@@ -15,8 +15,7 @@ use std::sync::{Arc, Mutex};
 use weft_abi::{ResourceKind, Rights};
 use weft_hosted::{Attached, Hosted};
 use weft_ipc::namespace::{
-    ConnectError, NamespaceEvent, NamespaceProtocol, NamespaceRequest, NamespaceResponse,
-    StartupInfo,
+    ConnectError, NamespaceEvent, NamespaceProtocol, NamespaceRequest, NamespaceResponse, StartupInfo,
 };
 use weft_ipc::wire::{self, Kind};
 use weft_ipc::{Client, ClientInfo, Protocol};
@@ -53,10 +52,7 @@ impl Service {
 
     /// It may connect to `protocol`, with `grants`.
     pub fn uses(mut self, protocol: &str, grants: &[&str]) -> Service {
-        self.uses.push((
-            protocol.into(),
-            grants.iter().map(|g| g.to_string()).collect(),
-        ));
+        self.uses.push((protocol.into(), grants.iter().map(|g| g.to_string()).collect()));
         self
     }
 
@@ -89,25 +85,16 @@ struct Routes {
 
 impl Routes {
     fn provider(&self, protocol: &str) -> Option<&Record> {
-        self.records
-            .iter()
-            .find(|r| r.exposes.iter().any(|p| p == protocol))
+        self.records.iter().find(|r| r.exposes.iter().any(|p| p == protocol))
     }
 
     /// Hand `channel` to the provider of `protocol` as a connection from
     /// `client`.
-    fn route(
-        &self,
-        protocol: &str,
-        client: ClientInfo,
-        channel: Channel,
-    ) -> Result<(), ConnectError> {
-        let provider = self
-            .provider(protocol)
-            .ok_or_else(|| ConnectError::Unavailable {
-                protocol: protocol.into(),
-                reason: "no provider started".into(),
-            })?;
+    fn route(&self, protocol: &str, client: ClientInfo, channel: Channel) -> Result<(), ConnectError> {
+        let provider = self.provider(protocol).ok_or_else(|| ConnectError::Unavailable {
+            protocol: protocol.into(),
+            reason: "no provider started".into(),
+        })?;
         let bytes = weft_ipc::namespace::encode_event(&NamespaceEvent::Incoming {
             protocol: protocol.into(),
             client,
@@ -153,9 +140,7 @@ impl System {
         for (name, main) in programs {
             hosted.register_program(name, *main);
         }
-        let attached = hosted
-            .attach("harness", weft_abi::PRINCIPAL_ROOT)
-            .expect("attach the test thread");
+        let attached = hosted.attach("harness", weft_abi::PRINCIPAL_ROOT).expect("attach the test thread");
         let koid = hosted.create_resource(ResourceKind::Process, 0, 0);
         let value = hosted
             .install_handle(attached.process(), koid, Rights::DEFAULT | Rights::MANAGE)
@@ -165,8 +150,7 @@ impl System {
         let mut waits = WaitSet::new().expect("wait set");
         let wake = Port::from_handle(waits.port().handle().duplicate(Rights::SAME).expect("port"));
         let router = Arc::clone(&routes);
-        weft_rt::thread::spawn("router", move || route_forever(&router, &mut waits))
-            .expect("router thread");
+        weft_rt::thread::spawn("router", move || route_forever(&router, &mut waits)).expect("router thread");
         System {
             hosted,
             routes,
@@ -188,11 +172,7 @@ impl System {
         self.next_principal += 1;
         let resource = self.resource.as_ref().ok_or(weft_rt::Error::BadState)?;
         let process = Process::create(resource, &service.name, principal)?;
-        let harness = self
-            .attached
-            .as_ref()
-            .ok_or(weft_rt::Error::BadState)?
-            .process();
+        let harness = self.attached.as_ref().ok_or(weft_rt::Error::BadState)?.process();
         let image_bytes = Hosted::image_for(&service.program);
         let image = Vmo::create(image_bytes.len())?;
         image.write(0, &image_bytes)?;
@@ -201,9 +181,7 @@ impl System {
         let mut handles = Vec::new();
         for (name, model) in service.devices {
             let koid = self.hosted.register_device(model);
-            let value =
-                self.hosted
-                    .install_handle(harness, koid, Rights::DEFAULT | Rights::MANAGE)?;
+            let value = self.hosted.install_handle(harness, koid, Rights::DEFAULT | Rights::MANAGE)?;
             names.push(name);
             handles.push(Handle::from_raw(value));
         }
@@ -231,11 +209,7 @@ impl System {
 
     /// Connect to the provider of `P` as a client called `name` whose
     /// route carries `grants`.
-    pub fn connect<P: Protocol>(
-        &self,
-        name: &str,
-        grants: &[&str],
-    ) -> Result<Client<P>, ConnectError> {
+    pub fn connect<P: Protocol>(&self, name: &str, grants: &[&str]) -> Result<Client<P>, ConnectError> {
         let (ours, theirs) = Channel::create().map_err(|e| ConnectError::Ipc(e.to_string()))?;
         let client = ClientInfo {
             name: name.into(),
@@ -249,21 +223,14 @@ impl System {
     /// Kill a service's process (a client dying mid-frame).
     pub fn kill(&self, name: &str) -> Result<(), weft_rt::Error> {
         let routes = lock(&self.routes);
-        let record = routes
-            .records
-            .iter()
-            .find(|r| r.name == name)
-            .ok_or(weft_rt::Error::NotFound)?;
+        let record = routes.records.iter().find(|r| r.name == name).ok_or(weft_rt::Error::NotFound)?;
         record.process.kill()
     }
 
     /// Whether the service's process has ended.
     pub fn has_exited(&self, name: &str) -> bool {
         let routes = lock(&self.routes);
-        routes
-            .records
-            .iter()
-            .any(|r| r.name == name && r.process.wait_terminated(Deadline::POLL).is_ok())
+        routes.records.iter().any(|r| r.name == name && r.process.wait_terminated(Deadline::POLL).is_ok())
     }
 
     /// Wait until the kernel debug log has a line containing `needle`.
@@ -318,20 +285,13 @@ fn route_forever(routes: &Mutex<Routes>, waits: &mut WaitSet) {
             if message.txid != 0
                 && let Ok(bytes) = wire::encode(NamespaceProtocol::VERSION, Kind::Response, &reply)
             {
-                let _ = record
-                    .namespace
-                    .write_with_txid(message.txid, &bytes, Vec::new());
+                let _ = record.namespace.write_with_txid(message.txid, &bytes, Vec::new());
             }
         }
     }
 }
 
-fn answer(
-    routes: &Routes,
-    record: &Record,
-    bytes: &[u8],
-    mut handles: Vec<Handle>,
-) -> NamespaceResponse {
+fn answer(routes: &Routes, record: &Record, bytes: &[u8], mut handles: Vec<Handle>) -> NamespaceResponse {
     let request = wire::header(NamespaceProtocol::VERSION, bytes)
         .and_then(|(_, body)| wire::body::<NamespaceRequest>(body));
     match request {
@@ -341,16 +301,11 @@ fn answer(
                 return NamespaceResponse::Refused(ConnectError::NotRouted { protocol });
             };
             if handles.len() != 1 {
-                return NamespaceResponse::Refused(ConnectError::Ipc(
-                    "one channel expected".into(),
-                ));
+                return NamespaceResponse::Refused(ConnectError::Ipc("one channel expected".into()));
             }
             let channel = Channel::from_handle(handles.remove(0));
-            let client = ClientInfo {
-                name: record.name.clone(),
-                principal: record.principal,
-                grants: grants.clone(),
-            };
+            let client =
+                ClientInfo { name: record.name.clone(), principal: record.principal, grants: grants.clone() };
             match routes.route(&protocol, client, channel) {
                 Ok(()) => NamespaceResponse::Ok,
                 Err(error) => NamespaceResponse::Refused(error),

@@ -58,30 +58,17 @@ impl Snapshot {
     /// The pixel at `(x, y)` as `[r, g, b, a]`.
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let i = ((y * self.width + x) * 4) as usize;
-        [
-            self.rgba[i],
-            self.rgba[i + 1],
-            self.rgba[i + 2],
-            self.rgba[i + 3],
-        ]
+        [self.rgba[i], self.rgba[i + 1], self.rgba[i + 2], self.rgba[i + 3]]
     }
 
     /// Write a PNG.
     pub fn save_png(&self, path: &Path) -> Result<(), image::ImageError> {
-        image::save_buffer(
-            path,
-            &self.rgba,
-            self.width,
-            self.height,
-            image::ExtendedColorType::Rgba8,
-        )
+        image::save_buffer(path, &self.rgba, self.width, self.height, image::ExtendedColorType::Rgba8)
     }
 }
 
 fn lock(mutex: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl HostDisplay {
@@ -146,20 +133,12 @@ impl HostDisplay {
             pixel.swap(0, 2);
             pixel[3] = 255;
         }
-        Snapshot {
-            width: inner.width,
-            height: inner.height,
-            rgba,
-        }
+        Snapshot { width: inner.width, height: inner.height, rgba }
     }
 
     /// Wait until the screen satisfies `test` (checked after each flush),
     /// up to `timeout`. Returns the last snapshot and whether it passed.
-    pub fn wait_for(
-        &self,
-        timeout: Duration,
-        test: impl Fn(&Snapshot) -> bool,
-    ) -> (Snapshot, bool) {
+    pub fn wait_for(&self, timeout: Duration, test: impl Fn(&Snapshot) -> bool) -> (Snapshot, bool) {
         let end = Instant::now() + timeout;
         loop {
             let seen = self.flush_count();
@@ -196,9 +175,7 @@ impl HostDisplay {
 
     /// Queue input from the host side.
     pub fn push_input(&self, events: Vec<RawEvent>) {
-        lock(&self.inner)
-            .events
-            .push_back(DeviceEvent::Input(events));
+        lock(&self.inner).events.push_back(DeviceEvent::Input(events));
         self.changed.notify_all();
     }
 
@@ -213,12 +190,7 @@ impl HostDisplay {
         inner.events.push_back(DeviceEvent::Closed);
         drop(inner);
         self.changed.notify_all();
-        if let Some(hook) = self
-            .redraw
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
+        if let Some(hook) = self.redraw.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             hook();
         }
     }
@@ -289,12 +261,7 @@ impl HostDisplay {
         inner.flushes += 1;
         drop(inner);
         self.changed.notify_all();
-        if let Some(hook) = self
-            .redraw
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
+        if let Some(hook) = self.redraw.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             hook();
         }
         true

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use display_api::{
-    DisplayError, DisplayEvent, DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo,
-    PixelFormat,
+    DisplayError, DisplayEvent, DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat,
 };
 use input_api::protocol::{DeviceKind, DeviceRequest, InputDeviceProtocol};
 use weft_ipc::namespace::ParentEvent;
@@ -49,20 +48,14 @@ fn info(display: &HostDisplay) -> OutputInfo {
 
 /// Serve `weft.display` for the device handed over as `device:display`.
 pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
-    let resource = startup
-        .take_handle(DEVICE_CAPABILITY)
-        .ok_or("no `device:display` capability")?;
+    let resource = startup.take_handle(DEVICE_CAPABILITY).ok_or("no `device:display` capability")?;
     let device = weft_hosted::open_device(resource.raw())
         .map_err(|e| ProgramError(format!("cannot open the display device: {e}")))?;
-    let display: Arc<HostDisplay> = device
-        .downcast::<HostDisplay>()
-        .map_err(|_| "`device:display` is not a hosted display")?;
+    let display: Arc<HostDisplay> =
+        device.downcast::<HostDisplay>().map_err(|_| "`device:display` is not a hosted display")?;
     let namespace = startup.namespace().clone();
     let mut waits = WaitSet::new()?;
-    let parent_key = waits.add(
-        namespace.channel(),
-        Signals::READABLE | Signals::PEER_CLOSED,
-    )?;
+    let parent_key = waits.add(namespace.channel(), Signals::READABLE | Signals::PEER_CLOSED)?;
 
     // Window input goes to the input service, when it is routed to us.
     let keyboard = connect_device("host keyboard", DeviceKind::Keyboard);
@@ -86,11 +79,7 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
     let mut clients: BTreeMap<Key, Connection<DisplayProtocol>> = BTreeMap::new();
     let mut framebuffer: Option<Framebuffer> = None;
     namespace.ready()?;
-    weft_rt::info!(
-        "hosted display `{}` ready at {:?}",
-        display.name(),
-        display.size()
-    );
+    weft_rt::info!("hosted display `{}` ready at {:?}", display.name(), display.size());
     loop {
         match waits.wait(Deadline::INFINITE)? {
             Ready::User { .. } => {
@@ -103,10 +92,9 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                             }
                         }
                         DeviceEvent::Input(events) => {
-                            let (keys, rest): (Vec<_>, Vec<_>) =
-                                events.into_iter().partition(|e| {
-                                    matches!(e, input_api::protocol::RawEvent::Key { .. })
-                                });
+                            let (keys, rest): (Vec<_>, Vec<_>) = events
+                                .into_iter()
+                                .partition(|e| matches!(e, input_api::protocol::RawEvent::Key { .. }));
                             if let (Some(device), false) = (&keyboard, keys.is_empty()) {
                                 let _ = device.send(&DeviceRequest::Report(keys));
                             }
@@ -125,17 +113,11 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
             }
             Ready::Signals { key, .. } if key == parent_key => loop {
                 match namespace.try_event() {
-                    Ok(Some(ParentEvent::Connection {
-                        protocol,
-                        client,
-                        channel,
-                    })) => {
+                    Ok(Some(ParentEvent::Connection { protocol, client, channel })) => {
                         if protocol == <DisplayProtocol as weft_ipc::Protocol>::NAME {
                             let connection = Connection::new(channel, client);
-                            let key = waits.add(
-                                connection.channel(),
-                                Signals::READABLE | Signals::PEER_CLOSED,
-                            )?;
+                            let key =
+                                waits.add(connection.channel(), Signals::READABLE | Signals::PEER_CLOSED)?;
                             clients.insert(key, connection);
                         }
                     }
@@ -153,8 +135,7 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                 loop {
                     match connection.try_next() {
                         Ok(Some(incoming)) => {
-                            let (response, handles) =
-                                handle(&display, &mut framebuffer, incoming.request);
+                            let (response, handles) = handle(&display, &mut framebuffer, incoming.request);
                             if incoming.txid != 0 {
                                 let _ = connection.reply_with(incoming.txid, &response, handles);
                             }
@@ -167,8 +148,7 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                     }
                 }
                 if drop_client
-                    || (observed.contains(Signals::PEER_CLOSED)
-                        && !observed.contains(Signals::READABLE))
+                    || (observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE))
                 {
                     waits.remove(key);
                     clients.remove(&key);
@@ -180,13 +160,8 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
 
 fn connect_device(name: &str, kind: DeviceKind) -> Option<Client<InputDeviceProtocol>> {
     let client = weft_ipc::connect::<InputDeviceProtocol>().ok()?;
-    let request = DeviceRequest::Register {
-        name: name.to_string(),
-        kind,
-    };
-    client
-        .call_until(&request, Deadline::after(Duration::from_secs(5)))
-        .ok()?;
+    let request = DeviceRequest::Register { name: name.to_string(), kind };
+    client.call_until(&request, Deadline::after(Duration::from_secs(5))).ok()?;
     Some(client)
 }
 
@@ -215,24 +190,10 @@ fn handle(
             });
             match made {
                 Ok((memory, mapping, handle)) => {
-                    *framebuffer = Some(Framebuffer {
-                        memory,
-                        mapping,
-                        stride,
-                        size: (width, height),
-                    });
-                    (
-                        DisplayResponse::Framebuffer {
-                            info: info(display),
-                            stride,
-                        },
-                        vec![handle],
-                    )
+                    *framebuffer = Some(Framebuffer { memory, mapping, stride, size: (width, height) });
+                    (DisplayResponse::Framebuffer { info: info(display), stride }, vec![handle])
                 }
-                Err(error) => (
-                    DisplayResponse::Error(DisplayError::Device(format!("{error}"))),
-                    Vec::new(),
-                ),
+                Err(error) => (DisplayResponse::Error(DisplayError::Device(format!("{error}"))), Vec::new()),
             }
         }
         DisplayRequest::Flush { output: 0, rects } => {
@@ -246,9 +207,8 @@ fn handle(
                 (DisplayResponse::Error(DisplayError::Stale), Vec::new())
             }
         }
-        DisplayRequest::Framebuffer { .. } | DisplayRequest::Flush { .. } => (
-            DisplayResponse::Error(DisplayError::NoSuchOutput),
-            Vec::new(),
-        ),
+        DisplayRequest::Framebuffer { .. } | DisplayRequest::Flush { .. } => {
+            (DisplayResponse::Error(DisplayError::NoSuchOutput), Vec::new())
+        }
     }
 }

@@ -54,47 +54,22 @@ pub struct WindowLoop {
 
 /// Make a window display of `width` × `height` logical pixels. Must be
 /// called on the main thread (it creates the event loop).
-pub fn create(
-    title: &str,
-    width: u32,
-    height: u32,
-) -> Result<(Arc<HostDisplay>, WindowLoop), WindowError> {
-    let event_loop = EventLoop::<Redraw>::with_user_event()
-        .build()
-        .map_err(|e| WindowError::EventLoop(e.to_string()))?;
+pub fn create(title: &str, width: u32, height: u32) -> Result<(Arc<HostDisplay>, WindowLoop), WindowError> {
+    let event_loop =
+        EventLoop::<Redraw>::with_user_event().build().map_err(|e| WindowError::EventLoop(e.to_string()))?;
     let display = Arc::new(HostDisplay::for_window(width, height, 1.0));
     let proxy: EventLoopProxy<Redraw> = event_loop.create_proxy();
     display.set_redraw_hook(Box::new(move || {
         let _ = proxy.send_event(Redraw);
     }));
-    Ok((
-        Arc::clone(&display),
-        WindowLoop {
-            event_loop,
-            display,
-            title: title.to_string(),
-        },
-    ))
+    Ok((Arc::clone(&display), WindowLoop { event_loop, display, title: title.to_string() }))
 }
 
 /// Run the window until it is closed. Call on the main thread.
 pub fn run_window_loop(window_loop: WindowLoop) -> Result<(), WindowError> {
-    let WindowLoop {
-        event_loop,
-        display,
-        title,
-    } = window_loop;
-    let mut app = App {
-        display,
-        title,
-        window: None,
-        surface: None,
-        error: None,
-        cursor: (0.0, 0.0),
-    };
-    event_loop
-        .run_app(&mut app)
-        .map_err(|e| WindowError::EventLoop(e.to_string()))?;
+    let WindowLoop { event_loop, display, title } = window_loop;
+    let mut app = App { display, title, window: None, surface: None, error: None, cursor: (0.0, 0.0) };
+    event_loop.run_app(&mut app).map_err(|e| WindowError::EventLoop(e.to_string()))?;
     match app.error {
         Some(error) => Err(error),
         None => Ok(()),
@@ -127,12 +102,8 @@ impl App {
         let (Some(w), Some(h)) = (NonZeroU32::new(width), NonZeroU32::new(height)) else {
             return Ok(());
         };
-        surface
-            .resize(w, h)
-            .map_err(|e| WindowError::Surface(e.to_string()))?;
-        let mut buffer = surface
-            .buffer_mut()
-            .map_err(|e| WindowError::Surface(e.to_string()))?;
+        surface.resize(w, h).map_err(|e| WindowError::Surface(e.to_string()))?;
+        let mut buffer = surface.buffer_mut().map_err(|e| WindowError::Surface(e.to_string()))?;
         self.display.with_scanout(|inner| {
             if (inner.width, inner.height) != (width, height) {
                 return;
@@ -141,9 +112,7 @@ impl App {
                 *out = u32::from(bgra[0]) | (u32::from(bgra[1]) << 8) | (u32::from(bgra[2]) << 16);
             }
         });
-        buffer
-            .present()
-            .map_err(|e| WindowError::Surface(e.to_string()))
+        buffer.present().map_err(|e| WindowError::Surface(e.to_string()))
     }
 }
 
@@ -232,8 +201,7 @@ impl ApplicationHandler<Redraw> for App {
                     ElementState::Pressed => KeyState::Pressed,
                     ElementState::Released => KeyState::Released,
                 };
-                self.display
-                    .push_input(vec![RawEvent::Button { button, state }]);
+                self.display.push_input(vec![RawEvent::Button { button, state }]);
             }
             WindowEvent::MouseWheel { delta, .. } => {
                 let (dx, dy) = match delta {

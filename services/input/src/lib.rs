@@ -34,10 +34,7 @@ pub const GRANT_INJECT: &str = "inject";
 
 enum Peer {
     Device(Connection<InputDeviceProtocol>),
-    Subscriber {
-        connection: Connection<InputProtocol>,
-        subscribed: bool,
-    },
+    Subscriber { connection: Connection<InputProtocol>, subscribed: bool },
 }
 
 struct Service {
@@ -57,19 +54,10 @@ pub fn entry(bootstrap: u32) -> i32 {
 pub fn main(startup: Startup) -> Result<(), ProgramError> {
     let namespace = startup.namespace().clone();
     let mut waits = WaitSet::new()?;
-    let parent_key = waits.add(
-        namespace.channel(),
-        Signals::READABLE | Signals::PEER_CLOSED,
-    )?;
+    let parent_key = waits.add(namespace.channel(), Signals::READABLE | Signals::PEER_CLOSED)?;
     let timer = Timer::create()?;
     let timer_key = waits.add(&timer, Signals::SIGNALED)?;
-    let mut service = Service {
-        waits,
-        peers: BTreeMap::new(),
-        seat: seat::Seat::new(),
-        timer,
-        timer_key,
-    };
+    let mut service = Service { waits, peers: BTreeMap::new(), seat: seat::Seat::new(), timer, timer_key };
     namespace.ready()?;
     weft_rt::info!("input service ready");
     loop {
@@ -80,11 +68,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
         if key == parent_key {
             loop {
                 match namespace.try_event() {
-                    Ok(Some(ParentEvent::Connection {
-                        protocol,
-                        client,
-                        channel,
-                    })) => {
+                    Ok(Some(ParentEvent::Connection { protocol, client, channel })) => {
                         let peer = match protocol.as_str() {
                             "weft.input.device" => Peer::Device(Connection::new(channel, client)),
                             "weft.input" => Peer::Subscriber {
@@ -122,9 +106,7 @@ impl Service {
             Peer::Device(c) => c.channel(),
             Peer::Subscriber { connection, .. } => connection.channel(),
         };
-        let key = self
-            .waits
-            .add(channel, Signals::READABLE | Signals::PEER_CLOSED)?;
+        let key = self.waits.add(channel, Signals::READABLE | Signals::PEER_CLOSED)?;
         self.peers.insert(key, peer);
         Ok(())
     }
@@ -143,13 +125,9 @@ impl Service {
                 match connection.try_next() {
                     Ok(Some(incoming)) => match incoming.request {
                         DeviceRequest::Register { name, kind } => {
-                            weft_rt::info!(
-                                "device `{name}` ({kind:?}) from {}",
-                                connection.client.name
-                            );
+                            weft_rt::info!("device `{name}` ({kind:?}) from {}", connection.client.name);
                             if incoming.txid != 0 {
-                                let _ =
-                                    connection.reply(incoming.txid, &DeviceResponse::Registered);
+                                let _ = connection.reply(incoming.txid, &DeviceResponse::Registered);
                             }
                         }
                         DeviceRequest::Report(events) => {
@@ -163,10 +141,7 @@ impl Service {
                     }
                 }
             },
-            Some(Peer::Subscriber {
-                connection,
-                subscribed,
-            }) => loop {
+            Some(Peer::Subscriber { connection, subscribed }) => loop {
                 match connection.try_next() {
                     Ok(Some(incoming)) => {
                         let response = match incoming.request {
@@ -175,10 +150,8 @@ impl Service {
                                 InputResponse::Subscribed
                             }
                             InputRequest::Inject(events) if connection.client.has(GRANT_INJECT) => {
-                                let raw: Vec<RawEvent> = events
-                                    .into_iter()
-                                    .map(|InjectedEvent::Raw(raw)| raw)
-                                    .collect();
+                                let raw: Vec<RawEvent> =
+                                    events.into_iter().map(|InjectedEvent::Raw(raw)| raw).collect();
                                 pending.extend(self.seat.feed(&raw, now));
                                 InputResponse::Injected
                             }
@@ -197,9 +170,7 @@ impl Service {
             },
             None => return,
         }
-        if !keep
-            || (observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE))
-        {
+        if !keep || (observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE)) {
             self.drop_peer(key);
         }
         self.deliver(pending);
@@ -210,17 +181,10 @@ impl Service {
         if events.is_empty() {
             return;
         }
-        let report = InputReport {
-            time: weft_rt::now(),
-            events,
-        };
+        let report = InputReport { time: weft_rt::now(), events };
         let mut gone = Vec::new();
         for (key, peer) in &self.peers {
-            if let Peer::Subscriber {
-                connection,
-                subscribed: true,
-            } = peer
-            {
+            if let Peer::Subscriber { connection, subscribed: true } = peer {
                 match connection.emit(&report) {
                     Ok(()) => {}
                     Err(error) if error.is_peer_closed() => gone.push(*key),

@@ -62,22 +62,18 @@ impl Seat {
                     out.push(SeatEvent::Key(event));
                 }
                 RawEvent::PointerMotion { dx, dy } => out.push(SeatEvent::PointerMotion { dx, dy }),
-                RawEvent::PointerAbsolute { x, y } => out.push(SeatEvent::PointerAbsolute {
-                    x: x.clamp(0.0, 1.0),
-                    y: y.clamp(0.0, 1.0),
-                }),
+                RawEvent::PointerAbsolute { x, y } => {
+                    out.push(SeatEvent::PointerAbsolute { x: x.clamp(0.0, 1.0), y: y.clamp(0.0, 1.0) })
+                }
                 RawEvent::Button { button, state } => {
                     if state != KeyState::Repeated {
                         out.push(SeatEvent::Button { button, state });
                     }
                 }
                 RawEvent::Scroll { dx, dy } => out.push(SeatEvent::Scroll { dx, dy }),
-                RawEvent::Touch { id, phase, x, y } => out.push(SeatEvent::Touch {
-                    id,
-                    phase,
-                    x: x.clamp(0.0, 1.0),
-                    y: y.clamp(0.0, 1.0),
-                }),
+                RawEvent::Touch { id, phase, x, y } => {
+                    out.push(SeatEvent::Touch { id, phase, x: x.clamp(0.0, 1.0), y: y.clamp(0.0, 1.0) })
+                }
             }
         }
         out
@@ -114,16 +110,8 @@ mod tests {
     #[test]
     fn keys_get_text_and_modifiers() {
         let mut seat = Seat::new();
-        let out = seat.feed(
-            &[
-                key(Key::LEFT_SHIFT, KeyState::Pressed),
-                key(Key::A, KeyState::Pressed),
-            ],
-            0,
-        );
-        let SeatEvent::Key(KeyEvent { text, .. }) = &out[1] else {
-            panic!("{out:?}")
-        };
+        let out = seat.feed(&[key(Key::LEFT_SHIFT, KeyState::Pressed), key(Key::A, KeyState::Pressed)], 0);
+        let SeatEvent::Key(KeyEvent { text, .. }) = &out[1] else { panic!("{out:?}") };
         assert_eq!(text, "A");
     }
 
@@ -135,9 +123,7 @@ mod tests {
         assert!(seat.repeats(REPEAT_DELAY - 1).is_empty());
         let out = seat.repeats(REPEAT_DELAY + REPEAT_INTERVAL);
         assert_eq!(out.len(), 2);
-        assert!(
-            matches!(&out[0], SeatEvent::Key(e) if e.state == KeyState::Repeated && e.text == "b")
-        );
+        assert!(matches!(&out[0], SeatEvent::Key(e) if e.state == KeyState::Repeated && e.text == "b"));
         seat.feed(&[key(Key::B, KeyState::Released)], REPEAT_DELAY * 2);
         assert_eq!(seat.next_repeat(), None);
         // Modifiers never repeat.

@@ -50,12 +50,7 @@ impl BufferPool {
     /// A pool for `surface` holding at most `capacity` buffers (2 for
     /// double buffering; at least 1).
     pub fn new(surface: SurfaceId, capacity: usize) -> BufferPool {
-        BufferPool {
-            surface,
-            size: Size::default(),
-            capacity: capacity.max(1),
-            buffers: Vec::new(),
-        }
+        BufferPool { surface, size: Size::default(), capacity: capacity.max(1), buffers: Vec::new() }
     }
 
     /// The surface this pool presents to.
@@ -99,8 +94,7 @@ impl BufferPool {
     /// Whether a free buffer exists or can be made.
     pub fn can_acquire(&self) -> bool {
         !self.size.is_empty()
-            && (self.buffers.iter().any(|b| !b.busy && !b.retired)
-                || self.live_count() < self.capacity)
+            && (self.buffers.iter().any(|b| !b.busy && !b.retired) || self.live_count() < self.capacity)
     }
 
     fn live_count(&self) -> usize {
@@ -198,10 +192,7 @@ impl Frame<'_> {
     /// Premultiplied RGBA pixels, rows top to bottom.
     pub fn pixels_mut(&mut self) -> &mut [u8] {
         let span = self.buffer().layout.span() as usize;
-        let bytes = self.pool.buffers[self.index]
-            .mapping
-            .bytes_mut()
-            .unwrap_or_default();
+        let bytes = self.pool.buffers[self.index].mapping.bytes_mut().unwrap_or_default();
         let end = span.min(bytes.len());
         &mut bytes[..end]
     }

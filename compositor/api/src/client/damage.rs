@@ -23,10 +23,7 @@ impl Damage {
 
     /// Everything damaged.
     pub fn full() -> Damage {
-        Damage {
-            rects: Vec::new(),
-            full: true,
-        }
+        Damage { rects: Vec::new(), full: true }
     }
 
     /// Whether everything is damaged.
@@ -72,10 +69,7 @@ impl Damage {
         self.rects.retain(|r| rect.intersect(r) != *r);
         self.rects.push(rect);
         if self.rects.len() > MAX_RECTS {
-            let bounds = self
-                .rects
-                .iter()
-                .fold(Rect::default(), |acc, r| acc.union(r));
+            let bounds = self.rects.iter().fold(Rect::default(), |acc, r| acc.union(r));
             self.rects.clear();
             self.rects.push(bounds);
         }
@@ -86,10 +80,6 @@ impl Damage {
         if self.full {
             return alloc::vec![bounds];
         }
-        self.rects
-            .iter()
-            .map(|r| r.intersect(&bounds))
-            .filter(|r| !r.is_empty())
-            .collect()
+        self.rects.iter().map(|r| r.intersect(&bounds)).filter(|r| !r.is_empty()).collect()
     }
 }

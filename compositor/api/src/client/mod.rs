@@ -48,11 +48,7 @@ pub enum ClientError {
 
 impl From<IpcError> for ClientError {
     fn from(error: IpcError) -> ClientError {
-        if error.is_peer_closed() {
-            ClientError::Disconnected(None)
-        } else {
-            ClientError::Ipc(error)
-        }
+        if error.is_peer_closed() { ClientError::Disconnected(None) } else { ClientError::Ipc(error) }
     }
 }
 
@@ -95,9 +91,7 @@ pub struct Display {
 
 impl core::fmt::Debug for Display {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Display")
-            .field("client", &self.client)
-            .finish()
+        f.debug_struct("Display").field("client", &self.client).finish()
     }
 }
 
@@ -109,11 +103,7 @@ impl Display {
 
     /// Speak the protocol over an existing connection.
     pub fn new(client: Client<CompositorProtocol>) -> Display {
-        Display {
-            client,
-            next_surface: 1,
-            next_buffer: 1,
-        }
+        Display { client, next_surface: 1, next_buffer: 1 }
     }
 
     /// The channel (to watch it in a wait set beside other handles).
@@ -128,9 +118,7 @@ impl Display {
 
     /// Send a request with handles.
     pub fn send_with(&self, request: &Request, handles: Vec<Handle>) -> Result<(), ClientError> {
-        self.client
-            .send_with(request, handles)
-            .map_err(ClientError::from)
+        self.client.send_with(request, handles).map_err(ClientError::from)
     }
 
     /// Wait until the compositor has handled every earlier request.

@@ -2,8 +2,8 @@
 
 use super::{BufferPool, ClientError, Display, Frame};
 use crate::{
-    Configure, Event, KeyboardEvent, LayerRole, PointerEvent, PopupRole, Request, Role, Size,
-    SurfaceId, ToplevelRole, TouchEvent,
+    Configure, Event, KeyboardEvent, LayerRole, PointerEvent, PopupRole, Request, Role, Size, SurfaceId,
+    ToplevelRole, TouchEvent,
 };
 
 /// What a window learns from an event.
@@ -65,11 +65,7 @@ impl Window {
     }
 
     /// A popup of `role.parent`, of `size`.
-    pub fn popup(
-        display: &mut Display,
-        role: PopupRole,
-        size: Size,
-    ) -> Result<Window, ClientError> {
+    pub fn popup(display: &mut Display, role: PopupRole, size: Size) -> Result<Window, ClientError> {
         Window::create(display, Role::Popup(role), size)
     }
 
@@ -90,20 +86,9 @@ impl Window {
         let Some(configure) = &self.configure else {
             return Size::default();
         };
-        let logical = if configure.size.is_empty() {
-            self.requested
-        } else {
-            configure.size
-        };
-        let scale = if configure.scale > 0.0 {
-            configure.scale
-        } else {
-            1.0
-        };
-        Size::new(
-            scale_side(logical.width, scale),
-            scale_side(logical.height, scale),
-        )
+        let logical = if configure.size.is_empty() { self.requested } else { configure.size };
+        let scale = if configure.scale > 0.0 { configure.scale } else { 1.0 };
+        Size::new(scale_side(logical.width, scale), scale_side(logical.height, scale))
     }
 
     /// Update from `event`; returns what it means for this window, or
@@ -124,12 +109,8 @@ impl Window {
             }
             Event::Close { surface } if mine(surface) => Some(WindowEvent::Close),
             Event::PopupDone { surface } if mine(surface) => Some(WindowEvent::PopupDone),
-            Event::Keyboard { surface, event } if mine(surface) => {
-                Some(WindowEvent::Keyboard(event.clone()))
-            }
-            Event::Pointer { surface, event } if mine(surface) => {
-                Some(WindowEvent::Pointer(*event))
-            }
+            Event::Keyboard { surface, event } if mine(surface) => Some(WindowEvent::Keyboard(event.clone())),
+            Event::Pointer { surface, event } if mine(surface) => Some(WindowEvent::Pointer(*event)),
             Event::Touch { surface, event } if mine(surface) => Some(WindowEvent::Touch(*event)),
             Event::FrameDone { surface, .. } if mine(surface) => {
                 self.frame_pending = false;
@@ -161,10 +142,7 @@ impl Window {
             return Ok(None);
         }
         if self.acked != Some(configure.serial) {
-            display.send(&Request::AckConfigure {
-                surface: self.surface,
-                serial: configure.serial,
-            })?;
+            display.send(&Request::AckConfigure { surface: self.surface, serial: configure.serial })?;
             self.acked = Some(configure.serial);
         }
         let size = self.buffer_size();
@@ -179,18 +157,12 @@ impl Window {
 
     /// Unregister the buffers and destroy the surface.
     pub fn destroy(mut self, display: &Display) -> Result<(), ClientError> {
-        display.send(&Request::DestroySurface {
-            surface: self.surface,
-        })?;
+        display.send(&Request::DestroySurface { surface: self.surface })?;
         self.pool.clear(display)
     }
 }
 
 fn scale_side(side: u32, scale: f32) -> u32 {
     let scaled = side as f32 * scale + 0.5;
-    if scaled >= crate::MAX_BUFFER_SIDE as f32 {
-        crate::MAX_BUFFER_SIDE
-    } else {
-        scaled as u32
-    }
+    if scaled >= crate::MAX_BUFFER_SIDE as f32 { crate::MAX_BUFFER_SIDE } else { scaled as u32 }
 }

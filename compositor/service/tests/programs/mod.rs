@@ -3,8 +3,7 @@
 
 use compositor_api::client::{ClientError, Display, Window, WindowEvent};
 use compositor_api::{
-    BufferId, BufferLayout, Event, KeyboardEvent, PointerEvent, Request, Size, SurfaceId,
-    ToplevelRole,
+    BufferId, BufferLayout, Event, KeyboardEvent, PointerEvent, Request, Size, SurfaceId, ToplevelRole,
 };
 use input_api::KeyState;
 use weft_ipc::Startup;
@@ -44,17 +43,10 @@ fn test_client_main(startup: Startup) -> Result<(), ProgramError> {
                 }
                 return Ok(());
             }
-            Some(WindowEvent::Keyboard(KeyboardEvent::Key(key)))
-                if key.state == KeyState::Pressed =>
-            {
+            Some(WindowEvent::Keyboard(KeyboardEvent::Key(key))) if key.state == KeyState::Pressed => {
                 weft_rt::info!("{title}: key {}", key.text);
             }
-            Some(WindowEvent::Pointer(PointerEvent::Button {
-                state: KeyState::Pressed,
-                x,
-                y,
-                ..
-            })) => {
+            Some(WindowEvent::Pointer(PointerEvent::Button { state: KeyState::Pressed, x, y, .. })) => {
                 weft_rt::info!("{title}: click at {x},{y}");
             }
             _ => {}
@@ -84,10 +76,7 @@ pub fn garbage_client(bootstrap: u32) -> i32 {
     weft_ipc::program::run(bootstrap, |startup| {
         let channel = startup.namespace().connect_raw("weft.compositor")?;
         channel.write(&[0xde, 0xad, 0xbe, 0xef, 0x00, 0x13, 0x37], Vec::new())?;
-        channel.handle().wait(
-            Signals::PEER_CLOSED,
-            Deadline::after(std::time::Duration::from_secs(20)),
-        )?;
+        channel.handle().wait(Signals::PEER_CLOSED, Deadline::after(std::time::Duration::from_secs(20)))?;
         weft_rt::info!("garbage: disconnected");
         Ok(())
     })
@@ -98,11 +87,7 @@ pub fn liar_client(bootstrap: u32) -> i32 {
     weft_ipc::program::run(bootstrap, |_startup| {
         let mut display = Display::connect()?;
         let surface = display.create_surface()?;
-        display.send(&Request::Present {
-            surface,
-            buffer: Some(BufferId(77)),
-            damage: vec![],
-        })?;
+        display.send(&Request::Present { surface, buffer: Some(BufferId(77)), damage: vec![] })?;
         loop {
             match display.next_event(Deadline::INFINITE) {
                 Ok(_) => {}
@@ -118,10 +103,7 @@ pub fn short_client(bootstrap: u32) -> i32 {
         let display = Display::connect()?;
         let memory = Vmo::create(4096)?;
         display.send_with(
-            &Request::RegisterBuffer {
-                buffer: BufferId(1),
-                layout: BufferLayout::packed(100, 100),
-            },
+            &Request::RegisterBuffer { buffer: BufferId(1), layout: BufferLayout::packed(100, 100) },
             vec![memory.read_only()?.into_handle()],
         )?;
         let _ = SurfaceId(0);
