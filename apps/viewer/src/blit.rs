@@ -22,13 +22,7 @@ pub fn dim(pixel: u32) -> u32 {
 
 /// Draw `surface` at the top-left of a `width` × `height` `0RGB` buffer,
 /// filling the rest with the background; `dimmed` darkens everything.
-pub fn blit(
-    surface: Option<&SurfaceRef<'_>>,
-    target: &mut [u32],
-    width: u32,
-    height: u32,
-    dimmed: bool,
-) {
+pub fn blit(surface: Option<&SurfaceRef<'_>>, target: &mut [u32], width: u32, height: u32, dimmed: bool) {
     let finish = |pixel: u32| if dimmed { dim(pixel) } else { pixel };
     let background = finish(BACKGROUND);
     let Some(surface) = surface else {
@@ -38,11 +32,7 @@ pub fn blit(
     let visible_width = surface.width().min(width);
     let visible_height = surface.height().min(height);
     let visible = Rect::new(0, 0, visible_width, visible_height);
-    for (y, row) in target
-        .chunks_exact_mut(width as usize)
-        .take(height as usize)
-        .enumerate()
-    {
+    for (y, row) in target.chunks_exact_mut(width as usize).take(height as usize).enumerate() {
         let y = y as u32;
         if y >= visible_height || visible_width == 0 {
             row.fill(background);
@@ -69,12 +59,7 @@ pub fn unpremultiply(surface: &SurfaceRef<'_>) -> Vec<u8> {
                 255 => value,
                 _ => ((u32::from(value) * 255 + alpha / 2) / alpha).min(255) as u8,
             };
-            pixels.extend_from_slice(&[
-                straight(rgba[0]),
-                straight(rgba[1]),
-                straight(rgba[2]),
-                rgba[3],
-            ]);
+            pixels.extend_from_slice(&[straight(rgba[0]), straight(rgba[1]), straight(rgba[2]), rgba[3]]);
         }
     }
     pixels

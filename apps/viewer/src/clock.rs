@@ -12,9 +12,7 @@ pub fn monotonic_ns() -> u64 {
 
 /// Nanoseconds since the Unix epoch (0 if the clock is before it).
 pub fn wall_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_nanos() as u64)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_nanos() as u64)
 }
 
 /// A random-enough 64-bit id from the clock, the process id and a counter.
@@ -23,9 +21,7 @@ pub fn fresh_id() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut state = wall_ns()
         ^ (u64::from(std::process::id()) << 32)
-        ^ COUNTER
-            .fetch_add(1, Ordering::Relaxed)
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        ^ COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     // splitmix64 finaliser
     state = (state ^ (state >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     state = (state ^ (state >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);

@@ -78,9 +78,8 @@ impl Discovery {
                         return;
                     };
                     let bytes = sample.payload().to_bytes();
-                    let size = FrameHeader::read(&bytes)
-                        .ok()
-                        .map(|(header, _, _)| (header.width, header.height));
+                    let size =
+                        FrameHeader::read(&bytes).ok().map(|(header, _, _)| (header.width, header.height));
                     let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
                     let app = seen.app(id);
                     app.streaming = true;
@@ -109,40 +108,22 @@ impl Discovery {
                         app.size = Some((entry.width, entry.height));
                         app.last_seen = Instant::now();
                     }
-                    let machine = SeenMachine {
-                        telemetry: heartbeat.clone(),
-                        last_seen: Instant::now(),
-                    };
+                    let machine = SeenMachine { telemetry: heartbeat.clone(), last_seen: Instant::now() };
                     seen.machines.insert(heartbeat.machine, machine);
                 })
                 .wait()
                 .map_err(mesh)?
         };
-        Ok(Discovery {
-            seen,
-            _subscribers: vec![streams, heartbeats],
-        })
+        Ok(Discovery { seen, _subscribers: vec![streams, heartbeats] })
     }
 
     /// Apps seen so far, by id.
     pub fn apps(&self) -> Vec<SeenApp> {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .apps
-            .values()
-            .cloned()
-            .collect()
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).apps.values().cloned().collect()
     }
 
     /// Machines heard from so far, by name.
     pub fn machines(&self) -> Vec<SeenMachine> {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .machines
-            .values()
-            .cloned()
-            .collect()
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).machines.values().cloned().collect()
     }
 }

@@ -64,14 +64,8 @@ pub struct HeadlessReport {
 /// Write a surface as a straight-alpha RGBA PNG.
 pub fn write_png(surface: &SurfaceRef<'_>, path: &Path) -> Result<(), ViewerError> {
     let pixels = unpremultiply(surface);
-    image::save_buffer(
-        path,
-        &pixels,
-        surface.width(),
-        surface.height(),
-        image::ExtendedColorType::Rgba8,
-    )
-    .map_err(|error| ViewerError::Image(error.to_string()))
+    image::save_buffer(path, &pixels, surface.width(), surface.height(), image::ExtendedColorType::Rgba8)
+        .map_err(|error| ViewerError::Image(error.to_string()))
 }
 
 /// Wait up to `timeout` for any app to be seen and return the first (by id).
@@ -130,9 +124,7 @@ pub fn run(session: &Session, run: &HeadlessRun) -> Result<HeadlessReport, Viewe
         });
         if !played {
             played = true;
-            run.actions
-                .iter()
-                .try_for_each(|action| play(&stream, action))?;
+            run.actions.iter().try_for_each(|action| play(&stream, action))?;
             played_at = Instant::now();
         }
     }
@@ -140,9 +132,5 @@ pub fn run(session: &Session, run: &HeadlessRun) -> Result<HeadlessReport, Viewe
     while !run.actions.is_empty() && played_at.elapsed() < LINGER {
         stream.poll(Duration::from_millis(20))?;
     }
-    Ok(HeadlessReport {
-        app,
-        frames,
-        stats: stream.stats(),
-    })
+    Ok(HeadlessReport { app, frames, stats: stream.stats() })
 }

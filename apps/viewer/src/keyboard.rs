@@ -171,10 +171,7 @@ const TABLE: &[(KeyCode, u16)] = &[
 
 /// The evdev key for a winit physical key, if it has one.
 pub fn evdev_key(code: KeyCode) -> Option<Key> {
-    TABLE
-        .iter()
-        .find(|(candidate, _)| *candidate == code)
-        .map(|&(_, evdev)| Key(evdev))
+    TABLE.iter().find(|(candidate, _)| *candidate == code).map(|&(_, evdev)| Key(evdev))
 }
 
 /// Turns host key presses into Weft key events: tracks modifiers with
@@ -208,8 +205,7 @@ impl KeyTranslator {
         };
         let mut event = self.keyboard.feed(key, state);
         let chords = Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER;
-        let printable =
-            |text: &&str| pressed && !text.is_empty() && !text.chars().any(char::is_control);
+        let printable = |text: &&str| pressed && !text.is_empty() && !text.chars().any(char::is_control);
         if let Some(text) = host_text.filter(printable)
             && !event.modifiers.intersects(chords)
         {
@@ -257,28 +253,15 @@ mod tests {
     #[test]
     fn text_and_modifiers() {
         let mut translator = KeyTranslator::new();
-        translator
-            .translate(KeyCode::ShiftLeft, true, false, None)
-            .unwrap();
-        let event = translator
-            .translate(KeyCode::KeyA, true, false, Some("A"))
-            .unwrap();
+        translator.translate(KeyCode::ShiftLeft, true, false, None).unwrap();
+        let event = translator.translate(KeyCode::KeyA, true, false, Some("A")).unwrap();
         assert_eq!((event.key, event.text.as_str()), (Key::A, "A"));
         assert!(event.modifiers.contains(Modifiers::SHIFT));
         // The host layout wins for text (e.g. AZERTY's "q" on the A key).
-        translator
-            .translate(KeyCode::ShiftLeft, false, false, None)
-            .unwrap();
-        let event = translator
-            .translate(KeyCode::KeyA, true, false, Some("q"))
-            .unwrap();
+        translator.translate(KeyCode::ShiftLeft, false, false, None).unwrap();
+        let event = translator.translate(KeyCode::KeyA, true, false, Some("q")).unwrap();
         assert_eq!(event.text, "q");
-        let release = translator
-            .translate(KeyCode::KeyA, false, false, None)
-            .unwrap();
-        assert_eq!(
-            (release.state, release.text.as_str()),
-            (KeyState::Released, "")
-        );
+        let release = translator.translate(KeyCode::KeyA, false, false, None).unwrap();
+        assert_eq!((release.state, release.text.as_str()), (KeyState::Released, ""));
     }
 }

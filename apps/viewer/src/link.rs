@@ -18,22 +18,14 @@ pub struct LinkOptions {
 
 impl Default for LinkOptions {
     fn default() -> LinkOptions {
-        LinkOptions {
-            connect: Vec::new(),
-            listen: Vec::new(),
-            scouting: true,
-        }
+        LinkOptions { connect: Vec::new(), listen: Vec::new(), scouting: true }
     }
 }
 
 impl LinkOptions {
     /// Deterministic loopback options: no scouting, explicit endpoints.
     pub fn loopback(connect: &[String], listen: &[String]) -> LinkOptions {
-        LinkOptions {
-            connect: connect.to_vec(),
-            listen: listen.to_vec(),
-            scouting: false,
-        }
+        LinkOptions { connect: connect.to_vec(), listen: listen.to_vec(), scouting: false }
     }
 }
 

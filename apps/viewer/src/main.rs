@@ -21,9 +21,7 @@ fn list(options: &Options) -> Result<(), ViewerError> {
     }
     for machine in discovery.machines() {
         let telemetry = &machine.telemetry;
-        let battery = telemetry
-            .battery_percent
-            .map_or(String::from("-"), |percent| format!("{percent}%"));
+        let battery = telemetry.battery_percent.map_or(String::from("-"), |percent| format!("{percent}%"));
         println!(
             "machine {}  up {}s  load {:.2}  battery {battery}",
             telemetry.machine,
@@ -32,9 +30,7 @@ fn list(options: &Options) -> Result<(), ViewerError> {
         );
     }
     for app in discovery.apps() {
-        let size = app.size.map_or(String::from("?"), |(width, height)| {
-            format!("{width}x{height}")
-        });
+        let size = app.size.map_or(String::from("?"), |(width, height)| format!("{width}x{height}"));
         println!(
             "app {}  {}  {size}  on {}{}",
             app.id,
@@ -88,11 +84,7 @@ fn run(arguments: &[String]) -> Result<(), ViewerError> {
     let session = link::open(&options.link)?;
     window::run(
         session,
-        WindowRun {
-            apps: options.apps,
-            screenshot: options.screenshot,
-            timeout: options.timeout,
-        },
+        WindowRun { apps: options.apps, screenshot: options.screenshot, timeout: options.timeout },
     )
 }
 

@@ -86,8 +86,7 @@ pub fn parse(arguments: &[String]) -> Result<Option<Options>, ViewerError> {
             "--app" => {
                 let id = value("--app")?;
                 options.apps.push(
-                    AppId::new(&id)
-                        .map_err(|error| ViewerError::Usage(format!("--app {id:?}: {error}")))?,
+                    AppId::new(&id).map_err(|error| ViewerError::Usage(format!("--app {id:?}: {error}")))?,
                 );
             }
             "--list" => options.list = true,
@@ -96,9 +95,7 @@ pub fn parse(arguments: &[String]) -> Result<Option<Options>, ViewerError> {
                     .parse()
                     .map_err(|_| ViewerError::Usage("--timeout needs seconds".into()))?;
                 if !(seconds.is_finite() && seconds > 0.0) {
-                    return Err(ViewerError::Usage(
-                        "--timeout needs positive seconds".into(),
-                    ));
+                    return Err(ViewerError::Usage("--timeout needs positive seconds".into()));
                 }
                 options.timeout = Duration::from_secs_f64(seconds);
             }
@@ -114,19 +111,14 @@ pub fn parse(arguments: &[String]) -> Result<Option<Options>, ViewerError> {
             "--click" => options.actions.push(Action::click(&value("--click")?)?),
             "--resize" => options.actions.push(Action::resize(&value("--resize")?)?),
             other => {
-                return Err(ViewerError::Usage(format!(
-                    "unknown option {other:?}\n\n{USAGE}"
-                )));
+                return Err(ViewerError::Usage(format!("unknown option {other:?}\n\n{USAGE}")));
             }
         }
     }
     if headless {
-        options.headless =
-            Some(out.ok_or_else(|| ViewerError::Usage("--headless needs --out DIR".into()))?);
+        options.headless = Some(out.ok_or_else(|| ViewerError::Usage("--headless needs --out DIR".into()))?);
     } else if out.is_some() || !options.actions.is_empty() {
-        return Err(ViewerError::Usage(
-            "--out, --type, --click and --resize need --headless".into(),
-        ));
+        return Err(ViewerError::Usage("--out, --type, --click and --resize need --headless".into()));
     }
     Ok(Some(options))
 }

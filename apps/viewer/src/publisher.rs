@@ -96,13 +96,7 @@ impl AppPublisher {
         ];
         for (key, filter) in declarations {
             let callback = forward(sender.clone(), rejected.clone(), filter);
-            subscribers.push(
-                session
-                    .declare_subscriber(key)
-                    .callback(callback)
-                    .wait()
-                    .map_err(mesh)?,
-            );
+            subscribers.push(session.declare_subscriber(key).callback(callback).wait().map_err(mesh)?);
         }
         // A fresh stream id per publisher lets viewers tell a restart apart.
         let stream = clock::fresh_id() as u32;
@@ -152,12 +146,8 @@ impl AppPublisher {
             }
             match message {
                 ViewerMessage::Key(event) => events.push(AppEvent::Input(InputEvent::Key(event))),
-                ViewerMessage::Pointer(event) => {
-                    events.push(AppEvent::Input(InputEvent::Pointer(event)))
-                }
-                ViewerMessage::Touch(event) => {
-                    events.push(AppEvent::Input(InputEvent::Touch(event)))
-                }
+                ViewerMessage::Pointer(event) => events.push(AppEvent::Input(InputEvent::Pointer(event))),
+                ViewerMessage::Touch(event) => events.push(AppEvent::Input(InputEvent::Touch(event))),
                 ViewerMessage::Resize(size) => events.push(AppEvent::Resize(size)),
                 _ => {}
             }
@@ -167,10 +157,7 @@ impl AppPublisher {
 
     /// Send a frame of `surface` (the app's current picture) if a viewer
     /// has credit and something changed (or a keyframe/keep-alive is due).
-    pub fn publish(
-        &mut self,
-        surface: &SurfaceRef<'_>,
-    ) -> Result<Option<EncodeStats>, ViewerError> {
+    pub fn publish(&mut self, surface: &SurfaceRef<'_>) -> Result<Option<EncodeStats>, ViewerError> {
         let now = clock::monotonic_ns();
         // Wall time, so same-host viewers can measure latency.
         let timestamp = clock::wall_ns();
@@ -188,8 +175,5 @@ impl AppPublisher {
 
 /// Publish one heartbeat on `weft/telemetry`.
 pub fn publish_telemetry(session: &Session, heartbeat: &Telemetry) -> Result<(), ViewerError> {
-    session
-        .put(keys::TELEMETRY, telemetry::encode(heartbeat))
-        .wait()
-        .map_err(mesh)
+    session.put(keys::TELEMETRY, telemetry::encode(heartbeat)).wait().map_err(mesh)
 }

@@ -31,10 +31,7 @@ pub enum Action {
 fn pair<T: std::str::FromStr>(text: &str, what: &str) -> Result<(T, T), ViewerError> {
     let error = || ViewerError::Usage(format!("expected {what} as A,B, got {text:?}"));
     let (first, second) = text.split_once(',').ok_or_else(error)?;
-    Ok((
-        first.trim().parse().map_err(|_| error())?,
-        second.trim().parse().map_err(|_| error())?,
-    ))
+    Ok((first.trim().parse().map_err(|_| error())?, second.trim().parse().map_err(|_| error())?))
 }
 
 impl Action {
@@ -87,30 +84,18 @@ pub fn click_events(x: f32, y: f32) -> [PointerEvent; 4] {
     [
         PointerEvent::Enter { x, y },
         PointerEvent::Motion { x, y },
-        PointerEvent::Button {
-            button: Button::Left,
-            state: KeyState::Pressed,
-            x,
-            y,
-        },
-        PointerEvent::Button {
-            button: Button::Left,
-            state: KeyState::Released,
-            x,
-            y,
-        },
+        PointerEvent::Button { button: Button::Left, state: KeyState::Pressed, x, y },
+        PointerEvent::Button { button: Button::Left, state: KeyState::Released, x, y },
     ]
 }
 
 /// Perform `action` on `stream`.
 pub fn play(stream: &ViewerStream, action: &Action) -> Result<(), ViewerError> {
     match action {
-        Action::Type(text) => key_events(text)
-            .into_iter()
-            .try_for_each(|event| stream.send_key(event)),
-        Action::Click { x, y } => click_events(*x, *y)
-            .into_iter()
-            .try_for_each(|event| stream.send_pointer(event)),
+        Action::Type(text) => key_events(text).into_iter().try_for_each(|event| stream.send_key(event)),
+        Action::Click { x, y } => {
+            click_events(*x, *y).into_iter().try_for_each(|event| stream.send_pointer(event))
+        }
         Action::Resize { width, height } => stream.resize(*width, *height, 1000),
     }
 }
@@ -122,10 +107,8 @@ mod tests {
     #[test]
     fn typing_uses_shift_for_capitals() {
         let events = key_events("Hi");
-        let keys: Vec<(Key, KeyState, &str)> = events
-            .iter()
-            .map(|event| (event.key, event.state, event.text.as_str()))
-            .collect();
+        let keys: Vec<(Key, KeyState, &str)> =
+            events.iter().map(|event| (event.key, event.state, event.text.as_str())).collect();
         assert_eq!(
             keys,
             [
@@ -141,17 +124,8 @@ mod tests {
 
     #[test]
     fn parses_actions() {
-        assert_eq!(
-            Action::click("10, 20.5").unwrap(),
-            Action::Click { x: 10.0, y: 20.5 }
-        );
-        assert_eq!(
-            Action::resize("800,600").unwrap(),
-            Action::Resize {
-                width: 800,
-                height: 600
-            }
-        );
+        assert_eq!(Action::click("10, 20.5").unwrap(), Action::Click { x: 10.0, y: 20.5 });
+        assert_eq!(Action::resize("800,600").unwrap(), Action::Resize { width: 800, height: 600 });
         assert!(Action::resize("0,600").is_err());
         assert!(Action::click("nan,1").is_err());
         assert!(Action::click("12").is_err());

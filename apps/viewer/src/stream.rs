@@ -183,21 +183,14 @@ pub struct ViewerStream {
 impl ViewerStream {
     /// Subscribe to `app`'s frames, announce this viewer (stream start) and
     /// ask for a keyframe.
-    pub fn open(
-        session: &Session,
-        app: AppId,
-        options: StreamOptions,
-    ) -> Result<ViewerStream, ViewerError> {
+    pub fn open(session: &Session, app: AppId, options: StreamOptions) -> Result<ViewerStream, ViewerError> {
         let (sender, inbox) = sync_channel::<Received>(options.queue.max(1));
         let dropped = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let subscriber = session
             .declare_subscriber(app.stream_key())
             .callback(move |sample| {
                 let bytes = sample.payload().to_bytes().into_owned();
-                if let Err(TrySendError::Full(_)) = sender.try_send(Received {
-                    bytes,
-                    at: Instant::now(),
-                }) {
+                if let Err(TrySendError::Full(_)) = sender.try_send(Received { bytes, at: Instant::now() }) {
                     dropped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             })
@@ -252,10 +245,7 @@ impl ViewerStream {
     }
 
     fn announce(&mut self) -> Result<(), ViewerError> {
-        let control = StreamControl {
-            app: self.app.to_string(),
-            viewer: self.options.viewer,
-        };
+        let control = StreamControl { app: self.app.to_string(), viewer: self.options.viewer };
         self.outbox.send(&ViewerMessage::Start(control))?;
         self.request_keyframe(KeyframeReason::Join)
     }
@@ -264,10 +254,7 @@ impl ViewerStream {
     pub fn request_keyframe(&mut self, reason: KeyframeReason) -> Result<(), ViewerError> {
         self.keyframe_requested_at = Some(Instant::now());
         self.stats.keyframe_requests += 1;
-        let request = KeyframeRequest {
-            viewer: self.options.viewer,
-            reason,
-        };
+        let request = KeyframeRequest { viewer: self.options.viewer, reason };
         self.outbox.send(&ViewerMessage::KeyframeRequest(request))
     }
 
@@ -335,25 +322,17 @@ impl ViewerStream {
 
     fn acknowledge(&mut self, stream: u32, sequence: u64) -> Result<(), ViewerError> {
         self.last_ack_at = Instant::now();
-        let ack = Ack {
-            viewer: self.options.viewer,
-            stream,
-            sequence,
-        };
+        let ack = Ack { viewer: self.options.viewer, stream, sequence };
         self.outbox.send(&ViewerMessage::Ack(ack))
     }
 
     fn housekeeping(&mut self) -> Result<(), ViewerError> {
         let now = Instant::now();
-        let silent = self
-            .last_frame_at
-            .is_none_or(|at| now - at > self.options.lost_after);
+        let silent = self.last_frame_at.is_none_or(|at| now - at > self.options.lost_after);
         if self.last_frame_at.is_some() && silent {
             self.state = LinkState::Lost;
         }
-        let retry_due = self
-            .keyframe_requested_at
-            .is_none_or(|at| now - at > self.options.keyframe_retry);
+        let retry_due = self.keyframe_requested_at.is_none_or(|at| now - at > self.options.keyframe_retry);
         let needs_picture = self.decoder.awaiting_keyframe();
         if (needs_picture || self.state == LinkState::Lost) && retry_due {
             // Also re-registers this viewer with an app that restarted.
@@ -395,22 +374,14 @@ impl ViewerStream {
 
     /// Tell the app the viewer's drawable size.
     pub fn resize(&self, width: u32, height: u32, scale_milli: u32) -> Result<(), ViewerError> {
-        let size = ViewerSize {
-            viewer: self.options.viewer,
-            width,
-            height,
-            scale_milli,
-        };
+        let size = ViewerSize { viewer: self.options.viewer, width, height, scale_milli };
         self.outbox.send(&ViewerMessage::Resize(size))
     }
 }
 
 impl Drop for ViewerStream {
     fn drop(&mut self) {
-        let control = StreamControl {
-            app: self.app.to_string(),
-            viewer: self.options.viewer,
-        };
+        let control = StreamControl { app: self.app.to_string(), viewer: self.options.viewer };
         // Best effort: the app also drops silent viewers by itself.
         let _ = self.outbox.send(&ViewerMessage::Stop(control));
     }

@@ -78,11 +78,7 @@ impl Viewer {
         let surface = softbuffer::Surface::new(&context, window.clone()).map_err(window_error)?;
         let stream = ViewerStream::open(&self.session, app.clone(), StreamOptions::default())?;
         let size = window.inner_size();
-        stream.resize(
-            size.width.max(1),
-            size.height.max(1),
-            (window.scale_factor() * 1000.0) as u32,
-        )?;
+        stream.resize(size.width.max(1), size.height.max(1), (window.scale_factor() * 1000.0) as u32)?;
         self.opened.push(app);
         self.windows.insert(
             window.id(),
@@ -108,9 +104,7 @@ impl Viewer {
 impl StreamWindow {
     fn redraw(&mut self, screenshot: Option<&PathBuf>) -> Result<bool, ViewerError> {
         let size = self.window.inner_size();
-        let (Some(width), Some(height)) =
-            (NonZeroU32::new(size.width), NonZeroU32::new(size.height))
-        else {
+        let (Some(width), Some(height)) = (NonZeroU32::new(size.width), NonZeroU32::new(size.height)) else {
             return Ok(false);
         };
         self.surface.resize(width, height).map_err(window_error)?;
@@ -127,21 +121,10 @@ impl StreamWindow {
         if let (Some(path), true) = (screenshot, presented_picture) {
             let mut rgba = Vec::with_capacity(buffer.len() * 4);
             for pixel in buffer.iter() {
-                rgba.extend_from_slice(&[
-                    (pixel >> 16) as u8,
-                    (pixel >> 8) as u8,
-                    *pixel as u8,
-                    255,
-                ]);
+                rgba.extend_from_slice(&[(pixel >> 16) as u8, (pixel >> 8) as u8, *pixel as u8, 255]);
             }
-            image::save_buffer(
-                path,
-                &rgba,
-                width.get(),
-                height.get(),
-                image::ExtendedColorType::Rgba8,
-            )
-            .map_err(|error| ViewerError::Image(error.to_string()))?;
+            image::save_buffer(path, &rgba, width.get(), height.get(), image::ExtendedColorType::Rgba8)
+                .map_err(|error| ViewerError::Image(error.to_string()))?;
         }
         buffer.present().map_err(window_error)?;
         Ok(presented_picture)
@@ -164,9 +147,7 @@ impl StreamWindow {
             WindowEvent::KeyboardInput { event, .. } => {
                 if let PhysicalKey::Code(code) = event.physical_key {
                     let pressed = event.state == ElementState::Pressed;
-                    if let Some(key) =
-                        self.keys
-                            .translate(code, pressed, event.repeat, event.text.as_deref())
+                    if let Some(key) = self.keys.translate(code, pressed, event.repeat, event.text.as_deref())
                     {
                         self.stream.send_key(key)?;
                     }
@@ -193,34 +174,20 @@ impl StreamWindow {
                     MouseButton::Forward => Button::Forward,
                     MouseButton::Other(_) => return Ok(()),
                 };
-                let state = if *state == ElementState::Pressed {
-                    KeyState::Pressed
-                } else {
-                    KeyState::Released
-                };
+                let state =
+                    if *state == ElementState::Pressed { KeyState::Pressed } else { KeyState::Released };
                 let (x, y) = self.cursor.unwrap_or((0.0, 0.0));
-                self.pointer(PointerEvent::Button {
-                    button,
-                    state,
-                    x,
-                    y,
-                })?;
+                self.pointer(PointerEvent::Button { button, state, x, y })?;
             }
             WindowEvent::MouseWheel { delta, .. } => {
                 let (dx, dy) = match delta {
                     MouseScrollDelta::LineDelta(x, y) => (-x * LINE, -y * LINE),
-                    MouseScrollDelta::PixelDelta(position) => {
-                        (-position.x as f32, -position.y as f32)
-                    }
+                    MouseScrollDelta::PixelDelta(position) => (-position.x as f32, -position.y as f32),
                 };
                 self.pointer(PointerEvent::Scroll { dx, dy })?;
             }
             WindowEvent::Touch(touch) => {
-                let (id, x, y) = (
-                    touch.id as u32,
-                    touch.location.x as f32,
-                    touch.location.y as f32,
-                );
+                let (id, x, y) = (touch.id as u32, touch.location.x as f32, touch.location.y as f32);
                 let event = match touch.phase {
                     TouchPhase::Started => TouchEvent::Down { id, x, y },
                     TouchPhase::Moved => TouchEvent::Motion { id, x, y },
@@ -231,8 +198,7 @@ impl StreamWindow {
             }
             WindowEvent::Resized(size) => {
                 let scale = (self.window.scale_factor() * 1000.0) as u32;
-                self.stream
-                    .resize(size.width.max(1), size.height.max(1), scale)?;
+                self.stream.resize(size.width.max(1), size.height.max(1), scale)?;
                 self.window.request_redraw();
             }
             _ => {}
@@ -311,9 +277,7 @@ impl ApplicationHandler for Viewer {
                     let size = (event.update.width, event.update.height);
                     if window.fitted != Some(size) {
                         window.fitted = Some(size);
-                        let _ = window
-                            .window
-                            .request_inner_size(PhysicalSize::new(size.0, size.1));
+                        let _ = window.window.request_inner_size(PhysicalSize::new(size.0, size.1));
                     }
                     window.window.request_redraw();
                 }
@@ -327,10 +291,7 @@ impl ApplicationHandler for Viewer {
             return self.fail(event_loop, error);
         }
         if self.run.screenshot.is_some() && self.started.elapsed() > self.run.timeout {
-            return self.fail(
-                event_loop,
-                ViewerError::Timeout("no frame presented".into()),
-            );
+            return self.fail(event_loop, ViewerError::Timeout("no frame presented".into()));
         }
         event_loop.set_control_flow(ControlFlow::WaitUntil(Instant::now() + TICK));
     }

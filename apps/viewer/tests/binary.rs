@@ -33,24 +33,12 @@ fn headless_writes_pngs_and_types() {
     let output = viewer()
         .args(["--headless", "--out"])
         .arg(&out)
-        .args([
-            "--frames",
-            "2",
-            "--app",
-            "term",
-            "--no-scouting",
-            "--connect",
-            &endpoint(port),
-        ])
+        .args(["--frames", "2", "--app", "term", "--no-scouting", "--connect", &endpoint(port)])
         .args(["--type", "ok", "--timeout", "30"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "stdout {stdout}\nstderr {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "stdout {stdout}\nstderr {}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("seq 0 key"), "{stdout}");
     // The first PNG is exactly the app's first picture.
     let first = image::open(out.join("term-0000.png")).unwrap().to_rgba8();
@@ -74,14 +62,7 @@ fn list_finds_the_app_from_its_heartbeat() {
     let port = free_port();
     let _app = TestApp::start("listed", port, text_page(64, 32, 1), false);
     let output = viewer()
-        .args([
-            "--list",
-            "--no-scouting",
-            "--connect",
-            &endpoint(port),
-            "--timeout",
-            "2",
-        ])
+        .args(["--list", "--no-scouting", "--connect", &endpoint(port), "--timeout", "2"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -107,23 +88,14 @@ fn start_xvfb() -> Option<Xvfb> {
         }
         let display = format!(":{number}");
         let child = Command::new("Xvfb")
-            .args([
-                display.as_str(),
-                "-screen",
-                "0",
-                "1024x768x24",
-                "-nolisten",
-                "tcp",
-            ])
+            .args([display.as_str(), "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .ok()?;
         let socket = format!("/tmp/.X11-unix/X{number}");
         let server = Xvfb(child, display);
-        if eventually(Duration::from_secs(5), || {
-            std::path::Path::new(&socket).exists()
-        }) {
+        if eventually(Duration::from_secs(5), || std::path::Path::new(&socket).exists()) {
             return Some(server);
         }
     }
@@ -143,23 +115,13 @@ fn window_presents_a_frame_under_x() {
     let output = viewer()
         .env("DISPLAY", &xvfb.1)
         .env_remove("WAYLAND_DISPLAY")
-        .args([
-            "--app",
-            "windowed",
-            "--no-scouting",
-            "--connect",
-            &endpoint(port),
-        ])
+        .args(["--app", "windowed", "--no-scouting", "--connect", &endpoint(port)])
         .arg("--screenshot")
         .arg(&shot)
         .args(["--timeout", "30"])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "stderr {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "stderr {}", String::from_utf8_lossy(&output.stderr));
     let presented = image::open(&shot).unwrap().to_rgba8();
     assert!(presented.width() >= 100 && presented.height() >= 50);
     // Opaque surface pixels appear unchanged in the window.

@@ -27,30 +27,16 @@ fn decoded_pictures_equal_the_published_pixels() {
     let app = TestApp::start("pictures", port, text_page(640, 400, 1), false);
     let session = viewer_session(&[port]);
     let mut stream = ViewerStream::open(&session, app.id.clone(), stream_options()).unwrap();
-    assert!(
-        wait_for_picture(&mut stream, &app.picture(), WAIT),
-        "first picture"
-    );
+    assert!(wait_for_picture(&mut stream, &app.picture(), WAIT), "first picture");
     assert!(stream.stats().keyframes >= 1);
     let mut latencies = Vec::new();
     for kind in Scenario::ALL {
         let pair = scenario(kind, 640, 400);
-        app.draw(
-            pair.before.clone(),
-            vec![weft_wlstream::Rect::full(640, 400)],
-        );
-        assert!(
-            wait_for_picture(&mut stream, &pair.before, WAIT),
-            "{} before",
-            kind.name()
-        );
+        app.draw(pair.before.clone(), vec![weft_wlstream::Rect::full(640, 400)]);
+        assert!(wait_for_picture(&mut stream, &pair.before, WAIT), "{} before", kind.name());
         let sent = Instant::now();
         app.draw(pair.after.clone(), pair.damage.clone());
-        assert!(
-            wait_for_picture(&mut stream, &pair.after, WAIT),
-            "{} after",
-            kind.name()
-        );
+        assert!(wait_for_picture(&mut stream, &pair.after, WAIT), "{} after", kind.name());
         latencies.push((kind.name(), sent.elapsed(), stream.stats().last_latency_ns));
     }
     let (_, _, round_trip) = app.stats();
@@ -61,10 +47,7 @@ fn decoded_pictures_equal_the_published_pixels() {
             *one_way as f64 / 1e6
         );
     }
-    eprintln!(
-        "publisher round trip (send→ack): {:?} ms",
-        round_trip.map(|ns| ns as f64 / 1e6)
-    );
+    eprintln!("publisher round trip (send→ack): {:?} ms", round_trip.map(|ns| ns as f64 / 1e6));
     assert_eq!(stream.stats().errors, 0, "{:?}", stream.stats());
 }
 
@@ -78,17 +61,12 @@ fn input_from_the_viewer_arrives() {
     for action in [
         Action::Type("Hi!".into()),
         Action::Click { x: 10.0, y: 20.5 },
-        Action::Resize {
-            width: 800,
-            height: 600,
-        },
+        Action::Resize { width: 800, height: 600 },
     ] {
         script::play(&stream, &action).unwrap();
     }
-    let expected_keys: Vec<AppEvent> = script::key_events("Hi!")
-        .into_iter()
-        .map(|key| AppEvent::Input(InputEvent::Key(key)))
-        .collect();
+    let expected_keys: Vec<AppEvent> =
+        script::key_events("Hi!").into_iter().map(|key| AppEvent::Input(InputEvent::Key(key))).collect();
     let arrived = eventually(WAIT, || app.events().len() >= expected_keys.len() + 5);
     let events = app.events();
     assert!(arrived, "{events:?}");
@@ -105,10 +83,7 @@ fn input_from_the_viewer_arrives() {
     );
     match &events[expected_keys.len() + 4] {
         AppEvent::Resize(size) => {
-            assert_eq!(
-                (size.width, size.height, size.viewer),
-                (800, 600, stream.viewer())
-            );
+            assert_eq!((size.width, size.height, size.viewer), (800, 600, stream.viewer()));
         }
         other => panic!("expected a resize, got {other:?}"),
     }
@@ -124,11 +99,7 @@ fn restarted_viewer_resumes_with_a_keyframe() {
         let mut stream = ViewerStream::open(&session, app.id.clone(), stream_options()).unwrap();
         assert!(wait_for_picture(&mut stream, &app.picture(), WAIT));
         app.draw(list_screen(400, 300, 30), vec![area]);
-        assert!(wait_for_picture(
-            &mut stream,
-            &list_screen(400, 300, 30),
-            WAIT
-        ));
+        assert!(wait_for_picture(&mut stream, &list_screen(400, 300, 30), WAIT));
         // The viewer goes away mid-stream, while the app keeps drawing.
         drop(stream);
         zenoh::Wait::wait(session.close()).unwrap();
@@ -146,15 +117,8 @@ fn restarted_viewer_resumes_with_a_keyframe() {
             break event;
         }
     };
-    assert!(
-        first.update.keyframe,
-        "first frame after a restart must be a keyframe"
-    );
-    assert!(wait_for_picture(
-        &mut stream,
-        &list_screen(400, 300, 180),
-        WAIT
-    ));
+    assert!(first.update.keyframe, "first frame after a restart must be a keyframe");
+    assert!(wait_for_picture(&mut stream, &list_screen(400, 300, 180), WAIT));
 }
 
 #[test]
@@ -167,38 +131,16 @@ fn two_streams_do_not_cross() {
     let mut stream_b = ViewerStream::open(&session, app_b.id.clone(), stream_options()).unwrap();
     assert!(wait_for_picture(&mut stream_a, &app_a.picture(), WAIT));
     assert!(wait_for_picture(&mut stream_b, &app_b.picture(), WAIT));
-    app_a.draw(
-        text_page(200, 120, 11),
-        vec![weft_wlstream::Rect::full(200, 120)],
-    );
+    app_a.draw(text_page(200, 120, 11), vec![weft_wlstream::Rect::full(200, 120)]);
     app_b.draw(list_screen(300, 160, 50), vec![list_area(300, 160)]);
-    assert!(wait_for_picture(
-        &mut stream_a,
-        &text_page(200, 120, 11),
-        WAIT
-    ));
-    assert!(wait_for_picture(
-        &mut stream_b,
-        &list_screen(300, 160, 50),
-        WAIT
-    ));
+    assert!(wait_for_picture(&mut stream_a, &text_page(200, 120, 11), WAIT));
+    assert!(wait_for_picture(&mut stream_b, &list_screen(300, 160, 50), WAIT));
     script::play(&stream_a, &Action::Type("a".into())).unwrap();
     script::play(&stream_b, &Action::Click { x: 1.0, y: 2.0 }).unwrap();
-    assert!(eventually(WAIT, || app_a.events().len() >= 2
-        && app_b.events().len() >= 4));
+    assert!(eventually(WAIT, || app_a.events().len() >= 2 && app_b.events().len() >= 4));
     std::thread::sleep(Duration::from_millis(200));
-    assert!(
-        app_a
-            .events()
-            .iter()
-            .all(|event| matches!(event, AppEvent::Input(InputEvent::Key(_))))
-    );
-    assert!(
-        app_b
-            .events()
-            .iter()
-            .all(|event| matches!(event, AppEvent::Input(InputEvent::Pointer(_))))
-    );
+    assert!(app_a.events().iter().all(|event| matches!(event, AppEvent::Input(InputEvent::Key(_)))));
+    assert!(app_b.events().iter().all(|event| matches!(event, AppEvent::Input(InputEvent::Pointer(_)))));
     assert_eq!(stream_a.stats().errors + stream_b.stats().errors, 0);
 }
 
@@ -229,11 +171,7 @@ fn a_viewer_that_stops_reading_does_not_make_the_app_buffer() {
     assert!(during.stalls > 0);
     assert!(pending <= weft_wlstream::MAX_DAMAGE_RECTANGLES);
     // The viewer resumes and converges on the latest picture.
-    assert!(
-        wait_for_picture(&mut stream, &canvas, WAIT),
-        "{:?}",
-        stream.stats()
-    );
+    assert!(wait_for_picture(&mut stream, &canvas, WAIT), "{:?}", stream.stats());
 }
 
 #[test]
@@ -241,21 +179,13 @@ fn viewer_reconnects_after_the_link_drops() {
     let port = free_port();
     let app = TestApp::start("relink", port, text_page(256, 128, 1), false);
     let session = viewer_session(&[port]);
-    let mut stream =
-        ViewerStream::open(&session, AppId::new("relink").unwrap(), stream_options()).unwrap();
+    let mut stream = ViewerStream::open(&session, AppId::new("relink").unwrap(), stream_options()).unwrap();
     assert!(wait_for_picture(&mut stream, &app.picture(), WAIT));
     assert_eq!(stream.state(), LinkState::Live);
     app.stop();
-    assert!(
-        wait_for_state(&mut stream, LinkState::Lost, WAIT),
-        "link loss noticed"
-    );
+    assert!(wait_for_state(&mut stream, LinkState::Lost, WAIT), "link loss noticed");
     // The app comes back on the same endpoint with a different picture.
     let app = TestApp::start("relink", port, text_page(256, 128, 2), false);
-    assert!(
-        wait_for_picture(&mut stream, &app.picture(), Duration::from_secs(30)),
-        "{:?}",
-        stream.stats()
-    );
+    assert!(wait_for_picture(&mut stream, &app.picture(), Duration::from_secs(30)), "{:?}", stream.stats());
     assert_eq!(stream.state(), LinkState::Live);
 }

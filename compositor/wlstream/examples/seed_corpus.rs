@@ -22,12 +22,8 @@ fn main() -> std::io::Result<()> {
         let pair = scenario(kind, 64, 48);
         let mut encoder = Encoder::new(7);
         let (mut keyframe, mut delta) = (Vec::new(), Vec::new());
-        encoder
-            .encode(&pair.before.surface(), &[], 0, &mut keyframe)
-            .expect("keyframe");
-        encoder
-            .encode(&pair.after.surface(), &pair.damage, 1, &mut delta)
-            .expect("delta");
+        encoder.encode(&pair.before.surface(), &[], 0, &mut keyframe).expect("keyframe");
+        encoder.encode(&pair.after.surface(), &pair.damage, 1, &mut delta).expect("delta");
         let name = format!("{kind:?}").to_lowercase();
         std::fs::write(frames.join(format!("{name}-key")), &keyframe)?;
         std::fs::write(frames.join(format!("{name}-delta")), &delta)?;
@@ -44,44 +40,20 @@ fn main() -> std::io::Result<()> {
             text: "A".into(),
         }),
         ViewerMessage::Pointer(PointerEvent::Scroll { dx: 0.0, dy: 40.0 }),
-        ViewerMessage::Touch(TouchEvent::Down {
-            id: 1,
-            x: 5.0,
-            y: 6.0,
-        }),
-        ViewerMessage::Resize(ViewerSize {
-            viewer: 9,
-            width: 800,
-            height: 600,
-            scale_milli: 1000,
-        }),
-        ViewerMessage::Ack(Ack {
-            viewer: 9,
-            stream: 7,
-            sequence: 3,
-        }),
-        ViewerMessage::Start(StreamControl {
-            app: "files".into(),
-            viewer: 9,
-        }),
+        ViewerMessage::Touch(TouchEvent::Down { id: 1, x: 5.0, y: 6.0 }),
+        ViewerMessage::Resize(ViewerSize { viewer: 9, width: 800, height: 600, scale_milli: 1000 }),
+        ViewerMessage::Ack(Ack { viewer: 9, stream: 7, sequence: 3 }),
+        ViewerMessage::Start(StreamControl { app: "files".into(), viewer: 9 }),
     ];
     for (index, sample) in samples.iter().enumerate() {
-        std::fs::write(
-            messages.join(format!("message-{index}")),
-            message::encode(sample),
-        )?;
+        std::fs::write(messages.join(format!("message-{index}")), message::encode(sample))?;
     }
     let heartbeat = Telemetry {
         machine: "phone".into(),
         uptime_ms: 5,
         load_permille: 100,
         battery_percent: Some(50),
-        apps: vec![AppEntry {
-            id: "term".into(),
-            title: "Terminal".into(),
-            width: 720,
-            height: 1440,
-        }],
+        apps: vec![AppEntry { id: "term".into(), title: "Terminal".into(), width: 720, height: 1440 }],
     };
     std::fs::write(messages.join("telemetry"), telemetry::encode(&heartbeat))?;
     Ok(())

@@ -57,11 +57,7 @@ pub struct Decoder {
 impl Decoder {
     /// A decoder with no surface yet, enforcing `limits`.
     pub fn new(limits: Limits) -> Decoder {
-        Decoder {
-            limits,
-            awaiting_keyframe: true,
-            ..Decoder::default()
-        }
+        Decoder { limits, awaiting_keyframe: true, ..Decoder::default() }
     }
 
     /// The limits in force.
@@ -84,10 +80,7 @@ impl Decoder {
         for (index, rectangle) in frame.rectangles().enumerate() {
             if let Err(error) = self.apply(&rectangle) {
                 self.awaiting_keyframe = true;
-                return Err(DecodeError::Rectangle {
-                    index: index as u32,
-                    error,
-                });
+                return Err(DecodeError::Rectangle { index: index as u32, error });
             }
             let rect = rectangle.header.rect;
             self.damage.push(rect);
@@ -110,13 +103,7 @@ impl Decoder {
     /// available (last good state) while the decoder awaits a keyframe.
     pub fn surface(&self) -> Option<SurfaceRef<'_>> {
         let surface = self.surface.as_ref()?;
-        SurfaceRef::new(
-            surface.width,
-            surface.height,
-            surface.stride,
-            &surface.pixels,
-        )
-        .ok()
+        SurfaceRef::new(surface.width, surface.height, surface.stride, &surface.pixels).ok()
     }
 
     /// Whether delta frames are being refused until a keyframe arrives.
@@ -148,11 +135,7 @@ impl Decoder {
     fn start_keyframe(&mut self, frame: &FrameView<'_>) {
         let header = frame.header();
         let bytes = header.stride as usize * header.height as usize;
-        let mut pixels = self
-            .surface
-            .take()
-            .map(|surface| surface.pixels)
-            .unwrap_or_default();
+        let mut pixels = self.surface.take().map(|surface| surface.pixels).unwrap_or_default();
         pixels.clear();
         pixels.resize(bytes, 0);
         self.surface = Some(Surface {
@@ -180,18 +163,12 @@ impl Decoder {
             return Err(DecodeError::GeometryMismatch);
         }
         if header.sequence <= self.last_sequence {
-            return Err(DecodeError::StaleSequence {
-                last: self.last_sequence,
-                received: header.sequence,
-            });
+            return Err(DecodeError::StaleSequence { last: self.last_sequence, received: header.sequence });
         }
         let expected = self.last_sequence + 1;
         if header.sequence != expected {
             self.awaiting_keyframe = true;
-            return Err(DecodeError::SequenceGap {
-                expected,
-                received: header.sequence,
-            });
+            return Err(DecodeError::SequenceGap { expected, received: header.sequence });
         }
         Ok(())
     }
@@ -204,11 +181,7 @@ impl Decoder {
         let stride = surface.stride as usize;
         let row_bytes = rect.width as usize * BYTES_PER_PIXEL;
         let packed = row_bytes * rect.height as usize;
-        let rows = RowSpan {
-            rect,
-            stride,
-            row_bytes,
-        };
+        let rows = RowSpan { rect, stride, row_bytes };
         match rectangle.header.encoding {
             Encoding::Raw => rows.copy_in(&mut surface.pixels, rectangle.payload),
             Encoding::Fill => {
@@ -217,23 +190,15 @@ impl Decoder {
                 rows.fill(&mut surface.pixels, pixel);
             }
             Encoding::Move => {
-                let (x, y) = rectangle
-                    .move_source()
-                    .ok_or(RectangleError::MoveSourceOutOfBounds)?;
-                let source = RowSpan {
-                    rect: Rect::new(x, y, rect.width, rect.height),
-                    ..rows
-                };
+                let (x, y) = rectangle.move_source().ok_or(RectangleError::MoveSourceOutOfBounds)?;
+                let source = RowSpan { rect: Rect::new(x, y, rect.width, rect.height), ..rows };
                 rows.move_from(&mut surface.pixels, &source);
             }
             Encoding::Lz4 => {
                 let contiguous = rect.x == 0 && row_bytes == stride;
                 if contiguous {
                     let start = rect.y as usize * stride;
-                    inflate(
-                        rectangle.payload,
-                        &mut surface.pixels[start..start + packed],
-                    )?;
+                    inflate(rectangle.payload, &mut surface.pixels[start..start + packed])?;
                 } else {
                     let scratch = scratch(&mut self.scratch, packed);
                     inflate(rectangle.payload, scratch)?;
@@ -260,13 +225,10 @@ fn scratch(buffer: &mut Vec<u8>, len: usize) -> &mut [u8] {
 
 /// Decompress an lz4 block that must fill `output` exactly.
 fn inflate(payload: &[u8], output: &mut [u8]) -> Result<(), RectangleError> {
-    let produced = lz4_flex::block::decompress_into(payload, output)
-        .map_err(|_| RectangleError::Decompression)?;
+    let produced =
+        lz4_flex::block::decompress_into(payload, output).map_err(|_| RectangleError::Decompression)?;
     if produced != output.len() {
-        return Err(RectangleError::DecompressedSizeMismatch {
-            expected: output.len(),
-            produced,
-        });
+        return Err(RectangleError::DecompressedSizeMismatch { expected: output.len(), produced });
     }
     Ok(())
 }
@@ -282,8 +244,7 @@ struct RowSpan {
 
 impl RowSpan {
     fn range(&self, row: usize) -> core::ops::Range<usize> {
-        let start =
-            (self.rect.y as usize + row) * self.stride + self.rect.x as usize * BYTES_PER_PIXEL;
+        let start = (self.rect.y as usize + row) * self.stride + self.rect.x as usize * BYTES_PER_PIXEL;
         start..start + self.row_bytes
     }
 
@@ -298,8 +259,7 @@ impl RowSpan {
     /// source row before it is read, and each row copy handles overlap.
     fn move_from(&self, pixels: &mut [u8], source: &RowSpan) {
         let rows = self.rect.height as usize;
-        let mut copy_row =
-            |row: usize| pixels.copy_within(source.range(row), self.range(row).start);
+        let mut copy_row = |row: usize| pixels.copy_within(source.range(row), self.range(row).start);
         if source.rect.y >= self.rect.y {
             (0..rows).for_each(&mut copy_row);
         } else {

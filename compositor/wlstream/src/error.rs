@@ -177,20 +177,11 @@ impl fmt::Display for RectangleError {
             RectangleError::ReservedNonZero { value } => write!(f, "reserved field is {value}"),
             RectangleError::Empty => write!(f, "zero width or height"),
             RectangleError::OutOfBounds => write!(f, "outside the surface"),
-            RectangleError::PayloadOverrun {
-                payload_length,
-                remaining,
-            } => {
-                write!(
-                    f,
-                    "payload of {payload_length} bytes but {remaining} remain"
-                )
+            RectangleError::PayloadOverrun { payload_length, remaining } => {
+                write!(f, "payload of {payload_length} bytes but {remaining} remain")
             }
             RectangleError::BadPayloadLength { payload_length } => {
-                write!(
-                    f,
-                    "payload length {payload_length} impossible for its encoding"
-                )
+                write!(f, "payload length {payload_length} impossible for its encoding")
             }
             RectangleError::MoveSourceOutOfBounds => write!(f, "move source outside the surface"),
             RectangleError::Decompression => write!(f, "malformed lz4 block"),
@@ -211,14 +202,8 @@ impl fmt::Display for DecodeError {
             DecodeError::UnsupportedVersion { version } => {
                 write!(f, "unsupported frame version {version}")
             }
-            DecodeError::BadHeaderSize {
-                header_size,
-                length,
-            } => {
-                write!(
-                    f,
-                    "header size {header_size} invalid for a {length}-byte frame"
-                )
+            DecodeError::BadHeaderSize { header_size, length } => {
+                write!(f, "header size {header_size} invalid for a {length}-byte frame")
             }
             DecodeError::UnknownFlags { flags } => write!(f, "unknown flags {flags:#x}"),
             DecodeError::UnsupportedFormat { format } => {
@@ -240,10 +225,7 @@ impl fmt::Display for DecodeError {
                 write!(f, "{count} rectangles exceed the limit of {limit}")
             }
             DecodeError::BodyLengthMismatch { declared, actual } => {
-                write!(
-                    f,
-                    "body length {declared} but {actual} bytes follow the header"
-                )
+                write!(f, "body length {declared} but {actual} bytes follow the header")
             }
             DecodeError::TrailingBytes { count } => {
                 write!(f, "{count} bytes after the last rectangle")

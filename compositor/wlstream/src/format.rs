@@ -66,13 +66,8 @@ pub enum Encoding {
 
 impl Encoding {
     /// Every encoding, in code order.
-    pub const ALL: [Encoding; 5] = [
-        Encoding::Raw,
-        Encoding::Lz4,
-        Encoding::XorLz4,
-        Encoding::Fill,
-        Encoding::Move,
-    ];
+    pub const ALL: [Encoding; 5] =
+        [Encoding::Raw, Encoding::Lz4, Encoding::XorLz4, Encoding::Fill, Encoding::Move];
 
     /// The encoding's code on the wire.
     pub const fn code(self) -> u16 {
@@ -178,9 +173,7 @@ impl FrameHeader {
     /// first rectangle record and the declared body length.
     pub fn read(bytes: &[u8]) -> Result<(FrameHeader, usize, u32), DecodeError> {
         if bytes.len() < HEADER_SIZE {
-            return Err(DecodeError::TruncatedHeader {
-                length: bytes.len(),
-            });
+            return Err(DecodeError::TruncatedHeader { length: bytes.len() });
         }
         let fields = Fields(bytes);
         let magic = [bytes[0], bytes[1], bytes[2], bytes[3]];
@@ -193,19 +186,15 @@ impl FrameHeader {
         }
         let header_size = fields.u16(6) as usize;
         if header_size < HEADER_SIZE || header_size > bytes.len() {
-            return Err(DecodeError::BadHeaderSize {
-                header_size,
-                length: bytes.len(),
-            });
+            return Err(DecodeError::BadHeaderSize { header_size, length: bytes.len() });
         }
         let flags = FrameFlags(fields.u32(8));
         if flags.0 & !FrameFlags::KNOWN.0 != 0 {
             return Err(DecodeError::UnknownFlags { flags: flags.0 });
         }
         let format_code = fields.u32(44);
-        let format = PixelFormat::from_code(format_code).ok_or(DecodeError::UnsupportedFormat {
-            format: format_code,
-        })?;
+        let format = PixelFormat::from_code(format_code)
+            .ok_or(DecodeError::UnsupportedFormat { format: format_code })?;
         let header = FrameHeader {
             flags,
             stream: fields.u32(12),

@@ -48,14 +48,8 @@ pub enum Channel {
 
 impl Channel {
     /// Every channel under `weft/app/<id>/`.
-    pub const PER_APP: [Channel; 6] = [
-        Channel::Keyboard,
-        Channel::Pointer,
-        Channel::Touch,
-        Channel::Size,
-        Channel::Keyframe,
-        Channel::Ack,
-    ];
+    pub const PER_APP: [Channel; 6] =
+        [Channel::Keyboard, Channel::Pointer, Channel::Touch, Channel::Size, Channel::Keyframe, Channel::Ack];
 
     /// The key suffix under `weft/app/<id>/`, or `None` for control keys.
     pub const fn suffix(self) -> Option<&'static str> {
@@ -82,10 +76,7 @@ pub struct BadAppId;
 
 impl fmt::Display for BadAppId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "app ids are 1-64 bytes of letters, digits, '.', '_' or '-'"
-        )
+        write!(f, "app ids are 1-64 bytes of letters, digits, '.', '_' or '-'")
     }
 }
 
@@ -94,19 +85,13 @@ impl core::error::Error for BadAppId {}
 /// Whether `id` is a valid app id.
 pub fn is_valid_app_id(id: &str) -> bool {
     (1..=MAX_APP_ID).contains(&id.len())
-        && id
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
+        && id.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
 }
 
 impl AppId {
     /// Validate an app id.
     pub fn new(id: &str) -> Result<AppId, BadAppId> {
-        if is_valid_app_id(id) {
-            Ok(AppId(String::from(id)))
-        } else {
-            Err(BadAppId)
-        }
+        if is_valid_app_id(id) { Ok(AppId(String::from(id))) } else { Err(BadAppId) }
     }
 
     /// The id text.
@@ -139,9 +124,7 @@ impl AppId {
     pub fn parse_channel_key(key: &str) -> Option<(AppId, Channel)> {
         let rest = key.strip_prefix("weft/app/")?;
         let (id, suffix) = rest.split_once('/')?;
-        let channel = Channel::PER_APP
-            .into_iter()
-            .find(|channel| channel.suffix() == Some(suffix))?;
+        let channel = Channel::PER_APP.into_iter().find(|channel| channel.suffix() == Some(suffix))?;
         Some((AppId::new(id).ok()?, channel))
     }
 
@@ -165,17 +148,7 @@ mod tests {
     #[test]
     fn ids_are_single_safe_chunks() {
         assert!(AppId::new("terminal-1.main_2").is_ok());
-        for bad in [
-            "",
-            "a/b",
-            "*",
-            "**",
-            "a$b",
-            "a?b",
-            "a#b",
-            "é",
-            &"x".repeat(65),
-        ] {
+        for bad in ["", "a/b", "*", "**", "a$b", "a?b", "a#b", "é", &"x".repeat(65)] {
             assert_eq!(AppId::new(bad), Err(BadAppId), "{bad:?}");
         }
     }
@@ -184,10 +157,7 @@ mod tests {
     fn keys_round_trip() {
         let app = AppId::new("files").unwrap();
         assert_eq!(app.stream_key(), "weft/app/files/stream");
-        assert_eq!(
-            AppId::parse_stream_key("weft/app/files/stream"),
-            Some(app.clone())
-        );
+        assert_eq!(AppId::parse_stream_key("weft/app/files/stream"), Some(app.clone()));
         for channel in Channel::PER_APP {
             let key = app.channel_key(channel);
             assert_eq!(AppId::parse_channel_key(&key), Some((app.clone(), channel)));

@@ -50,9 +50,7 @@ pub fn measure(
     for _ in 0..runs.max(1) {
         let mut encoder = Encoder::with_config(1, config);
         let mut decoder = Decoder::new(Limits::default());
-        if encoder.encode(before, &[], 0, &mut keyframe).is_err()
-            || decoder.decode(&keyframe).is_err()
-        {
+        if encoder.encode(before, &[], 0, &mut keyframe).is_err() || decoder.decode(&keyframe).is_err() {
             return result;
         }
         let start = clock();
@@ -65,10 +63,7 @@ pub fn measure(
         best_encode = best_encode.min(encoded - start);
         best_decode = best_decode.min(decoded - encoded);
         result.encoded = stats;
-        result.exact = decoded_ok
-            && decoder
-                .surface()
-                .is_some_and(|surface| same_picture(&surface, after));
+        result.exact = decoded_ok && decoder.surface().is_some_and(|surface| same_picture(&surface, after));
     }
     result.encode_ns = best_encode;
     result.decode_ns = best_decode;

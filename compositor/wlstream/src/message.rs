@@ -208,10 +208,7 @@ pub fn decode(bytes: &[u8]) -> Result<ViewerMessage, MessageError> {
 pub fn decode_on(channel: Channel, bytes: &[u8]) -> Result<ViewerMessage, MessageError> {
     let message = decode(bytes)?;
     if message.channel() != channel {
-        return Err(MessageError::WrongChannel {
-            expected: channel,
-            found: message.channel(),
-        });
+        return Err(MessageError::WrongChannel { expected: channel, found: message.channel() });
     }
     Ok(message)
 }
@@ -226,15 +223,10 @@ pub(crate) fn envelope<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// Check the envelope of `bytes` and decode its body.
-pub(crate) fn open<'a, T: Deserialize<'a>>(
-    bytes: &'a [u8],
-    limit: usize,
-) -> Result<T, MessageError> {
+pub(crate) fn open<'a, T: Deserialize<'a>>(bytes: &'a [u8], limit: usize) -> Result<T, MessageError> {
     let (&version, body) = bytes.split_first().ok_or(MessageError::Empty)?;
     if bytes.len() > limit {
-        return Err(MessageError::TooLarge {
-            length: bytes.len(),
-        });
+        return Err(MessageError::TooLarge { length: bytes.len() });
     }
     if version != MESSAGE_VERSION {
         return Err(MessageError::UnsupportedVersion { version });

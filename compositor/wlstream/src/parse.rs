@@ -53,10 +53,7 @@ impl<'a> FrameView<'a> {
 
     /// The rectangles, in order.
     pub fn rectangles(&self) -> Rectangles<'a> {
-        Rectangles {
-            body: self.body,
-            remaining: self.header.rectangle_count,
-        }
+        Rectangles { body: self.body, remaining: self.header.rectangle_count }
     }
 }
 
@@ -82,24 +79,14 @@ impl<'a> Iterator for Rectangles<'a> {
         let payload = self.body.get(RECTANGLE_HEADER_SIZE..end)?;
         self.body = &self.body[end..];
         self.remaining -= 1;
-        Some(RectangleView {
-            header: RectangleHeader {
-                rect,
-                encoding,
-                payload_length,
-            },
-            payload,
-        })
+        Some(RectangleView { header: RectangleHeader { rect, encoding, payload_length }, payload })
     }
 }
 
 /// Check a frame's structure against `limits` and return a view of it.
 pub fn parse_frame<'a>(bytes: &'a [u8], limits: &Limits) -> Result<FrameView<'a>, DecodeError> {
     if bytes.len() > limits.max_frame_bytes {
-        return Err(DecodeError::FrameTooLarge {
-            length: bytes.len(),
-            limit: limits.max_frame_bytes,
-        });
+        return Err(DecodeError::FrameTooLarge { length: bytes.len(), limit: limits.max_frame_bytes });
     }
     let (header, header_size, body_length) = FrameHeader::read(bytes)?;
     check_geometry(&header, limits)?;
@@ -111,10 +98,7 @@ pub fn parse_frame<'a>(bytes: &'a [u8], limits: &Limits) -> Result<FrameView<'a>
     }
     let body = &bytes[header_size..];
     if body.len() != body_length as usize {
-        return Err(DecodeError::BodyLengthMismatch {
-            declared: body_length,
-            actual: body.len(),
-        });
+        return Err(DecodeError::BodyLengthMismatch { declared: body_length, actual: body.len() });
     }
     let area_limit = MAX_AREA_FACTOR * header.width as u64 * header.height as u64;
     let mut area = 0u64;
@@ -129,9 +113,7 @@ pub fn parse_frame<'a>(bytes: &'a [u8], limits: &Limits) -> Result<FrameView<'a>
         offset += RECTANGLE_HEADER_SIZE + record.payload_length as usize;
     }
     if offset != body.len() {
-        return Err(DecodeError::TrailingBytes {
-            count: body.len() - offset,
-        });
+        return Err(DecodeError::TrailingBytes { count: body.len() - offset });
     }
     Ok(FrameView { header, body })
 }
@@ -146,10 +128,7 @@ fn check_geometry(header: &FrameHeader, limits: &Limits) -> Result<(), DecodeErr
     }
     let bytes = stride as u64 * height as u64;
     if bytes > limits.max_surface_bytes as u64 {
-        return Err(DecodeError::SurfaceTooLarge {
-            bytes,
-            limit: limits.max_surface_bytes,
-        });
+        return Err(DecodeError::SurfaceTooLarge { bytes, limit: limits.max_surface_bytes });
     }
     Ok(())
 }
@@ -172,10 +151,7 @@ fn check_rectangle(header: &FrameHeader, rest: &[u8]) -> Result<RectangleHeader,
     }
     let remaining = rest.len() - RECTANGLE_HEADER_SIZE;
     if payload_length as usize > remaining {
-        return Err(RectangleError::PayloadOverrun {
-            payload_length,
-            remaining,
-        });
+        return Err(RectangleError::PayloadOverrun { payload_length, remaining });
     }
     let payload = &rest[RECTANGLE_HEADER_SIZE..RECTANGLE_HEADER_SIZE + payload_length as usize];
     let packed = rect.area() * BYTES_PER_PIXEL as u64;
@@ -185,27 +161,17 @@ fn check_rectangle(header: &FrameHeader, rest: &[u8]) -> Result<RectangleHeader,
         Encoding::Move => payload_length == 8,
         Encoding::Lz4 | Encoding::XorLz4 => {
             payload_length >= 1
-                && payload_length as u64
-                    <= lz4_flex::block::get_maximum_output_size(packed as usize) as u64
+                && payload_length as u64 <= lz4_flex::block::get_maximum_output_size(packed as usize) as u64
         }
     };
     if !length_ok {
         return Err(RectangleError::BadPayloadLength { payload_length });
     }
     if encoding == Encoding::Move {
-        let source = Rect::new(
-            payload_u32(payload, 0),
-            payload_u32(payload, 4),
-            rect.width,
-            rect.height,
-        );
+        let source = Rect::new(payload_u32(payload, 0), payload_u32(payload, 4), rect.width, rect.height);
         if !source.fits_in(header.width, header.height) {
             return Err(RectangleError::MoveSourceOutOfBounds);
         }
     }
-    Ok(RectangleHeader {
-        rect,
-        encoding,
-        payload_length,
-    })
+    Ok(RectangleHeader { rect, encoding, payload_length })
 }

@@ -55,9 +55,7 @@ pub(crate) fn row_hash(row: &[u8]) -> u64 {
             *lane = (lane.rotate_left(5) ^ word(bytes)).wrapping_mul(K);
         }
     }
-    let mut hash = lanes.iter().fold(0u64, |hash, lane| {
-        (hash.rotate_left(17) ^ lane).wrapping_mul(K)
-    });
+    let mut hash = lanes.iter().fold(0u64, |hash, lane| (hash.rotate_left(17) ^ lane).wrapping_mul(K));
     for &byte in blocks.remainder() {
         hash = (hash.rotate_left(5) ^ byte as u64).wrapping_mul(K);
     }

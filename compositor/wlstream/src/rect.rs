@@ -19,22 +19,12 @@ pub struct Rect {
 impl Rect {
     /// A rectangle from its origin and size.
     pub const fn new(x: u32, y: u32, width: u32, height: u32) -> Rect {
-        Rect {
-            x,
-            y,
-            width,
-            height,
-        }
+        Rect { x, y, width, height }
     }
 
     /// The rectangle covering a whole `width` × `height` surface.
     pub const fn full(width: u32, height: u32) -> Rect {
-        Rect {
-            x: 0,
-            y: 0,
-            width,
-            height,
-        }
+        Rect { x: 0, y: 0, width, height }
     }
 
     /// Whether the rectangle covers no pixel.
@@ -72,12 +62,7 @@ impl Rect {
             return None;
         }
         // Both differences are below the smaller width/height, so they fit u32.
-        Some(Rect::new(
-            left,
-            top,
-            (right - left as u64) as u32,
-            (bottom - top as u64) as u32,
-        ))
+        Some(Rect::new(left, top, (right - left as u64) as u32, (bottom - top as u64) as u32))
     }
 
     /// The smallest rectangle covering both (empty rectangles are ignored).

@@ -136,13 +136,9 @@ impl StreamSource {
             self.stats.coalesced += 1;
         }
         self.has_new_damage = true;
-        self.pending
-            .extend(damage.iter().copied().filter(|rect| !rect.is_empty()));
+        self.pending.extend(damage.iter().copied().filter(|rect| !rect.is_empty()));
         if self.pending.len() > MAX_DAMAGE_RECTANGLES {
-            let bounds = self
-                .pending
-                .iter()
-                .fold(Rect::default(), |bounds, rect| bounds.union(rect));
+            let bounds = self.pending.iter().fold(Rect::default(), |bounds, rect| bounds.union(rect));
             self.pending.clear();
             self.pending.push(bounds);
         }
@@ -172,9 +168,7 @@ impl StreamSource {
 
     /// Whether any viewer is live at `now_ns`.
     pub fn is_active(&self, now_ns: u64) -> bool {
-        self.viewers
-            .iter()
-            .any(|viewer| !self.expired(viewer, now_ns))
+        self.viewers.iter().any(|viewer| !self.expired(viewer, now_ns))
     }
 
     /// Frames sent that the slowest live viewer has not acknowledged.
@@ -221,9 +215,7 @@ impl StreamSource {
             self.stats.stalls += 1;
             return Ok(None);
         }
-        let stats = self
-            .encoder
-            .encode(surface, &self.pending, timestamp_ns, out)?;
+        let stats = self.encoder.encode(surface, &self.pending, timestamp_ns, out)?;
         self.pending.clear();
         self.has_new_damage = false;
         self.last_sent_ns = Some(now_ns);
@@ -238,9 +230,8 @@ impl StreamSource {
     }
 
     fn has_work(&self, now_ns: u64) -> bool {
-        let keepalive_due = self
-            .last_sent_ns
-            .is_none_or(|sent| now_ns.saturating_sub(sent) >= self.config.keepalive_ns);
+        let keepalive_due =
+            self.last_sent_ns.is_none_or(|sent| now_ns.saturating_sub(sent) >= self.config.keepalive_ns);
         self.encoder.keyframe_pending() || self.has_new_damage || keepalive_due
     }
 
@@ -251,8 +242,7 @@ impl StreamSource {
     fn expire(&mut self, now_ns: u64) {
         let before = self.viewers.len();
         let timeout = self.config.viewer_timeout_ns;
-        self.viewers
-            .retain(|viewer| now_ns.saturating_sub(viewer.last_seen_ns) <= timeout);
+        self.viewers.retain(|viewer| now_ns.saturating_sub(viewer.last_seen_ns) <= timeout);
         self.stats.expired_viewers += (before - self.viewers.len()) as u64;
     }
 
@@ -262,12 +252,7 @@ impl StreamSource {
         let position = match self.viewers.iter().position(|viewer| viewer.id == id) {
             Some(position) => position,
             None if self.viewers.len() < self.config.max_viewers => {
-                self.viewers.push(Viewer {
-                    id,
-                    acked: None,
-                    joined_at: next,
-                    last_seen_ns: now_ns,
-                });
+                self.viewers.push(Viewer { id, acked: None, joined_at: next, last_seen_ns: now_ns });
                 self.encoder.request_keyframe();
                 self.viewers.len() - 1
             }
@@ -279,8 +264,7 @@ impl StreamSource {
     }
 
     fn acknowledge(&mut self, ack: &Ack, now_ns: u64) {
-        let ours =
-            ack.stream == self.encoder.stream() && ack.sequence < self.encoder.next_sequence();
+        let ours = ack.stream == self.encoder.stream() && ack.sequence < self.encoder.next_sequence();
         let Some(viewer) = self.touch(ack.viewer, now_ns) else {
             return;
         };
@@ -289,16 +273,8 @@ impl StreamSource {
             // keyframe yet; the join above already asked for one if new.
             return;
         }
-        viewer.acked = Some(
-            viewer
-                .acked
-                .map_or(ack.sequence, |acked| acked.max(ack.sequence)),
-        );
-        if let Some(&(_, sent_ns)) = self
-            .sent
-            .iter()
-            .find(|(sequence, _)| *sequence == ack.sequence)
-        {
+        viewer.acked = Some(viewer.acked.map_or(ack.sequence, |acked| acked.max(ack.sequence)));
+        if let Some(&(_, sent_ns)) = self.sent.iter().find(|(sequence, _)| *sequence == ack.sequence) {
             self.round_trip_ns = Some(now_ns.saturating_sub(sent_ns));
         }
     }

@@ -68,17 +68,9 @@ impl<'a> SurfaceRef<'a> {
         }
         let needed = stride as usize * (height as usize - 1) + row_bytes;
         if pixels.len() < needed {
-            return Err(EncodeError::BufferTooShort {
-                needed,
-                given: pixels.len(),
-            });
+            return Err(EncodeError::BufferTooShort { needed, given: pixels.len() });
         }
-        Ok(SurfaceRef {
-            width,
-            height,
-            stride,
-            pixels,
-        })
+        Ok(SurfaceRef { width, height, stride, pixels })
     }
 
     /// Width in pixels.
@@ -104,8 +96,7 @@ impl<'a> SurfaceRef<'a> {
     /// The bytes of row `row` of `rect` (`rect.width * 4` bytes). The
     /// caller guarantees `rect` fits the surface and `row < rect.height`.
     pub fn rect_row(&self, rect: &Rect, row: u32) -> &'a [u8] {
-        let start =
-            (rect.y + row) as usize * self.stride as usize + rect.x as usize * BYTES_PER_PIXEL;
+        let start = (rect.y + row) as usize * self.stride as usize + rect.x as usize * BYTES_PER_PIXEL;
         &self.pixels[start..start + rect.width as usize * BYTES_PER_PIXEL]
     }
 

@@ -35,11 +35,7 @@ impl Canvas {
         for pixel in pixels.chunks_exact_mut(4) {
             pixel.copy_from_slice(&color);
         }
-        Canvas {
-            width,
-            height,
-            pixels,
-        }
+        Canvas { width, height, pixels }
     }
 
     /// A borrowed view for the encoder.
@@ -106,12 +102,7 @@ impl Canvas {
     /// Draw `text` starting at (`x`, `y`), one glyph cell per byte.
     pub fn text(&mut self, x: i64, y: i64, text: &[u8], color: [u8; 4]) {
         for (index, &byte) in text.iter().enumerate() {
-            self.glyph(
-                x + index as i64 * GLYPH_WIDTH as i64,
-                y,
-                u32::from(byte),
-                color,
-            );
+            self.glyph(x + index as i64 * GLYPH_WIDTH as i64, y, u32::from(byte), color);
         }
     }
 }
@@ -163,24 +154,14 @@ pub fn text_page(width: u32, height: u32, seed: u64) -> Canvas {
         let text = words(seed.wrapping_add(line as u64), columns);
         // Ragged right edge, like prose.
         let length = columns - (line as usize * 7 % 13).min(columns);
-        canvas.text(
-            GLYPH_WIDTH as i64,
-            (line * GLYPH_HEIGHT) as i64,
-            &text[..length],
-            INK,
-        );
+        canvas.text(GLYPH_WIDTH as i64, (line * GLYPH_HEIGHT) as i64, &text[..length], INK);
     }
     canvas
 }
 
 /// The list area of [`list_screen`].
 pub fn list_area(width: u32, height: u32) -> Rect {
-    Rect::new(
-        200.min(width / 4),
-        40.min(height / 8),
-        width - 200.min(width / 4),
-        height - 40.min(height / 8),
-    )
+    Rect::new(200.min(width / 4), 40.min(height / 8), width - 200.min(width / 4), height - 40.min(height / 8))
 }
 
 /// An app with a title bar, a sidebar and a list scrolled by `offset` pixels.
@@ -209,11 +190,7 @@ fn draw_list_row(canvas: &mut Canvas, area: &Rect, top: i64, item: u32) {
     if start >= end {
         return;
     }
-    let shade = if item.is_multiple_of(2) {
-        BACKGROUND
-    } else {
-        [244, 245, 247, 255]
-    };
+    let shade = if item.is_multiple_of(2) { BACKGROUND } else { [244, 245, 247, 255] };
     canvas.fill(Rect::new(area.x, start, area.width, end - start), shade);
     let icon = [(item * 53 % 200) as u8, (item * 97 % 200) as u8, 180, 255];
     let icon_top = top + 6;
@@ -249,12 +226,7 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario.
-    pub const ALL: [Scenario; 4] = [
-        Scenario::Glyph,
-        Scenario::Scroll,
-        Scenario::FullScreen,
-        Scenario::Cells,
-    ];
+    pub const ALL: [Scenario; 4] = [Scenario::Glyph, Scenario::Scroll, Scenario::FullScreen, Scenario::Cells];
 
     /// Short name for reports.
     pub const fn name(self) -> &'static str {
@@ -291,11 +263,7 @@ pub fn scenario(kind: Scenario, width: u32, height: u32) -> FramePair {
             after.glyph(x as i64, y as i64, u32::from(b'k'), INK);
             after.fill(caret, INK);
             let damage = alloc::vec![Rect::new(x, y, GLYPH_WIDTH * 2, GLYPH_HEIGHT), cell];
-            FramePair {
-                before,
-                after,
-                damage,
-            }
+            FramePair { before, after, damage }
         }
         Scenario::Scroll => FramePair {
             before: list_screen(width, height, 0),
@@ -316,19 +284,10 @@ pub fn scenario(kind: Scenario, width: u32, height: u32) -> FramePair {
                 let y = (cell / columns) * (height / rows) + GLYPH_HEIGHT;
                 let area = Rect::new(x, y, GLYPH_WIDTH * 6, GLYPH_HEIGHT);
                 after.fill(area, BACKGROUND);
-                let digits = [
-                    b'0' + (cell % 10) as u8,
-                    b'.',
-                    b'0' + (cell * 7 % 10) as u8,
-                    b'%',
-                ];
+                let digits = [b'0' + (cell % 10) as u8, b'.', b'0' + (cell * 7 % 10) as u8, b'%'];
                 after.text(x as i64, y as i64, &digits, ACCENT);
             }
-            FramePair {
-                before,
-                after,
-                damage: alloc::vec![Rect::full(width, height)],
-            }
+            FramePair { before, after, damage: alloc::vec![Rect::full(width, height)] }
         }
     }
 }

@@ -61,10 +61,7 @@ pub fn decode(bytes: &[u8]) -> Result<Telemetry, MessageError> {
     if telemetry.apps.len() > MAX_APPS {
         return Err(MessageError::OutOfRange { field: "apps" });
     }
-    if telemetry
-        .battery_percent
-        .is_some_and(|percent| percent > 100)
-    {
+    if telemetry.battery_percent.is_some_and(|percent| percent > 100) {
         return Err(MessageError::OutOfRange { field: "battery" });
     }
     for app in &telemetry.apps {

@@ -16,24 +16,16 @@ fn valid_frames() -> Vec<Vec<u8>> {
         let pair = scenario(kind, 48, 40);
         let mut encoder = Encoder::new(5);
         let mut frame = Vec::new();
-        encoder
-            .encode(&pair.before.surface(), &[], 0, &mut frame)
-            .unwrap();
+        encoder.encode(&pair.before.surface(), &[], 0, &mut frame).unwrap();
         frames.push(frame.clone());
-        encoder
-            .encode(&pair.after.surface(), &pair.damage, 1, &mut frame)
-            .unwrap();
+        encoder.encode(&pair.after.surface(), &pair.damage, 1, &mut frame).unwrap();
         frames.push(frame);
     }
     frames
 }
 
 fn small_limits() -> Limits {
-    Limits {
-        max_surface_bytes: 1 << 20,
-        max_frame_bytes: 2 << 20,
-        ..Limits::default()
-    }
+    Limits { max_surface_bytes: 1 << 20, max_frame_bytes: 2 << 20, ..Limits::default() }
 }
 
 proptest! {

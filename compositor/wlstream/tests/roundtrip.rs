@@ -4,9 +4,7 @@
 mod common;
 
 use weft_wlstream::synthetic::{Canvas, Scenario, list_screen, scenario, text_page};
-use weft_wlstream::{
-    Decoder, Encoder, EncoderConfig, Encoding, Limits, Rect, Strategy, SurfaceRef,
-};
+use weft_wlstream::{Decoder, Encoder, EncoderConfig, Encoding, Limits, Rect, Strategy, SurfaceRef};
 
 fn decoded_pixels(decoder: &Decoder) -> Vec<u8> {
     let surface = decoder.surface().expect("decoder has a surface");
@@ -17,15 +15,11 @@ fn round_trip(config: EncoderConfig, before: &Canvas, after: &Canvas, damage: &[
     let mut encoder = Encoder::with_config(1, config);
     let mut decoder = Decoder::new(Limits::default());
     let mut frame = Vec::new();
-    let first = encoder
-        .encode(&before.surface(), &[], 10, &mut frame)
-        .unwrap();
+    let first = encoder.encode(&before.surface(), &[], 10, &mut frame).unwrap();
     assert!(first.keyframe);
     decoder.decode(&frame).unwrap();
     assert_eq!(decoded_pixels(&decoder), before.pixels);
-    let stats = encoder
-        .encode(&after.surface(), damage, 20, &mut frame)
-        .unwrap();
+    let stats = encoder.encode(&after.surface(), damage, 20, &mut frame).unwrap();
     assert!(!stats.keyframe);
     assert_eq!(stats.bytes, frame.len());
     let update = decoder.decode(&frame).unwrap();
@@ -42,12 +36,7 @@ fn every_scenario_and_strategy_round_trips() {
         for strategy in [Strategy::Adaptive, Strategy::Lz4Only, Strategy::XorOnly] {
             for detect_scroll in [false, true] {
                 for tighten in [false, true] {
-                    let config = EncoderConfig {
-                        strategy,
-                        detect_scroll,
-                        tighten,
-                        merge_gap: 8,
-                    };
+                    let config = EncoderConfig { strategy, detect_scroll, tighten, merge_gap: 8 };
                     round_trip(config, &pair.before, &pair.after, &pair.damage);
                 }
             }
@@ -62,31 +51,16 @@ fn scroll_is_sent_as_a_move() {
     let area = weft_wlstream::synthetic::list_area(800, 600);
     let mut encoder = Encoder::new(1);
     let mut frame = Vec::new();
-    encoder
-        .encode(&before.surface(), &[], 0, &mut frame)
-        .unwrap();
-    let stats = encoder
-        .encode(&after.surface(), &[area], 1, &mut frame)
-        .unwrap();
-    assert_eq!(
-        stats.by_encoding[Encoding::Move.code() as usize],
-        1,
-        "{stats:?}"
-    );
+    encoder.encode(&before.surface(), &[], 0, &mut frame).unwrap();
+    let stats = encoder.encode(&after.surface(), &[area], 1, &mut frame).unwrap();
+    assert_eq!(stats.by_encoding[Encoding::Move.code() as usize], 1, "{stats:?}");
     let plain = round_trip(
-        EncoderConfig {
-            detect_scroll: false,
-            ..EncoderConfig::default()
-        },
+        EncoderConfig { detect_scroll: false, ..EncoderConfig::default() },
         &before,
         &after,
         &[area],
     );
-    assert!(
-        stats.bytes * 3 < plain,
-        "move {} vs no move {plain}",
-        stats.bytes
-    );
+    assert!(stats.bytes * 3 < plain, "move {} vs no move {plain}", stats.bytes);
 }
 
 #[test]
@@ -95,11 +69,7 @@ fn padded_stride_is_reproduced() {
     let mut pixels = vec![0u8; (stride * height) as usize];
     for (index, byte) in pixels.iter_mut().enumerate() {
         let column = index % stride as usize;
-        *byte = if column < width as usize * 4 {
-            (index * 7 % 251) as u8
-        } else {
-            0
-        };
+        *byte = if column < width as usize * 4 { (index * 7 % 251) as u8 } else { 0 };
     }
     let surface = SurfaceRef::new(width, height, stride, &pixels).unwrap();
     let mut encoder = Encoder::new(3);
@@ -113,9 +83,7 @@ fn padded_stride_is_reproduced() {
     // Change a few pixels and send a delta.
     pixels[(5 * stride + 8) as usize] ^= 0xff;
     let surface = SurfaceRef::new(width, height, stride, &pixels).unwrap();
-    encoder
-        .encode(&surface, &[Rect::new(0, 0, width, height)], 1, &mut frame)
-        .unwrap();
+    encoder.encode(&surface, &[Rect::new(0, 0, width, height)], 1, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
     assert_eq!(decoder.surface().unwrap().pixels(), &pixels[..]);
 }
@@ -127,28 +95,17 @@ fn changes_outside_damage_are_not_sent_but_stay_consistent() {
     let mut encoder = Encoder::new(1);
     let mut decoder = Decoder::new(Limits::default());
     let mut frame = Vec::new();
-    encoder
-        .encode(&before.surface(), &[], 0, &mut frame)
-        .unwrap();
+    encoder.encode(&before.surface(), &[], 0, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
     // Only the top half is reported as damaged.
-    encoder
-        .encode(&after.surface(), &[Rect::new(0, 0, 200, 50)], 1, &mut frame)
-        .unwrap();
+    encoder.encode(&after.surface(), &[Rect::new(0, 0, 200, 50)], 1, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
     let decoded = decoded_pixels(&decoder);
     let half = 200 * 4 * 50;
     assert_eq!(decoded[..half], after.pixels[..half]);
     assert_eq!(decoded[half..], before.pixels[half..]);
     // Damaging the rest later converges on the new picture.
-    encoder
-        .encode(
-            &after.surface(),
-            &[Rect::new(0, 50, 200, 50)],
-            2,
-            &mut frame,
-        )
-        .unwrap();
+    encoder.encode(&after.surface(), &[Rect::new(0, 50, 200, 50)], 2, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
     assert_eq!(decoded_pixels(&decoder), after.pixels);
 }
@@ -161,9 +118,7 @@ fn empty_damage_gives_a_header_only_frame() {
     let mut frame = Vec::new();
     encoder.encode(&page.surface(), &[], 0, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
-    let stats = encoder
-        .encode(&page.surface(), &[Rect::full(64, 64)], 1, &mut frame)
-        .unwrap();
+    let stats = encoder.encode(&page.surface(), &[Rect::full(64, 64)], 1, &mut frame).unwrap();
     assert_eq!(stats.bytes, weft_wlstream::HEADER_SIZE);
     assert_eq!(stats.rectangles, 0);
     let update = decoder.decode(&frame).unwrap();
@@ -177,36 +132,16 @@ fn geometry_change_and_request_force_keyframes() {
     let mut encoder = Encoder::new(1);
     let mut decoder = Decoder::new(Limits::default());
     let mut frame = Vec::new();
-    assert!(
-        encoder
-            .encode(&small.surface(), &[], 0, &mut frame)
-            .unwrap()
-            .keyframe
-    );
+    assert!(encoder.encode(&small.surface(), &[], 0, &mut frame).unwrap().keyframe);
     decoder.decode(&frame).unwrap();
-    assert!(
-        encoder
-            .encode(&large.surface(), &[], 1, &mut frame)
-            .unwrap()
-            .keyframe
-    );
+    assert!(encoder.encode(&large.surface(), &[], 1, &mut frame).unwrap().keyframe);
     let update = decoder.decode(&frame).unwrap();
     assert!(update.keyframe);
     assert_eq!((update.width, update.height), (96, 48));
     assert_eq!(decoded_pixels(&decoder), large.pixels);
     encoder.request_keyframe();
-    assert!(
-        encoder
-            .encode(&large.surface(), &[], 2, &mut frame)
-            .unwrap()
-            .keyframe
-    );
-    assert!(
-        !encoder
-            .encode(&large.surface(), &[], 3, &mut frame)
-            .unwrap()
-            .keyframe
-    );
+    assert!(encoder.encode(&large.surface(), &[], 2, &mut frame).unwrap().keyframe);
+    assert!(!encoder.encode(&large.surface(), &[], 3, &mut frame).unwrap().keyframe);
 }
 
 #[test]
@@ -215,9 +150,7 @@ fn long_random_edit_sequence_stays_exact() {
     let mut encoder = Encoder::new(9);
     let mut decoder = Decoder::new(Limits::default());
     let mut frame = Vec::new();
-    encoder
-        .encode(&canvas.surface(), &[], 0, &mut frame)
-        .unwrap();
+    encoder.encode(&canvas.surface(), &[], 0, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
     let mut state = 0x1234_5678u64;
     let mut next = |limit: u32| {
@@ -242,9 +175,7 @@ fn long_random_edit_sequence_stays_exact() {
         }
         // Whole-canvas replacements are reported with full damage.
         damage.push(Rect::full(160, 120));
-        encoder
-            .encode(&canvas.surface(), &damage, step, &mut frame)
-            .unwrap();
+        encoder.encode(&canvas.surface(), &damage, step, &mut frame).unwrap();
         decoder.decode(&frame).unwrap();
         assert_eq!(decoded_pixels(&decoder), canvas.pixels, "step {step}");
     }
@@ -259,18 +190,10 @@ fn scrolling_back_moves_content_down() {
         let mut encoder = Encoder::new(1);
         let mut decoder = Decoder::new(Limits::default());
         let mut frame = Vec::new();
-        encoder
-            .encode(&before.surface(), &[], 0, &mut frame)
-            .unwrap();
+        encoder.encode(&before.surface(), &[], 0, &mut frame).unwrap();
         decoder.decode(&frame).unwrap();
-        let stats = encoder
-            .encode(&after.surface(), &[area], 1, &mut frame)
-            .unwrap();
-        assert_eq!(
-            stats.by_encoding[Encoding::Move.code() as usize],
-            1,
-            "{from}->{to}: {stats:?}"
-        );
+        let stats = encoder.encode(&after.surface(), &[area], 1, &mut frame).unwrap();
+        assert_eq!(stats.by_encoding[Encoding::Move.code() as usize], 1, "{from}->{to}: {stats:?}");
         decoder.decode(&frame).unwrap();
         assert_eq!(decoded_pixels(&decoder), after.pixels, "{from}->{to}");
     }

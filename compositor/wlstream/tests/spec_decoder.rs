@@ -20,19 +20,12 @@ fn apply(frame: &[u8], surface: Option<(usize, Vec<u8>)>) -> (usize, Vec<u8>) {
     assert_eq!(u16_at(frame, 4), 1);
     let header_size = u16_at(frame, 6) as usize;
     let keyframe = u32_at(frame, 8) & 1 == 1;
-    let (width, height, stride) = (
-        u32_at(frame, 32) as usize,
-        u32_at(frame, 36) as usize,
-        u32_at(frame, 40) as usize,
-    );
+    let (width, height, stride) =
+        (u32_at(frame, 32) as usize, u32_at(frame, 36) as usize, u32_at(frame, 40) as usize);
     assert_eq!(u32_at(frame, 44), 1);
     let count = u32_at(frame, 48);
     assert_eq!(u32_at(frame, 52) as usize, frame.len() - header_size);
-    let (stride, mut pixels) = if keyframe {
-        (stride, vec![0u8; stride * height])
-    } else {
-        surface.unwrap()
-    };
+    let (stride, mut pixels) = if keyframe { (stride, vec![0u8; stride * height]) } else { surface.unwrap() };
     let _ = width;
     let mut offset = header_size;
     for _ in 0..count {
@@ -54,9 +47,7 @@ fn apply(frame: &[u8], surface: Option<(usize, Vec<u8>)>) -> (usize, Vec<u8>) {
             3 => payload.repeat(w * h),
             4 => {
                 let (sx, sy) = (u32_at(payload, 0) as usize, u32_at(payload, 4) as usize);
-                (0..h)
-                    .flat_map(|r| pixels[(sy + r) * stride + sx * 4..][..w * 4].to_vec())
-                    .collect()
+                (0..h).flat_map(|r| pixels[(sy + r) * stride + sx * 4..][..w * 4].to_vec()).collect()
             }
             other => panic!("encoding {other}"),
         };
@@ -81,14 +72,10 @@ fn independent_decoder_matches_every_scenario() {
         let pair = scenario(kind, 320, 200);
         let mut encoder = Encoder::new(3);
         let mut frame = Vec::new();
-        encoder
-            .encode(&pair.before.surface(), &[], 0, &mut frame)
-            .unwrap();
+        encoder.encode(&pair.before.surface(), &[], 0, &mut frame).unwrap();
         let surface = apply(&frame, None);
         assert_eq!(surface.1, pair.before.pixels, "{kind:?} keyframe");
-        encoder
-            .encode(&pair.after.surface(), &pair.damage, 1, &mut frame)
-            .unwrap();
+        encoder.encode(&pair.after.surface(), &pair.damage, 1, &mut frame).unwrap();
         let surface = apply(&frame, Some(surface));
         assert_eq!(surface.1, pair.after.pixels, "{kind:?} delta");
     }
@@ -100,18 +87,10 @@ fn worked_example_in_the_spec() {
     let pixels = [255u8, 0, 0, 255, 255, 0, 0, 255];
     let surface = weft_wlstream::SurfaceRef::new(2, 1, 8, &pixels).unwrap();
     let mut frame = Vec::new();
-    Encoder::new(0x0102_0304)
-        .encode(&surface, &[], 0x1122, &mut frame)
-        .unwrap();
+    Encoder::new(0x0102_0304).encode(&surface, &[], 0x1122, &mut frame).unwrap();
     let hex: Vec<String> = frame
         .chunks(8)
-        .map(|chunk| {
-            chunk
-                .iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|chunk| chunk.iter().map(|byte| format!("{byte:02x}")).collect::<Vec<_>>().join(" "))
         .collect();
     assert_eq!(
         hex,

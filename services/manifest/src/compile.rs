@@ -27,6 +27,22 @@ struct ManifestToml {
     restart: Option<String>,
     #[serde(default)]
     capabilities: Vec<String>,
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    app: Option<AppToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppToml {
+    title: String,
+    #[serde(default)]
+    icon: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    keywords: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -45,6 +61,8 @@ struct UseToml {
 struct SystemToml {
     name: String,
     services: Vec<String>,
+    #[serde(default)]
+    files: Vec<String>,
 }
 
 /// Parse one manifest from TOML text. `origin` names it in errors.
@@ -58,6 +76,13 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
             return Err(alloc::format!(
                 "{origin}: restart must be always, on-failure or never, not `{other}`"
             ));
+        }
+    };
+    let start = match parsed.start.as_deref() {
+        None | Some("boot") => crate::Start::Boot,
+        Some("on-demand") => crate::Start::OnDemand,
+        Some(other) => {
+            return Err(alloc::format!("{origin}: start must be boot or on-demand, not `{other}`"));
         }
     };
     if parsed.name.is_empty()
@@ -79,16 +104,27 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
         args: parsed.args.into_iter().collect(),
         restart,
         capabilities: parsed.capabilities,
+        start,
+        app: parsed.app.map(|app| crate::AppInfo {
+            title: app.title,
+            icon: app.icon,
+            category: app.category,
+            keywords: app.keywords,
+        }),
     })
 }
 
-/// A system: a name and the manifests of its services.
+/// A system: a name, the manifests of its services, and read-only files.
 #[derive(Clone, Debug)]
 pub struct System {
     /// The system's name.
     pub name: String,
     /// Every service manifest, in file order.
     pub services: Vec<Manifest>,
+    /// Files for the bundle: path as the system sees it, and contents.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Every file the system was read from (for build-script change tracking).
+    pub sources: Vec<PathBuf>,
 }
 
 /// Read a system file and every manifest it lists. Entries are paths,
@@ -99,6 +135,7 @@ pub fn load_system(root: &Path, system: &Path) -> Result<System, String> {
     let parsed: SystemToml =
         toml::from_str(&text).map_err(|e| alloc::format!("{}: {e}", system.display()))?;
     let mut services = Vec::new();
+    let mut sources = alloc::vec![system.to_path_buf()];
     for entry in parsed.services {
         let mut path: PathBuf = root.join(&entry);
         if path.is_dir() {
@@ -106,8 +143,38 @@ pub fn load_system(root: &Path, system: &Path) -> Result<System, String> {
         }
         let text = std::fs::read_to_string(&path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
         services.push(parse_manifest(&text, &path.display().to_string())?);
+        sources.push(path);
     }
-    Ok(System { name: parsed.name, services })
+    // `files` entries are files or directories (taken recursively), stored
+    // under their path relative to the repository root.
+    let mut files = Vec::new();
+    for entry in parsed.files {
+        collect_files(root, &root.join(&entry), &mut files, &mut sources)?;
+    }
+    files.sort();
+    Ok(System { name: parsed.name, services, files, sources })
+}
+
+fn collect_files(
+    root: &Path,
+    path: &Path,
+    files: &mut Vec<(String, Vec<u8>)>,
+    sources: &mut Vec<PathBuf>,
+) -> Result<(), String> {
+    if path.is_dir() {
+        sources.push(path.to_path_buf());
+        let entries = std::fs::read_dir(path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| alloc::format!("{}: {e}", path.display()))?;
+            collect_files(root, &entry.path(), files, sources)?;
+        }
+        return Ok(());
+    }
+    let bytes = std::fs::read(path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
+    let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    files.push((relative, bytes));
+    sources.push(path.to_path_buf());
+    Ok(())
 }
 
 #[cfg(test)]
@@ -130,6 +197,12 @@ mod tests {
             after = ["log"]
             restart = "on-failure"
             capabilities = ["info-resource"]
+            start = "on-demand"
+            [app]
+            title = "Files"
+            icon = "files"
+            category = "System"
+            keywords = ["folder", "browse"]
             [args]
             root = "/"
             [[use]]
@@ -146,6 +219,9 @@ mod tests {
         assert_eq!(m.uses.len(), 2);
         assert_eq!(m.uses[0].grants, ["write"]);
         assert!(m.uses[1].optional);
+        assert_eq!(m.start, crate::Start::OnDemand);
+        assert_eq!(m.app.as_ref().unwrap().title, "Files");
+        assert_eq!(m.app.as_ref().unwrap().keywords, ["folder", "browse"]);
         assert_eq!(m.args, [("root".to_string(), "/".to_string())]);
     }
 

@@ -21,11 +21,7 @@ use weft_wlstream::{EncoderConfig, Rect};
 
 /// Fast timings so tests finish quickly.
 pub fn source_config() -> SourceConfig {
-    SourceConfig {
-        keepalive_ns: 200_000_000,
-        viewer_timeout_ns: 1_500_000_000,
-        ..SourceConfig::default()
-    }
+    SourceConfig { keepalive_ns: 200_000_000, viewer_timeout_ns: 1_500_000_000, ..SourceConfig::default() }
 }
 
 /// Fast viewer timings.
@@ -71,18 +67,13 @@ impl TestApp {
         });
         let (commands, inbox) = channel::<(Canvas, Vec<Rect>)>();
         let stop = Arc::new(AtomicBool::new(false));
-        let session =
-            link::open(&LinkOptions::loopback(&[], &[endpoint(port)])).expect("app session");
+        let session = link::open(&LinkOptions::loopback(&[], &[endpoint(port)])).expect("app session");
         let thread = {
             let (id, shared, stop) = (id.clone(), shared.clone(), stop.clone());
             std::thread::spawn(move || {
-                let mut publisher = AppPublisher::open(
-                    &session,
-                    id.clone(),
-                    EncoderConfig::default(),
-                    source_config(),
-                )
-                .unwrap();
+                let mut publisher =
+                    AppPublisher::open(&session, id.clone(), EncoderConfig::default(), source_config())
+                        .unwrap();
                 let mut cursor = 0u32;
                 let mut last_heartbeat = Instant::now() - Duration::from_secs(1);
                 while !stop.load(Ordering::Relaxed) {
@@ -114,12 +105,7 @@ impl TestApp {
                         if let (true, AppEvent::Input(InputEvent::Key(key))) = (echo, event) {
                             for byte in key.text.bytes() {
                                 let (x, y) = (8 + cursor * GLYPH_WIDTH, 8);
-                                canvas.glyph(
-                                    i64::from(x),
-                                    i64::from(y),
-                                    u32::from(byte),
-                                    [0, 0, 0, 255],
-                                );
+                                canvas.glyph(i64::from(x), i64::from(y), u32::from(byte), [0, 0, 0, 255]);
                                 publisher.damage(&[Rect::new(x, y, GLYPH_WIDTH, GLYPH_HEIGHT)]);
                                 cursor += 1;
                             }
@@ -139,14 +125,7 @@ impl TestApp {
                 let _ = zenoh::Wait::wait(session.close());
             })
         };
-        TestApp {
-            id,
-            port,
-            shared,
-            commands,
-            stop,
-            thread: Some(thread),
-        }
+        TestApp { id, port, shared, commands, stop, thread: Some(thread) }
     }
 
     /// Replace the picture and report `damage`.
@@ -193,10 +172,7 @@ pub fn wait_for_picture(stream: &mut ViewerStream, expected: &Canvas, timeout: D
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
         stream.poll(Duration::from_millis(10)).unwrap();
-        if stream
-            .surface()
-            .is_some_and(|surface| surface.pixels() == &expected.pixels[..])
-        {
+        if stream.surface().is_some_and(|surface| surface.pixels() == &expected.pixels[..]) {
             return true;
         }
     }

@@ -14,9 +14,7 @@ pub fn normalize(damage: &[Rect], width: u32, height: u32, regions: &mut Vec<Rec
     regions.clear();
     regions.extend(damage.iter().filter_map(|rect| rect.clipped(width, height)));
     if regions.len() > MAX_DAMAGE_RECTANGLES {
-        let bounds = regions
-            .iter()
-            .fold(Rect::default(), |bounds, rect| bounds.union(rect));
+        let bounds = regions.iter().fold(Rect::default(), |bounds, rect| bounds.union(rect));
         regions.clear();
         regions.push(bounds);
         return;
@@ -46,17 +44,10 @@ mod tests {
     #[test]
     fn merges_and_clips() {
         let mut regions = Vec::new();
-        let damage = [
-            Rect::new(0, 0, 10, 10),
-            Rect::new(10, 0, 5, 5),
-            Rect::new(50, 50, 100, 100),
-        ];
+        let damage = [Rect::new(0, 0, 10, 10), Rect::new(10, 0, 5, 5), Rect::new(50, 50, 100, 100)];
         normalize(&damage, 100, 80, &mut regions);
         regions.sort_by_key(|rect| (rect.y, rect.x));
-        assert_eq!(
-            regions,
-            [Rect::new(0, 0, 15, 10), Rect::new(50, 50, 50, 30)]
-        );
+        assert_eq!(regions, [Rect::new(0, 0, 15, 10), Rect::new(50, 50, 50, 30)]);
     }
 
     #[test]

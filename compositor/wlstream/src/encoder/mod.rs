@@ -52,12 +52,7 @@ pub struct EncoderConfig {
 
 impl Default for EncoderConfig {
     fn default() -> EncoderConfig {
-        EncoderConfig {
-            strategy: Strategy::Adaptive,
-            detect_scroll: true,
-            tighten: true,
-            merge_gap: 8,
-        }
+        EncoderConfig { strategy: Strategy::Adaptive, detect_scroll: true, tighten: true, merge_gap: 8 }
     }
 }
 
@@ -149,10 +144,7 @@ impl Encoder {
         out: &mut Vec<u8>,
     ) -> Result<EncodeStats, EncodeError> {
         let keyframe = self.keyframe_requested
-            || !self
-                .reference
-                .as_ref()
-                .is_some_and(|reference| reference.matches(surface));
+            || !self.reference.as_ref().is_some_and(|reference| reference.matches(surface));
         let mut writer = FrameWriter::new(out);
         if keyframe {
             let full = Rect::full(surface.width(), surface.height());
@@ -164,11 +156,7 @@ impl Encoder {
         }
         let (out, mut stats) = writer.finish();
         let header = FrameHeader {
-            flags: if keyframe {
-                FrameFlags::KEYFRAME
-            } else {
-                FrameFlags::default()
-            },
+            flags: if keyframe { FrameFlags::KEYFRAME } else { FrameFlags::default() },
             stream: self.stream,
             sequence: self.next_sequence,
             timestamp_ns,
@@ -212,26 +200,14 @@ impl Encoder {
                 reference.apply_move(&scroll.target, scroll.source);
             }
             if self.config.tighten {
-                changed_runs(
-                    surface,
-                    &reference.view(),
-                    region,
-                    self.config.merge_gap,
-                    &mut self.runs,
-                );
+                changed_runs(surface, &reference.view(), region, self.config.merge_gap, &mut self.runs);
             } else {
                 self.runs.clear();
                 self.runs.push(*region);
             }
             for rect in &self.runs {
                 let old = reference.view();
-                writer.push_pixels(
-                    &mut self.work,
-                    self.config.strategy,
-                    surface,
-                    Some(&old),
-                    *rect,
-                )?;
+                writer.push_pixels(&mut self.work, self.config.strategy, surface, Some(&old), *rect)?;
                 reference.store(surface, rect);
             }
         }
@@ -252,9 +228,7 @@ fn changed_runs(
     // (first row, last row, first column, last column), region-relative.
     let mut current: Option<(u32, u32, usize, usize)> = None;
     for row in 0..region.height {
-        let Some((first, last)) =
-            changed_span(new.rect_row(region, row), old.rect_row(region, row))
-        else {
+        let Some((first, last)) = changed_span(new.rect_row(region, row), old.rect_row(region, row)) else {
             continue;
         };
         current = match current {
@@ -275,10 +249,5 @@ fn changed_runs(
 }
 
 fn run_rect(region: &Rect, (top, bottom, left, right): (u32, u32, usize, usize)) -> Rect {
-    Rect::new(
-        region.x + left as u32,
-        region.y + top,
-        (right - left + 1) as u32,
-        bottom - top + 1,
-    )
+    Rect::new(region.x + left as u32, region.y + top, (right - left + 1) as u32, bottom - top + 1)
 }

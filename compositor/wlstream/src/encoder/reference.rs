@@ -27,35 +27,22 @@ impl Reference {
         for row in 0..surface.height() {
             pixels.extend_from_slice(surface.rect_row(&full, row));
         }
-        Reference {
-            width: surface.width(),
-            height: surface.height(),
-            stride: surface.stride(),
-            pixels,
-        }
+        Reference { width: surface.width(), height: surface.height(), stride: surface.stride(), pixels }
     }
 
     /// Whether `surface` has this reference's geometry.
     pub fn matches(&self, surface: &SurfaceRef<'_>) -> bool {
-        self.width == surface.width()
-            && self.height == surface.height()
-            && self.stride == surface.stride()
+        self.width == surface.width() && self.height == surface.height() && self.stride == surface.stride()
     }
 
     /// A read view (packed rows).
     pub fn view(&self) -> SurfaceRef<'_> {
-        SurfaceRef::new(
-            self.width,
-            self.height,
-            self.width * BYTES_PER_PIXEL as u32,
-            &self.pixels,
-        )
-        .expect("a reference always has valid geometry") // Invariant of `capture`.
+        SurfaceRef::new(self.width, self.height, self.width * BYTES_PER_PIXEL as u32, &self.pixels)
+            .expect("a reference always has valid geometry") // Invariant of `capture`.
     }
 
     fn range(&self, rect: &Rect, row: u32) -> core::ops::Range<usize> {
-        let start =
-            ((rect.y + row) as usize * self.width as usize + rect.x as usize) * BYTES_PER_PIXEL;
+        let start = ((rect.y + row) as usize * self.width as usize + rect.x as usize) * BYTES_PER_PIXEL;
         start..start + rect.width as usize * BYTES_PER_PIXEL
     }
 

@@ -37,12 +37,7 @@ pub struct ScrollSearch {
 impl ScrollSearch {
     /// Find a vertical shift of `region`'s content between `old` and `new`
     /// that explains clearly more rows than no shift does.
-    pub fn detect(
-        &mut self,
-        new: &SurfaceRef<'_>,
-        old: &SurfaceRef<'_>,
-        region: &Rect,
-    ) -> Option<Scroll> {
+    pub fn detect(&mut self, new: &SurfaceRef<'_>, old: &SurfaceRef<'_>, region: &Rect) -> Option<Scroll> {
         if region.width < MIN_SIDE || region.height < MIN_SIDE {
             return None;
         }
@@ -68,11 +63,8 @@ impl ScrollSearch {
         }
         let distance = shift.unsigned_abs() as u32;
         let rows = region.height - distance;
-        let (target_y, source_y) = if shift > 0 {
-            (region.y, region.y + distance)
-        } else {
-            (region.y + distance, region.y)
-        };
+        let (target_y, source_y) =
+            if shift > 0 { (region.y, region.y + distance) } else { (region.y + distance, region.y) };
         Some(Scroll {
             target: Rect::new(region.x, target_y, region.width, rows),
             source: (region.x, source_y),
@@ -85,8 +77,7 @@ impl ScrollSearch {
         (0..height)
             .filter(|&row| {
                 let old = row + shift;
-                (0..height).contains(&old)
-                    && self.new_hashes[row as usize] == self.old_hashes[old as usize]
+                (0..height).contains(&old) && self.new_hashes[row as usize] == self.old_hashes[old as usize]
             })
             .count()
     }
@@ -105,11 +96,7 @@ impl ScrollSearch {
         let step = (distinctive.len() / SAMPLES).max(1);
         for &row in distinctive.iter().step_by(step).take(SAMPLES) {
             let wanted = self.new_hashes[row];
-            let found = self
-                .old_hashes
-                .iter()
-                .enumerate()
-                .filter(|&(_, &hash)| hash == wanted);
+            let found = self.old_hashes.iter().enumerate().filter(|&(_, &hash)| hash == wanted);
             for (old_row, _) in found.take(4) {
                 let shift = old_row as i64 - row as i64;
                 if shift != 0 && !self.candidates.contains(&shift) {

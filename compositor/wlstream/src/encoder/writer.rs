@@ -6,9 +6,7 @@ use alloc::vec::Vec;
 use lz4_flex::block::{CompressTable, compress_into_with_table, get_maximum_output_size};
 
 use crate::error::EncodeError;
-use crate::format::{
-    BYTES_PER_PIXEL, Encoding, HEADER_SIZE, RECTANGLE_HEADER_SIZE, RectangleHeader,
-};
+use crate::format::{BYTES_PER_PIXEL, Encoding, HEADER_SIZE, RECTANGLE_HEADER_SIZE, RectangleHeader};
 use crate::pixels::{uniform_pixel, xor_to};
 use crate::rect::Rect;
 use crate::surface::SurfaceRef;
@@ -28,9 +26,7 @@ pub struct Workspace {
 
 impl core::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Workspace")
-            .field("packed", &self.packed.len())
-            .finish_non_exhaustive()
+        f.debug_struct("Workspace").field("packed", &self.packed.len()).finish_non_exhaustive()
     }
 }
 
@@ -45,8 +41,7 @@ fn compress(
         output.resize(maximum, 0);
     }
     let table = table.get_or_insert_with(CompressTable::large);
-    compress_into_with_table(input, &mut output[..maximum], table)
-        .map_err(|_| EncodeError::Compression)
+    compress_into_with_table(input, &mut output[..maximum], table).map_err(|_| EncodeError::Compression)
 }
 
 /// Above this many packed bytes the XOR-or-plain choice is measured on a
@@ -60,9 +55,7 @@ const SAMPLE_ROWS: usize = 4;
 /// `SAMPLE_ROWS` rows among `rows`.
 fn sample_bands(rows: usize) -> impl Iterator<Item = core::ops::Range<usize>> {
     let step = (rows / SAMPLE_BANDS).max(SAMPLE_ROWS);
-    (0..rows)
-        .step_by(step)
-        .map(move |start| start..(start + SAMPLE_ROWS).min(rows))
+    (0..rows).step_by(step).map(move |start| start..(start + SAMPLE_ROWS).min(rows))
 }
 
 /// Builds one frame in a caller-provided buffer.
@@ -76,19 +69,12 @@ impl<'a> FrameWriter<'a> {
     pub fn new(out: &'a mut Vec<u8>) -> FrameWriter<'a> {
         out.clear();
         out.resize(HEADER_SIZE, 0);
-        FrameWriter {
-            out,
-            stats: EncodeStats::default(),
-        }
+        FrameWriter { out, stats: EncodeStats::default() }
     }
 
     /// Append one rectangle record and its payload.
     pub fn push(&mut self, rect: Rect, encoding: Encoding, payload: &[u8]) {
-        let record = RectangleHeader {
-            rect,
-            encoding,
-            payload_length: payload.len() as u32,
-        };
+        let record = RectangleHeader { rect, encoding, payload_length: payload.len() as u32 };
         let mut bytes = [0u8; RECTANGLE_HEADER_SIZE];
         record.write(&mut bytes);
         self.out.extend_from_slice(&bytes);
@@ -140,8 +126,7 @@ impl<'a> FrameWriter<'a> {
             for row in sample_bands(rows).flatten() {
                 let new_row = &work.packed[row * row_bytes..(row + 1) * row_bytes];
                 let old_row = old.rect_row(&rect, row as u32);
-                work.sample
-                    .extend(new_row.iter().zip(old_row).map(|(new, old)| new ^ old));
+                work.sample.extend(new_row.iter().zip(old_row).map(|(new, old)| new ^ old));
             }
             let delta = compress(&work.sample, &mut work.delta, &mut work.table)?;
             use_xor = delta < plain;
