@@ -53,3 +53,24 @@ impl Default for Theme {
         }
     }
 }
+
+impl Theme {
+    /// Decorations in the colours of a toolkit theme, so window frames
+    /// match the apps and the shell. The desktop colour (seen only where no
+    /// wallpaper is) and the metrics stay as they are.
+    pub fn from_toolkit(theme: &weft_theme::Theme) -> Theme {
+        let color = |c: weft_theme::Color| Color::rgba(c.red, c.green, c.blue, c.alpha);
+        let palette = &theme.palette;
+        Theme {
+            title_active: color(palette.surface),
+            title_inactive: color(palette.surface_alt),
+            text_active: color(palette.text),
+            text_inactive: color(palette.text_muted),
+            border: color(palette.border_strong),
+            button_hover: color(palette.hover),
+            close_hover: color(palette.danger),
+            content_background: color(palette.background),
+            ..Theme::default()
+        }
+    }
+}

@@ -40,8 +40,11 @@ fn gradient(w: u32, h: u32, tint: [u8; 3]) -> Vec<u8> {
 
 fn compose() -> (u32, u32, Vec<u8>) {
     let (width, height) = (480, 320);
-    let mut compositor =
-        Compositor::new(Output { width, height, scale: 1.0 }, Theme::default(), Box::new(TitleText::new()));
+    let mut compositor = Compositor::new(
+        Output { width, height, scale: 1.0 },
+        Theme::from_toolkit(&weft_theme::Theme::light()),
+        Box::new(TitleText::new()),
+    );
     let shell = ClientId(1);
     let app = ClientId(2);
     let other = ClientId(3);

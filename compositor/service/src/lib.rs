@@ -62,6 +62,16 @@ struct Service {
     period: u64,
 }
 
+/// The decoration theme: the toolkit's light theme, or its dark one with
+/// the argument `theme = "dark"`.
+pub fn theme(startup: &Startup) -> Theme {
+    let kind = match startup.arg("theme") {
+        Some("dark") => weft_theme::ThemeKind::Dark,
+        _ => weft_theme::ThemeKind::Light,
+    };
+    Theme::from_toolkit(&weft_theme::Theme::builtin(kind))
+}
+
 /// Serve until the parent says stop or the output closes.
 pub fn main(startup: Startup) -> Result<(), ProgramError> {
     let namespace = startup.namespace().clone();
@@ -87,7 +97,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
             height: info.height,
             scale: if info.scale > 0.0 { info.scale } else { 1.0 },
         },
-        Theme::default(),
+        theme(&startup),
         Box::new(TitleText::new()),
     );
     let mut waits = WaitSet::new()?;

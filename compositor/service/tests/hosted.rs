@@ -105,6 +105,11 @@ impl Seat {
 }
 
 const RED: [u8; 3] = [255, 0, 0];
+
+/// The decoration colours the compositor uses (its default theme).
+fn decorations() -> weft_compositor::Theme {
+    weft_compositor::Theme::from_toolkit(&weft_theme::Theme::light())
+}
 const BLUE: [u8; 3] = [0, 0, 255];
 
 #[test]
@@ -119,9 +124,9 @@ fn windows_through_real_processes() {
         display.wait_for(WAIT, |s| find(s, RED).is_some_and(|b| b.2 - b.0 == 200 && b.3 - b.1 == 150));
     assert!(ok, "red window never appeared: {:?}", find(&shot, RED));
     let (x0, y0, x1, _) = find(&shot, RED).unwrap();
-    let title = weft_compositor::Theme::default().title_active;
+    let title = decorations().title_active;
     assert_eq!(shot.pixel(x0 + 5, y0 - 10)[..3], [title.r, title.g, title.b], "title bar above the content");
-    let border = weft_compositor::Theme::default().border;
+    let border = decorations().border;
     assert_eq!(shot.pixel(x0 - 1, y0 + 10)[..3], [border.r, border.g, border.b], "frame around it");
 
     // Dragging the title bar moves the window.
@@ -175,7 +180,7 @@ fn windows_through_real_processes() {
     assert!(system.wait_for_log("red: released buffer", WAIT));
     let (shot, ok) = display.wait_for(WAIT, |s| find(s, RED).is_none());
     assert!(ok, "closed window still shown");
-    let desktop = weft_compositor::Theme::default().desktop;
+    let desktop = decorations().desktop;
     assert_eq!(shot.pixel(x0 + 5, y0 + 5)[..3], [desktop.r, desktop.g, desktop.b]);
     let _ = x0;
 }
@@ -188,7 +193,7 @@ fn a_resized_output_is_followed() {
     let (shot, ok) = display.wait_for(WAIT, |s| find(s, [0, 255, 0]).is_some());
     assert!(ok, "flushes {} pixel {:?}", display.flush_count(), shot.pixel(5, 5));
     display.resize(800, 600);
-    let desktop = weft_compositor::Theme::default().desktop;
+    let desktop = decorations().desktop;
     let (shot, ok) = display.wait_for(WAIT, |s| {
         s.width == 800
             && s.pixel(790, 590)[..3] == [desktop.r, desktop.g, desktop.b]
