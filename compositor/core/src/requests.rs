@@ -209,7 +209,7 @@ impl Compositor {
         record.frame_requested = true;
         let node = record.node;
         if let Some(old) = previous.filter(|old| *old != buffer) {
-            self.emit(key.0, Event::BufferReleased { buffer: old });
+            self.release_if_unused(key.0, old);
         }
         if let Some(node) = node {
             let rects: Vec<Rect> = damage.iter().map(|r| Rect::new(r.x, r.y, r.width, r.height)).collect();
@@ -231,10 +231,19 @@ impl Compositor {
             let _ = self.scene.remove(node);
         }
         if let (Some(old), true) = (old, release) {
-            self.emit(key.0, Event::BufferReleased { buffer: old });
+            self.release_if_unused(key.0, old);
         }
         self.surface_unmapped(key);
         self.dirty = true;
+    }
+
+    /// Release `buffer` unless another surface of the client still shows it.
+    fn release_if_unused(&mut self, client: ClientId, buffer: BufferId) {
+        let shown =
+            self.clients.get(&client).is_some_and(|c| c.surfaces.values().any(|s| s.buffer == Some(buffer)));
+        if !shown {
+            self.emit(client, Event::BufferReleased { buffer });
+        }
     }
 
     /// Remove a surface and everything hanging off it.

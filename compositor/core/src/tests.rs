@@ -594,3 +594,24 @@ fn an_exclusive_layer_takes_the_keyboard_from_windows() {
     rig.click(x as f32 + 5.0, y as f32 + 5.0);
     assert!(!has(&rig.take(), |e| matches!(e, Outgoing::Client(APP, Event::Pointer { .. }))));
 }
+
+#[test]
+fn a_buffer_shown_on_two_surfaces_is_released_only_when_neither_shows_it() {
+    let mut rig = Rig::new(640, 480);
+    rig.toplevel(APP, 1, "One");
+    rig.toplevel(APP, 2, "Two");
+    rig.show(APP, 1, 10, 100, 100, RED);
+    rig.request(APP, Request::Present { surface: SurfaceId(2), buffer: Some(BufferId(10)), damage: vec![] })
+        .unwrap();
+    rig.take();
+    rig.show(APP, 1, 11, 100, 100, BLUE);
+    assert!(
+        !has(&rig.take(), |e| matches!(e, Outgoing::Client(APP, Event::BufferReleased { .. }))),
+        "still on surface 2"
+    );
+    rig.request(APP, Request::Present { surface: SurfaceId(2), buffer: None, damage: vec![] }).unwrap();
+    assert!(has(&rig.take(), |e| matches!(
+        e,
+        Outgoing::Client(APP, Event::BufferReleased { buffer: BufferId(10) })
+    )));
+}
