@@ -19,12 +19,16 @@ impl ImageSource for Images {
 }
 
 fn pixels(w: u32, h: u32, alpha: u8) -> Vec<u8> {
-    (0..w * h).flat_map(|i| [(i % 251) as u8, (i % 241) as u8, (i % 239) as u8, alpha]).collect()
+    (0..w * h)
+        .flat_map(|i| {
+            [((i % 251) as u8).min(alpha), ((i % 241) as u8).min(alpha), ((i % 239) as u8).min(alpha), alpha]
+        })
+        .collect()
 }
 
 /// Wallpaper, three overlapping windows (not declared opaque, as client
 /// surfaces are), a translucent panel.
-fn desktop(width: u32, height: u32) -> (Scene, Images, weft_scene::NodeId) {
+fn desktop(width: u32, height: u32, window_alpha: u8) -> (Scene, Images, weft_scene::NodeId) {
     let mut images = Images(vec![(width, height, pixels(width, height, 255))]);
     let mut scene = Scene::new(width, height, Color::rgb(40, 50, 60));
     let root = scene.root();
@@ -43,7 +47,7 @@ fn desktop(width: u32, height: u32) -> (Scene, Images, weft_scene::NodeId) {
     let mut last = root;
     for i in 0..3u32 {
         let (w, h) = (width * 2 / 3, height / 2);
-        images.0.push((w, h, pixels(w, h, 255)));
+        images.0.push((w, h, pixels(w, h, window_alpha)));
         let node = scene
             .add(
                 root,
@@ -87,8 +91,12 @@ fn main() {
     for (width, height) in [(1280u32, 800u32), (720, 1440)] {
         let bytes = (width * height * 4) as usize;
         println!("--- {width}×{height}");
-        let (mut scene, images, top) = desktop(width, height);
+        let (translucent, translucent_images, _) = desktop(width, height, 200);
         let mut renderer = Renderer::new(width, height);
+        measure("full composite, translucent windows (blend)", bytes, || {
+            black_box(renderer.render_full(&translucent, &translucent_images));
+        });
+        let (mut scene, images, top) = desktop(width, height, 255);
         measure("full composite (wallpaper + 3 windows + panel)", bytes, || {
             black_box(renderer.render_full(&scene, &images));
         });

@@ -281,23 +281,28 @@ fn blit(target: &mut PixmapMut<'_>, item: &DrawItem, part: &Rect, source: &[u8],
             continue;
         }
         for (d, s) in to.chunks_exact_mut(4).zip(from.chunks_exact(4)) {
-            match s[3] {
-                255 => d.copy_from_slice(s),
-                0 if s == [0, 0, 0, 0] => {}
-                alpha => {
-                    let keep = 255 - u32::from(alpha);
-                    for c in 0..4 {
-                        let blended = u32::from(s[c]) + div255(u32::from(d[c]) * keep);
-                        d[c] = blended.min(255) as u8;
-                    }
-                }
+            let source = u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
+            let alpha = source >> 24;
+            if alpha == 255 {
+                d.copy_from_slice(s);
+            } else if source != 0 {
+                let dest = u32::from_le_bytes([d[0], d[1], d[2], d[3]]);
+                d.copy_from_slice(&source_over(source, dest, 255 - alpha).to_le_bytes());
             }
         }
     }
 }
 
-/// `value / 255`, rounded, for `value` ≤ 255 × 255.
-fn div255(value: u32) -> u32 {
-    let v = value + 128;
-    (v + (v >> 8)) >> 8
+/// Premultiplied source over: `source + dest × keep / 255` per channel,
+/// two channels at a time (each 16-bit lane holds at most 255 × 255 +
+/// 255, so lanes never carry into each other). Channels of invalid
+/// (not premultiplied) sources wrap within their own pixel only.
+fn source_over(source: u32, dest: u32, keep: u32) -> u32 {
+    let scale = |lanes: u32| {
+        let v = lanes * keep + 0x0080_0080;
+        ((v + ((v >> 8) & 0x00ff_00ff)) >> 8) & 0x00ff_00ff
+    };
+    let red_blue = scale(dest & 0x00ff_00ff);
+    let green_alpha = scale((dest >> 8) & 0x00ff_00ff);
+    source.wrapping_add(red_blue | (green_alpha << 8))
 }
