@@ -1,0 +1,64 @@
+//! The compositor, input service and hosted display started by the real
+//! root manager from their own `manifest.toml` files, with a client
+//! program: the manifests route everything the services need.
+
+mod programs;
+
+use std::path::Path;
+use std::time::Duration;
+
+use display_hosted::HostDisplay;
+use weft_board_hosted::{BootOptions, System, bundle_for};
+use weft_hosted::Hosted;
+use weft_manifest::compile::parse_manifest;
+
+fn manifest(path: &str) -> weft_manifest::Manifest {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join(path)).expect(path);
+    parse_manifest(&text, path).expect("valid manifest")
+}
+
+#[test]
+fn the_root_manager_starts_the_graphics_stack_from_manifests() {
+    let hosted = Hosted::new();
+    hosted.register_program("input", input::entry);
+    hosted.register_program("display-hosted", display_hosted::entry);
+    hosted.register_program("compositor", compositor::entry);
+    hosted.register_program("test-client", programs::test_client);
+    let client = parse_manifest(
+        r#"
+name = "red"
+program = "test-client"
+restart = "never"
+[args]
+color = "ff0000"
+title = "red"
+[[use]]
+protocol = "weft.compositor"
+"#,
+        "red",
+    )
+    .unwrap();
+    let manifests = vec![
+        manifest("services/log/manifest.toml"),
+        manifest("services/input/manifest.toml"),
+        manifest("services/display-hosted/manifest.toml"),
+        manifest("compositor/service/manifest.toml"),
+        client,
+    ];
+    let display = HostDisplay::headless(640, 480);
+    let system = System::boot_on(
+        hosted,
+        BootOptions {
+            bundle: bundle_for("graphics", manifests),
+            echo: std::env::var_os("WEFT_TEST_ECHO").is_some(),
+            devices: vec![("device:display".into(), display.clone())],
+        },
+    )
+    .unwrap();
+    let (shot, ok) = display.wait_for(Duration::from_secs(30), |s| {
+        (0..s.height).step_by(4).any(|y| (0..s.width).step_by(4).any(|x| s.pixel(x, y)[..3] == [255, 0, 0]))
+    });
+    assert!(ok, "no red window; corner pixel {:?}", shot.pixel(2, 2));
+    system.shutdown();
+}
