@@ -56,17 +56,10 @@ fn convert_icon(name: &str, source: IconSource) -> Icon {
                 Some(width) => IconPaint::Stroke(width),
                 None => IconPaint::Fill,
             };
-            IconShape {
-                geometry,
-                paint,
-                opacity: shape.opacity.unwrap_or(1.0),
-            }
+            IconShape { geometry, paint, opacity: shape.opacity.unwrap_or(1.0) }
         })
         .collect();
-    Icon {
-        view_box: source.view_box,
-        shapes,
-    }
+    Icon { view_box: source.view_box, shapes }
 }
 
 fn read(path: &Path) -> String {
@@ -81,8 +74,8 @@ fn main() {
     println!("cargo::rerun-if-changed=src/model.rs");
 
     let icon_path = data.join("icons.toml");
-    let icon_file: IconFile = toml::from_str(&read(&icon_path))
-        .unwrap_or_else(|error| panic!("{}: {error}", icon_path.display()));
+    let icon_file: IconFile =
+        toml::from_str(&read(&icon_path)).unwrap_or_else(|error| panic!("{}: {error}", icon_path.display()));
     let icons: BTreeMap<String, Icon> = icon_file
         .icons
         .into_iter()
@@ -94,11 +87,10 @@ fn main() {
 
     for name in ["light", "dark"] {
         let path = data.join(format!("{name}.toml"));
-        let mut theme: Theme = toml::from_str(&read(&path))
-            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let mut theme: Theme =
+            toml::from_str(&read(&path)).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
         theme.icons = icons.clone().into_iter().collect();
         let bytes = postcard::to_allocvec(&theme).expect("themes always encode");
-        std::fs::write(Path::new(&out).join(format!("{name}.postcard")), bytes)
-            .expect("OUT_DIR is writable");
+        std::fs::write(Path::new(&out).join(format!("{name}.postcard")), bytes).expect("OUT_DIR is writable");
     }
 }

@@ -18,8 +18,8 @@ pub mod fonts;
 mod model;
 
 pub use model::{
-    Color, Icon, IconGeometry, IconPaint, IconShape, Metrics, Palette, Radii, Shadow, Shadows,
-    Spacing, Theme, Typography,
+    Color, Icon, IconGeometry, IconPaint, IconShape, Metrics, Palette, Radii, Shadow, Shadows, Spacing,
+    Theme, Typography,
 };
 
 use core::fmt;
@@ -145,9 +145,7 @@ mod tests {
             "info",
             "warning",
         ] {
-            let icon = theme
-                .icon(name)
-                .unwrap_or_else(|| panic!("missing icon {name}"));
+            let icon = theme.icon(name).unwrap_or_else(|| panic!("missing icon {name}"));
             assert!(!icon.shapes.is_empty());
             assert!(icon.view_box > 0.0);
         }
@@ -161,27 +159,15 @@ mod tests {
 
     #[test]
     fn garbage_is_a_typed_error() {
-        assert!(matches!(
-            Theme::from_postcard(&[0xff, 0xff, 0xff]),
-            Err(ThemeError::Decode(_))
-        ));
+        assert!(matches!(Theme::from_postcard(&[0xff, 0xff, 0xff]), Err(ThemeError::Decode(_))));
     }
 
     #[test]
     fn colours_parse_and_mix() {
         assert_eq!(Color::parse_hex("#fff"), Some(Color::WHITE));
-        assert_eq!(
-            Color::parse_hex("#11223344"),
-            Some(Color::rgba(0x11, 0x22, 0x33, 0x44))
-        );
+        assert_eq!(Color::parse_hex("#11223344"), Some(Color::rgba(0x11, 0x22, 0x33, 0x44)));
         assert_eq!(Color::parse_hex("123456"), None);
-        assert_eq!(
-            Color::BLACK.mix(Color::WHITE, 0.5),
-            Color::rgb(128, 128, 128)
-        );
-        assert_eq!(
-            Color::from_u32(Color::rgba(1, 2, 3, 4).to_u32()),
-            Color::rgba(1, 2, 3, 4)
-        );
+        assert_eq!(Color::BLACK.mix(Color::WHITE, 0.5), Color::rgb(128, 128, 128));
+        assert_eq!(Color::from_u32(Color::rgba(1, 2, 3, 4).to_u32()), Color::rgba(1, 2, 3, 4));
     }
 }

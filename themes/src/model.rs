@@ -37,12 +37,7 @@ impl Color {
 
     /// A colour from its four channels.
     pub const fn rgba(red: u8, green: u8, blue: u8, alpha: u8) -> Color {
-        Color {
-            red,
-            green,
-            blue,
-            alpha,
-        }
+        Color { red, green, blue, alpha }
     }
 
     /// An opaque colour.
@@ -53,10 +48,7 @@ impl Color {
     /// The same colour with its alpha multiplied by `factor` (0–1).
     pub fn with_opacity(self, factor: f32) -> Color {
         let factor = factor.clamp(0.0, 1.0);
-        Color {
-            alpha: (self.alpha as f32 * factor + 0.5) as u8,
-            ..self
-        }
+        Color { alpha: (self.alpha as f32 * factor + 0.5) as u8, ..self }
     }
 
     /// Linear interpolation towards `other` (`t` = 0 gives `self`).
@@ -73,20 +65,12 @@ impl Color {
 
     /// Packs into `0xRRGGBBAA`.
     pub const fn to_u32(self) -> u32 {
-        (self.red as u32) << 24
-            | (self.green as u32) << 16
-            | (self.blue as u32) << 8
-            | self.alpha as u32
+        (self.red as u32) << 24 | (self.green as u32) << 16 | (self.blue as u32) << 8 | self.alpha as u32
     }
 
     /// Unpacks from `0xRRGGBBAA`.
     pub const fn from_u32(value: u32) -> Color {
-        Color::rgba(
-            (value >> 24) as u8,
-            (value >> 16) as u8,
-            (value >> 8) as u8,
-            value as u8,
-        )
+        Color::rgba((value >> 24) as u8, (value >> 16) as u8, (value >> 8) as u8, value as u8)
     }
 
     /// Parses `#rgb`, `#rrggbb` or `#rrggbbaa`.
@@ -98,11 +82,7 @@ impl Color {
         };
         let pair = |index: usize| -> Option<u8> { Some(nibble(index)? << 4 | nibble(index + 1)?) };
         match digits.len() {
-            3 => Some(Color::rgb(
-                nibble(0)? * 17,
-                nibble(1)? * 17,
-                nibble(2)? * 17,
-            )),
+            3 => Some(Color::rgb(nibble(0)? * 17, nibble(1)? * 17, nibble(2)? * 17)),
             6 => Some(Color::rgb(pair(0)?, pair(2)?, pair(4)?)),
             8 => Some(Color::rgba(pair(0)?, pair(2)?, pair(4)?, pair(6)?)),
             _ => None,
@@ -112,11 +92,7 @@ impl Color {
 
 impl fmt::Display for Color {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "#{:02x}{:02x}{:02x}{:02x}",
-            self.red, self.green, self.blue, self.alpha
-        )
+        write!(formatter, "#{:02x}{:02x}{:02x}{:02x}", self.red, self.green, self.blue, self.alpha)
     }
 }
 

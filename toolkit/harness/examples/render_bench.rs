@@ -13,27 +13,15 @@ use weft_toolkit_harness::gallery;
 
 fn main() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    let width: u32 = arguments
-        .first()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(1280);
-    let height: u32 = arguments
-        .get(1)
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(800);
-    let scale: f32 = arguments
-        .get(2)
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(1.0);
+    let width: u32 = arguments.first().and_then(|value| value.parse().ok()).unwrap_or(1280);
+    let height: u32 = arguments.get(1).and_then(|value| value.parse().ok()).unwrap_or(800);
+    let scale: f32 = arguments.get(2).and_then(|value| value.parse().ok()).unwrap_or(1.0);
 
     let started = Instant::now();
     let mut ui = Ui::new(Theme::light());
     let ids = gallery::build(&mut ui);
     let mut harness = Harness::new(ui, width, height, scale);
-    println!(
-        "build + first frame (cold glyph cache): {:?}",
-        started.elapsed()
-    );
+    println!("build + first frame (cold glyph cache): {:?}", started.elapsed());
 
     let rounds = 30;
     let started = Instant::now();
@@ -41,10 +29,7 @@ fn main() {
         harness.render_fresh();
     }
     let full = started.elapsed() / rounds;
-    println!(
-        "full frame {width}x{height} @{scale}x: {full:?} ({:.1} frames/s)",
-        1.0 / full.as_secs_f64()
-    );
+    println!("full frame {width}x{height} @{scale}x: {full:?} ({:.1} frames/s)", 1.0 / full.as_secs_f64());
 
     harness.click(ids.name);
     harness.key(Key::END, Modifiers::empty());
@@ -66,15 +51,8 @@ fn main() {
     );
     let started = Instant::now();
     for index in 0..rounds {
-        harness.set_theme(if index % 2 == 0 {
-            Theme::dark()
-        } else {
-            Theme::light()
-        });
+        harness.set_theme(if index % 2 == 0 { Theme::dark() } else { Theme::light() });
         harness.render();
     }
-    println!(
-        "theme switch + full repaint: {:?}",
-        started.elapsed() / rounds
-    );
+    println!("theme switch + full repaint: {:?}", started.elapsed() / rounds);
 }

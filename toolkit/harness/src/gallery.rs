@@ -5,8 +5,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use weft_toolkit::widgets::{
-    Button, ButtonKind, Checkbox, ColorRole, Container, Icon, IconButton, ImageView, Label,
-    ListItem, ProgressBar, ScrollView, Slider, Surface, Switch, Tabs, TextField, TextRole,
+    Button, ButtonKind, Checkbox, ColorRole, Container, Icon, IconButton, ImageView, Label, ListItem,
+    ProgressBar, ScrollView, Slider, Surface, Switch, Tabs, TextField, TextRole,
 };
 use weft_toolkit::{Insets, Ui, WidgetId};
 
@@ -102,28 +102,13 @@ pub fn build(ui: &mut Ui<GalleryMessage>) -> GalleryIds {
     let root = ui.root();
     let header = ui.add(
         root,
-        Container::row()
-            .gap(8.0)
-            .padding_insets(Insets::symmetric(6.0, 10.0))
-            .surface(Surface::Alternate),
+        Container::row().gap(8.0).padding_insets(Insets::symmetric(6.0, 10.0)).surface(Surface::Alternate),
     );
-    let menu = ui.add(
-        header,
-        IconButton::new("menu").on_click(GalleryMessage::Clicked("menu")),
-    );
-    ui.add(
-        header,
-        Label::new("Widget Gallery").role(TextRole::Title).grow(1.0),
-    );
-    ui.add(
-        header,
-        IconButton::new("search").on_click(GalleryMessage::Clicked("search")),
-    );
+    let menu = ui.add(header, IconButton::new("menu").on_click(GalleryMessage::Clicked("menu")));
+    ui.add(header, Label::new("Widget Gallery").role(TextRole::Title).grow(1.0));
+    ui.add(header, IconButton::new("search").on_click(GalleryMessage::Clicked("search")));
     ui.add(header, ImageView::new(avatar()).size(28.0, 28.0));
-    ui.add(
-        header,
-        IconButton::new("settings").on_click(GalleryMessage::Clicked("settings")),
-    );
+    ui.add(header, IconButton::new("settings").on_click(GalleryMessage::Clicked("settings")));
 
     let body = ui.add(
         root,
@@ -134,10 +119,7 @@ pub fn build(ui: &mut Ui<GalleryMessage>) -> GalleryIds {
             .min_height(0.0)
             .align(weft_toolkit::Align::Stretch),
     );
-    let controls = ui.add(
-        body,
-        Container::column().gap(12.0).padding(16.0).card().grow(1.0),
-    );
+    let controls = ui.add(body, Container::column().gap(12.0).padding(16.0).card().grow(1.0));
     ui.add(controls, Label::new("Controls").role(TextRole::Title));
     let buttons = ui.add(controls, Container::row().gap(8.0));
     let install = ui.add(
@@ -147,15 +129,10 @@ pub fn build(ui: &mut Ui<GalleryMessage>) -> GalleryIds {
             .kind(ButtonKind::Primary)
             .on_click(GalleryMessage::Clicked("install")),
     );
-    let cancel = ui.add(
-        buttons,
-        Button::new("Cancel").on_click(GalleryMessage::Clicked("cancel")),
-    );
+    let cancel = ui.add(buttons, Button::new("Cancel").on_click(GalleryMessage::Clicked("cancel")));
     let details = ui.add(
         buttons,
-        Button::new("Details")
-            .kind(ButtonKind::Flat)
-            .on_click(GalleryMessage::Clicked("details")),
+        Button::new("Details").kind(ButtonKind::Flat).on_click(GalleryMessage::Clicked("details")),
     );
     let search = ui.add(
         controls,
@@ -166,9 +143,7 @@ pub fn build(ui: &mut Ui<GalleryMessage>) -> GalleryIds {
     );
     let name = ui.add(
         controls,
-        TextField::new()
-            .text("Ada Lovelace")
-            .on_change(|text| GalleryMessage::Edited("name", text)),
+        TextField::new().text("Ada Lovelace").on_change(|text| GalleryMessage::Edited("name", text)),
     );
     let notes = ui.add(
         controls,
@@ -185,39 +160,23 @@ pub fn build(ui: &mut Ui<GalleryMessage>) -> GalleryIds {
     );
     let diagnostics = ui.add(
         checks,
-        Checkbox::new("Send diagnostics")
-            .on_toggle(|on| GalleryMessage::Toggled("diagnostics", on)),
+        Checkbox::new("Send diagnostics").on_toggle(|on| GalleryMessage::Toggled("diagnostics", on)),
     );
-    let wifi = ui.add(
-        controls,
-        Switch::new("Wi-Fi")
-            .on(true)
-            .on_toggle(|on| GalleryMessage::Toggled("wifi", on)),
-    );
-    ui.add(
-        controls,
-        Switch::new("Bluetooth").on_toggle(|on| GalleryMessage::Toggled("bluetooth", on)),
-    );
-    let volume = ui.add(
-        controls,
-        Slider::new(0.0, 100.0, 60.0)
-            .step(1.0)
-            .on_change(GalleryMessage::Volume),
-    );
+    let wifi =
+        ui.add(controls, Switch::new("Wi-Fi").on(true).on_toggle(|on| GalleryMessage::Toggled("wifi", on)));
+    ui.add(controls, Switch::new("Bluetooth").on_toggle(|on| GalleryMessage::Toggled("bluetooth", on)));
+    let volume = ui.add(controls, Slider::new(0.0, 100.0, 60.0).step(1.0).on_change(GalleryMessage::Volume));
     let progress = ui.add(controls, ProgressBar::new(0.35));
     let icons = ui.add(controls, Container::row().gap(10.0));
     for name in [
-        "terminal", "settings", "files", "monitor", "software", "folder", "file", "search", "back",
-        "close", "minimize", "maximize",
+        "terminal", "settings", "files", "monitor", "software", "folder", "file", "search", "back", "close",
+        "minimize", "maximize",
     ] {
         ui.add(icons, Icon::new(name).color(ColorRole::Muted));
     }
 
     let side = ui.add(body, Container::column().padding(8.0).card().grow(1.0));
-    let tabs = ui.add(
-        side,
-        Tabs::new(["Apps", "Files", "About"]).on_select(GalleryMessage::Tab),
-    );
+    let tabs = ui.add(side, Tabs::new(["Apps", "Files", "About"]).on_select(GalleryMessage::Tab));
     let list = ui.add(tabs, ScrollView::new().gap(2.0).padding(4.0));
     let rows = APPS
         .iter()
@@ -238,10 +197,7 @@ pub fn build(ui: &mut Ui<GalleryMessage>) -> GalleryIds {
     ui.add(files, Label::new("Files you save appear here.").muted());
     let about = ui.add(tabs, Container::column().padding(16.0).gap(8.0));
     ui.add(about, Label::new("Weft").role(TextRole::Headline));
-    ui.add(
-        about,
-        Label::new("A capability OS with a retained compositor.").muted(),
-    );
+    ui.add(about, Label::new("A capability OS with a retained compositor.").muted());
 
     GalleryIds {
         install,

@@ -71,9 +71,7 @@ impl<M: 'static> Harness<M> {
     /// # Panics
     /// If there is no such widget of that type.
     pub fn widget<W: Widget<M>>(&self, id: WidgetId) -> &W {
-        self.ui
-            .get::<W>(id)
-            .expect("widget exists with the requested type")
+        self.ui.get::<W>(id).expect("widget exists with the requested type")
     }
 
     /// The visible widget with this role and label.
@@ -81,9 +79,7 @@ impl<M: 'static> Harness<M> {
     /// # Panics
     /// If there is none.
     pub fn find(&mut self, role: weft_toolkit::accessibility::Role, label: &str) -> WidgetId {
-        self.ui
-            .find(role, label)
-            .unwrap_or_else(|| panic!("no visible {role:?} labelled {label:?}"))
+        self.ui.find(role, label).unwrap_or_else(|| panic!("no visible {role:?} labelled {label:?}"))
     }
 
     /// Messages emitted since the last call.
@@ -136,10 +132,7 @@ impl<M: 'static> Harness<M> {
 
     /// Moves the mouse to `point`.
     pub fn hover(&mut self, point: Point) {
-        self.event(InputEvent::Pointer(PointerEvent::Motion {
-            x: point.x,
-            y: point.y,
-        }));
+        self.event(InputEvent::Pointer(PointerEvent::Motion { x: point.x, y: point.y }));
     }
 
     /// Clicks the left mouse button at `point`.
@@ -178,10 +171,7 @@ impl<M: 'static> Harness<M> {
         for step in 1..=steps.max(1) {
             let t = step as f32 / steps.max(1) as f32;
             self.now += Duration::from_millis(10);
-            self.hover(Point::new(
-                from.x + (to.x - from.x) * t,
-                from.y + (to.y - from.y) * t,
-            ));
+            self.hover(Point::new(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t));
         }
         self.event(InputEvent::Pointer(PointerEvent::Button {
             button: Button::Left,
@@ -199,11 +189,7 @@ impl<M: 'static> Harness<M> {
 
     /// Taps `point` with a finger.
     pub fn tap_at(&mut self, point: Point) {
-        self.event(InputEvent::Touch(TouchEvent::Down {
-            id: 0,
-            x: point.x,
-            y: point.y,
-        }));
+        self.event(InputEvent::Touch(TouchEvent::Down { id: 0, x: point.x, y: point.y }));
         self.now += Duration::from_millis(60);
         self.event(InputEvent::Touch(TouchEvent::Up { id: 0 }));
     }
@@ -216,11 +202,7 @@ impl<M: 'static> Harness<M> {
 
     /// Holds a finger at `point` for `duration`, then lifts it.
     pub fn long_press_at(&mut self, point: Point, duration: Duration) {
-        self.event(InputEvent::Touch(TouchEvent::Down {
-            id: 0,
-            x: point.x,
-            y: point.y,
-        }));
+        self.event(InputEvent::Touch(TouchEvent::Down { id: 0, x: point.x, y: point.y }));
         self.advance(duration);
         self.event(InputEvent::Touch(TouchEvent::Up { id: 0 }));
     }
@@ -229,11 +211,7 @@ impl<M: 'static> Harness<M> {
     /// then lifts it immediately (a fling if fast enough).
     pub fn touch_drag(&mut self, from: Point, to: Point, duration: Duration, steps: u32) {
         let steps = steps.max(1);
-        self.event(InputEvent::Touch(TouchEvent::Down {
-            id: 0,
-            x: from.x,
-            y: from.y,
-        }));
+        self.event(InputEvent::Touch(TouchEvent::Down { id: 0, x: from.x, y: from.y }));
         for step in 1..=steps {
             let t = step as f32 / steps as f32;
             self.now += duration / steps;
@@ -278,19 +256,12 @@ impl<M: 'static> Harness<M> {
     pub fn type_text(&mut self, text: &str) {
         for character in text.chars() {
             match key_for(character) {
-                Some((key, shift)) => self.key(
-                    key,
-                    if shift {
-                        Modifiers::SHIFT
-                    } else {
-                        Modifiers::empty()
-                    },
-                ),
+                Some((key, shift)) => {
+                    self.key(key, if shift { Modifiers::SHIFT } else { Modifiers::empty() })
+                }
                 None => {
                     let mut buffer = [0u8; 4];
-                    let mut messages = self
-                        .ui
-                        .commit_text(character.encode_utf8(&mut buffer), self.now);
+                    let mut messages = self.ui.commit_text(character.encode_utf8(&mut buffer), self.now);
                     self.messages.append(&mut messages);
                 }
             }
@@ -300,14 +271,8 @@ impl<M: 'static> Harness<M> {
     /// Renders damaged regions into the framebuffer; returns them.
     pub fn render(&mut self) -> Vec<PixelRect> {
         let stride = self.width as usize * 4;
-        let mut canvas = Canvas::new(
-            &mut self.buffer,
-            self.width,
-            self.height,
-            stride,
-            self.scale,
-        )
-        .expect("frame buffer fits");
+        let mut canvas = Canvas::new(&mut self.buffer, self.width, self.height, stride, self.scale)
+            .expect("frame buffer fits");
         self.last_damage = self.ui.render(&mut canvas);
         self.last_damage.clone()
     }
@@ -317,8 +282,8 @@ impl<M: 'static> Harness<M> {
     pub fn render_fresh(&mut self) -> Vec<u8> {
         let mut fresh = vec![0; self.buffer.len()];
         let stride = self.width as usize * 4;
-        let mut canvas = Canvas::new(&mut fresh, self.width, self.height, stride, self.scale)
-            .expect("frame buffer fits");
+        let mut canvas =
+            Canvas::new(&mut fresh, self.width, self.height, stride, self.scale).expect("frame buffer fits");
         self.ui.render_all(&mut canvas);
         fresh
     }
@@ -331,12 +296,7 @@ impl<M: 'static> Harness<M> {
     /// The pixel at physical (`x`, `y`).
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let offset = (y as usize * self.width as usize + x as usize) * 4;
-        [
-            self.buffer[offset],
-            self.buffer[offset + 1],
-            self.buffer[offset + 2],
-            self.buffer[offset + 3],
-        ]
+        [self.buffer[offset], self.buffer[offset + 1], self.buffer[offset + 2], self.buffer[offset + 3]]
     }
 
     /// Damage returned by the last [`Harness::render`].

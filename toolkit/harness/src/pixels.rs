@@ -13,16 +13,10 @@ pub struct Tolerance {
 
 impl Tolerance {
     /// Exact equality.
-    pub const EXACT: Tolerance = Tolerance {
-        channel: 0,
-        max_fraction: 0.0,
-    };
+    pub const EXACT: Tolerance = Tolerance { channel: 0, max_fraction: 0.0 };
     /// Forgiving enough for rasteriser or font-hinting drift, strict
     /// enough to catch any visible change of layout or colour.
-    pub const SCREENSHOT: Tolerance = Tolerance {
-        channel: 8,
-        max_fraction: 0.0005,
-    };
+    pub const SCREENSHOT: Tolerance = Tolerance { channel: 8, max_fraction: 0.0005 };
 }
 
 /// The result of comparing two frames.
@@ -39,11 +33,7 @@ pub struct Comparison {
 impl Comparison {
     /// Fraction of pixels that differ.
     pub fn fraction(&self) -> f64 {
-        if self.total == 0 {
-            0.0
-        } else {
-            self.differing as f64 / self.total as f64
-        }
+        if self.total == 0 { 0.0 } else { self.differing as f64 / self.total as f64 }
     }
 
     /// Whether the frames match within `tolerance`.
@@ -58,12 +48,7 @@ pub fn compare(expected: &[u8], actual: &[u8], channel_threshold: u8) -> Compari
     let mut differing = 0;
     let mut max_channel_difference = 0u8;
     for (left, right) in expected.chunks_exact(4).zip(actual.chunks_exact(4)) {
-        let difference = left
-            .iter()
-            .zip(right)
-            .map(|(a, b)| a.abs_diff(*b))
-            .max()
-            .unwrap_or(0);
+        let difference = left.iter().zip(right).map(|(a, b)| a.abs_diff(*b)).max().unwrap_or(0);
         max_channel_difference = max_channel_difference.max(difference);
         if difference > channel_threshold {
             differing += 1;

@@ -17,8 +17,7 @@ pub fn read_png(path: &Path) -> Result<(u32, u32, Vec<u8>), String> {
 /// Writes straight RGBA8 pixels as a PNG, creating parent directories.
 pub fn write_png(path: &Path, width: u32, height: u32, straight: &[u8]) -> Result<(), String> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|error| format!("{}: {error}", parent.display()))?;
+        std::fs::create_dir_all(parent).map_err(|error| format!("{}: {error}", parent.display()))?;
     }
     // Write then rename, so a test reading the file never sees half of it.
     let partial = path.with_extension("png.partial");
@@ -39,13 +38,8 @@ fn blessing() -> bool {
 }
 
 fn actual_path(reference: &Path) -> PathBuf {
-    let name = reference
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    std::env::temp_dir()
-        .join("weft-screenshots")
-        .join(format!("{name}.actual.png"))
+    let name = reference.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
+    std::env::temp_dir().join("weft-screenshots").join(format!("{name}.actual.png"))
 }
 
 /// Compares a premultiplied RGBA8 frame with the reference PNG at `path`.

@@ -47,10 +47,5 @@ pub(crate) fn skia_color(color: Color) -> tiny_skia::Color {
 pub fn premultiply(color: Color) -> [u8; 4] {
     let alpha = color.alpha as u32;
     let scale = |channel: u8| ((channel as u32 * alpha + 127) / 255) as u8;
-    [
-        scale(color.red),
-        scale(color.green),
-        scale(color.blue),
-        color.alpha,
-    ]
+    [scale(color.red), scale(color.green), scale(color.blue), color.alpha]
 }

@@ -4,8 +4,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use tiny_skia::{
-    FillRule, FilterQuality, GradientStop, Mask, Paint, Path, PathBuilder, Pattern, PixmapMut,
-    PixmapRef, Shader, SpreadMode, Stroke, Transform,
+    FillRule, FilterQuality, GradientStop, Mask, Paint, Path, PathBuilder, Pattern, PixmapMut, PixmapRef,
+    Shader, SpreadMode, Stroke, Transform,
 };
 use weft_theme::{Color, Icon, IconGeometry, IconPaint, Shadow};
 
@@ -41,16 +41,10 @@ impl fmt::Display for CanvasError {
         match self {
             CanvasError::Empty => formatter.write_str("canvas has no pixels"),
             CanvasError::BadStride { stride, width } => {
-                write!(
-                    formatter,
-                    "stride {stride} does not fit {width} RGBA pixels in whole pixels"
-                )
+                write!(formatter, "stride {stride} does not fit {width} RGBA pixels in whole pixels")
             }
             CanvasError::BufferTooSmall { needed, actual } => {
-                write!(
-                    formatter,
-                    "buffer holds {actual} bytes, canvas needs {needed}"
-                )
+                write!(formatter, "buffer holds {actual} bytes, canvas needs {needed}")
             }
         }
     }
@@ -91,10 +85,7 @@ impl<'a> Canvas<'a> {
         }
         let needed = stride * height as usize;
         if buffer.len() < needed {
-            return Err(CanvasError::BufferTooSmall {
-                needed,
-                actual: buffer.len(),
-            });
+            return Err(CanvasError::BufferTooSmall { needed, actual: buffer.len() });
         }
         // tiny-skia wants tightly packed rows: treat the padding as extra
         // (always clipped) columns.
@@ -188,10 +179,7 @@ impl<'a> Canvas<'a> {
 
     /// Whether a shape with these logical bounds could touch the clip.
     fn visible(&self, bounds: Rect) -> bool {
-        bounds
-            .to_pixels(self.scale)
-            .inflate(1)
-            .intersects(&self.clip())
+        bounds.to_pixels(self.scale).inflate(1).intersects(&self.clip())
     }
 
     fn shader(&self, brush: &Brush) -> Option<Shader<'static>> {
@@ -222,43 +210,29 @@ impl<'a> Canvas<'a> {
     /// Fills a path given in logical pixels with an explicit fill rule.
     pub fn fill_path_with_rule(&mut self, path: &Path, brush: &Brush, fill_rule: FillRule) {
         let bounds = path.bounds();
-        if !self.visible(Rect::new(
-            bounds.x(),
-            bounds.y(),
-            bounds.width(),
-            bounds.height(),
-        )) {
+        if !self.visible(Rect::new(bounds.x(), bounds.y(), bounds.width(), bounds.height())) {
             return;
         }
         let Some(shader) = self.shader(brush) else {
             return;
         };
         let transform = self.transform();
-        let paint = Paint {
-            shader,
-            anti_alias: true,
-            ..Paint::default()
-        };
+        let paint = Paint { shader, anti_alias: true, ..Paint::default() };
         if self.update_mask() {
-            self.pixmap
-                .fill_path(path, &paint, fill_rule, transform, self.mask.as_ref());
+            self.pixmap.fill_path(path, &paint, fill_rule, transform, self.mask.as_ref());
         }
     }
 
     /// Strokes a path given in logical pixels with round caps and joins.
     pub fn stroke_path(&mut self, path: &Path, width: f32, color: Color) {
         let bounds = path.bounds();
-        let reach =
-            Rect::new(bounds.x(), bounds.y(), bounds.width(), bounds.height()).inflate(width);
+        let reach = Rect::new(bounds.x(), bounds.y(), bounds.width(), bounds.height()).inflate(width);
         if !self.visible(reach) {
             return;
         }
         let transform = self.transform();
-        let paint = Paint {
-            shader: Shader::SolidColor(skia_color(color)),
-            anti_alias: true,
-            ..Paint::default()
-        };
+        let paint =
+            Paint { shader: Shader::SolidColor(skia_color(color)), anti_alias: true, ..Paint::default() };
         let stroke = Stroke {
             width,
             line_cap: tiny_skia::LineCap::Round,
@@ -266,8 +240,7 @@ impl<'a> Canvas<'a> {
             ..Stroke::default()
         };
         if self.update_mask() {
-            self.pixmap
-                .stroke_path(path, &paint, &stroke, transform, self.mask.as_ref());
+            self.pixmap.stroke_path(path, &paint, &stroke, transform, self.mask.as_ref());
         }
     }
 
@@ -282,8 +255,7 @@ impl<'a> Canvas<'a> {
         let data = self.pixmap.data_mut();
         for y in clip.y..clip.bottom() {
             let row = y as usize * stride;
-            for chunk in
-                data[row + clip.x as usize * 4..row + clip.right() as usize * 4].chunks_exact_mut(4)
+            for chunk in data[row + clip.x as usize * 4..row + clip.right() as usize * 4].chunks_exact_mut(4)
             {
                 chunk.copy_from_slice(&pixel);
             }
@@ -321,13 +293,7 @@ impl<'a> Canvas<'a> {
     }
 
     /// Fills a circle.
-    pub fn fill_circle(
-        &mut self,
-        center_x: f32,
-        center_y: f32,
-        radius: f32,
-        brush: impl Into<Brush>,
-    ) {
+    pub fn fill_circle(&mut self, center_x: f32, center_y: f32, radius: f32, brush: impl Into<Brush>) {
         if let Some(path) = PathBuilder::from_circle(center_x, center_y, radius) {
             self.fill_path(&path, &brush.into());
         }
@@ -346,12 +312,7 @@ impl<'a> Canvas<'a> {
         };
         let clip = self.clip();
         let stride = self.pixmap.width() as usize * 4;
-        shape.paint(
-            self.pixmap.data_mut(),
-            stride,
-            clip,
-            premultiply(shadow.color),
-        );
+        shape.paint(self.pixmap.data_mut(), stride, clip, premultiply(shadow.color));
     }
 
     /// Draws `image` scaled (bilinear) into `dest`, with `opacity` (0–1).
@@ -359,8 +320,7 @@ impl<'a> Canvas<'a> {
         if dest.is_empty() || !self.visible(dest) {
             return;
         }
-        let Some(source) = PixmapRef::from_bytes(image.pixels(), image.width(), image.height())
-        else {
+        let Some(source) = PixmapRef::from_bytes(image.pixels(), image.width(), image.height()) else {
             return;
         };
         let scale = self.scale;
@@ -384,12 +344,7 @@ impl<'a> Canvas<'a> {
             ..Paint::default()
         };
         let Some(path) = rounded_rect_path(
-            Rect::new(
-                dest.x * scale,
-                dest.y * scale,
-                dest.width * scale,
-                dest.height * scale,
-            ),
+            Rect::new(dest.x * scale, dest.y * scale, dest.width * scale, dest.height * scale),
             0.0,
         ) else {
             return;
@@ -487,12 +442,7 @@ impl<'a> Canvas<'a> {
             let destination_row = row as usize * stride;
             for column in area.x..area.right() {
                 let source = source_row + (column - x) as usize * 4;
-                let color = [
-                    pixels[source],
-                    pixels[source + 1],
-                    pixels[source + 2],
-                    pixels[source + 3],
-                ];
+                let color = [pixels[source], pixels[source + 1], pixels[source + 2], pixels[source + 3]];
                 let offset = destination_row + column as usize * 4;
                 blend_pixel(&mut data[offset..offset + 4], color, 256);
             }
@@ -529,32 +479,11 @@ pub fn rounded_rect_path(rect: Rect, radius: f32) -> Option<Path> {
     let mut builder = PathBuilder::new();
     builder.move_to(left + radius, top);
     builder.line_to(right - radius, top);
-    builder.cubic_to(
-        right - handle,
-        top,
-        right,
-        top + handle,
-        right,
-        top + radius,
-    );
+    builder.cubic_to(right - handle, top, right, top + handle, right, top + radius);
     builder.line_to(right, bottom - radius);
-    builder.cubic_to(
-        right,
-        bottom - handle,
-        right - handle,
-        bottom,
-        right - radius,
-        bottom,
-    );
+    builder.cubic_to(right, bottom - handle, right - handle, bottom, right - radius, bottom);
     builder.line_to(left + radius, bottom);
-    builder.cubic_to(
-        left + handle,
-        bottom,
-        left,
-        bottom - handle,
-        left,
-        bottom - radius,
-    );
+    builder.cubic_to(left + handle, bottom, left, bottom - handle, left, bottom - radius);
     builder.line_to(left, top + radius);
     builder.cubic_to(left, top + handle, left + handle, top, left + radius, top);
     builder.close();

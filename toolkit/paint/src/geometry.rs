@@ -48,12 +48,7 @@ pub struct Rect {
 impl Rect {
     /// A rectangle from origin and size.
     pub const fn new(x: f32, y: f32, width: f32, height: f32) -> Rect {
-        Rect {
-            x,
-            y,
-            width,
-            height,
-        }
+        Rect { x, y, width, height }
     }
 
     /// The right edge.
@@ -138,22 +133,12 @@ pub struct PixelRect {
 impl PixelRect {
     /// A rectangle from origin and size.
     pub const fn new(x: i32, y: i32, width: u32, height: u32) -> PixelRect {
-        PixelRect {
-            x,
-            y,
-            width,
-            height,
-        }
+        PixelRect { x, y, width, height }
     }
 
     /// A rectangle from its edges; empty when they cross.
     pub fn from_edges(left: i32, top: i32, right: i32, bottom: i32) -> PixelRect {
-        PixelRect::new(
-            left,
-            top,
-            (right - left).max(0) as u32,
-            (bottom - top).max(0) as u32,
-        )
+        PixelRect::new(left, top, (right - left).max(0) as u32, (bottom - top).max(0) as u32)
     }
 
     /// The right edge (exclusive).
@@ -218,11 +203,6 @@ impl PixelRect {
 
     /// Grows every edge outwards by `amount` pixels.
     pub fn inflate(&self, amount: i32) -> PixelRect {
-        PixelRect::from_edges(
-            self.x - amount,
-            self.y - amount,
-            self.right() + amount,
-            self.bottom() + amount,
-        )
+        PixelRect::from_edges(self.x - amount, self.y - amount, self.right() + amount, self.bottom() + amount)
     }
 }

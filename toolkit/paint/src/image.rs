@@ -21,10 +21,7 @@ impl fmt::Display for ImageError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ImageError::WrongLength { expected, actual } => {
-                write!(
-                    formatter,
-                    "image needs {expected} bytes of RGBA, got {actual}"
-                )
+                write!(formatter, "image needs {expected} bytes of RGBA, got {actual}")
             }
             ImageError::Empty => formatter.write_str("image has no pixels"),
         }
@@ -43,34 +40,19 @@ pub struct Image {
 
 impl Image {
     /// Wraps premultiplied RGBA8 pixels.
-    pub fn from_premultiplied(
-        width: u32,
-        height: u32,
-        pixels: Vec<u8>,
-    ) -> Result<Image, ImageError> {
+    pub fn from_premultiplied(width: u32, height: u32, pixels: Vec<u8>) -> Result<Image, ImageError> {
         if width == 0 || height == 0 {
             return Err(ImageError::Empty);
         }
         let expected = width as usize * height as usize * 4;
         if pixels.len() != expected {
-            return Err(ImageError::WrongLength {
-                expected,
-                actual: pixels.len(),
-            });
+            return Err(ImageError::WrongLength { expected, actual: pixels.len() });
         }
-        Ok(Image {
-            width,
-            height,
-            pixels,
-        })
+        Ok(Image { width, height, pixels })
     }
 
     /// Premultiplies straight-alpha RGBA8 pixels (as decoded from PNG).
-    pub fn from_straight(
-        width: u32,
-        height: u32,
-        mut pixels: Vec<u8>,
-    ) -> Result<Image, ImageError> {
+    pub fn from_straight(width: u32, height: u32, mut pixels: Vec<u8>) -> Result<Image, ImageError> {
         for pixel in pixels.chunks_exact_mut(4) {
             let alpha = pixel[3] as u32;
             for channel in &mut pixel[..3] {

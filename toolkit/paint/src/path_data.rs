@@ -30,9 +30,7 @@ impl fmt::Display for PathDataError {
             PathDataError::ExpectedNumber(at) => {
                 write!(formatter, "expected a number at byte {at}")
             }
-            PathDataError::MissingCommand => {
-                formatter.write_str("path data must start with a command")
-            }
+            PathDataError::MissingCommand => formatter.write_str("path data must start with a command"),
             PathDataError::Empty => formatter.write_str("path has nothing to draw"),
         }
     }
@@ -58,10 +56,7 @@ impl Scanner<'_> {
 
     fn peek_is_number(&mut self) -> bool {
         self.skip_separators();
-        matches!(
-            self.bytes.get(self.at),
-            Some(b'0'..=b'9' | b'-' | b'+' | b'.')
-        )
+        matches!(self.bytes.get(self.at), Some(b'0'..=b'9' | b'-' | b'+' | b'.'))
     }
 
     fn number(&mut self) -> Result<f32, PathDataError> {
@@ -92,9 +87,7 @@ impl Scanner<'_> {
         }
         let text = core::str::from_utf8(&self.bytes[start..end])
             .map_err(|_| PathDataError::ExpectedNumber(start))?;
-        let value = text
-            .parse::<f32>()
-            .map_err(|_| PathDataError::ExpectedNumber(start))?;
+        let value = text.parse::<f32>().map_err(|_| PathDataError::ExpectedNumber(start))?;
         self.at = end;
         Ok(value)
     }
@@ -102,10 +95,7 @@ impl Scanner<'_> {
 
 /// Parses path data into a tiny-skia path, in the data's own units.
 pub fn parse_path_data(data: &str) -> Result<Path, PathDataError> {
-    let mut scanner = Scanner {
-        bytes: data.as_bytes(),
-        at: 0,
-    };
+    let mut scanner = Scanner { bytes: data.as_bytes(), at: 0 };
     let mut builder = PathBuilder::new();
     let mut command: Option<u8> = None;
     let (mut x, mut y) = (0.0f32, 0.0f32);
@@ -224,10 +214,7 @@ mod tests {
     fn parses_absolute_and_relative_commands() {
         let path = parse_path_data("M2 2 L10 2 l0 8 H2 Z").unwrap();
         let bounds = path.bounds();
-        assert_eq!(
-            (bounds.left(), bounds.top(), bounds.right(), bounds.bottom()),
-            (2.0, 2.0, 10.0, 10.0)
-        );
+        assert_eq!((bounds.left(), bounds.top(), bounds.right(), bounds.bottom()), (2.0, 2.0, 10.0, 10.0));
     }
 
     #[test]
@@ -239,10 +226,7 @@ mod tests {
     #[test]
     fn rejects_garbage() {
         assert_eq!(parse_path_data("10 10"), Err(PathDataError::MissingCommand));
-        assert!(matches!(
-            parse_path_data("M1 1 X 2 2"),
-            Err(PathDataError::UnknownCommand(_))
-        ));
+        assert!(matches!(parse_path_data("M1 1 X 2 2"), Err(PathDataError::UnknownCommand(_))));
         assert!(matches!(
             parse_path_data("M1 1 L x"),
             Err(PathDataError::UnknownCommand(_) | PathDataError::ExpectedNumber(_))

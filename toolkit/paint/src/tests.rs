@@ -14,19 +14,10 @@ fn buffer(width: u32, height: u32) -> Vec<u8> {
 #[test]
 fn rejects_bad_buffers() {
     let mut small = vec![0u8; 10];
-    assert!(matches!(
-        Canvas::new(&mut small, 4, 4, 16, 1.0),
-        Err(CanvasError::BufferTooSmall { .. })
-    ));
+    assert!(matches!(Canvas::new(&mut small, 4, 4, 16, 1.0), Err(CanvasError::BufferTooSmall { .. })));
     let mut data = buffer(4, 4);
-    assert!(matches!(
-        Canvas::new(&mut data, 4, 4, 15, 1.0),
-        Err(CanvasError::BadStride { .. })
-    ));
-    assert!(matches!(
-        Canvas::new(&mut data, 0, 4, 16, 1.0),
-        Err(CanvasError::Empty)
-    ));
+    assert!(matches!(Canvas::new(&mut data, 4, 4, 15, 1.0), Err(CanvasError::BadStride { .. })));
+    assert!(matches!(Canvas::new(&mut data, 0, 4, 16, 1.0), Err(CanvasError::Empty)));
 }
 
 #[test]
@@ -70,23 +61,10 @@ fn repainting_a_region_matches_a_full_paint() {
     let paint = |canvas: &mut Canvas<'_>| {
         canvas.clear(theme.palette.background);
         canvas.draw_shadow(Rect::new(10.0, 10.0, 40.0, 30.0), 6.0, &theme.shadows.popup);
-        canvas.fill_rounded_rect(
-            Rect::new(10.0, 10.0, 40.0, 30.0),
-            6.0,
-            theme.palette.surface,
-        );
-        canvas.stroke_rounded_rect(
-            Rect::new(10.5, 10.5, 39.0, 29.0),
-            6.0,
-            1.0,
-            theme.palette.border,
-        );
+        canvas.fill_rounded_rect(Rect::new(10.0, 10.0, 40.0, 30.0), 6.0, theme.palette.surface);
+        canvas.stroke_rounded_rect(Rect::new(10.5, 10.5, 39.0, 29.0), 6.0, 1.0, theme.palette.border);
         let icon = theme.icon("settings").unwrap();
-        canvas.draw_icon(
-            icon,
-            Rect::new(20.0, 15.0, 20.0, 20.0),
-            theme.palette.accent,
-        );
+        canvas.draw_icon(icon, Rect::new(20.0, 15.0, 20.0, 20.0), theme.palette.accent);
     };
     let mut full = buffer(64, 64);
     let mut canvas = Canvas::new(&mut full, 64, 64, 256, 1.5).unwrap();
@@ -105,20 +83,11 @@ fn repainting_a_region_matches_a_full_paint() {
 fn shadow_is_soft_and_offset() {
     let mut data = buffer(100, 100);
     let mut canvas = Canvas::new(&mut data, 100, 100, 400, 1.0).unwrap();
-    let shadow = Shadow {
-        offset_x: 0.0,
-        offset_y: 4.0,
-        blur: 16.0,
-        spread: 0.0,
-        color: Color::BLACK,
-    };
+    let shadow = Shadow { offset_x: 0.0, offset_y: 4.0, blur: 16.0, spread: 0.0, color: Color::BLACK };
     canvas.draw_shadow(Rect::new(30.0, 30.0, 40.0, 40.0), 8.0, &shadow);
     let alpha = |x, y| canvas.pixel(x, y).unwrap()[3];
     assert!(alpha(50, 54) > 240, "nearly solid under the centre");
-    assert!(
-        alpha(50, 76) > 0 && alpha(50, 76) < 200,
-        "soft below the edge"
-    );
+    assert!(alpha(50, 76) > 0 && alpha(50, 76) < 200, "soft below the edge");
     assert!(alpha(50, 24) < alpha(50, 76), "offset downwards");
     assert_eq!(alpha(2, 2), 0, "nothing far away");
 }
@@ -163,9 +132,6 @@ fn every_theme_icon_parses_and_draws() {
         let mut data = buffer(24, 24);
         let mut canvas = Canvas::new(&mut data, 24, 24, 96, 1.0).unwrap();
         canvas.draw_icon(icon, Rect::new(0.0, 0.0, 24.0, 24.0), Color::WHITE);
-        assert!(
-            data.chunks_exact(4).any(|pixel| pixel[3] > 0),
-            "icon {name} drew nothing"
-        );
+        assert!(data.chunks_exact(4).any(|pixel| pixel[3] > 0), "icon {name} drew nothing");
     }
 }

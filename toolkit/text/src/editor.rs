@@ -67,12 +67,7 @@ impl LineSnapshot {
             left = left.min(from);
             right = right.max(to);
         };
-        let common = self
-            .glyphs
-            .iter()
-            .zip(&other.glyphs)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let common = self.glyphs.iter().zip(&other.glyphs).take_while(|(a, b)| a == b).count();
         if common < self.glyphs.len().max(other.glyphs.len()) {
             let start = [self.glyphs.get(common), other.glyphs.get(common)]
                 .into_iter()
@@ -114,45 +109,22 @@ pub struct TextEditor {
 
 impl core::fmt::Debug for TextEditor {
     fn fmt(&self, formatter: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        formatter
-            .debug_struct("TextEditor")
-            .field("text", &self.text())
-            .finish_non_exhaustive()
+        formatter.debug_struct("TextEditor").field("text", &self.text()).finish_non_exhaustive()
     }
 }
 
 impl TextEditor {
     /// An editor holding `text`. Multi-line editors wrap at the width set
     /// with [`TextEditor::set_width`] and accept newlines.
-    pub fn new(
-        system: &mut TextSystem,
-        text: &str,
-        style: TextStyle,
-        multiline: bool,
-    ) -> TextEditor {
+    pub fn new(system: &mut TextSystem, text: &str, style: TextStyle, multiline: bool) -> TextEditor {
         let mut buffer = Buffer::new(&mut system.fonts, style.metrics());
-        buffer.set_wrap(if multiline {
-            Wrap::WordOrGlyph
-        } else {
-            Wrap::None
-        });
+        buffer.set_wrap(if multiline { Wrap::WordOrGlyph } else { Wrap::None });
         buffer.set_size(None, None);
-        let text = if multiline {
-            String::from(text)
-        } else {
-            text.replace('\n', " ")
-        };
+        let text = if multiline { String::from(text) } else { text.replace('\n', " ") };
         buffer.set_text(&text, &style.attrs(), Shaping::Advanced, None);
         let mut editor = Editor::new(buffer);
         editor.shape_as_needed(&mut system.fonts, false);
-        let mut this = TextEditor {
-            editor,
-            style,
-            multiline,
-            preedit: None,
-            damage: None,
-            width: None,
-        };
+        let mut this = TextEditor { editor, style, multiline, preedit: None, damage: None, width: None };
         this.move_cursor(system, Movement::TextEnd, false);
         this.damage = None;
         this
@@ -191,20 +163,14 @@ impl TextEditor {
     /// Replaces all text, clearing selection and preedit; the cursor goes to the end.
     pub fn set_text(&mut self, system: &mut TextSystem, text: &str) {
         let before = self.snapshot();
-        let text = if self.multiline {
-            String::from(text)
-        } else {
-            text.replace('\n', " ")
-        };
+        let text = if self.multiline { String::from(text) } else { text.replace('\n', " ") };
         let attrs = self.style.attrs();
-        self.editor
-            .with_buffer_mut(|buffer| buffer.set_text(&text, &attrs, Shaping::Advanced, None));
+        self.editor.with_buffer_mut(|buffer| buffer.set_text(&text, &attrs, Shaping::Advanced, None));
         self.preedit = None;
         self.editor.set_selection(Selection::None);
         self.editor.set_cursor(Cursor::new(0, 0));
         self.editor.shape_as_needed(&mut system.fonts, false);
-        self.editor
-            .action(&mut system.fonts, Action::Motion(Motion::BufferEnd));
+        self.editor.action(&mut system.fonts, Action::Motion(Motion::BufferEnd));
         self.finish(system, before);
     }
 
@@ -216,20 +182,16 @@ impl TextEditor {
         let before = self.snapshot();
         self.width = width;
         let wrap_width = if self.multiline { width } else { None };
-        self.editor
-            .with_buffer_mut(|buffer| buffer.set_size(wrap_width, None));
+        self.editor.with_buffer_mut(|buffer| buffer.set_size(wrap_width, None));
         self.finish(system, before);
     }
 
     fn snapshot(&self) -> Vec<LineSnapshot> {
         let cursor = self.editor.cursor();
         let selection = self.editor.selection_bounds();
-        let cursor_x = self
-            .editor
-            .with_buffer(|buffer| buffer.cursor_position(&cursor).map(|(x, _)| x));
-        let cursor_line_top = self
-            .editor
-            .with_buffer(|buffer| buffer.cursor_position(&cursor).map(|(_, y)| y));
+        let cursor_x = self.editor.with_buffer(|buffer| buffer.cursor_position(&cursor).map(|(x, _)| x));
+        let cursor_line_top =
+            self.editor.with_buffer(|buffer| buffer.cursor_position(&cursor).map(|(_, y)| y));
         self.editor.with_buffer(|buffer| {
             buffer
                 .layout_runs()
@@ -246,12 +208,9 @@ impl TextEditor {
                     if let Some((line, start, end)) = self.preedit
                         && line == run.line_i
                     {
-                        spans.extend(
-                            run.highlight(Cursor::new(line, start), Cursor::new(line, end)),
-                        );
+                        spans.extend(run.highlight(Cursor::new(line, start), Cursor::new(line, end)));
                     }
-                    let on_line =
-                        cursor.line == run.line_i && cursor_line_top == Some(run.line_top);
+                    let on_line = cursor.line == run.line_i && cursor_line_top == Some(run.line_top);
                     LineSnapshot {
                         top: run.line_top,
                         height: run.line_height,
@@ -275,12 +234,7 @@ impl TextEditor {
         for index in 0..before.len().max(after.len()) {
             let area = match (before.get(index), after.get(index)) {
                 (Some(old), Some(new)) => old.changed_range(new).map(|(left, right)| {
-                    Rect::new(
-                        left,
-                        old.top.min(new.top),
-                        right - left,
-                        old.height.max(new.height),
-                    )
+                    Rect::new(left, old.top.min(new.top), right - left, old.height.max(new.height))
                 }),
                 (Some(line), None) | (None, Some(line)) => {
                     Some(Rect::new(0.0, line.top, line.width, line.height))
@@ -288,12 +242,7 @@ impl TextEditor {
                 (None, None) => None,
             };
             if let Some(area) = area {
-                let area = Rect::new(
-                    area.x - overhang,
-                    area.y,
-                    area.width + 2.0 * overhang,
-                    area.height,
-                );
+                let area = Rect::new(area.x - overhang, area.y, area.width + 2.0 * overhang, area.height);
                 changed = Some(match changed {
                     Some(total) => union(total, area),
                     None => area,
@@ -316,8 +265,7 @@ impl TextEditor {
 
     fn clear_preedit(&mut self) {
         if let Some((line, start, end)) = self.preedit.take() {
-            self.editor
-                .delete_range(Cursor::new(line, start), Cursor::new(line, end));
+            self.editor.delete_range(Cursor::new(line, start), Cursor::new(line, end));
             self.editor.set_cursor(Cursor::new(line, start));
         }
     }
@@ -329,14 +277,10 @@ impl TextEditor {
         self.clear_preedit();
         let text: String = if self.multiline {
             text.chars()
-                .filter(|character| {
-                    *character == '\n' || *character == '\t' || !character.is_control()
-                })
+                .filter(|character| *character == '\n' || *character == '\t' || !character.is_control())
                 .collect()
         } else {
-            text.chars()
-                .filter(|character| !character.is_control())
-                .collect()
+            text.chars().filter(|character| !character.is_control()).collect()
         };
         if !text.is_empty() || self.editor.selection_bounds().is_some() {
             self.editor.insert_string(&text, None);
@@ -363,12 +307,8 @@ impl TextEditor {
     /// The current preedit text, if composing.
     pub fn preedit(&self) -> Option<String> {
         let (line, start, end) = self.preedit?;
-        self.editor.with_buffer(|buffer| {
-            buffer
-                .lines
-                .get(line)
-                .map(|text| String::from(&text.text()[start..end]))
-        })
+        self.editor
+            .with_buffer(|buffer| buffer.lines.get(line).map(|text| String::from(&text.text()[start..end])))
     }
 
     /// Deletes the selection, or the character before the cursor.
@@ -436,8 +376,7 @@ impl TextEditor {
             Movement::TextStart => Motion::BufferStart,
             Movement::TextEnd => Motion::BufferEnd,
         };
-        self.editor
-            .action(&mut system.fonts, Action::Motion(motion));
+        self.editor.action(&mut system.fonts, Action::Motion(motion));
         if let Selection::Normal(anchor) = self.editor.selection()
             && anchor == self.editor.cursor()
         {
@@ -451,10 +390,8 @@ impl TextEditor {
         let before = self.snapshot();
         self.clear_preedit();
         self.editor.set_cursor(Cursor::new(0, 0));
-        self.editor
-            .set_selection(Selection::Normal(Cursor::new(0, 0)));
-        self.editor
-            .action(&mut system.fonts, Action::Motion(Motion::BufferEnd));
+        self.editor.set_selection(Selection::Normal(Cursor::new(0, 0)));
+        self.editor.action(&mut system.fonts, Action::Motion(Motion::BufferEnd));
         self.finish(system, before);
     }
 
@@ -473,14 +410,11 @@ impl TextEditor {
     pub fn place_cursor(&mut self, system: &mut TextSystem, point: Point, extend: bool) {
         let before = self.snapshot();
         self.clear_preedit();
-        let hit = self
-            .editor
-            .with_buffer(|buffer| buffer.hit(point.x, point.y));
+        let hit = self.editor.with_buffer(|buffer| buffer.hit(point.x, point.y));
         if let Some(hit) = hit {
             if extend {
                 if self.editor.selection() == Selection::None {
-                    self.editor
-                        .set_selection(Selection::Normal(self.editor.cursor()));
+                    self.editor.set_selection(Selection::Normal(self.editor.cursor()));
                 }
             } else {
                 self.editor.set_selection(Selection::None);
@@ -497,13 +431,7 @@ impl TextEditor {
     pub fn select_word_at(&mut self, system: &mut TextSystem, point: Point) {
         let before = self.snapshot();
         self.clear_preedit();
-        self.editor.action(
-            &mut system.fonts,
-            Action::DoubleClick {
-                x: point.x as i32,
-                y: point.y as i32,
-            },
-        );
+        self.editor.action(&mut system.fonts, Action::DoubleClick { x: point.x as i32, y: point.y as i32 });
         self.finish(system, before);
     }
 
@@ -511,11 +439,10 @@ impl TextEditor {
     pub fn cursor_rect(&self) -> Rect {
         let cursor = self.editor.cursor();
         let line_height = self.style.line_height_pixels();
-        self.editor
-            .with_buffer(|buffer| match buffer.cursor_position(&cursor) {
-                Some((x, y)) => Rect::new(x, y, 1.0, line_height),
-                None => Rect::new(0.0, 0.0, 1.0, line_height),
-            })
+        self.editor.with_buffer(|buffer| match buffer.cursor_position(&cursor) {
+            Some((x, y)) => Rect::new(x, y, 1.0, line_height),
+            None => Rect::new(0.0, 0.0, 1.0, line_height),
+        })
     }
 
     /// The cursor position as (line, byte index) in the text.
@@ -540,8 +467,7 @@ impl TextEditor {
 
     /// Number of visual lines.
     pub fn line_count(&self) -> usize {
-        self.editor
-            .with_buffer(|buffer| buffer.layout_runs().count())
+        self.editor.with_buffer(|buffer| buffer.layout_runs().count())
     }
 
     /// Draws selection, text, preedit underline and (if `show_cursor`) the
@@ -561,12 +487,7 @@ impl TextEditor {
                     for (left, width) in run.highlight(start, end) {
                         let width = if width <= 0.0 { 4.0 } else { width };
                         canvas.fill_rect(
-                            Rect::new(
-                                origin.x + left,
-                                origin.y + run.line_top,
-                                width,
-                                run.line_height,
-                            ),
+                            Rect::new(origin.x + left, origin.y + run.line_top, width, run.line_height),
                             colors.selection,
                         );
                     }

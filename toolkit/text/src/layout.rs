@@ -42,12 +42,7 @@ impl core::fmt::Debug for TextLayout {
 
 impl TextLayout {
     /// Shapes `text` in `style`, unconstrained in width.
-    pub fn new(
-        system: &mut TextSystem,
-        text: &str,
-        style: TextStyle,
-        overflow: Overflow,
-    ) -> TextLayout {
+    pub fn new(system: &mut TextSystem, text: &str, style: TextStyle, overflow: Overflow) -> TextLayout {
         let mut buffer = Buffer::new(&mut system.fonts, style.metrics());
         buffer.set_wrap(match overflow {
             Overflow::Wrap => Wrap::WordOrGlyph,
@@ -59,13 +54,7 @@ impl TextLayout {
         buffer.set_size(None, None);
         buffer.set_text(text, &style.attrs(), Shaping::Advanced, None);
         buffer.shape_until_scroll(&mut system.fonts, false);
-        TextLayout {
-            buffer,
-            text: String::from(text),
-            style,
-            overflow,
-            width: None,
-        }
+        TextLayout { buffer, text: String::from(text), style, overflow, width: None }
     }
 
     /// The text.
@@ -89,8 +78,7 @@ impl TextLayout {
             return false;
         }
         self.text = String::from(text);
-        self.buffer
-            .set_text(text, &self.style.attrs(), Shaping::Advanced, None);
+        self.buffer.set_text(text, &self.style.attrs(), Shaping::Advanced, None);
         self.buffer.shape_until_scroll(&mut system.fonts, false);
         true
     }
@@ -130,13 +118,7 @@ impl TextLayout {
     }
 
     /// Draws the text with its top-left corner at `origin` (logical).
-    pub fn draw(
-        &self,
-        system: &mut TextSystem,
-        canvas: &mut Canvas<'_>,
-        origin: Point,
-        color: Color,
-    ) {
+    pub fn draw(&self, system: &mut TextSystem, canvas: &mut Canvas<'_>, origin: Point, color: Color) {
         draw_buffer(system, &self.buffer, canvas, origin, color);
     }
 
@@ -155,9 +137,5 @@ impl TextLayout {
 
 pub(crate) fn libm_ceil(value: f32) -> f32 {
     let truncated = value as i32 as f32;
-    if truncated < value {
-        truncated + 1.0
-    } else {
-        truncated
-    }
+    if truncated < value { truncated + 1.0 } else { truncated }
 }

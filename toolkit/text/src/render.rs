@@ -27,12 +27,8 @@ pub(crate) fn draw_buffer(
             continue;
         }
         for glyph in run.glyphs {
-            let physical =
-                glyph.physical((origin.x * scale, (origin.y + run.line_y) * scale), scale);
-            let Some(image) = system
-                .glyphs
-                .get_image(&mut system.fonts, physical.cache_key)
-            else {
+            let physical = glyph.physical((origin.x * scale, (origin.y + run.line_y) * scale), scale);
+            let Some(image) = system.glyphs.get_image(&mut system.fonts, physical.cache_key) else {
                 continue;
             };
             let x = physical.x + image.placement.left;

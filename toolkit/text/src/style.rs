@@ -37,39 +37,24 @@ pub struct TextStyle {
 
 impl Default for TextStyle {
     fn default() -> TextStyle {
-        TextStyle {
-            family: FontFamily::Sans,
-            weight: FontWeight::Regular,
-            size: 14.0,
-            line_height: 1.4,
-        }
+        TextStyle { family: FontFamily::Sans, weight: FontWeight::Regular, size: 14.0, line_height: 1.4 }
     }
 }
 
 impl TextStyle {
     /// A sans style of `size` with the default line height.
     pub fn sans(size: f32) -> TextStyle {
-        TextStyle {
-            size,
-            ..TextStyle::default()
-        }
+        TextStyle { size, ..TextStyle::default() }
     }
 
     /// A monospace style of `size`.
     pub fn mono(size: f32) -> TextStyle {
-        TextStyle {
-            family: FontFamily::Mono,
-            size,
-            ..TextStyle::default()
-        }
+        TextStyle { family: FontFamily::Mono, size, ..TextStyle::default() }
     }
 
     /// The same style in semibold.
     pub fn semibold(self) -> TextStyle {
-        TextStyle {
-            weight: FontWeight::Semibold,
-            ..self
-        }
+        TextStyle { weight: FontWeight::Semibold, ..self }
     }
 
     /// Line height in logical pixels (rounded so lines sit on whole pixels at 1×).

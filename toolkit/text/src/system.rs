@@ -34,10 +34,7 @@ impl TextSystem {
         database.set_sans_serif_family(fonts::SANS_FAMILY);
         database.set_monospace_family(fonts::MONO_FAMILY);
         let fonts = FontSystem::new_with_locale_and_db(String::from("en-US"), database);
-        TextSystem {
-            fonts,
-            glyphs: SwashCache::new(),
-        }
+        TextSystem { fonts, glyphs: SwashCache::new() }
     }
 
     /// The underlying cosmic-text font system (to load more fonts).

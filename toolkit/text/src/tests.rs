@@ -6,11 +6,8 @@ use weft_paint::{Canvas, Color, Point};
 
 use crate::{EditorColors, Movement, Overflow, TextEditor, TextLayout, TextStyle, TextSystem};
 
-const COLORS: EditorColors = EditorColors {
-    text: Color::BLACK,
-    selection: Color::rgba(0, 0, 255, 80),
-    cursor: Color::BLACK,
-};
+const COLORS: EditorColors =
+    EditorColors { text: Color::BLACK, selection: Color::rgba(0, 0, 255, 80), cursor: Color::BLACK };
 
 #[test]
 fn wraps_to_the_width() {
@@ -48,18 +45,13 @@ fn renders_ink_at_scale() {
         let mut data = vec![0u8; 200 * 100 * 4];
         let mut canvas = Canvas::new(&mut data, 200, 100, 800, scale).unwrap();
         layout.draw(&mut system, &mut canvas, Point::new(2.0, 2.0), Color::BLACK);
-        data.chunks_exact(4)
-            .map(|pixel| pixel[3] as u32)
-            .sum::<u32>()
+        data.chunks_exact(4).map(|pixel| pixel[3] as u32).sum::<u32>()
     };
     let once = ink(1.0);
     let twice = ink(2.0);
     assert!(once > 0);
     let ratio = twice as f32 / once as f32;
-    assert!(
-        (3.4..4.6).contains(&ratio),
-        "ink should scale with area, ratio {ratio}"
-    );
+    assert!((3.4..4.6).contains(&ratio), "ink should scale with area, ratio {ratio}");
     assert!(system.cached_glyphs() >= 6, "glyphs are cached per size");
 }
 
@@ -155,15 +147,8 @@ fn damage_covers_only_the_edited_line() {
     editor.commit(&mut system, "!");
     let damage = editor.take_damage().expect("an edit damages");
     let line = style.line_height_pixels();
-    assert_eq!(
-        (damage.y, damage.bottom()),
-        (line, 2.0 * line),
-        "only the second line changed"
-    );
-    assert!(
-        damage.width < 30.0,
-        "only around the new character: {damage:?}"
-    );
+    assert_eq!((damage.y, damage.bottom()), (line, 2.0 * line), "only the second line changed");
+    assert!(damage.width < 30.0, "only around the new character: {damage:?}");
     assert_eq!(editor.take_damage(), None);
 }
 

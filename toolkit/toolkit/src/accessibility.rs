@@ -56,12 +56,7 @@ pub struct Description {
 impl Description {
     /// A description with just a role and a label.
     pub fn new(role: Role, label: impl Into<String>) -> Description {
-        Description {
-            role,
-            label: label.into(),
-            value: None,
-            checked: None,
-        }
+        Description { role, label: label.into(), value: None, checked: None }
     }
 
     /// Adds a value.

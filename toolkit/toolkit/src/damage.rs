@@ -19,11 +19,7 @@ impl Damage {
         if rect.is_empty() {
             return;
         }
-        if self
-            .rects
-            .iter()
-            .any(|existing| existing.contains_rect(&rect))
-        {
+        if self.rects.iter().any(|existing| existing.contains_rect(&rect)) {
             return;
         }
         self.rects.retain(|existing| !rect.contains_rect(existing));
@@ -64,9 +60,7 @@ impl Damage {
             }
         }
         if rects.len() > MAX_RECTS {
-            let union = rects
-                .iter()
-                .fold(PixelRect::default(), |total, rect| total.union(rect));
+            let union = rects.iter().fold(PixelRect::default(), |total, rect| total.union(rect));
             rects = alloc::vec![union];
         }
         rects
@@ -86,13 +80,7 @@ mod tests {
         damage.add(PixelRect::new(501, 501, 2, 2));
         let mut merged = damage.take_merged();
         merged.sort_by_key(|rect| rect.x);
-        assert_eq!(
-            merged,
-            [
-                PixelRect::new(0, 0, 15, 15),
-                PixelRect::new(500, 500, 10, 10)
-            ]
-        );
+        assert_eq!(merged, [PixelRect::new(0, 0, 15, 15), PixelRect::new(500, 500, 10, 10)]);
         assert!(damage.is_empty());
     }
 }

@@ -128,10 +128,7 @@ impl GestureRecognizer {
 
     /// A recogniser with custom thresholds.
     pub fn with_config(config: GestureConfig) -> GestureRecognizer {
-        GestureRecognizer {
-            config,
-            track: None,
-        }
+        GestureRecognizer { config, track: None }
     }
 
     /// The thresholds.
@@ -156,9 +153,7 @@ impl GestureRecognizer {
         let track = self.track.as_mut()?;
         if now >= deadline {
             track.long_pressed = true;
-            return Some(Gesture::LongPress {
-                position: track.last,
-            });
+            return Some(Gesture::LongPress { position: track.last });
         }
         None
     }
@@ -180,10 +175,7 @@ impl GestureRecognizer {
                         down_at: now,
                         dragging: false,
                         long_pressed: false,
-                        samples: alloc::vec![Sample {
-                            time: now,
-                            position
-                        }],
+                        samples: alloc::vec![Sample { time: now, position }],
                     });
                     gestures.push(Gesture::Press { position });
                 }
@@ -195,21 +187,13 @@ impl GestureRecognizer {
                     return gestures;
                 };
                 let position = Point::new(x, y);
-                track.samples.push(Sample {
-                    time: now,
-                    position,
-                });
-                track
-                    .samples
-                    .retain(|sample| now.saturating_sub(sample.time) <= window * 2);
+                track.samples.push(Sample { time: now, position });
+                track.samples.retain(|sample| now.saturating_sub(sample.time) <= window * 2);
                 if !track.dragging {
                     let distance = libm::hypotf(x - track.origin.x, y - track.origin.y);
                     if distance > slop && !track.long_pressed {
                         track.dragging = true;
-                        gestures.push(Gesture::DragStart {
-                            origin: track.origin,
-                            position,
-                        });
+                        gestures.push(Gesture::DragStart { origin: track.origin, position });
                         gestures.push(Gesture::DragMove {
                             position,
                             delta: Point::new(x - track.origin.x, y - track.origin.y),
@@ -230,10 +214,7 @@ impl GestureRecognizer {
                 };
                 if track.dragging {
                     let velocity = self.velocity(&track, now);
-                    gestures.push(Gesture::DragEnd {
-                        position: track.last,
-                        velocity,
-                    });
+                    gestures.push(Gesture::DragEnd { position: track.last, velocity });
                     let speed = libm::hypotf(velocity.x, velocity.y);
                     if speed >= self.config.fling_velocity {
                         gestures.push(Gesture::Fling { velocity });
@@ -242,9 +223,7 @@ impl GestureRecognizer {
                         gestures.push(Gesture::Swipe { direction });
                     }
                 } else if !track.long_pressed {
-                    gestures.push(Gesture::Tap {
-                        position: track.last,
-                    });
+                    gestures.push(Gesture::Tap { position: track.last });
                 }
             }
             TouchEvent::Cancel => {
@@ -258,11 +237,8 @@ impl GestureRecognizer {
 
     fn velocity(&self, track: &Track, now: Duration) -> Point {
         let window = self.config.velocity_window;
-        let recent: Vec<&Sample> = track
-            .samples
-            .iter()
-            .filter(|sample| now.saturating_sub(sample.time) <= window)
-            .collect();
+        let recent: Vec<&Sample> =
+            track.samples.iter().filter(|sample| now.saturating_sub(sample.time) <= window).collect();
         let (Some(first), Some(last)) = (recent.first(), recent.last()) else {
             return Point::default();
         };
@@ -284,17 +260,9 @@ impl GestureRecognizer {
         let fast = |speed: f32| libm::fabsf(speed) >= self.config.swipe_velocity;
         let far = |distance: f32| libm::fabsf(distance) >= self.config.swipe_distance;
         if horizontal && fast(velocity.x) && far(dx) {
-            Some(if dx < 0.0 {
-                SwipeDirection::Left
-            } else {
-                SwipeDirection::Right
-            })
+            Some(if dx < 0.0 { SwipeDirection::Left } else { SwipeDirection::Right })
         } else if vertical && fast(velocity.y) && far(dy) {
-            Some(if dy < 0.0 {
-                SwipeDirection::Up
-            } else {
-                SwipeDirection::Down
-            })
+            Some(if dy < 0.0 { SwipeDirection::Up } else { SwipeDirection::Down })
         } else {
             None
         }
@@ -312,154 +280,66 @@ mod tests {
     #[test]
     fn quick_still_touch_is_a_tap() {
         let mut recognizer = GestureRecognizer::new();
-        recognizer.feed(
-            &TouchEvent::Down {
-                id: 1,
-                x: 10.0,
-                y: 10.0,
-            },
-            ms(0),
-        );
-        recognizer.feed(
-            &TouchEvent::Motion {
-                id: 1,
-                x: 12.0,
-                y: 11.0,
-            },
-            ms(40),
-        );
+        recognizer.feed(&TouchEvent::Down { id: 1, x: 10.0, y: 10.0 }, ms(0));
+        recognizer.feed(&TouchEvent::Motion { id: 1, x: 12.0, y: 11.0 }, ms(40));
         let gestures = recognizer.feed(&TouchEvent::Up { id: 1 }, ms(80));
-        assert_eq!(
-            gestures,
-            [Gesture::Tap {
-                position: Point::new(10.0, 10.0)
-            }]
-        );
+        assert_eq!(gestures, [Gesture::Tap { position: Point::new(10.0, 10.0) }]);
     }
 
     #[test]
     fn holding_still_is_a_long_press_not_a_tap() {
         let mut recognizer = GestureRecognizer::new();
-        recognizer.feed(
-            &TouchEvent::Down {
-                id: 1,
-                x: 10.0,
-                y: 10.0,
-            },
-            ms(0),
-        );
+        recognizer.feed(&TouchEvent::Down { id: 1, x: 10.0, y: 10.0 }, ms(0));
         assert_eq!(recognizer.deadline(), Some(ms(500)));
         assert_eq!(recognizer.poll(ms(499)), None);
-        assert_eq!(
-            recognizer.poll(ms(500)),
-            Some(Gesture::LongPress {
-                position: Point::new(10.0, 10.0)
-            })
-        );
-        assert!(
-            recognizer
-                .feed(&TouchEvent::Up { id: 1 }, ms(700))
-                .is_empty()
-        );
+        assert_eq!(recognizer.poll(ms(500)), Some(Gesture::LongPress { position: Point::new(10.0, 10.0) }));
+        assert!(recognizer.feed(&TouchEvent::Up { id: 1 }, ms(700)).is_empty());
     }
 
     #[test]
     fn fast_horizontal_drag_is_a_swipe_and_fling() {
         let mut recognizer = GestureRecognizer::new();
-        recognizer.feed(
-            &TouchEvent::Down {
-                id: 3,
-                x: 200.0,
-                y: 100.0,
-            },
-            ms(0),
-        );
+        recognizer.feed(&TouchEvent::Down { id: 3, x: 200.0, y: 100.0 }, ms(0));
         let mut all = Vec::new();
         for step in 1..=5u64 {
-            all.extend(recognizer.feed(
-                &TouchEvent::Motion {
-                    id: 3,
-                    x: 200.0 - 30.0 * step as f32,
-                    y: 101.0,
-                },
-                ms(step * 10),
-            ));
+            all.extend(
+                recognizer.feed(
+                    &TouchEvent::Motion { id: 3, x: 200.0 - 30.0 * step as f32, y: 101.0 },
+                    ms(step * 10),
+                ),
+            );
         }
         all.extend(recognizer.feed(&TouchEvent::Up { id: 3 }, ms(55)));
         assert!(matches!(all[0], Gesture::DragStart { .. }));
-        let Some(Gesture::DragEnd { velocity, .. }) = all
-            .iter()
-            .find(|gesture| matches!(gesture, Gesture::DragEnd { .. }))
+        let Some(Gesture::DragEnd { velocity, .. }) =
+            all.iter().find(|gesture| matches!(gesture, Gesture::DragEnd { .. }))
         else {
             panic!("no drag end in {all:?}")
         };
         assert!((velocity.x + 3000.0).abs() < 1.0, "{velocity:?}");
-        assert!(all.contains(&Gesture::Swipe {
-            direction: SwipeDirection::Left
-        }));
-        assert!(
-            all.iter()
-                .any(|gesture| matches!(gesture, Gesture::Fling { .. }))
-        );
+        assert!(all.contains(&Gesture::Swipe { direction: SwipeDirection::Left }));
+        assert!(all.iter().any(|gesture| matches!(gesture, Gesture::Fling { .. })));
     }
 
     #[test]
     fn slow_drag_that_stops_has_no_fling() {
         let mut recognizer = GestureRecognizer::new();
-        recognizer.feed(
-            &TouchEvent::Down {
-                id: 1,
-                x: 0.0,
-                y: 0.0,
-            },
-            ms(0),
-        );
-        recognizer.feed(
-            &TouchEvent::Motion {
-                id: 1,
-                x: 0.0,
-                y: 50.0,
-            },
-            ms(100),
-        );
+        recognizer.feed(&TouchEvent::Down { id: 1, x: 0.0, y: 0.0 }, ms(0));
+        recognizer.feed(&TouchEvent::Motion { id: 1, x: 0.0, y: 50.0 }, ms(100));
         let gestures = recognizer.feed(&TouchEvent::Up { id: 1 }, ms(600));
         assert_eq!(
             gestures,
-            [Gesture::DragEnd {
-                position: Point::new(0.0, 50.0),
-                velocity: Point::default()
-            }]
+            [Gesture::DragEnd { position: Point::new(0.0, 50.0), velocity: Point::default() }]
         );
     }
 
     #[test]
     fn second_finger_and_cancel() {
         let mut recognizer = GestureRecognizer::new();
-        recognizer.feed(
-            &TouchEvent::Down {
-                id: 1,
-                x: 0.0,
-                y: 0.0,
-            },
-            ms(0),
-        );
-        assert!(
-            recognizer
-                .feed(
-                    &TouchEvent::Down {
-                        id: 2,
-                        x: 5.0,
-                        y: 5.0
-                    },
-                    ms(1)
-                )
-                .is_empty()
-        );
+        recognizer.feed(&TouchEvent::Down { id: 1, x: 0.0, y: 0.0 }, ms(0));
+        assert!(recognizer.feed(&TouchEvent::Down { id: 2, x: 5.0, y: 5.0 }, ms(1)).is_empty());
         assert!(recognizer.feed(&TouchEvent::Up { id: 2 }, ms(2)).is_empty());
-        assert_eq!(
-            recognizer.feed(&TouchEvent::Cancel, ms(3)),
-            [Gesture::Cancel]
-        );
+        assert_eq!(recognizer.feed(&TouchEvent::Cancel, ms(3)), [Gesture::Cancel]);
         assert!(!recognizer.is_active());
     }
 }

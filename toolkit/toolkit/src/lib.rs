@@ -46,12 +46,10 @@ pub use widget::{EventContext, MeasureContext, PaintContext, Widget, WidgetState
 /// Everything an app usually needs, for `use weft_toolkit::prelude::*;`.
 pub mod prelude {
     pub use crate::widgets::{
-        Button, ButtonKind, Checkbox, ColorRole, Container, Dialog, Icon, IconButton, ImageView,
-        Label, ListItem, Menu, MenuItem, ProgressBar, ScrollView, Slider, Surface, Switch, Tabs,
-        TextField, TextRole,
+        Button, ButtonKind, Checkbox, ColorRole, Container, Dialog, Icon, IconButton, ImageView, Label,
+        ListItem, Menu, MenuItem, ProgressBar, ScrollView, Slider, Surface, Switch, Tabs, TextField,
+        TextRole,
     };
-    pub use crate::{
-        Align, Canvas, Insets, PixelRect, Point, Rect, Size, Theme, ThemeKind, Ui, WidgetId,
-    };
+    pub use crate::{Align, Canvas, Insets, PixelRect, Point, Rect, Size, Theme, ThemeKind, Ui, WidgetId};
     pub use input_api::InputEvent;
 }

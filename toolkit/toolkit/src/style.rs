@@ -18,22 +18,12 @@ pub struct Insets {
 impl Insets {
     /// The same inset on every side.
     pub const fn all(value: f32) -> Insets {
-        Insets {
-            top: value,
-            right: value,
-            bottom: value,
-            left: value,
-        }
+        Insets { top: value, right: value, bottom: value, left: value }
     }
 
     /// Vertical and horizontal insets.
     pub const fn symmetric(vertical: f32, horizontal: f32) -> Insets {
-        Insets {
-            top: vertical,
-            right: horizontal,
-            bottom: vertical,
-            left: horizontal,
-        }
+        Insets { top: vertical, right: horizontal, bottom: vertical, left: horizontal }
     }
 }
 
@@ -157,10 +147,7 @@ impl LayoutStyle {
                 Arrangement::Row => taffy::FlexDirection::Row,
                 _ => taffy::FlexDirection::Column,
             },
-            gap: taffy::Size {
-                width: length(self.gap),
-                height: length(self.gap),
-            },
+            gap: taffy::Size { width: length(self.gap), height: length(self.gap) },
             padding: taffy::Rect {
                 left: length(self.padding.left),
                 right: length(self.padding.right),
@@ -186,10 +173,7 @@ impl LayoutStyle {
                 width: self.min_width.map_or(auto(), length),
                 height: self.min_height.map_or(auto(), length),
             },
-            max_size: taffy::Size {
-                width: self.max_width.map_or(auto(), length),
-                height: auto(),
-            },
+            max_size: taffy::Size { width: self.max_width.map_or(auto(), length), height: auto() },
             flex_grow: self.grow,
             flex_shrink: self.shrink,
             ..taffy::Style::default()
@@ -198,10 +182,7 @@ impl LayoutStyle {
             style.grid_template_columns = evenly_sized_tracks(columns.max(1));
         }
         if self.scrolls {
-            style.overflow = taffy::Point {
-                x: taffy::Overflow::Hidden,
-                y: taffy::Overflow::Scroll,
-            };
+            style.overflow = taffy::Point { x: taffy::Overflow::Hidden, y: taffy::Overflow::Scroll };
             style.scrollbar_width = 0.0;
             style.min_size.height = length(0.0);
         }

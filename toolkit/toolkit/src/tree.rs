@@ -43,12 +43,7 @@ impl<M: 'static> Tree<M> {
     pub fn new() -> Tree<M> {
         let mut layout = TaffyTree::new();
         layout.disable_rounding();
-        Tree {
-            nodes: Vec::new(),
-            generations: Vec::new(),
-            free: Vec::new(),
-            layout,
-        }
+        Tree { nodes: Vec::new(), generations: Vec::new(), free: Vec::new(), layout }
     }
 
     pub fn insert(&mut self, widget: Box<dyn Widget<M>>, parent: Option<WidgetId>) -> WidgetId {
@@ -60,10 +55,7 @@ impl<M: 'static> Tree<M> {
                 (self.nodes.len() - 1) as u32
             }
         };
-        let id = WidgetId {
-            index,
-            generation: self.generations[index as usize],
-        };
+        let id = WidgetId { index, generation: self.generations[index as usize] };
         let layout = self
             .layout
             .new_leaf_with_context(taffy::Style::default(), id)
@@ -178,10 +170,7 @@ impl<M: 'static> Tree<M> {
             .iter()
             .enumerate()
             .filter(|(_, node)| node.is_some())
-            .map(|(index, _)| WidgetId {
-                index: index as u32,
-                generation: self.generations[index],
-            })
+            .map(|(index, _)| WidgetId { index: index as u32, generation: self.generations[index] })
             .collect()
     }
 }

@@ -184,8 +184,7 @@ impl<'a, 'canvas> PaintContext<'a, 'canvas> {
             let width = self.theme.metrics.focus_ring_width;
             let ring = rect.inflate(width + 1.0);
             let color = self.theme.palette.focus_ring;
-            self.canvas
-                .stroke_rounded_rect(ring, radius + width + 1.0, width, color);
+            self.canvas.stroke_rounded_rect(ring, radius + width + 1.0, width, color);
         }
     }
 }

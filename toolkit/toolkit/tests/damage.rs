@@ -13,18 +13,14 @@ fn gallery(width: u32, height: u32, scale: f32) -> (Harness<GalleryMessage>, Gal
 }
 
 fn fraction(harness: &Harness<GalleryMessage>, damage: &[weft_toolkit::PixelRect]) -> f64 {
-    Harness::<GalleryMessage>::damage_area(damage) as f64
-        / (harness.width() as f64 * harness.height() as f64)
+    Harness::<GalleryMessage>::damage_area(damage) as f64 / (harness.width() as f64 * harness.height() as f64)
 }
 
 fn assert_partial_equals_full(harness: &mut Harness<GalleryMessage>) {
     let incremental = harness.pixels().to_vec();
     let full = harness.render_fresh();
     let difference = compare(&full, &incremental, 0);
-    assert_eq!(
-        difference.differing, 0,
-        "incremental frame differs from a full render: {difference:?}"
-    );
+    assert_eq!(difference.differing, 0, "incremental frame differs from a full render: {difference:?}");
 }
 
 #[test]
@@ -45,21 +41,12 @@ fn one_character_edit_damages_a_small_region_and_matches_a_full_render() {
             damage.len()
         );
         assert!(!damage.is_empty());
-        assert!(
-            share < 0.03,
-            "a one-character edit damaged {:.2}% of the window",
-            share * 100.0
-        );
+        assert!(share < 0.03, "a one-character edit damaged {:.2}% of the window", share * 100.0);
         let width = damage.iter().map(|rect| rect.width).max().unwrap_or(0) as f32 / scale;
-        assert!(
-            width < 40.0,
-            "typing at the end repaints around the new character only: {damage:?}"
-        );
+        assert!(width < 40.0, "typing at the end repaints around the new character only: {damage:?}");
         let field = harness.ui().rect(ids.name).unwrap().to_pixels(scale);
         assert!(
-            damage
-                .iter()
-                .all(|rect| field.inflate(2).contains_rect(rect)),
+            damage.iter().all(|rect| field.inflate(2).contains_rect(rect)),
             "damage stays inside the field"
         );
         assert_partial_equals_full(&mut harness);
@@ -110,10 +97,7 @@ fn scrolling_damages_only_the_viewport_and_stays_exact() {
     harness.scroll_at(list.center(), 37.0);
     let damage = harness.render();
     let viewport = list.to_pixels(1.0).inflate(1);
-    assert!(
-        damage.iter().all(|rect| viewport.contains_rect(rect)),
-        "{damage:?} outside {viewport:?}"
-    );
+    assert!(damage.iter().all(|rect| viewport.contains_rect(rect)), "{damage:?} outside {viewport:?}");
     assert_partial_equals_full(&mut harness);
 }
 
@@ -126,9 +110,7 @@ fn opening_and_closing_a_popup_restores_the_exact_pixels() {
         "Item",
         GalleryMessage::Clicked("item"),
     )]);
-    harness
-        .ui()
-        .show_popup(menu, Point::new(anchor.x, anchor.bottom()));
+    harness.ui().show_popup(menu, Point::new(anchor.x, anchor.bottom()));
     let damage = harness.render();
     assert!(fraction(&harness, &damage) < 0.1, "{damage:?}");
     assert_partial_equals_full(&mut harness);
@@ -150,11 +132,7 @@ fn every_kind_of_edit_repaints_exactly() {
             ("backspace", Key::BACKSPACE, Modifiers::empty()),
             ("delete", Key::DELETE, Modifiers::empty()),
             ("word right", Key::RIGHT, Modifiers::CONTROL),
-            (
-                "select word",
-                Key::RIGHT,
-                Modifiers::CONTROL | Modifiers::SHIFT,
-            ),
+            ("select word", Key::RIGHT, Modifiers::CONTROL | Modifiers::SHIFT),
             ("replace selection", Key::Q, Modifiers::empty()),
             ("newline", Key::ENTER, Modifiers::empty()),
             ("line up", Key::UP, Modifiers::empty()),
@@ -169,28 +147,18 @@ fn every_kind_of_edit_repaints_exactly() {
             let incremental = harness.pixels().to_vec();
             let full = harness.render_fresh();
             let difference = compare(&full, &incremental, 0);
-            assert_eq!(
-                difference.differing, 0,
-                "after {name} at {scale}x: {difference:?}"
-            );
+            assert_eq!(difference.differing, 0, "after {name} at {scale}x: {difference:?}");
         }
         // The single-line field too, including horizontal scrolling.
         harness.click(ids.search);
         for _ in 0..8 {
             harness.type_text("scrolling text ");
             harness.render();
-            assert_eq!(
-                compare(&harness.render_fresh(), harness.pixels(), 0).differing,
-                0
-            );
+            assert_eq!(compare(&harness.render_fresh(), harness.pixels(), 0).differing, 0);
         }
         harness.key(Key::HOME, Modifiers::empty());
         harness.render();
-        assert_eq!(
-            compare(&harness.render_fresh(), harness.pixels(), 0).differing,
-            0,
-            "scrolled back"
-        );
+        assert_eq!(compare(&harness.render_fresh(), harness.pixels(), 0).differing, 0, "scrolled back");
     }
 }
 
@@ -200,24 +168,15 @@ fn cursor_blinks_on_a_timer_with_tiny_damage_and_stops_when_idle() {
     let (mut harness, ids) = gallery(800, 600, 1.0);
     harness.click(ids.name);
     harness.render();
-    assert!(
-        !harness.ui().needs_frame(),
-        "blinking needs no continuous frames"
-    );
+    assert!(!harness.ui().needs_frame(), "blinking needs no continuous frames");
     let deadline = harness.ui().next_deadline().expect("a blink timer is set");
-    assert!(
-        deadline > harness.now(),
-        "the UI may sleep until {deadline:?}"
-    );
+    assert!(deadline > harness.now(), "the UI may sleep until {deadline:?}");
 
     let shown = harness.pixels().to_vec();
     harness.advance(Duration::from_millis(560));
     let damage = harness.render();
     assert_eq!(damage.len(), 1, "{damage:?}");
-    assert!(
-        Harness::<GalleryMessage>::damage_area(&damage) < 100,
-        "only the cursor bar: {damage:?}"
-    );
+    assert!(Harness::<GalleryMessage>::damage_area(&damage) < 100, "only the cursor bar: {damage:?}");
     assert_ne!(shown, harness.pixels(), "the cursor disappeared");
     assert_partial_equals_full(&mut harness);
     harness.advance(Duration::from_millis(530));

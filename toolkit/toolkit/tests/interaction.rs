@@ -72,32 +72,17 @@ fn typing_edits_and_selection_replaces() {
     let (mut harness, field, _, _) = form();
     harness.click(field);
     harness.type_text("Hello world");
-    assert_eq!(
-        harness.widget::<TextField<Message>>(field).value(),
-        "Hello world"
-    );
+    assert_eq!(harness.widget::<TextField<Message>>(field).value(), "Hello world");
     let messages = harness.take_messages();
     assert_eq!(messages.last(), Some(&Message::Name("Hello world".into())));
     assert_eq!(messages.len(), 11, "one change per character");
     // Select the last word with Ctrl+Shift+Left and type over it.
     harness.key(Key::LEFT, Modifiers::CONTROL | Modifiers::SHIFT);
-    assert_eq!(
-        harness
-            .widget::<TextField<Message>>(field)
-            .selected_text()
-            .as_deref(),
-        Some("world")
-    );
+    assert_eq!(harness.widget::<TextField<Message>>(field).selected_text().as_deref(), Some("world"));
     harness.type_text("Weft");
-    assert_eq!(
-        harness.widget::<TextField<Message>>(field).value(),
-        "Hello Weft"
-    );
+    assert_eq!(harness.widget::<TextField<Message>>(field).value(), "Hello Weft");
     harness.key(Key::BACKSPACE, Modifiers::empty());
-    assert_eq!(
-        harness.widget::<TextField<Message>>(field).value(),
-        "Hello Wef"
-    );
+    assert_eq!(harness.widget::<TextField<Message>>(field).value(), "Hello Wef");
 }
 
 #[test]
@@ -113,16 +98,10 @@ fn cursor_moves_by_word_and_line() {
     harness.key(Key::LEFT, Modifiers::CONTROL);
     assert_eq!(harness.widget::<TextField<Message>>(field).cursor(), (0, 4));
     harness.type_text("big ");
-    assert_eq!(
-        harness.widget::<TextField<Message>>(field).value(),
-        "one big two three"
-    );
+    assert_eq!(harness.widget::<TextField<Message>>(field).value(), "one big two three");
     harness.key(Key::END, Modifiers::empty());
     harness.key(Key::BACKSPACE, Modifiers::CONTROL);
-    assert_eq!(
-        harness.widget::<TextField<Message>>(field).value(),
-        "one big two "
-    );
+    assert_eq!(harness.widget::<TextField<Message>>(field).value(), "one big two ");
 }
 
 #[test]
@@ -136,10 +115,7 @@ fn clipboard_copy_and_paste() {
     harness.key(Key::END, Modifiers::empty());
     harness.type_text(" ");
     harness.key(Key::V, Modifiers::CONTROL);
-    assert_eq!(
-        harness.widget::<TextField<Message>>(field).value(),
-        "copy me copy me"
-    );
+    assert_eq!(harness.widget::<TextField<Message>>(field).value(), "copy me copy me");
 }
 
 #[test]
@@ -149,11 +125,7 @@ fn input_method_preedit_then_commit() {
     harness.type_text("ab");
     let now = harness.now();
     harness.ui().set_preedit("ni", now);
-    assert_eq!(
-        harness.widget::<TextField<Message>>(field).value(),
-        "ab",
-        "preedit is not content"
-    );
+    assert_eq!(harness.widget::<TextField<Message>>(field).value(), "ab", "preedit is not content");
     harness.ui().commit_text("你", now);
     assert_eq!(harness.widget::<TextField<Message>>(field).value(), "ab你");
 }
@@ -168,61 +140,31 @@ fn multi_line_field_wraps_and_grows() {
     harness.click(notes);
     harness.type_text("A long sentence that cannot fit on one line of this narrow field at all.");
     let field = harness.widget::<TextField<()>>(notes);
-    assert!(
-        field.line_count() >= 3,
-        "wrapped into {} lines",
-        field.line_count()
-    );
+    assert!(field.line_count() >= 3, "wrapped into {} lines", field.line_count());
     let height_after = harness.ui().rect(notes).unwrap().height;
-    assert!(
-        height_after > height_before,
-        "the field grew: {height_before} -> {height_after}"
-    );
+    assert!(height_after > height_before, "the field grew: {height_before} -> {height_after}");
     harness.key(Key::ENTER, Modifiers::empty());
     harness.type_text("next");
-    assert!(
-        harness
-            .widget::<TextField<()>>(notes)
-            .value()
-            .ends_with(".\nnext")
-    );
+    assert!(harness.widget::<TextField<()>>(notes).value().ends_with(".\nnext"));
 }
 
 #[test]
 fn checkbox_switch_and_slider_respond_to_pointer_and_keys() {
     let (mut harness, ids) = gallery();
     harness.click(ids.diagnostics);
-    assert!(
-        harness
-            .widget::<Checkbox<GalleryMessage>>(ids.diagnostics)
-            .is_checked()
-    );
+    assert!(harness.widget::<Checkbox<GalleryMessage>>(ids.diagnostics).is_checked());
     harness.key(Key::SPACE, Modifiers::empty());
-    assert!(
-        !harness
-            .widget::<Checkbox<GalleryMessage>>(ids.diagnostics)
-            .is_checked()
-    );
+    assert!(!harness.widget::<Checkbox<GalleryMessage>>(ids.diagnostics).is_checked());
     harness.tap(ids.wifi);
     assert!(!harness.widget::<Switch<GalleryMessage>>(ids.wifi).is_on());
     assert!(harness.ui().needs_frame(), "the knob slides");
     harness.settle(Duration::from_secs(1));
-    assert!(
-        !harness
-            .widget::<Switch<GalleryMessage>>(ids.wifi)
-            .is_animating()
-    );
+    assert!(!harness.widget::<Switch<GalleryMessage>>(ids.wifi).is_animating());
     let slider = harness.ui().rect(ids.volume).unwrap();
     harness.click_at(Point::new(slider.x + 9.0, slider.center().y));
-    assert_eq!(
-        harness.widget::<Slider<GalleryMessage>>(ids.volume).value(),
-        0.0
-    );
+    assert_eq!(harness.widget::<Slider<GalleryMessage>>(ids.volume).value(), 0.0);
     harness.key(Key::RIGHT, Modifiers::empty());
-    assert_eq!(
-        harness.widget::<Slider<GalleryMessage>>(ids.volume).value(),
-        1.0
-    );
+    assert_eq!(harness.widget::<Slider<GalleryMessage>>(ids.volume).value(), 1.0);
     assert_eq!(
         harness.take_messages(),
         [
@@ -242,38 +184,17 @@ fn tabs_switch_by_click_keys_and_swipe() {
     let tabs = harness.ui().rect(ids.tabs).unwrap();
     // "Files" is the second title in the header strip.
     harness.click_at(Point::new(tabs.x + 110.0, tabs.y + 20.0));
-    assert_eq!(
-        harness.widget::<Tabs<GalleryMessage>>(ids.tabs).selected(),
-        1
-    );
-    assert!(
-        !harness.ui().is_visible(ids.list),
-        "the list page is hidden"
-    );
+    assert_eq!(harness.widget::<Tabs<GalleryMessage>>(ids.tabs).selected(), 1);
+    assert!(!harness.ui().is_visible(ids.list), "the list page is hidden");
     harness.key(Key::RIGHT, Modifiers::empty());
-    assert_eq!(
-        harness.widget::<Tabs<GalleryMessage>>(ids.tabs).selected(),
-        2
-    );
+    assert_eq!(harness.widget::<Tabs<GalleryMessage>>(ids.tabs).selected(), 2);
     // Swipe right on the page goes back one tab.
     let page = Point::new(tabs.center().x, tabs.center().y + 60.0);
-    harness.touch_drag(
-        page,
-        Point::new(page.x + 150.0, page.y),
-        Duration::from_millis(80),
-        6,
-    );
-    assert_eq!(
-        harness.widget::<Tabs<GalleryMessage>>(ids.tabs).selected(),
-        1
-    );
+    harness.touch_drag(page, Point::new(page.x + 150.0, page.y), Duration::from_millis(80), 6);
+    assert_eq!(harness.widget::<Tabs<GalleryMessage>>(ids.tabs).selected(), 1);
     assert_eq!(
         harness.take_messages(),
-        [
-            GalleryMessage::Tab(1),
-            GalleryMessage::Tab(2),
-            GalleryMessage::Tab(1)
-        ]
+        [GalleryMessage::Tab(1), GalleryMessage::Tab(2), GalleryMessage::Tab(1)]
     );
 }
 
@@ -282,10 +203,7 @@ fn list_rows_activate_by_click_and_tap() {
     let (mut harness, ids) = gallery();
     harness.click(ids.rows[0]);
     harness.tap(ids.rows[2]);
-    assert_eq!(
-        harness.take_messages(),
-        [GalleryMessage::Opened(0), GalleryMessage::Opened(2)]
-    );
+    assert_eq!(harness.take_messages(), [GalleryMessage::Opened(0), GalleryMessage::Opened(2)]);
 }
 
 #[test]
@@ -296,9 +214,7 @@ fn popup_menu_chooses_with_keys_and_closes_on_outside_press() {
         MenuItem::new("New window", GalleryMessage::Clicked("new")).icon("plus"),
         MenuItem::new("Settings", GalleryMessage::Clicked("prefs")).icon("settings"),
     ]);
-    let popup = harness
-        .ui()
-        .show_popup(menu, Point::new(anchor.x, anchor.bottom()));
+    let popup = harness.ui().show_popup(menu, Point::new(anchor.x, anchor.bottom()));
     assert_eq!(harness.ui().focused(), Some(popup));
     harness.key(Key::DOWN, Modifiers::empty());
     harness.key(Key::DOWN, Modifiers::empty());
@@ -307,9 +223,7 @@ fn popup_menu_chooses_with_keys_and_closes_on_outside_press() {
     assert!(harness.ui().overlays().is_empty());
     // Open again and press outside: it closes, and the press does not reach the button below.
     let menu = Menu::new([MenuItem::new("Only", GalleryMessage::Clicked("only"))]);
-    harness
-        .ui()
-        .show_popup(menu, Point::new(anchor.x, anchor.bottom()));
+    harness.ui().show_popup(menu, Point::new(anchor.x, anchor.bottom()));
     harness.click(ids.install);
     assert!(harness.ui().overlays().is_empty());
     assert!(harness.take_messages().is_empty());
@@ -340,9 +254,7 @@ fn modal_dialog_blocks_the_window_and_its_buttons_close_it() {
     assert_eq!(harness.take_messages(), [GalleryMessage::Clicked("remove")]);
     assert!(harness.ui().overlays().is_empty());
     // Escape closes without a message.
-    harness
-        .ui()
-        .show_dialog(Dialog::new("Hello", "").button("OK", GalleryMessage::Clicked("ok")));
+    harness.ui().show_dialog(Dialog::new("Hello", "").button("OK", GalleryMessage::Clicked("ok")));
     harness.key(Key::ESC, Modifiers::empty());
     assert!(harness.ui().overlays().is_empty());
     assert!(harness.take_messages().is_empty());
@@ -368,18 +280,11 @@ fn disabled_widgets_ignore_input_skip_focus_and_look_inactive() {
     assert!(!damage.is_empty(), "disabling repaints the button");
     assert_ne!(before, harness.pixels(), "it looks different");
     harness.click(save);
-    assert!(
-        harness.take_messages().is_empty(),
-        "a disabled button does nothing"
-    );
+    assert!(harness.take_messages().is_empty(), "a disabled button does nothing");
     harness.key(Key::TAB, Modifiers::empty());
     harness.key(Key::TAB, Modifiers::empty());
     harness.key(Key::TAB, Modifiers::empty());
-    assert_eq!(
-        harness.ui().focused(),
-        Some(field),
-        "Tab skips the disabled button"
-    );
+    assert_eq!(harness.ui().focused(), Some(field), "Tab skips the disabled button");
     assert!(!harness.ui().is_enabled(save));
     // Disabling a container disables everything in it.
     let root = harness.ui().root();
@@ -403,47 +308,24 @@ fn updating_and_removing_widgets() {
     let button = ui.add(column, Button::new("Below").on_click(()));
     let mut harness = Harness::new(ui, 300, 300, 1.0);
     let below_before = harness.ui().rect(button).unwrap();
-    harness
-        .ui()
-        .update::<weft_toolkit::widgets::Label, _>(label, |label| {
-            label
-                .set_text("a much longer text that wraps onto several lines in this narrow window");
-        });
+    harness.ui().update::<weft_toolkit::widgets::Label, _>(label, |label| {
+        label.set_text("a much longer text that wraps onto several lines in this narrow window");
+    });
     let below_after = harness.ui().rect(button).unwrap();
-    assert!(
-        below_after.y > below_before.y,
-        "the button moved down as the label grew"
-    );
+    assert!(below_after.y > below_before.y, "the button moved down as the label grew");
     harness.render();
     harness.ui().remove(label);
-    assert!(
-        harness
-            .ui()
-            .get::<weft_toolkit::widgets::Label>(label)
-            .is_none(),
-        "removed ids stay dead"
-    );
+    assert!(harness.ui().get::<weft_toolkit::widgets::Label>(label).is_none(), "removed ids stay dead");
     // Without the label (and its gap) the button is the first child.
     assert_eq!(harness.ui().rect(button).unwrap().y, 8.0);
     let damage = harness.render();
     assert!(!damage.is_empty());
     let full = harness.render_fresh();
-    assert_eq!(
-        full,
-        harness.pixels(),
-        "incremental equals full after removal"
-    );
+    assert_eq!(full, harness.pixels(), "incremental equals full after removal");
     // A new widget never reuses the removed id.
-    let again = harness
-        .ui()
-        .add(column, weft_toolkit::widgets::Label::new("new"));
+    let again = harness.ui().add(column, weft_toolkit::widgets::Label::new("new"));
     assert_ne!(again, label);
-    assert!(
-        harness
-            .ui()
-            .get::<weft_toolkit::widgets::Label>(label)
-            .is_none()
-    );
+    assert!(harness.ui().get::<weft_toolkit::widgets::Label>(label).is_none());
 }
 
 #[test]
@@ -456,12 +338,7 @@ fn long_press_on_a_row_sends_its_message_instead_of_activating() {
     }
     let mut ui = Ui::new(Theme::light());
     let list = ui.add(ui.root(), ScrollView::new());
-    let row = ui.add(
-        list,
-        ListItem::new("Hold me")
-            .on_select(Row::Open)
-            .on_long_press(Row::Menu),
-    );
+    let row = ui.add(list, ListItem::new("Hold me").on_select(Row::Open).on_long_press(Row::Menu));
     let mut harness = Harness::new(ui, 300, 300, 1.0);
     let center = harness.center_of(row);
     harness.long_press_at(center, Duration::from_millis(600));
@@ -477,15 +354,9 @@ fn slider_follows_a_finger_drag() {
     let from = Point::new(slider.x + slider.width * 0.6, slider.center().y);
     let to = Point::new(slider.right() - 2.0, slider.center().y);
     harness.touch_drag(from, to, Duration::from_millis(300), 10);
-    assert_eq!(
-        harness.widget::<Slider<GalleryMessage>>(ids.volume).value(),
-        100.0
-    );
+    assert_eq!(harness.widget::<Slider<GalleryMessage>>(ids.volume).value(), 100.0);
     let messages = harness.take_messages();
-    assert!(
-        messages.len() > 3,
-        "value updates while dragging: {messages:?}"
-    );
+    assert!(messages.len() > 3, "value updates while dragging: {messages:?}");
     assert_eq!(messages.last(), Some(&GalleryMessage::Volume(100.0)));
 }
 
@@ -502,10 +373,7 @@ fn mouse_drag_selects_and_double_click_selects_a_word() {
         5,
     );
     assert_eq!(
-        harness
-            .widget::<TextField<Message>>(field)
-            .selected_text()
-            .as_deref(),
+        harness.widget::<TextField<Message>>(field).selected_text().as_deref(),
         Some("alpha beta gamma")
     );
     // Double-click in the middle of the text picks one word.
@@ -513,13 +381,7 @@ fn mouse_drag_selects_and_double_click_selects_a_word() {
     let middle = Point::new(rect.x + 10.0 + 50.0, rect.center().y);
     harness.click_at(middle);
     harness.click_at(middle);
-    assert_eq!(
-        harness
-            .widget::<TextField<Message>>(field)
-            .selected_text()
-            .as_deref(),
-        Some("beta")
-    );
+    assert_eq!(harness.widget::<TextField<Message>>(field).selected_text().as_deref(), Some("beta"));
 }
 
 #[test]
@@ -528,45 +390,18 @@ fn accessibility_tree_describes_what_is_visible() {
     let (mut harness, ids) = gallery();
     let tree = harness.ui().accessibility_tree();
     let find = |role: Role, label: &str| {
-        tree.iter()
-            .find(|node| node.description.role == role && node.description.label == label)
+        tree.iter().find(|node| node.description.role == role && node.description.label == label)
     };
     assert!(find(Role::Button, "Install").is_some());
+    assert_eq!(find(Role::CheckBox, "Automatic updates").unwrap().description.checked, Some(true));
+    assert_eq!(find(Role::Switch, "Bluetooth").unwrap().description.checked, Some(false));
+    assert_eq!(find(Role::TextInput, "Search apps").unwrap().description.value.as_deref(), Some(""));
     assert_eq!(
-        find(Role::CheckBox, "Automatic updates")
-            .unwrap()
-            .description
-            .checked,
-        Some(true)
-    );
-    assert_eq!(
-        find(Role::Switch, "Bluetooth").unwrap().description.checked,
-        Some(false)
-    );
-    assert_eq!(
-        find(Role::TextInput, "Search apps")
-            .unwrap()
-            .description
-            .value
-            .as_deref(),
-        Some("")
-    );
-    assert_eq!(
-        find(Role::ListItem, "Settings")
-            .unwrap()
-            .description
-            .value
-            .as_deref(),
+        find(Role::ListItem, "Settings").unwrap().description.value.as_deref(),
         Some("Display, network, themes")
     );
-    assert!(
-        find(Role::Text, "No files yet").is_none(),
-        "hidden tab pages are not described"
-    );
-    assert!(
-        find(Role::ListItem, "Diagnostics").is_none(),
-        "rows scrolled out of view are not described"
-    );
+    assert!(find(Role::Text, "No files yet").is_none(), "hidden tab pages are not described");
+    assert!(find(Role::ListItem, "Diagnostics").is_none(), "rows scrolled out of view are not described");
     // Tests can act by role and label.
     let cancel = harness.find(Role::Button, "Cancel");
     assert_eq!(cancel, ids.cancel);

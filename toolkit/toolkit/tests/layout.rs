@@ -20,10 +20,7 @@ fn grid_places_children_in_equal_columns_and_rows() {
             cells.push(ui.add(grid, ProgressBar::new(0.5)));
         }
     });
-    let rects: Vec<Rect> = cells
-        .iter()
-        .map(|cell| harness.ui().rect(*cell).unwrap())
-        .collect();
+    let rects: Vec<Rect> = cells.iter().map(|cell| harness.ui().rect(*cell).unwrap()).collect();
     // 400 wide, 20 padding each side, two 10 px gaps: (360 - 20) / 3 per column.
     let column = (360.0 - 20.0) / 3.0;
     for (index, rect) in rects.iter().enumerate() {
@@ -76,20 +73,13 @@ fn hidden_widgets_take_no_space_and_come_back() {
 fn labels_wrap_to_the_available_width() {
     let mut ui: Ui<()> = Ui::new(Theme::light());
     let column = ui.add(ui.root(), Container::column().padding(10.0));
-    let label = ui.add(
-        column,
-        Label::new("Words wrap onto as many lines as the width needs, no more."),
-    );
+    let label = ui.add(column, Label::new("Words wrap onto as many lines as the width needs, no more."));
     let mut wide = Harness::new(ui, 800, 200, 1.0);
     let one_line = wide.ui().rect(label).unwrap().height;
     wide.ui().set_size(160, 400, 1.0);
     let narrow = wide.ui().rect(label).unwrap();
     assert!(narrow.width <= 140.0);
-    assert!(
-        narrow.height >= one_line * 3.0,
-        "{one_line} -> {}",
-        narrow.height
-    );
+    assert!(narrow.height >= one_line * 3.0, "{one_line} -> {}", narrow.height);
 }
 
 #[test]
@@ -105,10 +95,7 @@ fn bounds_snap_to_physical_pixels_at_fractional_scale() {
         let rect = harness.ui().rect(button).unwrap();
         for edge in [rect.x, rect.y, rect.right(), rect.bottom()] {
             let physical = edge * 1.5;
-            assert!(
-                (physical - physical.round()).abs() < 1e-3,
-                "{rect:?} is not on the pixel grid"
-            );
+            assert!((physical - physical.round()).abs() < 1e-3, "{rect:?} is not on the pixel grid");
         }
     }
 }
@@ -118,10 +105,7 @@ fn renders_into_buffers_with_padded_rows() {
     let build = |ui: &mut Ui<()>| {
         let column = ui.add(ui.root(), Container::column().gap(8.0).padding(8.0));
         ui.add(column, Button::new("Padded").primary());
-        ui.add(
-            column,
-            Label::new("Rows with a stride wider than the image."),
-        );
+        ui.add(column, Label::new("Rows with a stride wider than the image."));
     };
     let mut tight = harness(build);
     let mut ui = Ui::new(Theme::light());
@@ -135,14 +119,7 @@ fn renders_into_buffers_with_padded_rows() {
     let tight_pixels = tight.render_fresh();
     for row in 0..300 {
         let padded_row = &padded[row * stride..row * stride + stride];
-        assert_eq!(
-            &padded_row[..1600],
-            &tight_pixels[row * 1600..(row + 1) * 1600],
-            "row {row}"
-        );
-        assert!(
-            padded_row[1600..].iter().all(|byte| *byte == 0xAA),
-            "padding untouched in row {row}"
-        );
+        assert_eq!(&padded_row[..1600], &tight_pixels[row * 1600..(row + 1) * 1600], "row {row}");
+        assert!(padded_row[1600..].iter().all(|byte| *byte == 0xAA), "padding untouched in row {row}");
     }
 }

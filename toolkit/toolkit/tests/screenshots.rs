@@ -12,9 +12,7 @@ const WIDTH: f32 = 760.0;
 const HEIGHT: f32 = 580.0;
 
 fn reference(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/reference")
-        .join(format!("{name}.png"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference").join(format!("{name}.png"))
 }
 
 fn gallery(kind: ThemeKind, scale: f32) -> Harness<GalleryMessage> {
@@ -54,10 +52,7 @@ fn theme_switch_rerenders_everything_and_matches_each_reference() {
     );
     let dark = harness.pixels().to_vec();
     let difference = compare(&light, &dark, 8);
-    assert!(
-        difference.fraction() > 0.9,
-        "light and dark differ almost everywhere: {difference:?}"
-    );
+    assert!(difference.fraction() > 0.9, "light and dark differ almost everywhere: {difference:?}");
     // The switched UI looks exactly like one built in dark from the start.
     harness.assert_matches(&reference("gallery-dark-1x"), Tolerance::SCREENSHOT);
     harness.set_theme(Theme::light());
@@ -70,31 +65,19 @@ fn fractional_scale_renders_the_same_layout() {
     // (same logical geometry), with every widget on whole pixels.
     let mut harness = gallery(ThemeKind::Light, 1.5);
     let frame = harness.render_fresh();
-    assert!(
-        frame.chunks_exact(4).all(|pixel| pixel[3] == 255),
-        "the window is opaque"
-    );
+    assert!(frame.chunks_exact(4).all(|pixel| pixel[3] == 255), "the window is opaque");
     let mut one = gallery(ThemeKind::Light, 1.0);
     let ui_rect = |harness: &mut Harness<GalleryMessage>| {
         let root = harness.ui().root();
         let children = harness.ui().children(root).to_vec();
-        children
-            .iter()
-            .map(|child| harness.ui().rect(*child).unwrap())
-            .collect::<Vec<_>>()
+        children.iter().map(|child| harness.ui().rect(*child).unwrap()).collect::<Vec<_>>()
     };
     let at_one = ui_rect(&mut one);
     let at_one_and_half = ui_rect(&mut harness);
     for (a, b) in at_one.iter().zip(&at_one_and_half) {
-        assert!(
-            (a.width - b.width).abs() < 1.0 && (a.height - b.height).abs() < 1.0,
-            "{a:?} vs {b:?}"
-        );
+        assert!((a.width - b.width).abs() < 1.0 && (a.height - b.height).abs() < 1.0, "{a:?} vs {b:?}");
         let physical = b.x * 1.5;
-        assert!(
-            (physical - physical.round()).abs() < 1e-3,
-            "snapped to physical pixels"
-        );
+        assert!((physical - physical.round()).abs() < 1e-3, "snapped to physical pixels");
     }
 }
 
@@ -130,20 +113,15 @@ fn menu_selection_and_dialog_match_references() {
         MenuItem::new("Open folder", GalleryMessage::Clicked("open")).icon("folder"),
         MenuItem::new("Settings", GalleryMessage::Clicked("settings")).icon("settings"),
     ]);
-    harness
-        .ui()
-        .show_popup(menu, Point::new(anchor.x, anchor.bottom() + 4.0));
+    harness.ui().show_popup(menu, Point::new(anchor.x, anchor.bottom() + 4.0));
     harness.key(Key::DOWN, Modifiers::empty());
     harness.assert_matches(&reference("overlay-menu-light-1x"), Tolerance::SCREENSHOT);
 
     // Dark: a modal dialog over the dimmed window.
     let mut harness = gallery(ThemeKind::Dark, 1.0);
-    let dialog = Dialog::new(
-        "Remove “Files”?",
-        "The app and its data will be removed from this device.",
-    )
-    .cancel("Keep")
-    .danger("Remove", GalleryMessage::Clicked("remove"));
+    let dialog = Dialog::new("Remove “Files”?", "The app and its data will be removed from this device.")
+        .cancel("Keep")
+        .danger("Remove", GalleryMessage::Clicked("remove"));
     harness.ui().show_dialog(dialog);
     harness.assert_matches(&reference("overlay-dialog-dark-1x"), Tolerance::SCREENSHOT);
 }

@@ -136,11 +136,7 @@ impl<M: 'static> Ui<M> {
         let mut focus_target = Some(hit);
         while let Some(candidate) = focus_target {
             let focusable = self.tree.get(candidate).is_some_and(|node| {
-                !node.state.disabled
-                    && node
-                        .widget
-                        .as_ref()
-                        .is_some_and(|widget| widget.focusable())
+                !node.state.disabled && node.widget.as_ref().is_some_and(|widget| widget.focusable())
             });
             if focusable {
                 break;
@@ -170,15 +166,7 @@ impl<M: 'static> Ui<M> {
             .find(|ancestor| self.dispatch(*ancestor, &preview) == Status::Handled);
         let captured = match taken {
             Some(ancestor) => Some(ancestor),
-            None => self.bubble(
-                hit,
-                &Event::PointerDown {
-                    position,
-                    button,
-                    source,
-                    clicks,
-                },
-            ),
+            None => self.bubble(hit, &Event::PointerDown { position, button, source, clicks }),
         };
         self.set_pressed(captured, true);
         (Some(hit), captured)
@@ -186,10 +174,7 @@ impl<M: 'static> Ui<M> {
 
     fn release(&mut self, captured: WidgetId, position: Point) {
         self.set_pressed(Some(captured), false);
-        let inside = self
-            .tree
-            .get(captured)
-            .is_some_and(|node| node.rect.contains(position));
+        let inside = self.tree.get(captured).is_some_and(|node| node.rect.contains(position));
         self.dispatch(captured, &Event::PointerUp { position, inside });
     }
 
@@ -217,12 +202,7 @@ impl<M: 'static> Ui<M> {
                     self.set_hovered(None);
                 }
             }
-            PointerEvent::Button {
-                button,
-                state: KeyState::Pressed,
-                x,
-                y,
-            } => {
+            PointerEvent::Button { button, state: KeyState::Pressed, x, y } => {
                 let position = Point::new(x, y);
                 self.pointer.position = Some(position);
                 let clicks = match self.pointer.last_click {
@@ -240,12 +220,7 @@ impl<M: 'static> Ui<M> {
                 let (_, captured) = self.press(position, button, PointerSource::Mouse, clicks);
                 self.pointer.captured = captured;
             }
-            PointerEvent::Button {
-                state: KeyState::Released,
-                x,
-                y,
-                ..
-            } => {
+            PointerEvent::Button { state: KeyState::Released, x, y, .. } => {
                 let position = Point::new(x, y);
                 if let Some(captured) = self.pointer.captured.take() {
                     self.release(captured, position);
@@ -253,10 +228,7 @@ impl<M: 'static> Ui<M> {
                 let hit = self.widget_at(position);
                 self.set_hovered(hit);
             }
-            PointerEvent::Button {
-                state: KeyState::Repeated,
-                ..
-            } => {}
+            PointerEvent::Button { state: KeyState::Repeated, .. } => {}
             PointerEvent::Scroll { dx, dy } => {
                 let Some(position) = self.pointer.position else {
                     return;
@@ -276,9 +248,7 @@ impl<M: 'static> Ui<M> {
         if handled || key.state == KeyState::Released {
             return;
         }
-        let plain = !key
-            .modifiers
-            .intersects(Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER);
+        let plain = !key.modifiers.intersects(Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER);
         match key.key {
             Key::TAB if plain => self.move_focus(!key.modifiers.contains(Modifiers::SHIFT)),
             Key::ESC => {
@@ -302,11 +272,7 @@ impl<M: 'static> Ui<M> {
         }
         if matches!(event, TouchEvent::Up { .. }) && !self.touch.recognizer.is_active() {
             if let Some(captured) = self.touch.captured.take() {
-                let position = self
-                    .tree
-                    .get(captured)
-                    .map(|node| node.rect.center())
-                    .unwrap_or_default();
+                let position = self.tree.get(captured).map(|node| node.rect.center()).unwrap_or_default();
                 let position = self.touch_last.unwrap_or(position);
                 self.release(captured, position);
             }
@@ -364,9 +330,7 @@ impl<M: 'static> Ui<M> {
             }
             Gesture::LongPress { position } => {
                 if let Some(target) = self.touch.target
-                    && self
-                        .bubble(target, &Event::LongPress { position })
-                        .is_some()
+                    && self.bubble(target, &Event::LongPress { position }).is_some()
                     && let Some(captured) = self.touch.captured.take()
                 {
                     self.set_pressed(Some(captured), false);
@@ -380,10 +344,7 @@ impl<M: 'static> Ui<M> {
             }
             Gesture::Tap { .. } | Gesture::Fling { .. } => {}
             Gesture::Cancel => {
-                for widget in [self.touch.captured.take(), self.touch.dragging.take()]
-                    .into_iter()
-                    .flatten()
-                {
+                for widget in [self.touch.captured.take(), self.touch.dragging.take()].into_iter().flatten() {
                     self.set_pressed(Some(widget), false);
                     self.dispatch(widget, &Event::PointerCancel);
                 }

@@ -30,11 +30,7 @@ impl<M: 'static> Ui<M> {
             self.refresh_styles();
             let window = self.logical_size();
             let roots: Vec<(WidgetId, Option<OverlayKind>)> = core::iter::once((self.root, None))
-                .chain(
-                    self.overlays
-                        .iter()
-                        .map(|overlay| (overlay.root, Some(overlay.kind))),
-                )
+                .chain(self.overlays.iter().map(|overlay| (overlay.root, Some(overlay.kind))))
                 .collect();
             for (root, _) in &roots {
                 self.compute_layout(*root, window);
@@ -51,8 +47,7 @@ impl<M: 'static> Ui<M> {
     fn refresh_styles(&mut self) {
         let window = self.logical_size();
         let root = self.root;
-        let overlay_roots: Vec<WidgetId> =
-            self.overlays.iter().map(|overlay| overlay.root).collect();
+        let overlay_roots: Vec<WidgetId> = self.overlays.iter().map(|overlay| overlay.root).collect();
         // Stacks (tabs) decide which of their children are shown.
         for id in self.tree.all_ids() {
             let Some(node) = self.tree.get(id) else {
@@ -61,11 +56,7 @@ impl<M: 'static> Ui<M> {
             if !node.style_dirty {
                 continue;
             }
-            let Some(shown) = node
-                .widget
-                .as_ref()
-                .and_then(|widget| widget.visible_child())
-            else {
+            let Some(shown) = node.widget.as_ref().and_then(|widget| widget.visible_child()) else {
                 continue;
             };
             let children = node.children.clone();
@@ -100,13 +91,8 @@ impl<M: 'static> Ui<M> {
                 style.width = Some(window.width);
                 style.height = Some(window.height);
             } else if overlay_roots.contains(&id) {
-                style.max_width = Some(
-                    style
-                        .max_width
-                        .unwrap_or(window.width)
-                        .min(window.width - 32.0)
-                        .max(0.0),
-                );
+                style.max_width =
+                    Some(style.max_width.unwrap_or(window.width).min(window.width - 32.0).max(0.0));
             }
             let hidden = node.hidden;
             let layout = node.layout;
@@ -125,10 +111,8 @@ impl<M: 'static> Ui<M> {
             width: AvailableSpace::Definite(window.width),
             height: AvailableSpace::Definite(window.height),
         };
-        let result = layout.compute_layout_with_measure(
-            root_layout,
-            available,
-            |input, _node, context, style| {
+        let result =
+            layout.compute_layout_with_measure(root_layout, available, |input, _node, context, style| {
                 let widget = context
                     .and_then(|id| nodes.get_mut(id.index as usize))
                     .and_then(|slot| slot.as_mut())
@@ -145,10 +129,7 @@ impl<M: 'static> Ui<M> {
                             AvailableSpace::Definite(width) => Some(width),
                             AvailableSpace::MinContent | AvailableSpace::MaxContent => None,
                         });
-                        let mut cx = MeasureContext {
-                            theme,
-                            text: &mut *text,
-                        };
+                        let mut cx = MeasureContext { theme, text: &mut *text };
                         let size = widget.measure(&mut cx, width);
                         taffy::Size {
                             width: known.width.unwrap_or(size.width),
@@ -156,8 +137,7 @@ impl<M: 'static> Ui<M> {
                         }
                     },
                 )
-            },
-        );
+            });
         debug_assert!(result.is_ok(), "layout failed: {result:?}");
     }
 
@@ -180,12 +160,8 @@ impl<M: 'static> Ui<M> {
                     continue;
                 }
                 if let Ok(child_layout) = self.tree.layout.layout(child_node.layout) {
-                    content.width = content
-                        .width
-                        .max(child_layout.location.x + child_layout.size.width);
-                    content.height = content
-                        .height
-                        .max(child_layout.location.y + child_layout.size.height);
+                    content.width = content.width.max(child_layout.location.x + child_layout.size.width);
+                    content.height = content.height.max(child_layout.location.y + child_layout.size.height);
                 }
             }
             let padding_bottom = layout.padding.bottom;
@@ -251,19 +227,11 @@ impl<M: 'static> Ui<M> {
                     layout.size.height,
                 );
                 let rect = snap(raw, scale);
-                let clip = if node.hidden {
-                    PixelRect::default()
-                } else {
-                    clip
-                };
+                let clip = if node.hidden { PixelRect::default() } else { clip };
                 let widget = node.widget.as_ref();
-                let offset = widget
-                    .map(|widget| widget.content_offset())
-                    .unwrap_or_default();
+                let offset = widget.map(|widget| widget.content_offset()).unwrap_or_default();
                 let child_clip = match widget.is_some_and(|widget| widget.clips_children()) {
-                    true => clip
-                        .intersect(&rect.to_pixels_rounded(scale))
-                        .unwrap_or_default(),
+                    true => clip.intersect(&rect.to_pixels_rounded(scale)).unwrap_or_default(),
                     false => clip,
                 };
                 let child_origin = Point::new(raw.x - offset.x, raw.y - offset.y);

@@ -126,10 +126,7 @@ impl<M: 'static> Ui<M> {
     /// # Panics
     /// If `parent` was removed.
     pub fn add(&mut self, parent: WidgetId, widget: impl Widget<M>) -> WidgetId {
-        assert!(
-            self.tree.contains(parent),
-            "parent {parent:?} is not in this UI"
-        );
+        assert!(self.tree.contains(parent), "parent {parent:?} is not in this UI");
         let id = self.tree.insert(Box::new(widget), Some(parent));
         self.mark_layout(parent);
         id
@@ -155,11 +152,7 @@ impl<M: 'static> Ui<M> {
 
     /// Removes every child of `id`.
     pub fn clear_children(&mut self, id: WidgetId) {
-        let children = self
-            .tree
-            .get(id)
-            .map(|node| node.children.clone())
-            .unwrap_or_default();
+        let children = self.tree.get(id).map(|node| node.children.clone()).unwrap_or_default();
         for child in children {
             self.remove(child);
         }
@@ -167,9 +160,8 @@ impl<M: 'static> Ui<M> {
 
     /// Forgets references (focus, hover, capture) into a subtree about to go.
     fn forget(&mut self, id: WidgetId) {
-        let inside = |slot: Option<WidgetId>, tree: &Tree<M>| {
-            slot.is_some_and(|widget| tree.is_ancestor(id, widget))
-        };
+        let inside =
+            |slot: Option<WidgetId>, tree: &Tree<M>| slot.is_some_and(|widget| tree.is_ancestor(id, widget));
         if inside(self.focused, &self.tree) {
             self.focused = None;
         }
@@ -189,8 +181,7 @@ impl<M: 'static> Ui<M> {
             self.touch.dragging = None;
         }
         let tree = &self.tree;
-        self.animating
-            .retain(|(widget, _)| !tree.is_ancestor(id, *widget));
+        self.animating.retain(|(widget, _)| !tree.is_ancestor(id, *widget));
     }
 
     /// Adjusts a widget's layout on top of its own style (e.g. make it
@@ -215,10 +206,7 @@ impl<M: 'static> Ui<M> {
         self.geometry_dirty = true;
         self.damage_node(id);
         if !enabled {
-            if self
-                .focused
-                .is_some_and(|focused| self.tree.is_ancestor(id, focused))
-            {
+            if self.focused.is_some_and(|focused| self.tree.is_ancestor(id, focused)) {
                 self.focus(None, self.focus_visible);
             }
             for slot in [self.pointer.captured, self.touch.captured] {
@@ -265,11 +253,7 @@ impl<M: 'static> Ui<M> {
 
     /// Changes the widget `id` as a `W`; it is then laid out and repainted.
     /// Returns `None` if there is no such widget of that type.
-    pub fn update<W: Widget<M>, R>(
-        &mut self,
-        id: WidgetId,
-        change: impl FnOnce(&mut W) -> R,
-    ) -> Option<R> {
+    pub fn update<W: Widget<M>, R>(&mut self, id: WidgetId, change: impl FnOnce(&mut W) -> R) -> Option<R> {
         let widget: &mut dyn Widget<M> = self.tree.get_mut(id)?.widget.as_deref_mut()?;
         let widget = (widget as &mut dyn core::any::Any).downcast_mut::<W>()?;
         let result = change(widget);
@@ -304,9 +288,7 @@ impl<M: 'static> Ui<M> {
             current = node.parent;
         }
         let scale = self.scale;
-        self.tree
-            .get(id)
-            .is_some_and(|node| node.rect.to_pixels(scale).intersects(&node.clip))
+        self.tree.get(id).is_some_and(|node| node.rect.to_pixels(scale).intersects(&node.clip))
     }
 
     /// The visible, described widgets in reading (tree) order, the top
@@ -324,8 +306,7 @@ impl<M: 'static> Ui<M> {
                 if node.hidden || !node.rect.to_pixels(self.scale).intersects(&node.clip) {
                     continue;
                 }
-                let Some(description) = node.widget.as_ref().and_then(|widget| widget.describe())
-                else {
+                let Some(description) = node.widget.as_ref().and_then(|widget| widget.describe()) else {
                     continue;
                 };
                 nodes.push(crate::accessibility::AccessibleNode {
@@ -390,12 +371,7 @@ impl<M: 'static> Ui<M> {
         self.physical_size = (width, height);
         self.scale = scale;
         self.mark_layout(self.root);
-        for overlay in self
-            .overlays
-            .iter()
-            .map(|overlay| overlay.root)
-            .collect::<Vec<_>>()
-        {
+        for overlay in self.overlays.iter().map(|overlay| overlay.root).collect::<Vec<_>>() {
             self.mark_layout(overlay);
         }
         self.damage_all();
@@ -403,10 +379,7 @@ impl<M: 'static> Ui<M> {
 
     /// The window size in logical pixels.
     pub fn logical_size(&self) -> Size {
-        Size::new(
-            self.physical_size.0 as f32 / self.scale,
-            self.physical_size.1 as f32 / self.scale,
-        )
+        Size::new(self.physical_size.0 as f32 / self.scale, self.physical_size.1 as f32 / self.scale)
     }
 
     /// The scale factor.
@@ -428,9 +401,7 @@ impl<M: 'static> Ui<M> {
     /// Whether animations, kinetic scrolling or a pending long press need
     /// [`Ui::animate`] to be called on coming frames.
     pub fn needs_frame(&self) -> bool {
-        self.animating
-            .iter()
-            .any(|(_, deadline)| *deadline <= self.now)
+        self.animating.iter().any(|(_, deadline)| *deadline <= self.now)
     }
 
     /// When [`Ui::animate`] must next be called: the current time while
@@ -459,9 +430,8 @@ impl<M: 'static> Ui<M> {
         self.now = self.now.max(now);
         self.poll_gestures();
         let now = self.now;
-        let (due, waiting): (Vec<_>, Vec<_>) = core::mem::take(&mut self.animating)
-            .into_iter()
-            .partition(|(_, deadline)| *deadline <= now);
+        let (due, waiting): (Vec<_>, Vec<_>) =
+            core::mem::take(&mut self.animating).into_iter().partition(|(_, deadline)| *deadline <= now);
         self.animating = waiting;
         for (id, _) in due {
             let Some(node) = self.tree.get_mut(id) else {
@@ -515,10 +485,7 @@ impl<M: 'static> Ui<M> {
         let Some(node) = self.tree.get_mut(id) else {
             return Status::Ignored;
         };
-        let farewell = matches!(
-            event,
-            Event::PointerLeave | Event::FocusLost | Event::PointerCancel
-        );
+        let farewell = matches!(event, Event::PointerLeave | Event::FocusLost | Event::PointerCancel);
         if node.state.disabled && !farewell {
             return Status::Ignored;
         }

@@ -46,11 +46,7 @@ impl<M: 'static> Ui<M> {
     }
 
     fn open_overlay(&mut self, root: WidgetId, kind: OverlayKind) {
-        self.overlays.push(Overlay {
-            root,
-            kind,
-            previous_focus: self.focused,
-        });
+        self.overlays.push(Overlay { root, kind, previous_focus: self.focused });
         self.mark_layout(root);
         if kind == OverlayKind::Dialog {
             self.damage_all();
@@ -63,11 +59,7 @@ impl<M: 'static> Ui<M> {
 
     /// Closes the overlay whose root is `root` (and any opened above it).
     pub fn close_overlay(&mut self, root: WidgetId) {
-        let Some(position) = self
-            .overlays
-            .iter()
-            .position(|overlay| overlay.root == root)
-        else {
+        let Some(position) = self.overlays.iter().position(|overlay| overlay.root == root) else {
             return;
         };
         let closing: Vec<Overlay> = self.overlays.drain(position..).collect();
@@ -115,10 +107,7 @@ impl<M: 'static> Ui<M> {
                         && !node.state.disabled
                         && !node.clip.is_empty()
                         && !node.rect.is_empty()
-                        && node
-                            .widget
-                            .as_ref()
-                            .is_some_and(|widget| widget.focusable())
+                        && node.widget.as_ref().is_some_and(|widget| widget.focusable())
                 })
             })
             .collect()
@@ -126,9 +115,7 @@ impl<M: 'static> Ui<M> {
 
     /// Where keyboard focus may go: the top overlay, else the window.
     pub(crate) fn focus_scope(&self) -> WidgetId {
-        self.overlays
-            .last()
-            .map_or(self.root, |overlay| overlay.root)
+        self.overlays.last().map_or(self.root, |overlay| overlay.root)
     }
 
     /// Moves focus to the next (or previous) focusable widget, wrapping.
@@ -137,9 +124,7 @@ impl<M: 'static> Ui<M> {
         if order.is_empty() {
             return;
         }
-        let current = self
-            .focused
-            .and_then(|focused| order.iter().position(|id| *id == focused));
+        let current = self.focused.and_then(|focused| order.iter().position(|id| *id == focused));
         let next = match (current, forward) {
             (None, true) => 0,
             (None, false) => order.len() - 1,
@@ -186,9 +171,7 @@ impl<M: Clone + 'static> Ui<M> {
     /// messages and close it; Escape closes it without a message.
     pub fn show_dialog(&mut self, dialog: Dialog<M>) -> WidgetId {
         let (title, message, buttons, width) = dialog.into_parts();
-        let root = self
-            .tree
-            .insert(Box::new(Container::dialog_surface(width)), None);
+        let root = self.tree.insert(Box::new(Container::dialog_surface(width)), None);
         self.add(root, Label::new(title).role(TextRole::Title));
         if !message.is_empty() {
             self.add(root, Label::new(message).role(TextRole::Body).muted());

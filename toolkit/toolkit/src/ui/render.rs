@@ -41,12 +41,8 @@ impl<M: 'static> Ui<M> {
         }
         self.update_layout();
         let canvas_bounds = canvas.bounds();
-        let rects: Vec<PixelRect> = self
-            .damage
-            .take_merged()
-            .into_iter()
-            .filter_map(|rect| rect.intersect(&canvas_bounds))
-            .collect();
+        let rects: Vec<PixelRect> =
+            self.damage.take_merged().into_iter().filter_map(|rect| rect.intersect(&canvas_bounds)).collect();
         for rect in &rects {
             self.paint_region(canvas, *rect);
         }
@@ -70,17 +66,9 @@ impl<M: 'static> Ui<M> {
     fn paint_region(&mut self, canvas: &mut Canvas<'_>, region: PixelRect) {
         canvas.push_clip_pixels(region);
         canvas.clear(self.theme.palette.background);
-        let window = Rect::new(
-            0.0,
-            0.0,
-            self.logical_size().width,
-            self.logical_size().height,
-        );
-        let overlays: Vec<(WidgetId, OverlayKind)> = self
-            .overlays
-            .iter()
-            .map(|overlay| (overlay.root, overlay.kind))
-            .collect();
+        let window = Rect::new(0.0, 0.0, self.logical_size().width, self.logical_size().height);
+        let overlays: Vec<(WidgetId, OverlayKind)> =
+            self.overlays.iter().map(|overlay| (overlay.root, overlay.kind)).collect();
         let mut painter = Painter {
             canvas,
             theme: &self.theme,
@@ -91,9 +79,7 @@ impl<M: 'static> Ui<M> {
         paint_subtree(&mut self.tree, &mut painter, self.root, region);
         for (root, kind) in overlays {
             if kind == OverlayKind::Dialog {
-                painter
-                    .canvas
-                    .fill_rect(window, painter.theme.palette.scrim);
+                painter.canvas.fill_rect(window, painter.theme.palette.scrim);
             }
             paint_subtree(&mut self.tree, &mut painter, root, region);
         }
@@ -126,13 +112,8 @@ fn paint_subtree<M: 'static>(
     let children = node.children.clone();
     painter.canvas.push_clip_pixels(clip);
     if paints_self {
-        let mut cx = PaintContext {
-            canvas: painter.canvas,
-            theme: painter.theme,
-            text: painter.text,
-            rect,
-            state,
-        };
+        let mut cx =
+            PaintContext { canvas: painter.canvas, theme: painter.theme, text: painter.text, rect, state };
         widget.paint(&mut cx);
     }
     painter.canvas.pop_clip();
@@ -141,13 +122,8 @@ fn paint_subtree<M: 'static>(
     }
     painter.canvas.push_clip_pixels(clip);
     if paints_self {
-        let mut cx = PaintContext {
-            canvas: painter.canvas,
-            theme: painter.theme,
-            text: painter.text,
-            rect,
-            state,
-        };
+        let mut cx =
+            PaintContext { canvas: painter.canvas, theme: painter.theme, text: painter.text, rect, state };
         widget.paint_over(&mut cx);
     }
     painter.canvas.pop_clip();

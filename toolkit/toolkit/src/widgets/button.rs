@@ -51,10 +51,7 @@ fn button_event<M: Clone>(
             cx.request_paint();
             Status::Ignored
         }
-        Event::PointerDown {
-            button: MouseButton::Left,
-            ..
-        } => {
+        Event::PointerDown { button: MouseButton::Left, .. } => {
             cx.request_paint();
             Status::Handled
         }
@@ -81,15 +78,9 @@ fn background(theme: &Theme, kind: ButtonKind, state: WidgetState) -> Color {
     let palette = &theme.palette;
     let over = |base: Color| {
         if state.pressed {
-            base.mix(
-                palette.pressed.with_opacity(1.0),
-                palette.pressed.alpha as f32 / 255.0,
-            )
+            base.mix(palette.pressed.with_opacity(1.0), palette.pressed.alpha as f32 / 255.0)
         } else if state.hovered {
-            base.mix(
-                palette.hover.with_opacity(1.0),
-                palette.hover.alpha as f32 / 255.0,
-            )
+            base.mix(palette.hover.with_opacity(1.0), palette.hover.alpha as f32 / 255.0)
         } else {
             base
         }
@@ -170,8 +161,7 @@ impl<M> Button<M> {
 
     fn text_layout(&mut self, text: &mut TextSystem, theme: &Theme) -> &mut TextLayout {
         let style = TextRole::Strong.style(theme);
-        self.layout
-            .get_or_insert_with(|| TextLayout::new(text, &self.label, style, Overflow::Ellipsis))
+        self.layout.get_or_insert_with(|| TextLayout::new(text, &self.label, style, Overflow::Ellipsis))
     }
 }
 
@@ -188,16 +178,10 @@ impl<M: Clone + 'static> Widget<M> for Button<M> {
     fn measure(&mut self, cx: &mut MeasureContext<'_>, width: Option<f32>) -> Size {
         let theme = cx.theme();
         let metrics = &theme.metrics;
-        let icon = if self.icon.is_some() {
-            metrics.icon_size + 8.0
-        } else {
-            0.0
-        };
+        let icon = if self.icon.is_some() { metrics.icon_size + 8.0 } else { 0.0 };
         let padding = metrics.control_padding * 2.0;
         let available = width.map(|width| (width - padding - icon).max(0.0));
-        let text = self
-            .text_layout(cx.text(), theme)
-            .measure(cx.text(), available);
+        let text = self.text_layout(cx.text(), theme).measure(cx.text(), available);
         Size::new(text.width + padding + icon, metrics.control_height)
     }
 
@@ -217,14 +201,9 @@ impl<M: Clone + 'static> Widget<M> for Button<M> {
         let palette = &theme.palette;
         cx.focus_ring(rect, radius);
         if self.kind == ButtonKind::Secondary && !state.disabled {
-            cx.canvas()
-                .draw_shadow(rect, radius, &theme.shadows.control);
+            cx.canvas().draw_shadow(rect, radius, &theme.shadows.control);
         }
-        cx.canvas().fill_rounded_rect(
-            rect,
-            radius,
-            dimmed(background(theme, self.kind, state), state),
-        );
+        cx.canvas().fill_rounded_rect(rect, radius, dimmed(background(theme, self.kind, state), state));
         if self.kind == ButtonKind::Secondary {
             cx.canvas().stroke_rounded_rect(
                 rect,
@@ -241,20 +220,15 @@ impl<M: Clone + 'static> Widget<M> for Button<M> {
             state,
         );
         let metrics = &theme.metrics;
-        let icon_width = if self.icon.is_some() {
-            metrics.icon_size + 8.0
-        } else {
-            0.0
-        };
+        let icon_width = if self.icon.is_some() { metrics.icon_size + 8.0 } else { 0.0 };
         let icon = self.icon.as_deref().and_then(|name| theme.icon(name));
         let (canvas, text) = cx.canvas_and_text();
         let layout = self.text_layout(text, theme);
         let available = (rect.width - metrics.control_padding * 2.0 - icon_width).max(0.0);
         let text_size = layout.measure(text, Some(available + 0.5));
         let content_width = icon_width + text_size.width;
-        let left = rect.x
-            + ((rect.width - content_width) / 2.0)
-                .max(metrics.control_padding.min(rect.width / 2.0));
+        let left =
+            rect.x + ((rect.width - content_width) / 2.0).max(metrics.control_padding.min(rect.width / 2.0));
         if let Some(icon) = icon {
             let size = metrics.icon_size;
             let icon_rect = Rect::new(left, rect.y + (rect.height - size) / 2.0, size, size);
@@ -284,12 +258,7 @@ pub struct IconButton<M> {
 impl<M> IconButton<M> {
     /// A flat button with the named theme icon.
     pub fn new(icon: impl Into<String>) -> IconButton<M> {
-        IconButton {
-            icon: icon.into(),
-            label: None,
-            on_click: None,
-            size: None,
-        }
+        IconButton { icon: icon.into(), label: None, on_click: None, size: None }
     }
 
     /// The message sent when the button is activated.
@@ -314,12 +283,7 @@ impl<M> IconButton<M> {
 impl<M: Clone + 'static> Widget<M> for IconButton<M> {
     fn layout_style(&self, theme: &Theme) -> LayoutStyle {
         let size = self.size.unwrap_or(theme.metrics.control_height);
-        LayoutStyle {
-            width: Some(size),
-            height: Some(size),
-            shrink: 0.0,
-            ..LayoutStyle::default()
-        }
+        LayoutStyle { width: Some(size), height: Some(size), shrink: 0.0, ..LayoutStyle::default() }
     }
 
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> Status {
@@ -336,8 +300,7 @@ impl<M: Clone + 'static> Widget<M> for IconButton<M> {
         let state = cx.state();
         let radius = theme.radii.medium;
         cx.focus_ring(rect, radius);
-        cx.canvas()
-            .fill_rounded_rect(rect, radius, background(theme, ButtonKind::Flat, state));
+        cx.canvas().fill_rounded_rect(rect, radius, background(theme, ButtonKind::Flat, state));
         if let Some(icon) = theme.icon(&self.icon) {
             let size = theme.metrics.icon_size.min(rect.width);
             let icon_rect = Rect::new(
@@ -346,15 +309,11 @@ impl<M: Clone + 'static> Widget<M> for IconButton<M> {
                 size,
                 size,
             );
-            cx.canvas()
-                .draw_icon(icon, icon_rect, dimmed(theme.palette.text, state));
+            cx.canvas().draw_icon(icon, icon_rect, dimmed(theme.palette.text, state));
         }
     }
 
     fn describe(&self) -> Option<Description> {
-        Some(Description::new(
-            Role::Button,
-            self.label.as_deref().unwrap_or(&self.icon),
-        ))
+        Some(Description::new(Role::Button, self.label.as_deref().unwrap_or(&self.icon)))
     }
 }

@@ -35,10 +35,7 @@ impl TextRole {
             TextRole::Strong => TextStyle::sans(typography.body_size).semibold(),
             TextRole::Mono => TextStyle::mono(typography.body_size),
         };
-        TextStyle {
-            line_height,
-            ..style
-        }
+        TextStyle { line_height, ..style }
     }
 }
 
@@ -80,11 +77,7 @@ impl ColorRole {
 
 /// `color` as a disabled widget shows it: faded.
 pub(crate) fn dimmed(color: Color, state: crate::widget::WidgetState) -> Color {
-    if state.disabled {
-        color.with_opacity(0.4)
-    } else {
-        color
-    }
+    if state.disabled { color.with_opacity(0.4) } else { color }
 }
 
 /// Draws a one-line layout centred vertically in `rect` at its left edge.

@@ -30,10 +30,7 @@ impl Container {
     /// Children top to bottom.
     pub fn column() -> Container {
         Container {
-            style: LayoutStyle {
-                arrangement: Arrangement::Column,
-                ..LayoutStyle::default()
-            },
+            style: LayoutStyle { arrangement: Arrangement::Column, ..LayoutStyle::default() },
             surface: Surface::None,
         }
     }
@@ -53,20 +50,13 @@ impl Container {
     /// Children in a grid of `columns` equal columns.
     pub fn grid(columns: u16) -> Container {
         Container {
-            style: LayoutStyle {
-                arrangement: Arrangement::Grid(columns),
-                ..LayoutStyle::default()
-            },
+            style: LayoutStyle { arrangement: Arrangement::Grid(columns), ..LayoutStyle::default() },
             surface: Surface::None,
         }
     }
 
     pub(crate) fn dialog_surface(width: f32) -> Container {
-        Container::column()
-            .gap(12.0)
-            .padding(24.0)
-            .surface(Surface::Dialog)
-            .width(width)
+        Container::column().gap(12.0).padding(24.0).surface(Surface::Dialog).width(width)
     }
 
     /// Space between children.
@@ -192,8 +182,7 @@ impl<M: 'static> Widget<M> for Container {
                 }
                 cx.canvas().fill_rounded_rect(rect, radius, palette.surface);
                 let border = theme.metrics.border_width;
-                cx.canvas()
-                    .stroke_rounded_rect(rect, radius, border, palette.border);
+                cx.canvas().stroke_rounded_rect(rect, radius, border, palette.border);
             }
         }
     }

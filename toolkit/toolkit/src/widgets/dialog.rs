@@ -17,39 +17,30 @@ pub struct Dialog<M> {
 impl<M> Dialog<M> {
     /// A dialog with a title and a message (which may be empty).
     pub fn new(title: impl Into<String>, message: impl Into<String>) -> Dialog<M> {
-        Dialog {
-            title: title.into(),
-            message: message.into(),
-            buttons: Vec::new(),
-            width: 400.0,
-        }
+        Dialog { title: title.into(), message: message.into(), buttons: Vec::new(), width: 400.0 }
     }
 
     /// Adds a secondary button sending `message`.
     pub fn button(mut self, label: impl Into<String>, message: M) -> Dialog<M> {
-        self.buttons
-            .push((label.into(), Some(message), ButtonKind::Secondary));
+        self.buttons.push((label.into(), Some(message), ButtonKind::Secondary));
         self
     }
 
     /// Adds a primary (accent) button sending `message`.
     pub fn primary(mut self, label: impl Into<String>, message: M) -> Dialog<M> {
-        self.buttons
-            .push((label.into(), Some(message), ButtonKind::Primary));
+        self.buttons.push((label.into(), Some(message), ButtonKind::Primary));
         self
     }
 
     /// Adds a destructive button sending `message`.
     pub fn danger(mut self, label: impl Into<String>, message: M) -> Dialog<M> {
-        self.buttons
-            .push((label.into(), Some(message), ButtonKind::Danger));
+        self.buttons.push((label.into(), Some(message), ButtonKind::Danger));
         self
     }
 
     /// Adds a button that only closes the dialog.
     pub fn cancel(mut self, label: impl Into<String>) -> Dialog<M> {
-        self.buttons
-            .push((label.into(), None, ButtonKind::Secondary));
+        self.buttons.push((label.into(), None, ButtonKind::Secondary));
         self
     }
 

@@ -35,10 +35,7 @@ impl ImageView {
     }
 
     fn natural(&self) -> Size {
-        self.size.unwrap_or(Size::new(
-            self.image.width() as f32,
-            self.image.height() as f32,
-        ))
+        self.size.unwrap_or(Size::new(self.image.width() as f32, self.image.height() as f32))
     }
 }
 
@@ -94,11 +91,7 @@ pub struct Icon {
 impl Icon {
     /// The named theme icon at the theme's icon size, in the text colour.
     pub fn new(name: impl Into<String>) -> Icon {
-        Icon {
-            name: name.into(),
-            size: None,
-            color: ColorRole::Text,
-        }
+        Icon { name: name.into(), size: None, color: ColorRole::Text }
     }
 
     /// Edge length, logical pixels.
@@ -117,12 +110,7 @@ impl Icon {
 impl<M: 'static> Widget<M> for Icon {
     fn layout_style(&self, theme: &Theme) -> LayoutStyle {
         let size = self.size.unwrap_or(theme.metrics.icon_size);
-        LayoutStyle {
-            width: Some(size),
-            height: Some(size),
-            shrink: 0.0,
-            ..LayoutStyle::default()
-        }
+        LayoutStyle { width: Some(size), height: Some(size), shrink: 0.0, ..LayoutStyle::default() }
     }
 
     fn paint_outset(&self, _theme: &Theme) -> f32 {

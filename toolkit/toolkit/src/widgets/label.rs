@@ -81,19 +81,13 @@ impl Label {
     fn layout(&mut self, text: &mut weft_text::TextSystem, theme: &Theme) -> &mut TextLayout {
         let style = self.role.style(theme);
 
-        (self
-            .layout
-            .get_or_insert_with(|| TextLayout::new(text, &self.text, style, self.overflow)))
-            as _
+        (self.layout.get_or_insert_with(|| TextLayout::new(text, &self.text, style, self.overflow))) as _
     }
 }
 
 impl<M: 'static> Widget<M> for Label {
     fn layout_style(&self, _theme: &Theme) -> LayoutStyle {
-        LayoutStyle {
-            grow: self.grow,
-            ..LayoutStyle::default()
-        }
+        LayoutStyle { grow: self.grow, ..LayoutStyle::default() }
     }
 
     fn measure(&mut self, cx: &mut MeasureContext<'_>, width: Option<f32>) -> Size {

@@ -90,10 +90,7 @@ impl<M> ListItem<M> {
 
 impl<M: Clone + 'static> Widget<M> for ListItem<M> {
     fn layout_style(&self, theme: &Theme) -> LayoutStyle {
-        LayoutStyle {
-            height: Some(self.height(theme)),
-            ..LayoutStyle::default()
-        }
+        LayoutStyle { height: Some(self.height(theme)), ..LayoutStyle::default() }
     }
 
     fn measure(&mut self, cx: &mut MeasureContext<'_>, width: Option<f32>) -> Size {
@@ -156,8 +153,7 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
         let radius = theme.radii.medium;
         cx.focus_ring(rect.inflate(-3.0), radius);
         if self.selected {
-            cx.canvas()
-                .fill_rounded_rect(rect, radius, palette.accent.with_opacity(0.16));
+            cx.canvas().fill_rounded_rect(rect, radius, palette.accent.with_opacity(0.16));
         }
         if state.pressed {
             cx.canvas().fill_rounded_rect(rect, radius, palette.pressed);
@@ -168,14 +164,7 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
         let mut left = rect.x + padding;
         if let Some(icon) = self.icon.as_deref().and_then(|name| theme.icon(name)) {
             let size = theme.metrics.icon_size;
-            let ink = dimmed(
-                if self.selected {
-                    palette.accent
-                } else {
-                    palette.text_muted
-                },
-                state,
-            );
+            let ink = dimmed(if self.selected { palette.accent } else { palette.text_muted }, state);
             cx.canvas().draw_icon(
                 icon,
                 Rect::new(left, rect.y + (rect.height - size) / 2.0, size, size),
@@ -184,21 +173,14 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
             left += size + 12.0;
         }
         let width = (rect.right() - padding - left).max(0.0);
-        let (text_color, muted) = (
-            dimmed(palette.text, state),
-            dimmed(palette.text_muted, state),
-        );
+        let (text_color, muted) = (dimmed(palette.text, state), dimmed(palette.text_muted, state));
         let (canvas, text) = cx.canvas_and_text();
         let (title, subtitle) = self.layouts.get_or_insert_with(|| {
-            let title = TextLayout::new(
-                text,
-                &self.title,
-                TextRole::Body.style(theme),
-                Overflow::Ellipsis,
-            );
-            let subtitle = self.subtitle.as_deref().map(|line| {
-                TextLayout::new(text, line, TextRole::Small.style(theme), Overflow::Ellipsis)
-            });
+            let title = TextLayout::new(text, &self.title, TextRole::Body.style(theme), Overflow::Ellipsis);
+            let subtitle = self
+                .subtitle
+                .as_deref()
+                .map(|line| TextLayout::new(text, line, TextRole::Small.style(theme), Overflow::Ellipsis));
             (title, subtitle)
         });
         title.set_width(text, Some(width));
@@ -208,20 +190,11 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
                 let total = title.size().height + subtitle.size().height;
                 let top = rect.y + libm::roundf((rect.height - total) / 2.0);
                 title.draw(text, canvas, weft_paint::Point::new(left, top), text_color);
-                subtitle.draw(
-                    text,
-                    canvas,
-                    weft_paint::Point::new(left, top + title.size().height),
-                    muted,
-                );
+                subtitle.draw(text, canvas, weft_paint::Point::new(left, top + title.size().height), muted);
             }
-            None => draw_line_left(
-                canvas,
-                text,
-                title,
-                Rect::new(left, rect.y, width, rect.height),
-                text_color,
-            ),
+            None => {
+                draw_line_left(canvas, text, title, Rect::new(left, rect.y, width, rect.height), text_color)
+            }
         }
     }
 
@@ -230,8 +203,7 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
     }
 
     fn describe(&self) -> Option<Description> {
-        let description =
-            Description::new(Role::ListItem, self.title.as_str()).checked(self.selected);
+        let description = Description::new(Role::ListItem, self.title.as_str()).checked(self.selected);
         Some(match &self.subtitle {
             Some(subtitle) => description.value(subtitle.as_str()),
             None => description,

@@ -28,12 +28,7 @@ pub struct MenuItem<M> {
 impl<M> MenuItem<M> {
     /// An item sending `message` when chosen.
     pub fn new(label: impl Into<String>, message: M) -> MenuItem<M> {
-        MenuItem {
-            label: label.into(),
-            icon: None,
-            message,
-            layout: None,
-        }
+        MenuItem { label: label.into(), icon: None, message, layout: None }
     }
 
     /// A leading theme icon.
@@ -54,10 +49,7 @@ pub struct Menu<M> {
 impl<M> Menu<M> {
     /// A menu of `items`.
     pub fn new(items: impl IntoIterator<Item = MenuItem<M>>) -> Menu<M> {
-        Menu {
-            items: items.into_iter().collect(),
-            highlighted: None,
-        }
+        Menu { items: items.into_iter().collect(), highlighted: None }
     }
 
     /// The highlighted item.
@@ -96,22 +88,14 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
         let icons = self.items.iter().any(|item| item.icon.is_some());
         let mut widest: f32 = 0.0;
         for item in &mut self.items {
-            let layout = item.layout.get_or_insert_with(|| {
-                TextLayout::new(cx.text, &item.label, style, Overflow::Clip)
-            });
+            let layout = item
+                .layout
+                .get_or_insert_with(|| TextLayout::new(cx.text, &item.label, style, Overflow::Clip));
             widest = widest.max(layout.size().width);
         }
-        let icon = if icons {
-            theme.metrics.icon_size + 10.0
-        } else {
-            0.0
-        };
-        let width =
-            (widest + icon + 2.0 * theme.metrics.control_padding + 2.0 * MENU_PADDING).max(180.0);
-        Size::new(
-            width,
-            self.items.len() as f32 * Self::row_height(theme) + 2.0 * MENU_PADDING,
-        )
+        let icon = if icons { theme.metrics.icon_size + 10.0 } else { 0.0 };
+        let width = (widest + icon + 2.0 * theme.metrics.control_padding + 2.0 * MENU_PADDING).max(180.0);
+        Size::new(width, self.items.len() as f32 * Self::row_height(theme) + 2.0 * MENU_PADDING)
     }
 
     fn paint_outset(&self, theme: &Theme) -> f32 {
@@ -156,9 +140,8 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
                         self.highlight(cx, Some(next));
                     }
                     Key::UP if count > 0 => {
-                        let previous = self
-                            .highlighted
-                            .map_or(count - 1, |index| (index + count - 1) % count);
+                        let previous =
+                            self.highlighted.map_or(count - 1, |index| (index + count - 1) % count);
                         self.highlight(cx, Some(previous));
                     }
                     Key::ENTER | Key::SPACE => {
@@ -183,8 +166,7 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
         let radius = theme.radii.medium + 2.0;
         cx.canvas().draw_shadow(rect, radius, &theme.shadows.popup);
         cx.canvas().fill_rounded_rect(rect, radius, palette.surface);
-        cx.canvas()
-            .stroke_rounded_rect(rect, radius, theme.metrics.border_width, palette.border);
+        cx.canvas().stroke_rounded_rect(rect, radius, theme.metrics.border_width, palette.border);
         let row = Self::row_height(theme);
         let icons = self.items.iter().any(|item| item.icon.is_some());
         let style = TextRole::Body.style(theme);
@@ -197,14 +179,9 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
             );
             let highlighted = self.highlighted == Some(index);
             if highlighted {
-                cx.canvas()
-                    .fill_rounded_rect(row_rect, theme.radii.medium, palette.accent);
+                cx.canvas().fill_rounded_rect(row_rect, theme.radii.medium, palette.accent);
             }
-            let ink = if highlighted {
-                palette.text_on_accent
-            } else {
-                palette.text
-            };
+            let ink = if highlighted { palette.text_on_accent } else { palette.text };
             let mut left = row_rect.x + theme.metrics.control_padding - MENU_PADDING;
             if icons {
                 if let Some(icon) = item.icon.as_deref().and_then(|name| theme.icon(name)) {
@@ -218,9 +195,8 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
                 left += theme.metrics.icon_size + 10.0;
             }
             let (canvas, text) = cx.canvas_and_text();
-            let layout = item
-                .layout
-                .get_or_insert_with(|| TextLayout::new(text, &item.label, style, Overflow::Clip));
+            let layout =
+                item.layout.get_or_insert_with(|| TextLayout::new(text, &item.label, style, Overflow::Clip));
             draw_line_left(
                 canvas,
                 text,
@@ -238,10 +214,8 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
     }
 
     fn describe(&self) -> Option<Description> {
-        let highlighted = self
-            .highlighted
-            .and_then(|index| self.items.get(index))
-            .map(|item| item.label.clone());
+        let highlighted =
+            self.highlighted.and_then(|index| self.items.get(index)).map(|item| item.label.clone());
         let description = Description::new(Role::Menu, "");
         Some(match highlighted {
             Some(label) => description.value(label),

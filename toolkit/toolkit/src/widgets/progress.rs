@@ -16,9 +16,7 @@ pub struct ProgressBar {
 impl ProgressBar {
     /// A bar at `value` (clamped to 0–1).
     pub fn new(value: f32) -> ProgressBar {
-        ProgressBar {
-            value: value.clamp(0.0, 1.0),
-        }
+        ProgressBar { value: value.clamp(0.0, 1.0) }
     }
 
     /// The fraction done.
@@ -34,11 +32,7 @@ impl ProgressBar {
 
 impl<M: 'static> Widget<M> for ProgressBar {
     fn layout_style(&self, _theme: &Theme) -> LayoutStyle {
-        LayoutStyle {
-            height: Some(6.0),
-            min_width: Some(60.0),
-            ..LayoutStyle::default()
-        }
+        LayoutStyle { height: Some(6.0), min_width: Some(60.0), ..LayoutStyle::default() }
     }
 
     fn measure(&mut self, _cx: &mut MeasureContext<'_>, width: Option<f32>) -> Size {
@@ -53,8 +47,7 @@ impl<M: 'static> Widget<M> for ProgressBar {
         let theme = cx.theme();
         let rect = cx.rect();
         let radius = rect.height / 2.0;
-        cx.canvas()
-            .fill_rounded_rect(rect, radius, theme.palette.track);
+        cx.canvas().fill_rounded_rect(rect, radius, theme.palette.track);
         if self.value > 0.0 {
             let width = (rect.width * self.value).max(rect.height);
             cx.canvas().fill_rounded_rect(

@@ -50,11 +50,7 @@ impl ScrollView {
     /// An empty scroll view that grows to fill its parent.
     pub fn new() -> ScrollView {
         ScrollView {
-            style: LayoutStyle {
-                scrolls: true,
-                grow: 1.0,
-                ..LayoutStyle::default()
-            },
+            style: LayoutStyle { scrolls: true, grow: 1.0, ..LayoutStyle::default() },
             offset: 0.0,
             viewport: 0.0,
             content: 0.0,
@@ -139,8 +135,7 @@ impl<M: 'static> Widget<M> for ScrollView {
         if target.y < bounds.y + margin {
             offset -= bounds.y + margin - target.y;
         } else if target.bottom() > bounds.bottom() - margin {
-            offset +=
-                (target.bottom() - (bounds.bottom() - margin)).min(target.y - bounds.y - margin);
+            offset += (target.bottom() - (bounds.bottom() - margin)).min(target.y - bounds.y - margin);
         }
         let offset = offset.clamp(0.0, self.max_offset());
         if offset == self.offset {
@@ -172,11 +167,7 @@ impl<M: 'static> Widget<M> for ScrollView {
             }
             Event::Scroll { dy, .. } => {
                 self.fling = None;
-                if self.move_to(cx, self.offset + dy) {
-                    Status::Handled
-                } else {
-                    Status::Ignored
-                }
+                if self.move_to(cx, self.offset + dy) { Status::Handled } else { Status::Ignored }
             }
             Event::DragMove { delta, .. } if self.dragging => {
                 self.move_to(cx, self.offset - delta.y);
@@ -185,11 +176,7 @@ impl<M: 'static> Widget<M> for ScrollView {
             Event::DragEnd { velocity } if self.dragging => {
                 self.dragging = false;
                 if libm::fabsf(velocity.y) >= FLING_MIN_SPEED {
-                    self.fling = Some(Fling {
-                        start: cx.now(),
-                        from: self.offset,
-                        velocity: -velocity.y,
-                    });
+                    self.fling = Some(Fling { start: cx.now(), from: self.offset, velocity: -velocity.y });
                     cx.request_animation();
                 }
                 Status::Handled
@@ -222,26 +209,11 @@ impl<M: 'static> Widget<M> for ScrollView {
         let theme = cx.theme();
         let rect = cx.rect();
         let width = theme.metrics.scrollbar_width;
-        let length = (self.viewport * self.viewport / self.content)
-            .max(24.0)
-            .min(rect.height - 4.0);
+        let length = (self.viewport * self.viewport / self.content).max(24.0).min(rect.height - 4.0);
         let travel = rect.height - 4.0 - length;
-        let position = if self.max_offset() > 0.0 {
-            self.offset / self.max_offset()
-        } else {
-            0.0
-        };
-        let bar = Rect::new(
-            rect.right() - width - 2.0,
-            rect.y + 2.0 + travel * position,
-            width,
-            length,
-        );
-        cx.canvas().fill_rounded_rect(
-            bar,
-            width / 2.0,
-            theme.palette.text_muted.with_opacity(0.45),
-        );
+        let position = if self.max_offset() > 0.0 { self.offset / self.max_offset() } else { 0.0 };
+        let bar = Rect::new(rect.right() - width - 2.0, rect.y + 2.0 + travel * position, width, length);
+        cx.canvas().fill_rounded_rect(bar, width / 2.0, theme.palette.text_muted.with_opacity(0.45));
     }
 
     fn describe(&self) -> Option<Description> {

@@ -25,19 +25,8 @@ pub struct Slider<M> {
 impl<M> Slider<M> {
     /// A slider over `min..=max` starting at `value`.
     pub fn new(min: f32, max: f32, value: f32) -> Slider<M> {
-        let (min, max) = if max > min {
-            (min, max)
-        } else {
-            (min, min + 1.0)
-        };
-        Slider {
-            value: value.clamp(min, max),
-            min,
-            max,
-            step: None,
-            dragging: false,
-            on_change: None,
-        }
+        let (min, max) = if max > min { (min, max) } else { (min, min + 1.0) };
+        Slider { value: value.clamp(min, max), min, max, step: None, dragging: false, on_change: None }
     }
 
     /// Snap to multiples of `step` (also the keyboard increment).
@@ -68,19 +57,13 @@ impl<M> Slider<M> {
 
     fn track(rect: Rect, theme: &Theme) -> Rect {
         let thumb = theme.metrics.slider_thumb;
-        Rect::new(
-            rect.x + thumb / 2.0,
-            rect.y + rect.height / 2.0 - 2.0,
-            (rect.width - thumb).max(1.0),
-            4.0,
-        )
+        Rect::new(rect.x + thumb / 2.0, rect.y + rect.height / 2.0 - 2.0, (rect.width - thumb).max(1.0), 4.0)
     }
 
     fn set(&mut self, cx: &mut EventContext<'_, M>, value: f32) {
         let mut value = value.clamp(self.min, self.max);
         if let Some(step) = self.step {
-            value = (self.min + libm::roundf((value - self.min) / step) * step)
-                .clamp(self.min, self.max);
+            value = (self.min + libm::roundf((value - self.min) / step) * step).clamp(self.min, self.max);
         }
         if value != self.value {
             self.value = value;
@@ -108,10 +91,7 @@ impl<M: 'static> Widget<M> for Slider<M> {
     }
 
     fn measure(&mut self, cx: &mut MeasureContext<'_>, width: Option<f32>) -> Size {
-        Size::new(
-            width.unwrap_or(200.0),
-            cx.theme().metrics.slider_thumb + 10.0,
-        )
+        Size::new(width.unwrap_or(200.0), cx.theme().metrics.slider_thumb + 10.0)
     }
 
     fn focusable(&self) -> bool {
@@ -163,41 +143,18 @@ impl<M: 'static> Widget<M> for Slider<M> {
         let palette = &theme.palette;
         let track = Self::track(rect, theme);
         cx.canvas().fill_rounded_rect(track, 2.0, palette.track);
-        let filled = Rect::new(
-            track.x,
-            track.y,
-            track.width * self.fraction(),
-            track.height,
-        );
-        cx.canvas()
-            .fill_rounded_rect(filled, 2.0, dimmed(palette.accent, state));
+        let filled = Rect::new(track.x, track.y, track.width * self.fraction(), track.height);
+        cx.canvas().fill_rounded_rect(filled, 2.0, dimmed(palette.accent, state));
         let radius = theme.metrics.slider_thumb / 2.0;
         let center = Point::new(track.x + filled.width, rect.y + rect.height / 2.0);
-        let thumb = Rect::new(
-            center.x - radius,
-            center.y - radius,
-            radius * 2.0,
-            radius * 2.0,
-        );
+        let thumb = Rect::new(center.x - radius, center.y - radius, radius * 2.0, radius * 2.0);
         if !state.disabled && (state.hovered || state.pressed || self.dragging) {
-            cx.canvas().fill_circle(
-                center.x,
-                center.y,
-                radius + 5.0,
-                palette.accent.with_opacity(0.18),
-            );
+            cx.canvas().fill_circle(center.x, center.y, radius + 5.0, palette.accent.with_opacity(0.18));
         }
         cx.focus_ring(thumb, radius);
-        cx.canvas()
-            .draw_shadow(thumb, radius, &theme.shadows.control);
-        cx.canvas()
-            .fill_circle(center.x, center.y, radius, Color::WHITE);
-        cx.canvas().fill_circle(
-            center.x,
-            center.y,
-            radius - 5.0,
-            dimmed(palette.accent, state),
-        );
+        cx.canvas().draw_shadow(thumb, radius, &theme.shadows.control);
+        cx.canvas().fill_circle(center.x, center.y, radius, Color::WHITE);
+        cx.canvas().fill_circle(center.x, center.y, radius - 5.0, dimmed(palette.accent, state));
     }
 
     fn paint_outset(&self, theme: &Theme) -> f32 {

@@ -64,11 +64,8 @@ impl<M> Tabs<M> {
     fn ensure_layouts(&mut self, text: &mut TextSystem, theme: &Theme) {
         if self.layouts.len() != self.titles.len() {
             let style = TextRole::Strong.style(theme);
-            self.layouts = self
-                .titles
-                .iter()
-                .map(|title| TextLayout::new(text, title, style, Overflow::Clip))
-                .collect();
+            self.layouts =
+                self.titles.iter().map(|title| TextLayout::new(text, title, style, Overflow::Clip)).collect();
         }
     }
 
@@ -101,19 +98,14 @@ impl<M> Tabs<M> {
     fn tab_at(&mut self, cx: &mut EventContext<'_, M>, position: Point) -> Option<usize> {
         let theme = cx.theme();
         self.ensure_layouts(cx.text(), theme);
-        self.tab_rects(cx.rect(), theme)
-            .iter()
-            .position(|tab| tab.contains(position))
+        self.tab_rects(cx.rect(), theme).iter().position(|tab| tab.contains(position))
     }
 }
 
 impl<M: 'static> Widget<M> for Tabs<M> {
     fn layout_style(&self, theme: &Theme) -> LayoutStyle {
         LayoutStyle {
-            padding: Insets {
-                top: Self::header_height(theme),
-                ..Insets::default()
-            },
+            padding: Insets { top: Self::header_height(theme), ..Insets::default() },
             grow: 1.0,
             min_height: Some(0.0),
             ..LayoutStyle::default()
@@ -136,15 +128,10 @@ impl<M: 'static> Widget<M> for Tabs<M> {
             }
             Event::PointerDown { position, .. } => {
                 self.pressed_tab = self.tab_at(cx, *position);
-                if self.pressed_tab.is_some() {
-                    Status::Handled
-                } else {
-                    Status::Ignored
-                }
+                if self.pressed_tab.is_some() { Status::Handled } else { Status::Ignored }
             }
             Event::PointerUp { position, .. } => {
-                if let (Some(pressed), Some(released)) =
-                    (self.pressed_tab.take(), self.tab_at(cx, *position))
+                if let (Some(pressed), Some(released)) = (self.pressed_tab.take(), self.tab_at(cx, *position))
                     && pressed == released
                 {
                     self.select(cx, released);
@@ -155,28 +142,22 @@ impl<M: 'static> Widget<M> for Tabs<M> {
                 self.pressed_tab = None;
                 Status::Handled
             }
-            Event::Key(key) if key.state != KeyState::Released && cx.state().focused => {
-                match key.key {
-                    Key::LEFT => {
-                        self.select(cx, self.selected.saturating_sub(1));
-                        Status::Handled
-                    }
-                    Key::RIGHT => {
-                        self.select(cx, self.selected + 1);
-                        Status::Handled
-                    }
-                    _ => Status::Ignored,
+            Event::Key(key) if key.state != KeyState::Released && cx.state().focused => match key.key {
+                Key::LEFT => {
+                    self.select(cx, self.selected.saturating_sub(1));
+                    Status::Handled
                 }
-            }
-            Event::Swipe {
-                direction: SwipeDirection::Left,
-            } => {
+                Key::RIGHT => {
+                    self.select(cx, self.selected + 1);
+                    Status::Handled
+                }
+                _ => Status::Ignored,
+            },
+            Event::Swipe { direction: SwipeDirection::Left } => {
                 self.select(cx, self.selected + 1);
                 Status::Handled
             }
-            Event::Swipe {
-                direction: SwipeDirection::Right,
-            } => {
+            Event::Swipe { direction: SwipeDirection::Right } => {
                 self.select(cx, self.selected.saturating_sub(1));
                 Status::Handled
             }
@@ -191,27 +172,16 @@ impl<M: 'static> Widget<M> for Tabs<M> {
         let palette = &theme.palette;
         self.ensure_layouts(cx.text(), theme);
         let header = Self::header_height(theme);
-        cx.canvas().fill_rect(
-            Rect::new(rect.x, rect.y + header - 1.0, rect.width, 1.0),
-            palette.border,
-        );
+        cx.canvas().fill_rect(Rect::new(rect.x, rect.y + header - 1.0, rect.width, 1.0), palette.border);
         let tabs = self.tab_rects(rect, theme);
         for (index, tab) in tabs.iter().enumerate() {
             let selected = index == self.selected;
             if selected {
                 cx.focus_ring(tab.inflate(-4.0), theme.radii.small);
                 let underline = Rect::new(tab.x + 8.0, tab.bottom() - 3.0, tab.width - 16.0, 3.0);
-                cx.canvas()
-                    .fill_rounded_rect(underline, 1.5, palette.accent);
+                cx.canvas().fill_rounded_rect(underline, 1.5, palette.accent);
             }
-            let color = dimmed(
-                if selected {
-                    palette.text
-                } else {
-                    palette.text_muted
-                },
-                state,
-            );
+            let color = dimmed(if selected { palette.text } else { palette.text_muted }, state);
             let (canvas, text) = cx.canvas_and_text();
             draw_line_centered(
                 canvas,

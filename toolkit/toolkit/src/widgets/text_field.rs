@@ -69,11 +69,7 @@ impl<M> TextField<M> {
 
     /// An empty multi-line field at least `rows` lines tall.
     pub fn multiline(rows: usize) -> TextField<M> {
-        TextField {
-            multiline: true,
-            rows: rows.max(1),
-            ..TextField::new()
-        }
+        TextField { multiline: true, rows: rows.max(1), ..TextField::new() }
     }
 
     /// Initial text.
@@ -131,19 +127,13 @@ impl<M> TextField<M> {
 
     fn editor(&mut self, text: &mut TextSystem, theme: &Theme) -> &mut TextEditor {
         let style = TextRole::Body.style(theme);
-        if self
-            .editor
-            .as_ref()
-            .is_some_and(|editor| editor.style() != style)
-        {
+        if self.editor.as_ref().is_some_and(|editor| editor.style() != style) {
             let value = self.value();
             self.pending.get_or_insert(value);
             self.editor = None;
         }
         let multiline = self.multiline;
-        let editor = self
-            .editor
-            .get_or_insert_with(|| TextEditor::new(text, "", style, multiline));
+        let editor = self.editor.get_or_insert_with(|| TextEditor::new(text, "", style, multiline));
         if let Some(pending) = self.pending.take() {
             editor.set_text(text, &pending);
         }
@@ -174,12 +164,7 @@ impl<M> TextField<M> {
                 (rect.height - 2.0 * PADDING_Y).max(0.0),
             )
         } else {
-            Rect::new(
-                rect.x + PADDING_X,
-                rect.y,
-                (rect.width - 2.0 * PADDING_X).max(0.0),
-                rect.height,
-            )
+            Rect::new(rect.x + PADDING_X, rect.y, (rect.width - 2.0 * PADDING_X).max(0.0), rect.height)
         }
     }
 
@@ -190,10 +175,7 @@ impl<M> TextField<M> {
             Point::new(content.x, content.y)
         } else {
             let line = Self::line_height(theme);
-            Point::new(
-                content.x - self.scroll_x,
-                content.y + libm::floorf((content.height - line) / 2.0),
-            )
+            Point::new(content.x - self.scroll_x, content.y + libm::floorf((content.height - line) / 2.0))
         }
     }
 
@@ -214,10 +196,7 @@ impl<M> TextField<M> {
         } else if cursor < self.scroll_x {
             self.scroll_x = cursor;
         }
-        self.scroll_x = self
-            .scroll_x
-            .min((text_width - width + 1.0).max(0.0))
-            .max(0.0);
+        self.scroll_x = self.scroll_x.min((text_width - width + 1.0).max(0.0)).max(0.0);
         self.scroll_x != old
     }
 
@@ -241,20 +220,12 @@ impl<M> TextField<M> {
                 Key::BACKSPACE if control => editor.delete_word_backward(text),
                 Key::BACKSPACE => editor.backspace(text),
                 Key::DELETE => editor.delete(text),
-                Key::LEFT => {
-                    editor.move_cursor(text, word(Movement::Left, Movement::WordLeft), shift)
-                }
-                Key::RIGHT => {
-                    editor.move_cursor(text, word(Movement::Right, Movement::WordRight), shift)
-                }
+                Key::LEFT => editor.move_cursor(text, word(Movement::Left, Movement::WordLeft), shift),
+                Key::RIGHT => editor.move_cursor(text, word(Movement::Right, Movement::WordRight), shift),
                 Key::UP if multiline => editor.move_cursor(text, Movement::Up, shift),
                 Key::DOWN if multiline => editor.move_cursor(text, Movement::Down, shift),
-                Key::HOME => {
-                    editor.move_cursor(text, word(Movement::LineStart, Movement::TextStart), shift)
-                }
-                Key::END => {
-                    editor.move_cursor(text, word(Movement::LineEnd, Movement::TextEnd), shift)
-                }
+                Key::HOME => editor.move_cursor(text, word(Movement::LineStart, Movement::TextStart), shift),
+                Key::END => editor.move_cursor(text, word(Movement::LineEnd, Movement::TextEnd), shift),
                 Key::ENTER | Key::KP_ENTER if multiline => editor.commit(text, "\n"),
                 Key::ENTER | Key::KP_ENTER => submit = true,
                 Key::A if control => editor.select_all(text),
@@ -266,15 +237,9 @@ impl<M> TextField<M> {
                     }
                 }
                 Key::V if control => editor.commit(text, &clipboard),
-                _ if !key.text.is_empty()
-                    && !control
-                    && !key.modifiers.contains(Modifiers::ALT) =>
-                {
-                    let typed: String = key
-                        .text
-                        .chars()
-                        .filter(|character| !character.is_control())
-                        .collect();
+                _ if !key.text.is_empty() && !control && !key.modifiers.contains(Modifiers::ALT) => {
+                    let typed: String =
+                        key.text.chars().filter(|character| !character.is_control()).collect();
                     if typed.is_empty() {
                         return Status::Ignored;
                     }
@@ -298,11 +263,7 @@ impl<M> TextField<M> {
     fn cursor_area(&self, rect: Rect, theme: &Theme) -> Option<Rect> {
         let editor = self.editor.as_ref()?;
         let origin = self.text_origin(rect, theme);
-        editor
-            .cursor_rect()
-            .translate(origin.x, origin.y)
-            .inflate(1.0)
-            .intersect(&rect)
+        editor.cursor_rect().translate(origin.x, origin.y).inflate(1.0).intersect(&rect)
     }
 
     /// Shows the cursor and starts a new blink cycle.
@@ -335,9 +296,7 @@ impl<M> TextField<M> {
                 cx.request_paint_rect(area);
             }
         }
-        if self.multiline
-            && editor.line_count().max(self.rows) != self.measured_lines.max(self.rows)
-        {
+        if self.multiline && editor.line_count().max(self.rows) != self.measured_lines.max(self.rows) {
             cx.request_layout();
         }
         let after = self.value();
@@ -377,10 +336,7 @@ impl<M: 'static> Widget<M> for TextField<M> {
             editor.take_damage();
             let lines = editor.line_count().max(rows);
             self.measured_lines = editor.line_count();
-            Size::new(
-                width.unwrap_or(240.0),
-                lines as f32 * line + 2.0 * PADDING_Y,
-            )
+            Size::new(width.unwrap_or(240.0), lines as f32 * line + 2.0 * PADDING_Y)
         } else {
             Size::new(width.unwrap_or(200.0), theme.metrics.control_height)
         }
@@ -404,9 +360,7 @@ impl<M: 'static> Widget<M> for TextField<M> {
                 cx.request_paint();
                 Status::Ignored
             }
-            Event::PointerDown {
-                position, clicks, ..
-            } => {
+            Event::PointerDown { position, clicks, .. } => {
                 let before = self.value();
                 let origin = self.text_origin(rect, theme);
                 let local = Point::new(position.x - origin.x, position.y - origin.y);
@@ -463,49 +417,30 @@ impl<M: 'static> Widget<M> for TextField<M> {
         } else {
             palette.border_strong
         };
-        let border_width = if state.focused {
-            1.5
-        } else {
-            theme.metrics.border_width
-        };
-        cx.canvas()
-            .stroke_rounded_rect(rect, radius, border_width, dimmed(border, state));
+        let border_width = if state.focused { 1.5 } else { theme.metrics.border_width };
+        cx.canvas().stroke_rounded_rect(rect, radius, border_width, dimmed(border, state));
         let origin = self.text_origin(rect, theme);
         let content = self.content_rect(rect);
         let colors = EditorColors {
             text: dimmed(palette.text, state),
-            selection: if state.focused {
-                palette.selection
-            } else {
-                palette.selection.with_opacity(0.5)
-            },
+            selection: if state.focused { palette.selection } else { palette.selection.with_opacity(0.5) },
             cursor: palette.cursor,
         };
         let style = TextRole::Body.style(theme);
         let placeholder = self.placeholder.clone();
         self.sync_width(cx.text(), theme, rect);
         let (canvas, text) = cx.canvas_and_text();
-        canvas.push_clip(Rect::new(
-            rect.x + 2.0,
-            rect.y + 2.0,
-            rect.width - 4.0,
-            rect.height - 4.0,
-        ));
+        canvas.push_clip(Rect::new(rect.x + 2.0, rect.y + 2.0, rect.width - 4.0, rect.height - 4.0));
         let show_cursor = state.focused && self.cursor_shown;
         let editor = self.editor(text, theme);
         let empty = editor.text().is_empty() && editor.preedit().is_none();
         editor.draw(text, canvas, origin, colors, show_cursor);
         if empty && !placeholder.is_empty() {
-            let layout = self.placeholder_layout.get_or_insert_with(|| {
-                TextLayout::new(text, &placeholder, style, Overflow::Ellipsis)
-            });
+            let layout = self
+                .placeholder_layout
+                .get_or_insert_with(|| TextLayout::new(text, &placeholder, style, Overflow::Ellipsis));
             layout.set_width(text, Some(content.width));
-            layout.draw(
-                text,
-                canvas,
-                Point::new(origin.x + 2.0, origin.y),
-                palette.text_muted,
-            );
+            layout.draw(text, canvas, Point::new(origin.x + 2.0, origin.y), palette.text_muted);
         }
         canvas.pop_clip();
     }

@@ -30,18 +30,12 @@ struct Toggle<M> {
 
 impl<M> Toggle<M> {
     fn new(label: String) -> Toggle<M> {
-        Toggle {
-            label,
-            layout: None,
-            checked: false,
-            on_toggle: None,
-        }
+        Toggle { label, layout: None, checked: false, on_toggle: None }
     }
 
     fn layout(&mut self, text: &mut TextSystem, theme: &Theme) -> &mut TextLayout {
         let style = TextRole::Body.style(theme);
-        self.layout
-            .get_or_insert_with(|| TextLayout::new(text, &self.label, style, Overflow::Ellipsis))
+        self.layout.get_or_insert_with(|| TextLayout::new(text, &self.label, style, Overflow::Ellipsis))
     }
 
     fn measure(&mut self, cx: &mut MeasureContext<'_>, control: Size) -> Size {
@@ -52,10 +46,7 @@ impl<M> Toggle<M> {
         let text = self.layout(cx.text(), theme).measure(cx.text(), None);
         Size::new(
             control.width + LABEL_GAP + text.width,
-            control
-                .height
-                .max(text.height)
-                .max(theme.metrics.control_height - 8.0),
+            control.height.max(text.height).max(theme.metrics.control_height - 8.0),
         )
     }
 
@@ -71,10 +62,7 @@ impl<M> Toggle<M> {
                 cx.request_paint();
                 Status::Ignored
             }
-            Event::PointerDown {
-                button: MouseButton::Left,
-                ..
-            } => {
+            Event::PointerDown { button: MouseButton::Left, .. } => {
                 cx.request_paint();
                 Status::Handled
             }
@@ -129,9 +117,7 @@ pub struct Checkbox<M> {
 impl<M> Checkbox<M> {
     /// An unchecked checkbox.
     pub fn new(label: impl Into<String>) -> Checkbox<M> {
-        Checkbox {
-            toggle: Toggle::new(label.into()),
-        }
+        Checkbox { toggle: Toggle::new(label.into()) }
     }
 
     /// Initial state.
@@ -181,12 +167,7 @@ impl<M: 'static> Widget<M> for Checkbox<M> {
         let state = cx.state();
         let palette = &theme.palette;
         let size = theme.metrics.checkbox_size;
-        let mark = Rect::new(
-            rect.x,
-            rect.y + libm::roundf((rect.height - size) / 2.0),
-            size,
-            size,
-        );
+        let mark = Rect::new(rect.x, rect.y + libm::roundf((rect.height - size) / 2.0), size, size);
         let radius = theme.radii.small;
         cx.focus_ring(mark, radius);
         if self.toggle.checked {
@@ -197,11 +178,9 @@ impl<M: 'static> Widget<M> for Checkbox<M> {
             } else {
                 palette.accent
             };
-            cx.canvas()
-                .fill_rounded_rect(mark, radius, dimmed(fill, state));
+            cx.canvas().fill_rounded_rect(mark, radius, dimmed(fill, state));
             if let Some(check) = theme.icon("check") {
-                cx.canvas()
-                    .draw_icon(check, mark.inflate(-2.0), palette.text_on_accent);
+                cx.canvas().draw_icon(check, mark.inflate(-2.0), palette.text_on_accent);
             }
         } else {
             cx.canvas().fill_rounded_rect(mark, radius, palette.surface);
@@ -209,20 +188,11 @@ impl<M: 'static> Widget<M> for Checkbox<M> {
                 cx.canvas().fill_rounded_rect(
                     mark,
                     radius,
-                    if state.pressed {
-                        palette.pressed
-                    } else {
-                        palette.hover
-                    },
+                    if state.pressed { palette.pressed } else { palette.hover },
                 );
             }
-            let border = if state.hovered {
-                palette.accent
-            } else {
-                palette.border_strong
-            };
-            cx.canvas()
-                .stroke_rounded_rect(mark, radius, 1.5, dimmed(border, state));
+            let border = if state.hovered { palette.accent } else { palette.border_strong };
+            cx.canvas().stroke_rounded_rect(mark, radius, 1.5, dimmed(border, state));
         }
         self.toggle.paint_label(cx, rect.x + size + LABEL_GAP);
     }
@@ -232,10 +202,7 @@ impl<M: 'static> Widget<M> for Checkbox<M> {
     }
 
     fn describe(&self) -> Option<Description> {
-        Some(
-            Description::new(Role::CheckBox, self.toggle.label.as_str())
-                .checked(self.toggle.checked),
-        )
+        Some(Description::new(Role::CheckBox, self.toggle.label.as_str()).checked(self.toggle.checked))
     }
 }
 
@@ -250,11 +217,7 @@ pub struct Switch<M> {
 impl<M> Switch<M> {
     /// A switch that is off.
     pub fn new(label: impl Into<String>) -> Switch<M> {
-        Switch {
-            toggle: Toggle::new(label.into()),
-            knob: 0.0,
-            slide: None,
-        }
+        Switch { toggle: Toggle::new(label.into()), knob: 0.0, slide: None }
     }
 
     /// Initial state.
@@ -343,41 +306,19 @@ impl<M: 'static> Widget<M> for Switch<M> {
         );
         let radius = track.height / 2.0;
         cx.focus_ring(track, radius);
-        let off = if state.hovered {
-            palette.track.mix(palette.text_muted, 0.25)
-        } else {
-            palette.track
-        };
-        let on = if state.hovered {
-            palette.accent_hover
-        } else {
-            palette.accent
-        };
-        cx.canvas()
-            .fill_rounded_rect(track, radius, dimmed(off.mix(on, self.knob), state));
+        let off = if state.hovered { palette.track.mix(palette.text_muted, 0.25) } else { palette.track };
+        let on = if state.hovered { palette.accent_hover } else { palette.accent };
+        cx.canvas().fill_rounded_rect(track, radius, dimmed(off.mix(on, self.knob), state));
         let inset = 2.0;
         let diameter = track.height - 2.0 * inset;
         let travel = track.width - 2.0 * inset - diameter;
-        let center = Point::new(
-            track.x + inset + diameter / 2.0 + travel * self.knob,
-            track.y + track.height / 2.0,
-        );
-        let knob = Rect::new(
-            center.x - diameter / 2.0,
-            center.y - diameter / 2.0,
-            diameter,
-            diameter,
-        );
-        let shadow = Shadow {
-            offset_x: 0.0,
-            offset_y: 1.0,
-            blur: 2.0,
-            spread: 0.0,
-            color: Color::rgba(0, 0, 0, 60),
-        };
+        let center =
+            Point::new(track.x + inset + diameter / 2.0 + travel * self.knob, track.y + track.height / 2.0);
+        let knob = Rect::new(center.x - diameter / 2.0, center.y - diameter / 2.0, diameter, diameter);
+        let shadow =
+            Shadow { offset_x: 0.0, offset_y: 1.0, blur: 2.0, spread: 0.0, color: Color::rgba(0, 0, 0, 60) };
         cx.canvas().draw_shadow(knob, diameter / 2.0, &shadow);
-        cx.canvas()
-            .fill_circle(center.x, center.y, diameter / 2.0, Color::WHITE);
+        cx.canvas().fill_circle(center.x, center.y, diameter / 2.0, Color::WHITE);
         self.toggle.paint_label(cx, rect.x);
     }
 
@@ -386,8 +327,6 @@ impl<M: 'static> Widget<M> for Switch<M> {
     }
 
     fn describe(&self) -> Option<Description> {
-        Some(
-            Description::new(Role::Switch, self.toggle.label.as_str()).checked(self.toggle.checked),
-        )
+        Some(Description::new(Role::Switch, self.toggle.label.as_str()).checked(self.toggle.checked))
     }
 }
