@@ -100,8 +100,20 @@ fn isolated_service(bootstrap: u32) -> i32 {
 
 static ISOLATED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
+/// An app: starts only when launched, then idles.
+fn lazy_app(bootstrap: u32) -> i32 {
+    run_with(bootstrap, |_startup| {
+        weft_rt::info!("lazy app started");
+        loop {
+            weft_rt::sleep(Duration::from_secs(3600));
+        }
+    })
+}
+
 /// Commands the test sends the probe, which runs inside the graph.
 enum Command {
+    Apps(Sender<Vec<root_api::AppEntry>>),
+    Launch(String, Sender<root_api::RootResponse>),
     Services(Sender<Vec<status_api::ServiceStatus>>),
     LogSources(Sender<Vec<String>>),
     Echo(String, Sender<Result<String, String>>),
@@ -114,9 +126,18 @@ fn probe(commands: Arc<Mutex<Receiver<Command>>>) -> impl Fn(u32) -> i32 + Send 
             let status = startup.namespace().connect::<StatusProtocol>()?;
             let log = startup.namespace().connect::<LogReaderProtocol>()?;
             let mut echo = startup.namespace().connect::<EchoProtocol>()?;
+            let root = startup.namespace().connect::<root_api::RootProtocol>()?;
             loop {
                 let command = commands.lock().unwrap().recv();
                 match command {
+                    Ok(Command::Apps(reply)) => {
+                        if let root_api::RootResponse::Apps(list) = root.call(&root_api::RootRequest::Apps)? {
+                            let _ = reply.send(list);
+                        }
+                    }
+                    Ok(Command::Launch(name, reply)) => {
+                        let _ = reply.send(root.call(&root_api::RootRequest::Launch { name })?);
+                    }
                     Ok(Command::Services(reply)) => {
                         if let StatusResponse::Services(list) = status.call(&StatusRequest::Services)? {
                             let _ = reply.send(list);
@@ -170,7 +191,12 @@ fn manifests() -> Vec<weft_manifest::Manifest> {
         inline("name = \"isolated\"\nprogram = \"test-isolated\"\nrestart = \"never\""),
         inline(
             "name = \"probe\"\nprogram = \"test-probe\"\n[[use]]\nprotocol = \"weft.status\"\n\
-             [[use]]\nprotocol = \"weft.log.reader\"\n[[use]]\nprotocol = \"test.echo\"",
+             [[use]]\nprotocol = \"weft.log.reader\"\n[[use]]\nprotocol = \"test.echo\"\n\
+             [[use]]\nprotocol = \"weft.root\"\ngrants = [\"launch\"]",
+        ),
+        inline(
+            "name = \"lazy\"\nprogram = \"test-lazy\"\nstart = \"on-demand\"\nrestart = \"never\"\n\
+             [app]\ntitle = \"Lazy\"\nicon = \"terminal\"\ncategory = \"Test\"",
         ),
         inline("name = \"echo\"\nprogram = \"test-echo\"\nexposes = [\"test.echo\"]\nafter = [\"config\"]"),
         read("services/log/manifest.toml"),
@@ -191,6 +217,7 @@ fn the_root_manager_runs_a_service_graph() {
     hosted.register_program("test-echo", echo_service);
     hosted.register_program("test-client", client_service);
     hosted.register_program("test-isolated", isolated_service);
+    hosted.register_program("test-lazy", lazy_app);
     let (commands, receiver) = channel();
     hosted.register_closure("test-probe", Arc::new(probe(Arc::new(Mutex::new(receiver)))));
     let options = BootOptions { bundle: bundle_for("test", manifests()), echo: false, devices: Vec::new() };
@@ -241,9 +268,23 @@ fn the_root_manager_runs_a_service_graph() {
         assert_eq!(service.restarts, 0, "{name}");
     }
 
+    // Apps start only when launched.
+    let apps = ask(&commands, Command::Apps);
+    let lazy = apps.iter().find(|a| a.name == "lazy").expect("the app is listed");
+    assert_eq!((lazy.title.as_str(), lazy.running), ("Lazy", false));
+    assert!(!system.hosted.debug_log().contains("started lazy "));
+    assert_eq!(ask(&commands, |reply| Command::Launch("lazy".into(), reply)), root_api::RootResponse::Ok);
+    assert!(system.wait_for_log("started lazy ", Duration::from_secs(5)));
+    assert!(wait_until(|| ask(&commands, Command::Apps).iter().any(|a| a.name == "lazy" && a.running)));
+    // Services are not apps: launching one is refused.
+    assert!(matches!(
+        ask(&commands, |reply| Command::Launch("log".into(), reply)),
+        root_api::RootResponse::Error(root_api::RootError::BadState(_))
+    ));
+
     // The log service holds records from every program that logged.
     let sources = ask(&commands, Command::LogSources);
-    for name in ["root", "log", "echo", "client", "isolated"] {
+    for name in ["root", "log", "echo", "client", "isolated", "lazy"] {
         assert!(sources.contains(&name.to_string()), "no records from {name}: {sources:?}");
     }
 }

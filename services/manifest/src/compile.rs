@@ -27,6 +27,22 @@ struct ManifestToml {
     restart: Option<String>,
     #[serde(default)]
     capabilities: Vec<String>,
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    app: Option<AppToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppToml {
+    title: String,
+    #[serde(default)]
+    icon: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    keywords: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +76,13 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
             ));
         }
     };
+    let start = match parsed.start.as_deref() {
+        None | Some("boot") => crate::Start::Boot,
+        Some("on-demand") => crate::Start::OnDemand,
+        Some(other) => {
+            return Err(alloc::format!("{origin}: start must be boot or on-demand, not `{other}`"));
+        }
+    };
     if parsed.name.is_empty()
         || !parsed.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
@@ -79,6 +102,13 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
         args: parsed.args.into_iter().collect(),
         restart,
         capabilities: parsed.capabilities,
+        start,
+        app: parsed.app.map(|app| crate::AppInfo {
+            title: app.title,
+            icon: app.icon,
+            category: app.category,
+            keywords: app.keywords,
+        }),
     })
 }
 
@@ -130,6 +160,12 @@ mod tests {
             after = ["log"]
             restart = "on-failure"
             capabilities = ["info-resource"]
+            start = "on-demand"
+            [app]
+            title = "Files"
+            icon = "files"
+            category = "System"
+            keywords = ["folder", "browse"]
             [args]
             root = "/"
             [[use]]
@@ -146,6 +182,9 @@ mod tests {
         assert_eq!(m.uses.len(), 2);
         assert_eq!(m.uses[0].grants, ["write"]);
         assert!(m.uses[1].optional);
+        assert_eq!(m.start, crate::Start::OnDemand);
+        assert_eq!(m.app.as_ref().unwrap().title, "Files");
+        assert_eq!(m.app.as_ref().unwrap().keywords, ["folder", "browse"]);
         assert_eq!(m.args, [("root".to_string(), "/".to_string())]);
     }
 

@@ -137,6 +137,10 @@ impl Graph {
                 unique.push(manifest);
             }
         }
+        // On-demand services start when first connected to, so nothing
+        // waits for them.
+        let on_demand: BTreeSet<&str> =
+            unique.iter().filter(|m| m.start == crate::Start::OnDemand).map(|m| m.name.as_str()).collect();
         let mut exposers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for manifest in &unique {
             for protocol in &manifest.exposes {
@@ -162,7 +166,11 @@ impl Graph {
                 let provider = resolve(name, used, &exposers);
                 match provider {
                     Ok(provider) => {
-                        if !used.optional && provider != ROOT && provider != name {
+                        if !used.optional
+                            && provider != ROOT
+                            && provider != name
+                            && !on_demand.contains(provider.as_str())
+                        {
                             deps.insert(provider.clone());
                         }
                         routes.push(Route {
@@ -246,10 +254,12 @@ impl Graph {
 
     /// Services `service` must wait for before starting.
     pub fn dependencies(&self, service: &str) -> Vec<String> {
+        let on_demand = |name: &str| self.service(name).is_some_and(|m| m.start == crate::Start::OnDemand);
         let mut deps: Vec<String> = self
             .routes
             .iter()
             .filter(|r| r.client == service && !r.optional && r.provider != ROOT && r.provider != service)
+            .filter(|r| !on_demand(&r.provider))
             .map(|r| r.provider.clone())
             .collect();
         if let Some(manifest) = self.service(service) {

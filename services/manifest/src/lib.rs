@@ -50,6 +50,30 @@ pub enum Restart {
     Never,
 }
 
+/// When a service starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Start {
+    /// At boot, in dependency order.
+    #[default]
+    Boot,
+    /// When launched (an app the user opens), or when the first connection
+    /// to a protocol it exposes arrives.
+    OnDemand,
+}
+
+/// How an app presents itself in the launcher.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppInfo {
+    /// The name people see.
+    pub title: String,
+    /// Icon name in the theme's icon set.
+    pub icon: String,
+    /// Launcher category (`System`, `Utilities`, ...).
+    pub category: String,
+    /// Extra words launcher search matches.
+    pub keywords: Vec<String>,
+}
+
 /// One protocol a service uses.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Use {
@@ -86,6 +110,10 @@ pub struct Manifest {
     /// Capabilities the root manager hands over at start, by name
     /// (`process-resource`, `info-resource`, board device names).
     pub capabilities: Vec<String>,
+    /// When it starts.
+    pub start: Start,
+    /// Launcher entry, for apps.
+    pub app: Option<AppInfo>,
 }
 
 impl Manifest {

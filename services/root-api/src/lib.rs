@@ -38,6 +38,8 @@ pub enum ServiceState {
     Stopped,
     /// Could not be started (bad image, broken route).
     Failed,
+    /// Starts on demand (an app); not running now.
+    Idle,
 }
 
 impl ServiceState {
@@ -50,6 +52,7 @@ impl ServiceState {
             ServiceState::Restarting => "restarting",
             ServiceState::Stopped => "stopped",
             ServiceState::Failed => "failed",
+            ServiceState::Idle => "idle",
         }
     }
 }
@@ -113,6 +116,30 @@ pub enum RootRequest {
         /// The principal.
         principal: u64,
     },
+    /// Every app (on-demand service with a launcher entry).
+    Apps,
+    /// Start an app if it is not running (needs `launch` or `manage`).
+    Launch {
+        /// Service name.
+        name: String,
+    },
+}
+
+/// An app as the launcher shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppEntry {
+    /// Service name (what `Launch` takes).
+    pub name: String,
+    /// The name people see.
+    pub title: String,
+    /// Icon name.
+    pub icon: String,
+    /// Launcher category.
+    pub category: String,
+    /// Extra search words.
+    pub keywords: Vec<String>,
+    /// Whether it runs now.
+    pub running: bool,
 }
 
 /// Answers.
@@ -124,6 +151,8 @@ pub enum RootResponse {
     Ok,
     /// A name.
     Name(String),
+    /// Apps.
+    Apps(Vec<AppEntry>),
     /// Refused.
     Error(RootError),
 }

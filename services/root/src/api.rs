@@ -46,7 +46,8 @@ impl Manager {
                 }
             };
             let manage = client.connection.client.has("manage");
-            let response = self.handle(id, incoming.request, manage);
+            let launch = client.connection.client.has("launch");
+            let response = self.handle(id, incoming.request, manage, launch);
             if incoming.txid != 0
                 && let Some(client) = self.clients.get(&id)
             {
@@ -58,7 +59,7 @@ impl Manager {
         }
     }
 
-    fn handle(&mut self, id: u64, request: RootRequest, manage: bool) -> RootResponse {
+    fn handle(&mut self, id: u64, request: RootRequest, manage: bool, launch: bool) -> RootResponse {
         match request {
             RootRequest::Services => RootResponse::Services(self.statuses()),
             RootRequest::Subscribe => {
@@ -76,6 +77,12 @@ impl Manager {
                     None => RootResponse::Error(RootError::NotFound),
                 }
             }
+            RootRequest::Apps => RootResponse::Apps(self.apps()),
+            RootRequest::Launch { name } if !(manage || launch) => {
+                let _ = name;
+                RootResponse::Error(RootError::Denied)
+            }
+            RootRequest::Launch { name } => self.launch(&name),
             RootRequest::Restart { name } | RootRequest::Stop { name } | RootRequest::Start { name }
                 if !manage =>
             {
@@ -105,6 +112,39 @@ impl Manager {
             });
         }
         list
+    }
+
+    /// Every app, for the launcher.
+    fn apps(&self) -> Vec<root_api::AppEntry> {
+        self.instances
+            .iter()
+            .filter_map(|instance| {
+                let app = instance.manifest.app.as_ref()?;
+                Some(root_api::AppEntry {
+                    name: instance.name().into(),
+                    title: app.title.clone(),
+                    icon: app.icon.clone(),
+                    category: app.category.clone(),
+                    keywords: app.keywords.clone(),
+                    running: instance.running.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    fn launch(&mut self, name: &str) -> RootResponse {
+        let Some(index) = self.index_of(name) else { return RootResponse::Error(RootError::NotFound) };
+        let Some(instance) = self.instances.get_mut(index) else {
+            return RootResponse::Error(RootError::NotFound);
+        };
+        if !instance.on_demand() {
+            return RootResponse::Error(RootError::BadState("not an app".into()));
+        }
+        if instance.activate() {
+            weft_rt::info!("launching {name}");
+            self.changed(index);
+        }
+        RootResponse::Ok
     }
 
     fn control(&mut self, name: &str, control: Control) -> RootResponse {

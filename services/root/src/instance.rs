@@ -54,10 +54,15 @@ pub struct Instance {
 
 impl Instance {
     pub fn new(manifest: Manifest, principal: u64) -> Instance {
+        let state = if manifest.start == weft_manifest::Start::OnDemand {
+            ServiceState::Idle
+        } else {
+            ServiceState::Waiting
+        };
         Instance {
             manifest,
             principal,
-            state: ServiceState::Waiting,
+            state,
             running: None,
             restarts: 0,
             quick_failures: 0,
@@ -85,6 +90,25 @@ impl Instance {
             last_exit: self.last_exit.clone(),
             detail: self.detail.clone(),
         }
+    }
+
+    /// Whether it starts on demand.
+    pub fn on_demand(&self) -> bool {
+        self.manifest.start == weft_manifest::Start::OnDemand
+    }
+
+    /// Ask for an on-demand service to start (it starts once its
+    /// dependencies serve). Returns whether it was idle.
+    pub fn activate(&mut self) -> bool {
+        let idle = matches!(self.state, ServiceState::Idle)
+            || (self.on_demand()
+                && matches!(self.state, ServiceState::Stopped | ServiceState::Failed)
+                && !self.held_down);
+        if idle {
+            self.state = ServiceState::Waiting;
+            self.detail.clear();
+        }
+        idle
     }
 
     /// The delay before the next restart, given how it has been failing.

@@ -162,6 +162,10 @@ impl Manager {
             instance.state = ServiceState::Restarting;
             instance.detail = alloc::format!("restarting in {} ms", delay.as_millis());
             weft_rt::info!("{} restarts in {} ms", instance.name(), delay.as_millis());
+        } else if instance.on_demand() && !instance.held_down {
+            // An app that ended goes back to waiting for its next launch.
+            instance.state = ServiceState::Idle;
+            instance.detail.clear();
         } else {
             instance.state = ServiceState::Stopped;
             instance.detail = String::from(if instance.held_down { "stopped on request" } else { "ended" });

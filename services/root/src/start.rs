@@ -141,6 +141,10 @@ impl Manager {
     pub fn forward(&mut self, index: usize, connection: Pending) {
         let Some(instance) = self.instances.get_mut(index) else { return };
         let Some(running) = instance.running.as_ref() else {
+            // A connection activates an idle on-demand service.
+            if instance.activate() {
+                weft_rt::info!("{} started on demand by {}", instance.name(), connection.client.name);
+            }
             if instance.pending.len() < crate::instance::PENDING_MAX {
                 instance.pending.push(connection);
             } else {
