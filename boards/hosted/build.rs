@@ -14,9 +14,8 @@ fn main() {
         Ok(system) => system,
         Err(error) => panic!("hosted system manifests: {error}"),
     };
-    // Any manifest may change: watch the trees that hold them.
-    for tree in ["services", "compositor", "shell", "apps", "boards/hosted"] {
-        println!("cargo:rerun-if-changed={}", root.join(tree).display());
+    for source in &system.sources {
+        println!("cargo:rerun-if-changed={}", source.display());
     }
     let mut images: Vec<Image> = Vec::new();
     for manifest in &system.services {

@@ -61,6 +61,8 @@ struct UseToml {
 struct SystemToml {
     name: String,
     services: Vec<String>,
+    #[serde(default)]
+    files: Vec<String>,
 }
 
 /// Parse one manifest from TOML text. `origin` names it in errors.
@@ -112,13 +114,17 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
     })
 }
 
-/// A system: a name and the manifests of its services.
+/// A system: a name, the manifests of its services, and read-only files.
 #[derive(Clone, Debug)]
 pub struct System {
     /// The system's name.
     pub name: String,
     /// Every service manifest, in file order.
     pub services: Vec<Manifest>,
+    /// Files for the bundle: path as the system sees it, and contents.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Every file the system was read from (for build-script change tracking).
+    pub sources: Vec<PathBuf>,
 }
 
 /// Read a system file and every manifest it lists. Entries are paths,
@@ -129,6 +135,7 @@ pub fn load_system(root: &Path, system: &Path) -> Result<System, String> {
     let parsed: SystemToml =
         toml::from_str(&text).map_err(|e| alloc::format!("{}: {e}", system.display()))?;
     let mut services = Vec::new();
+    let mut sources = alloc::vec![system.to_path_buf()];
     for entry in parsed.services {
         let mut path: PathBuf = root.join(&entry);
         if path.is_dir() {
@@ -136,8 +143,38 @@ pub fn load_system(root: &Path, system: &Path) -> Result<System, String> {
         }
         let text = std::fs::read_to_string(&path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
         services.push(parse_manifest(&text, &path.display().to_string())?);
+        sources.push(path);
     }
-    Ok(System { name: parsed.name, services })
+    // `files` entries are files or directories (taken recursively), stored
+    // under their path relative to the repository root.
+    let mut files = Vec::new();
+    for entry in parsed.files {
+        collect_files(root, &root.join(&entry), &mut files, &mut sources)?;
+    }
+    files.sort();
+    Ok(System { name: parsed.name, services, files, sources })
+}
+
+fn collect_files(
+    root: &Path,
+    path: &Path,
+    files: &mut Vec<(String, Vec<u8>)>,
+    sources: &mut Vec<PathBuf>,
+) -> Result<(), String> {
+    if path.is_dir() {
+        sources.push(path.to_path_buf());
+        let entries = std::fs::read_dir(path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| alloc::format!("{}: {e}", path.display()))?;
+            collect_files(root, &entry.path(), files, sources)?;
+        }
+        return Ok(());
+    }
+    let bytes = std::fs::read(path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
+    let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    files.push((relative, bytes));
+    sources.push(path.to_path_buf());
+    Ok(())
 }
 
 #[cfg(test)]
