@@ -99,6 +99,15 @@ impl Desktop {
         if !desktop.system.wait_for_log("probe ready", Duration::from_secs(10)) {
             return Err("the probe did not start".into());
         }
+        // The wallpaper and the panel are on screen (the framebuffer starts black).
+        let (width, height) = (options.width, options.height);
+        let drawn = |s: &Snapshot| {
+            s.pixel(width / 2, height / 2)[..3] != [0, 0, 0] && s.pixel(width - 4, 20)[..3] != [0, 0, 0]
+        };
+        if !desktop.display.wait_for(Duration::from_secs(30), drawn).1 {
+            return Err("the shell never drew the desktop".into());
+        }
+        desktop.settle(Duration::from_millis(250), Duration::from_secs(10));
         Ok(desktop)
     }
 
