@@ -119,9 +119,9 @@ impl BufferLayout {
         let bpp = self.format.bytes_per_pixel();
         let sides_ok = (1..=MAX_BUFFER_SIDE).contains(&self.width)
             && (1..=MAX_BUFFER_SIDE).contains(&self.height);
-        let stride_ok = self.stride % bpp == 0
+        let stride_ok = self.stride.is_multiple_of(bpp)
             && u64::from(self.stride) >= u64::from(self.width) * u64::from(bpp);
-        let offset_ok = self.offset % 4096 == 0;
+        let offset_ok = self.offset.is_multiple_of(4096);
         if sides_ok && stride_ok && offset_ok {
             Ok(())
         } else {

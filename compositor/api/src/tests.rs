@@ -21,7 +21,11 @@ fn requests_round_trip_through_the_wire_format() {
 fn buffer_layouts_are_checked() {
     assert!(BufferLayout::packed(640, 480).validate().is_ok());
     assert!(BufferLayout::packed(0, 480).validate().is_err());
-    assert!(BufferLayout::packed(MAX_BUFFER_SIDE + 1, 1).validate().is_err());
+    assert!(
+        BufferLayout::packed(MAX_BUFFER_SIDE + 1, 1)
+            .validate()
+            .is_err()
+    );
     let mut layout = BufferLayout::packed(10, 10);
     layout.stride = 39;
     assert!(layout.validate().is_err());

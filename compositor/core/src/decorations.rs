@@ -102,7 +102,10 @@ impl TitleBar {
         let button = theme.button_width as f32 * s;
         let full = width as f32;
         let h = height as f32;
-        for (index, part) in [Part::Close, Part::Maximize, Part::Minimize].iter().enumerate() {
+        for (index, part) in [Part::Close, Part::Maximize, Part::Minimize]
+            .iter()
+            .enumerate()
+        {
             let left = full - button * (index as f32 + 1.0);
             if self.hover == Some(*part) {
                 let color = if *part == Part::Close {
@@ -121,12 +124,29 @@ impl TitleBar {
             } else {
                 ink
             };
-            draw_glyph(&mut pixmap, *part, self.maximized, left + button / 2.0, h / 2.0, 5.0 * s, s, glyph_ink);
+            draw_glyph(
+                &mut pixmap,
+                *part,
+                self.maximized,
+                left + button / 2.0,
+                h / 2.0,
+                5.0 * s,
+                s,
+                glyph_ink,
+            );
         }
         let text_left = 12.0 * s;
         let text_room = full - 3.0 * button - text_left - 8.0 * s;
         if text_room > 0.0 && !self.title.is_empty() {
-            text.draw(&mut pixmap, &self.title, text_left, h / 2.0, 14.0 * s, text_room, ink);
+            text.draw(
+                &mut pixmap,
+                &self.title,
+                text_left,
+                h / 2.0,
+                14.0 * s,
+                text_room,
+                ink,
+            );
         }
         bytes
     }
@@ -213,10 +233,18 @@ pub fn arrow_cursor(scale: f32) -> (Vec<u8>, u32, u32) {
         path.line_to(12.5 * s, 11.5 * s);
         path.close();
         if let Some(path) = path.finish() {
-            let mut paint = Paint::default();
-            paint.anti_alias = true;
+            let mut paint = Paint {
+                anti_alias: true,
+                ..Paint::default()
+            };
             paint.set_color(tiny_skia::Color::BLACK);
-            pixmap.fill_path(&path, &paint, tiny_skia::FillRule::Winding, Transform::identity(), None);
+            pixmap.fill_path(
+                &path,
+                &paint,
+                tiny_skia::FillRule::Winding,
+                Transform::identity(),
+                None,
+            );
             paint.set_color(tiny_skia::Color::WHITE);
             let stroke = Stroke {
                 width: 1.0 * s,

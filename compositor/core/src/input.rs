@@ -114,7 +114,10 @@ pub(crate) enum TouchTarget {
         start: (f32, f32),
         origin: (i32, i32),
     },
-    Button { window: WindowId, part: Part },
+    Button {
+        window: WindowId,
+        part: Part,
+    },
     Nothing,
 }
 
@@ -160,13 +163,14 @@ impl Compositor {
                     width: size.width,
                     height: size.height,
                 };
-                let hit = self
-                    .popup_hit(key, x, y)
-                    .or_else(|| area.contains(x, y).then_some(Hit::Surface(key, (layer.x, layer.y))));
-                if let Some(hit) = hit {
-                    if best.is_none_or(|(l, _)| layer.role.layer >= l) {
-                        best = Some((layer.role.layer, hit));
-                    }
+                let hit = self.popup_hit(key, x, y).or_else(|| {
+                    area.contains(x, y)
+                        .then_some(Hit::Surface(key, (layer.x, layer.y)))
+                });
+                if let Some(hit) = hit
+                    && best.is_none_or(|(l, _)| layer.role.layer >= l)
+                {
+                    best = Some((layer.role.layer, hit));
                 }
             }
         }
@@ -242,8 +246,23 @@ impl Compositor {
                     return Hit::Window(index, Part::Title);
                 }
                 let corner = 16.0;
-                let left = x < window.x as f32 + if y < (window.y - title) as f32 + corner || y > (window.y + h) as f32 - corner { corner } else { 0.0 };
-                let right = x >= (window.x + w) as f32 - if y < (window.y - title) as f32 + corner || y > (window.y + h) as f32 - corner { corner } else { 0.0 };
+                let left = x < window.x as f32
+                    + if y < (window.y - title) as f32 + corner
+                        || y > (window.y + h) as f32 - corner
+                    {
+                        corner
+                    } else {
+                        0.0
+                    };
+                let right = x
+                    >= (window.x + w) as f32
+                        - if y < (window.y - title) as f32 + corner
+                            || y > (window.y + h) as f32 - corner
+                        {
+                            corner
+                        } else {
+                            0.0
+                        };
                 let top = y < (window.y - title) as f32;
                 let bottom = y >= (window.y + h) as f32;
                 let edges = Edges {
@@ -383,7 +402,14 @@ impl Compositor {
         }
     }
 
-    fn drag_window(&mut self, window: WindowId, start: (f32, f32), origin: (i32, i32), x: f32, y: f32) {
+    fn drag_window(
+        &mut self,
+        window: WindowId,
+        start: (f32, f32),
+        origin: (i32, i32),
+        x: f32,
+        y: f32,
+    ) {
         let Some(index) = self.window_index(window) else {
             return;
         };
@@ -413,7 +439,9 @@ impl Compositor {
         };
         for window in &mut self.windows {
             let wanted = hover
-                .filter(|(id, part)| *id == window.id && !matches!(part, Part::Title | Part::Resize(_)))
+                .filter(|(id, part)| {
+                    *id == window.id && !matches!(part, Part::Title | Part::Resize(_))
+                })
                 .map(|(_, part)| part);
             if window.hover != wanted {
                 window.hover = wanted;
@@ -446,17 +474,15 @@ impl Compositor {
             }
             self.pointer.focus = target;
             self.dirty = true;
-        } else if motion {
-            if let Some(key) = target {
-                let (lx, ly) = self.local(key, x, y);
-                self.emit(
-                    key.0,
-                    Event::Pointer {
-                        surface: key.1,
-                        event: PointerEvent::Motion { x: lx, y: ly },
-                    },
-                );
-            }
+        } else if motion && let Some(key) = target {
+            let (lx, ly) = self.local(key, x, y);
+            self.emit(
+                key.0,
+                Event::Pointer {
+                    surface: key.1,
+                    event: PointerEvent::Motion { x: lx, y: ly },
+                },
+            );
         }
     }
 
@@ -492,10 +518,13 @@ impl Compositor {
                 let id = *id;
                 if let Some(index) = self.window_index(id) {
                     let top = index + 1 == self.windows.len();
-                    if !top || self.focus != Some(root) {
-                        if !matches!(self.surface(key).and_then(|s| s.role.as_ref()), Some(Role::Popup(_))) {
-                            self.activate(index);
-                        }
+                    if (!top || self.focus != Some(root))
+                        && !matches!(
+                            self.surface(key).and_then(|s| s.role.as_ref()),
+                            Some(Role::Popup(_))
+                        )
+                    {
+                        self.activate(index);
                     }
                 }
             }
@@ -538,10 +567,9 @@ impl Compositor {
                         let window = &self.windows[index];
                         self.pointer.grab = Some(match part {
                             Part::Title => {
-                                let double = self
-                                    .pointer
-                                    .last_title_click
-                                    .is_some_and(|(w, t)| w == id && now.saturating_sub(t) < DOUBLE_CLICK);
+                                let double = self.pointer.last_title_click.is_some_and(|(w, t)| {
+                                    w == id && now.saturating_sub(t) < DOUBLE_CLICK
+                                });
                                 if double {
                                     self.pointer.last_title_click = None;
                                     let maximized = !self.windows[index].maximized;
@@ -598,10 +626,8 @@ impl Compositor {
                 match grab {
                     Some(Grab::Button { window, part }) => {
                         let over = matches!(self.hit_test(x, y), Hit::Window(i, p) if self.windows[i].id == window && p == part);
-                        if over {
-                            if let Some(index) = self.window_index(window) {
-                                self.decoration_action(index, part);
-                            }
+                        if over && let Some(index) = self.window_index(window) {
+                            self.decoration_action(index, part);
                         }
                     }
                     Some(Grab::Resize { window, .. }) => {
@@ -652,14 +678,15 @@ impl Compositor {
 
     fn shortcut(&mut self, shortcut: Shortcut) {
         if self.shell_subscribed {
-            self.outgoing.push(Outgoing::Shell(ShellEvent::Shortcut(shortcut)));
+            self.outgoing
+                .push(Outgoing::Shell(ShellEvent::Shortcut(shortcut)));
             return;
         }
         // No shell: cycle windows ourselves.
-        if shortcut == Shortcut::SwitchNext {
-            if let Some(index) = self.windows.iter().position(|w| w.mapped) {
-                self.activate(index);
-            }
+        if shortcut == Shortcut::SwitchNext
+            && let Some(index) = self.windows.iter().position(|w| w.mapped)
+        {
+            self.activate(index);
         }
     }
 
@@ -668,11 +695,9 @@ impl Compositor {
         let pressed = event.state != KeyState::Released;
         let is_super = matches!(event.key, Key::LEFT_META | Key::RIGHT_META);
         let is_alt = matches!(event.key, Key::LEFT_ALT | Key::RIGHT_ALT);
-        if !pressed {
-            if let Some(at) = self.keyboard.eaten.iter().position(|k| *k == event.key) {
-                self.keyboard.eaten.swap_remove(at);
-                return;
-            }
+        if !pressed && let Some(at) = self.keyboard.eaten.iter().position(|k| *k == event.key) {
+            self.keyboard.eaten.swap_remove(at);
+            return;
         }
         if pressed && !is_super {
             self.keyboard.super_alone = false;
@@ -789,10 +814,8 @@ impl Compositor {
                 ),
                 Some(TouchTarget::Button { window, part }) => {
                     let over = matches!(self.hit_test(x, y), Hit::Window(i, p) if self.windows[i].id == window && p == part);
-                    if over {
-                        if let Some(index) = self.window_index(window) {
-                            self.decoration_action(index, part);
-                        }
+                    if over && let Some(index) = self.window_index(window) {
+                        self.decoration_action(index, part);
                     }
                 }
                 _ => {}

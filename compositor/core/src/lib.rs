@@ -30,6 +30,7 @@ mod state;
 mod sync;
 mod text;
 mod theme;
+mod titles;
 mod windows;
 
 use alloc::boxed::Box;
@@ -44,6 +45,7 @@ pub use input::PointerState;
 pub use state::{ClientConfig, ClientId, SurfaceKey};
 pub use text::{NoText, TextRenderer};
 pub use theme::Theme;
+pub use titles::TitleText;
 
 use state::{Client, Window};
 

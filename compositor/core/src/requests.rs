@@ -29,13 +29,20 @@ impl Compositor {
     /// service has already checked and mapped the memory object. An error
     /// means the client broke the protocol: the service sends it
     /// [`Event::Error`] and disconnects it.
-    pub fn handle_request(&mut self, client: ClientId, request: Request) -> Result<(), ProtocolError> {
+    pub fn handle_request(
+        &mut self,
+        client: ClientId,
+        request: Request,
+    ) -> Result<(), ProtocolError> {
         if !self.clients.contains_key(&client) {
             return Err(ProtocolError::Malformed);
         }
         match request {
             Request::CreateSurface { surface } => {
-                let record = self.clients.get_mut(&client).ok_or(ProtocolError::Malformed)?;
+                let record = self
+                    .clients
+                    .get_mut(&client)
+                    .ok_or(ProtocolError::Malformed)?;
                 if record.surfaces.contains_key(&surface) {
                     return Err(ProtocolError::DuplicateId);
                 }
@@ -115,7 +122,10 @@ impl Compositor {
         layout: BufferLayout,
     ) -> Result<(), ProtocolError> {
         layout.validate()?;
-        let record = self.clients.get_mut(&client).ok_or(ProtocolError::Malformed)?;
+        let record = self
+            .clients
+            .get_mut(&client)
+            .ok_or(ProtocolError::Malformed)?;
         if record.buffers.contains_key(&buffer) {
             return Err(ProtocolError::DuplicateId);
         }
@@ -126,8 +136,15 @@ impl Compositor {
         Ok(())
     }
 
-    fn unregister_buffer(&mut self, client: ClientId, buffer: BufferId) -> Result<(), ProtocolError> {
-        let record = self.clients.get_mut(&client).ok_or(ProtocolError::Malformed)?;
+    fn unregister_buffer(
+        &mut self,
+        client: ClientId,
+        buffer: BufferId,
+    ) -> Result<(), ProtocolError> {
+        let record = self
+            .clients
+            .get_mut(&client)
+            .ok_or(ProtocolError::Malformed)?;
         if record.buffers.remove(&buffer).is_none() {
             return Err(ProtocolError::UnknownBuffer(buffer));
         }
@@ -248,18 +265,12 @@ impl Compositor {
                 .iter()
                 .map(|r| Rect::new(r.x, r.y, r.width, r.height))
                 .collect();
-            let _ = self.scene.update_image(
-                node,
-                buffer_image(key.0, buffer),
-                pixels,
-                false,
-                &rects,
-            );
-            let _ = self.scene.set_size(
-                node,
-                pixels.0 as f32 / scale,
-                pixels.1 as f32 / scale,
-            );
+            let _ =
+                self.scene
+                    .update_image(node, buffer_image(key.0, buffer), pixels, false, &rects);
+            let _ = self
+                .scene
+                .set_size(node, pixels.0 as f32 / scale, pixels.1 as f32 / scale);
         }
         self.surface_presented(key, was_mapped);
         self.dirty = true;
@@ -318,10 +329,10 @@ impl Compositor {
             }
             _ => {}
         }
-        if let Some(client) = self.clients.get_mut(&key.0) {
-            if matches!(&client.cursor, CursorImage::Surface { surface, .. } if *surface == key.1) {
-                client.cursor = CursorImage::Default;
-            }
+        if let Some(client) = self.clients.get_mut(&key.0)
+            && matches!(&client.cursor, CursorImage::Surface { surface, .. } if *surface == key.1)
+        {
+            client.cursor = CursorImage::Default;
         }
         if self.focus == Some(key) {
             self.focus = None;

@@ -52,7 +52,11 @@ impl Compositor {
     /// Composite what changed. `buffers` gives access to mapped client
     /// buffers. Returns the damage and costs; the caller copies the damage
     /// to the framebuffer, flushes, then calls [`Compositor::frame_done`].
-    pub fn render(&mut self, renderer: &mut Renderer, buffers: &dyn ClientBuffers) -> weft_scene::Frame {
+    pub fn render(
+        &mut self,
+        renderer: &mut Renderer,
+        buffers: &dyn ClientBuffers,
+    ) -> weft_scene::Frame {
         self.sync_scene();
         self.dirty = false;
         let mut scene = core::mem::replace(
@@ -169,15 +173,32 @@ impl Compositor {
                 continue;
             }
             let w = &self.windows[index];
-            let (x, y, width, height) = (w.x as f32, w.y as f32, w.size.width as f32, w.size.height as f32);
-            let (frame, title_node, content, backdrop, popups, key) =
-                (w.frame, w.title_node, w.content, w.backdrop, w.popups, w.key);
-            let _ = self.scene.set_position(group, x - border, y - title - border);
-            let _ = self.scene.set_size(frame, width + 2.0 * border, height + title + 2.0 * border);
+            let (x, y, width, height) = (
+                w.x as f32,
+                w.y as f32,
+                w.size.width as f32,
+                w.size.height as f32,
+            );
+            let (frame, title_node, content, backdrop, popups, key) = (
+                w.frame,
+                w.title_node,
+                w.content,
+                w.backdrop,
+                w.popups,
+                w.key,
+            );
+            let _ = self
+                .scene
+                .set_position(group, x - border, y - title - border);
+            let _ = self
+                .scene
+                .set_size(frame, width + 2.0 * border, height + title + 2.0 * border);
             let _ = self.scene.set_position(title_node, border, border);
             let _ = self.scene.set_size(title_node, width, title);
             let _ = self.scene.set_position(content, border, border + title);
-            let _ = self.scene.set_clip(content, Some((0.0, 0.0, width, height)));
+            let _ = self
+                .scene
+                .set_clip(content, Some((0.0, 0.0, width, height)));
             let _ = self.scene.set_position(popups, border, border + title);
             let _ = self.scene.set_size(backdrop, width, height);
             let shown = self.surface_size(key);
@@ -204,7 +225,9 @@ impl Compositor {
                         pixels,
                     },
                 );
-                let _ = self.scene.update_image(title_node, image, (pw, ph), true, &[]);
+                let _ = self
+                    .scene
+                    .update_image(title_node, image, (pw, ph), true, &[]);
                 self.windows[index].title_drawn = Some(bar);
             }
             self.sync_surface(key, content, 0.0, 0.0);
@@ -263,7 +286,10 @@ impl Compositor {
                 let _ = self.scene.set_content(node, content);
                 let _ = self.scene.set_transform(
                     node,
-                    Transform::translate(x - hotspot.x as f32 / scale, y - hotspot.y as f32 / scale),
+                    Transform::translate(
+                        x - hotspot.x as f32 / scale,
+                        y - hotspot.y as f32 / scale,
+                    ),
                 );
             }
             _ => {

@@ -10,6 +10,10 @@ pub trait TextRenderer {
     /// Draw `text` into `target` with its left edge at `x` and vertically
     /// centred on `center_y` (physical pixels), at `size` pixels per em,
     /// clipped to `max_width`. Must be deterministic.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one call describing one line of text"
+    )]
     fn draw(
         &self,
         target: &mut PixmapMut<'_>,

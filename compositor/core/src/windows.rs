@@ -1,7 +1,6 @@
 //! Window management: placing, stacking, focusing, maximising and
 //! minimising windows; laying out layer surfaces and the work area.
 
-use alloc::string::String;
 use compositor_api::shell::WindowId;
 use compositor_api::{
     Anchor, Configure, Event, KeyboardEvent, Layer, ProtocolError, Size, SurfaceId, ToplevelRole,
@@ -9,8 +8,8 @@ use compositor_api::{
 };
 use weft_scene::{Content, NodeId};
 
-use crate::state::{Role, SurfaceKey, Window};
 use crate::Compositor;
+use crate::state::{Role, SurfaceKey, Window};
 
 /// Size given to a toplevel that lets the compositor choose.
 const DEFAULT_SIZE: Size = Size::new(640, 480);
@@ -61,9 +60,8 @@ impl Compositor {
         let id = WindowId(self.next_window);
         self.next_window += 1;
         let windows = self.groups.windows;
-        let mut add = |parent: NodeId, content: Content| {
-            self.scene.add(parent, content).unwrap_or(parent)
-        };
+        let mut add =
+            |parent: NodeId, content: Content| self.scene.add(parent, content).unwrap_or(parent);
         let group = add(windows, Content::Group);
         let frame = add(
             group,
@@ -78,9 +76,8 @@ impl Compositor {
             self.next_image += 1;
             id
         };
-        let mut add = |parent: NodeId, content: Content| {
-            self.scene.add(parent, content).unwrap_or(parent)
-        };
+        let mut add =
+            |parent: NodeId, content: Content| self.scene.add(parent, content).unwrap_or(parent);
         let title_node = add(
             group,
             Content::Image {
@@ -223,11 +220,8 @@ impl Compositor {
                     self.arrange();
                 }
             }
-            Some(Role::Popup(popup)) => {
-                if popup.grab && !was_mapped {
-                    let key = key;
-                    self.set_focus(Some(key));
-                }
+            Some(Role::Popup(popup)) if popup.grab && !was_mapped => {
+                self.set_focus(Some(key));
             }
             _ => {}
         }
@@ -240,14 +234,14 @@ impl Compositor {
         match &surface.role {
             Some(Role::Toplevel(id)) => {
                 let id = *id;
-                if let Some(index) = self.window_index(id) {
-                    if self.windows[index].mapped {
-                        self.windows[index].mapped = false;
-                        if self.shell_subscribed {
-                            self.outgoing.push(crate::Outgoing::Shell(
-                                compositor_api::shell::ShellEvent::WindowRemoved { window: id },
-                            ));
-                        }
+                if let Some(index) = self.window_index(id)
+                    && self.windows[index].mapped
+                {
+                    self.windows[index].mapped = false;
+                    if self.shell_subscribed {
+                        self.outgoing.push(crate::Outgoing::Shell(
+                            compositor_api::shell::ShellEvent::WindowRemoved { window: id },
+                        ));
                     }
                 }
                 if self.focus == Some(key) {
@@ -514,13 +508,12 @@ impl Compositor {
         let mut best: Option<(Layer, SurfaceKey)> = None;
         for (client_id, client) in &self.clients {
             for (surface_id, surface) in &client.surfaces {
-                if let Some(Role::Layer(layer)) = &surface.role {
-                    if surface.mapped()
-                        && layer.role.keyboard == compositor_api::KeyboardInteractivity::Exclusive
-                        && best.is_none_or(|(l, _)| layer.role.layer >= l)
-                    {
-                        best = Some((layer.role.layer, (*client_id, *surface_id)));
-                    }
+                if let Some(Role::Layer(layer)) = &surface.role
+                    && surface.mapped()
+                    && layer.role.keyboard == compositor_api::KeyboardInteractivity::Exclusive
+                    && best.is_none_or(|(l, _)| layer.role.layer >= l)
+                {
+                    best = Some((layer.role.layer, (*client_id, *surface_id)));
                 }
             }
         }
@@ -621,7 +614,7 @@ impl Compositor {
                 .clients
                 .get(&window.key.0)
                 .map(|c| c.config.name.clone())
-                .unwrap_or_else(String::new),
+                .unwrap_or_default(),
             focused: self.focus == Some(window.key),
             minimized: window.minimized,
             maximized: window.maximized,

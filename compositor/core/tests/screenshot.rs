@@ -7,15 +7,24 @@ use std::path::PathBuf;
 
 use compositor_api::*;
 use input_api::protocol::SeatEvent;
-use weft_compositor::{ClientBuffers, ClientConfig, ClientId, Compositor, NoText, Output, Theme};
+use weft_compositor::{
+    ClientBuffers, ClientConfig, ClientId, Compositor, Output, Theme, TitleText,
+};
 use weft_scene::{ImageView, Renderer};
 
-struct Buffers(Vec<((ClientId, BufferId), (u32, u32, Vec<u8>))>);
+type Entry = ((ClientId, BufferId), (u32, u32, Vec<u8>));
+
+struct Buffers(Vec<Entry>);
 
 impl ClientBuffers for Buffers {
     fn buffer(&self, client: ClientId, buffer: BufferId) -> Option<ImageView<'_>> {
         let (_, (w, h, bytes)) = self.0.iter().find(|(k, _)| *k == (client, buffer))?;
-        Some(ImageView { bytes, width: *w, height: *h, stride: w * 4 })
+        Some(ImageView {
+            bytes,
+            width: *w,
+            height: *h,
+            stride: w * 4,
+        })
     }
 }
 
@@ -38,48 +47,148 @@ fn gradient(w: u32, h: u32, tint: [u8; 3]) -> Vec<u8> {
 
 fn compose() -> (u32, u32, Vec<u8>) {
     let (width, height) = (480, 320);
-    let mut compositor = Compositor::new(Output { width, height, scale: 1.0 }, Theme::default(), Box::new(NoText));
+    let mut compositor = Compositor::new(
+        Output {
+            width,
+            height,
+            scale: 1.0,
+        },
+        Theme::default(),
+        Box::new(TitleText::new()),
+    );
     let shell = ClientId(1);
     let app = ClientId(2);
     let other = ClientId(3);
-    compositor.add_client(shell, ClientConfig { name: "shell".into(), may_use_layers: true });
-    compositor.add_client(app, ClientConfig { name: "app".into(), may_use_layers: false });
-    compositor.add_client(other, ClientConfig { name: "other".into(), may_use_layers: false });
+    compositor.add_client(
+        shell,
+        ClientConfig {
+            name: "shell".into(),
+            may_use_layers: true,
+        },
+    );
+    compositor.add_client(
+        app,
+        ClientConfig {
+            name: "app".into(),
+            may_use_layers: false,
+        },
+    );
+    compositor.add_client(
+        other,
+        ClientConfig {
+            name: "other".into(),
+            may_use_layers: false,
+        },
+    );
     let mut buffers = Buffers(Vec::new());
-    let mut show = |compositor: &mut Compositor, client: ClientId, surface: u32, buffer: u32, w: u32, h: u32, pixels: Vec<u8>| {
+    let mut show = |compositor: &mut Compositor,
+                    client: ClientId,
+                    surface: u32,
+                    buffer: u32,
+                    w: u32,
+                    h: u32,
+                    pixels: Vec<u8>| {
         buffers.0.push(((client, BufferId(buffer)), (w, h, pixels)));
-        compositor.handle_request(client, Request::RegisterBuffer { buffer: BufferId(buffer), layout: BufferLayout::packed(w, h) }).unwrap();
-        compositor.handle_request(client, Request::Present { surface: SurfaceId(surface), buffer: Some(BufferId(buffer)), damage: vec![] }).unwrap();
+        compositor
+            .handle_request(
+                client,
+                Request::RegisterBuffer {
+                    buffer: BufferId(buffer),
+                    layout: BufferLayout::packed(w, h),
+                },
+            )
+            .unwrap();
+        compositor
+            .handle_request(
+                client,
+                Request::Present {
+                    surface: SurfaceId(surface),
+                    buffer: Some(BufferId(buffer)),
+                    damage: vec![],
+                },
+            )
+            .unwrap();
     };
     // A panel along the bottom.
-    compositor.handle_request(shell, Request::CreateSurface { surface: SurfaceId(1) }).unwrap();
-    compositor.handle_request(shell, Request::SetRole {
-        surface: SurfaceId(1),
-        role: Role::Layer(LayerRole {
-            layer: Layer::Top,
-            anchor: Anchor::BOTTOM | Anchor::LEFT | Anchor::RIGHT,
-            size: Size::new(0, 28),
-            exclusive_zone: 28,
-            margin: 0,
-            keyboard: KeyboardInteractivity::None,
-        }),
-    }).unwrap();
+    compositor
+        .handle_request(
+            shell,
+            Request::CreateSurface {
+                surface: SurfaceId(1),
+            },
+        )
+        .unwrap();
+    compositor
+        .handle_request(
+            shell,
+            Request::SetRole {
+                surface: SurfaceId(1),
+                role: Role::Layer(LayerRole {
+                    layer: Layer::Top,
+                    anchor: Anchor::BOTTOM | Anchor::LEFT | Anchor::RIGHT,
+                    size: Size::new(0, 28),
+                    exclusive_zone: 28,
+                    margin: 0,
+                    keyboard: KeyboardInteractivity::None,
+                }),
+            },
+        )
+        .unwrap();
     let panel: Vec<u8> = (0..width * 28).flat_map(|_| [32u8, 36, 44, 255]).collect();
     show(&mut compositor, shell, 1, 1, width, 28, panel);
     // Two windows; the second overlaps the first and has focus.
-    for (client, tint, size) in [(app, [200u8, 60, 60], (220u32, 150u32)), (other, [60u8, 90, 200], (240, 160))] {
-        compositor.handle_request(client, Request::CreateSurface { surface: SurfaceId(1) }).unwrap();
-        compositor.handle_request(client, Request::SetRole {
-            surface: SurfaceId(1),
-            role: Role::Toplevel(ToplevelRole { title: "Window".into(), app_id: "test".into(), size: Size::new(size.0, size.1), min_size: Size::default() }),
-        }).unwrap();
-        show(&mut compositor, client, 1, 1, size.0, size.1, gradient(size.0, size.1, tint));
+    for (client, tint, size, title) in [
+        (app, [200u8, 60, 60], (220u32, 150u32), "Files"),
+        (
+            other,
+            [60u8, 90, 200],
+            (240, 160),
+            "A window with a rather long title",
+        ),
+    ] {
+        compositor
+            .handle_request(
+                client,
+                Request::CreateSurface {
+                    surface: SurfaceId(1),
+                },
+            )
+            .unwrap();
+        compositor
+            .handle_request(
+                client,
+                Request::SetRole {
+                    surface: SurfaceId(1),
+                    role: Role::Toplevel(ToplevelRole {
+                        title: title.into(),
+                        app_id: "test".into(),
+                        size: Size::new(size.0, size.1),
+                        min_size: Size::default(),
+                    }),
+                },
+            )
+            .unwrap();
+        show(
+            &mut compositor,
+            client,
+            1,
+            1,
+            size.0,
+            size.1,
+            gradient(size.0, size.1, tint),
+        );
     }
     // Hover the close button of the focused window, pointer in view.
     let top = compositor.windows()[1].id;
     let (x, y, size) = compositor.window_geometry(top).unwrap();
     let (px, py) = ((x + size.width as i32 - 12) as f32, (y - 14) as f32);
-    compositor.handle_seat_event(SeatEvent::PointerAbsolute { x: px / width as f32, y: py / height as f32 }, 0);
+    compositor.handle_seat_event(
+        SeatEvent::PointerAbsolute {
+            x: px / width as f32,
+            y: py / height as f32,
+        },
+        0,
+    );
     let mut renderer = Renderer::new(width, height);
     compositor.render_full(&mut renderer, &buffers);
     (width, height, renderer.pixels().to_vec())
@@ -90,7 +199,14 @@ fn desktop_matches_the_reference_screenshot() {
     let (width, height, pixels) = compose();
     let reference = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots/desktop.png");
     if std::env::var_os("WEFT_BLESS").is_some() {
-        image::save_buffer(&reference, &pixels, width, height, image::ExtendedColorType::Rgba8).unwrap();
+        image::save_buffer(
+            &reference,
+            &pixels,
+            width,
+            height,
+            image::ExtendedColorType::Rgba8,
+        )
+        .unwrap();
         return;
     }
     let Ok(expected) = image::open(&reference) else {
@@ -110,7 +226,17 @@ fn desktop_matches_the_reference_screenshot() {
         .count();
     if off * 1000 > (width * height) as usize {
         let actual = std::env::temp_dir().join("weft-compositor-desktop.actual.png");
-        let _ = image::save_buffer(&actual, &pixels, width, height, image::ExtendedColorType::Rgba8);
-        panic!("{off} pixels differ from {}; actual image at {}", reference.display(), actual.display());
+        let _ = image::save_buffer(
+            &actual,
+            &pixels,
+            width,
+            height,
+            image::ExtendedColorType::Rgba8,
+        );
+        panic!(
+            "{off} pixels differ from {}; actual image at {}",
+            reference.display(),
+            actual.display()
+        );
     }
 }

@@ -144,14 +144,19 @@ pub(crate) fn flatten(scene: &Scene) -> Vec<DrawItem> {
         };
         if let Some((dest, paint)) = leaf {
             let visible = dest.intersect(&clip);
-            let empty_image = matches!(paint, Paint::Image { pixels, .. } if pixels.0 == 0 || pixels.1 == 0);
+            let empty_image =
+                matches!(paint, Paint::Image { pixels, .. } if pixels.0 == 0 || pixels.1 == 0);
             let invisible_solid = matches!(paint, Paint::Solid(c) if c.a == 0);
             if !visible.is_empty() && !empty_image && !invisible_solid {
                 items.push(DrawItem {
                     node: id,
                     dest,
                     visible,
-                    opacity: if matches!(paint, Paint::Solid(_)) { 1.0 } else { opacity },
+                    opacity: if matches!(paint, Paint::Solid(_)) {
+                        1.0
+                    } else {
+                        opacity
+                    },
                     paint,
                 });
             }
@@ -208,8 +213,11 @@ pub(crate) fn frame(scene: &mut Scene) -> (Vec<DrawItem>, Region) {
         damage.add(screen);
     }
     let previous = core::mem::take(&mut scene.previous);
-    let mut previous_index: Vec<(NodeId, usize)> =
-        previous.iter().enumerate().map(|(i, it)| (it.node, i)).collect();
+    let mut previous_index: Vec<(NodeId, usize)> = previous
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (it.node, i))
+        .collect();
     previous_index.sort_unstable();
     let find = |node: NodeId| {
         previous_index

@@ -229,10 +229,10 @@ impl Scene {
             return Err(SceneError::InvalidTree);
         }
         let parent = self.node_mut(id)?.parent;
-        if let Some(parent) = parent {
-            if let Ok(node) = self.node_mut(parent) {
-                node.children.retain(|c| *c != id);
-            }
+        if let Some(parent) = parent
+            && let Ok(node) = self.node_mut(parent)
+        {
+            node.children.retain(|c| *c != id);
         }
         let mut stack = vec![id];
         while let Some(current) = stack.pop() {
@@ -254,10 +254,7 @@ impl Scene {
     /// Move `id` to position `index` among its siblings (0 = bottom;
     /// clamped to the top).
     pub fn set_z(&mut self, id: NodeId, index: usize) -> Result<(), SceneError> {
-        let parent = self
-            .node_mut(id)?
-            .parent
-            .ok_or(SceneError::InvalidTree)?;
+        let parent = self.node_mut(id)?.parent.ok_or(SceneError::InvalidTree)?;
         let siblings = &mut self.node_mut(parent)?.children;
         siblings.retain(|c| *c != id);
         let index = index.min(siblings.len());
@@ -340,7 +337,12 @@ impl Scene {
     }
 
     /// Change the local size of a solid or image node.
-    pub fn set_size(&mut self, id: NodeId, new_width: f32, new_height: f32) -> Result<(), SceneError> {
+    pub fn set_size(
+        &mut self,
+        id: NodeId,
+        new_width: f32,
+        new_height: f32,
+    ) -> Result<(), SceneError> {
         match &mut self.node_mut(id)?.content {
             Content::Group => {}
             Content::Solid { width, height, .. } | Content::Image { width, height, .. } => {

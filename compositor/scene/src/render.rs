@@ -10,8 +10,8 @@
 use alloc::vec;
 use alloc::vec::Vec;
 use tiny_skia::{
-    BlendMode, FilterQuality, Paint as SkiaPaint, Pattern, PixmapMut, PixmapRef,
-    SpreadMode, Transform as SkiaTransform,
+    BlendMode, FilterQuality, Paint as SkiaPaint, Pattern, PixmapMut, PixmapRef, SpreadMode,
+    Transform as SkiaTransform,
 };
 
 use crate::flatten::{self, DrawItem, Paint};
@@ -253,7 +253,10 @@ fn draw_item(
             let Some(view) = images.image(image) else {
                 return false;
             };
-            if (view.width, view.height) != pixels || view.stride % 4 != 0 || view.stride / 4 < view.width {
+            if (view.width, view.height) != pixels
+                || view.stride % 4 != 0
+                || view.stride / 4 < view.width
+            {
                 return false;
             }
             let span = view.stride as usize * view.height as usize;
@@ -267,19 +270,20 @@ fn draw_item(
             if exact && item.opacity >= 1.0 {
                 // Unscaled and unfaded: blit rows directly (the common case
                 // for client surfaces), which is exact by construction.
-                blit(target, item, part, bytes, view.stride as usize, blend == BlendMode::Source);
+                blit(
+                    target,
+                    item,
+                    part,
+                    bytes,
+                    view.stride as usize,
+                    blend == BlendMode::Source,
+                );
                 return true;
             }
             let sx = item.dest.width() as f32 / view.width as f32;
             let sy = item.dest.height() as f32 / view.height as f32;
-            let transform = SkiaTransform::from_row(
-                sx,
-                0.0,
-                0.0,
-                sy,
-                item.dest.x0 as f32,
-                item.dest.y0 as f32,
-            );
+            let transform =
+                SkiaTransform::from_row(sx, 0.0, 0.0, sy, item.dest.x0 as f32, item.dest.y0 as f32);
             let quality = if exact {
                 FilterQuality::Nearest
             } else {
@@ -289,10 +293,12 @@ fn draw_item(
             let Some(area) = skia_rect(part) else {
                 return false;
             };
-            let mut paint = SkiaPaint::default();
-            paint.shader = shader;
-            paint.blend_mode = blend;
-            paint.anti_alias = false;
+            let paint = SkiaPaint {
+                shader,
+                blend_mode: blend,
+                anti_alias: false,
+                ..SkiaPaint::default()
+            };
             target.fill_rect(area, &paint, SkiaTransform::identity(), None);
             true
         }
@@ -301,7 +307,14 @@ fn draw_item(
 
 /// Copy or blend (source over, premultiplied) the part of an unscaled
 /// image that falls in `part`, straight into the target's rows.
-fn blit(target: &mut PixmapMut<'_>, item: &DrawItem, part: &Rect, source: &[u8], stride: usize, copy: bool) {
+fn blit(
+    target: &mut PixmapMut<'_>,
+    item: &DrawItem,
+    part: &Rect,
+    source: &[u8],
+    stride: usize,
+    copy: bool,
+) {
     let width = target.width() as usize;
     let data = target.data_mut();
     let x0 = part.x0 as usize;

@@ -49,8 +49,14 @@ fn pattern(width: u32, height: u32, seed: u32, opaque: bool) -> Vec<u8> {
 
 #[derive(Clone, Debug)]
 enum Spec {
-    Solid { color: (u8, u8, u8, u8) },
-    Image { size: (u32, u32), opaque: bool, seed: u32 },
+    Solid {
+        color: (u8, u8, u8, u8),
+    },
+    Image {
+        size: (u32, u32),
+        opaque: bool,
+        seed: u32,
+    },
     Group,
 }
 
@@ -66,18 +72,52 @@ struct NodeSpec {
 
 #[derive(Clone, Debug)]
 enum Step {
-    Move { which: usize, x: i16, y: i16 },
-    Resize { which: usize, w: u16, h: u16 },
-    Recolor { which: usize, color: (u8, u8, u8, u8) },
-    Raise { which: usize },
-    Lower { which: usize },
-    Remove { which: usize },
-    Add { node: NodeSpec, parent: usize },
-    Toggle { which: usize },
-    Opacity { which: usize, opacity: u8 },
-    Clip { which: usize, clip: Option<(i16, i16, u16, u16)> },
-    Paint { which: usize, rect: (u16, u16, u16, u16), seed: u32 },
-    Background { color: (u8, u8, u8) },
+    Move {
+        which: usize,
+        x: i16,
+        y: i16,
+    },
+    Resize {
+        which: usize,
+        w: u16,
+        h: u16,
+    },
+    Recolor {
+        which: usize,
+        color: (u8, u8, u8, u8),
+    },
+    Raise {
+        which: usize,
+    },
+    Lower {
+        which: usize,
+    },
+    Remove {
+        which: usize,
+    },
+    Add {
+        node: NodeSpec,
+        parent: usize,
+    },
+    Toggle {
+        which: usize,
+    },
+    Opacity {
+        which: usize,
+        opacity: u8,
+    },
+    Clip {
+        which: usize,
+        clip: Option<(i16, i16, u16, u16)>,
+    },
+    Paint {
+        which: usize,
+        rect: (u16, u16, u16, u16),
+        seed: u32,
+    },
+    Background {
+        color: (u8, u8, u8),
+    },
 }
 
 const SCALES: [f32; 5] = [1.0, 1.0, 0.5, 1.5, 2.0];
@@ -86,8 +126,13 @@ const OPACITIES: [f32; 4] = [1.0, 1.0, 0.5, 0.0];
 fn node_spec() -> impl Strategy<Value = NodeSpec> {
     let spec = prop_oneof![
         any::<(u8, u8, u8, u8)>().prop_map(|color| Spec::Solid { color }),
-        (1u32..40, 1u32..40, any::<bool>(), any::<u32>())
-            .prop_map(|(w, h, opaque, seed)| Spec::Image { size: (w, h), opaque, seed }),
+        (1u32..40, 1u32..40, any::<bool>(), any::<u32>()).prop_map(|(w, h, opaque, seed)| {
+            Spec::Image {
+                size: (w, h),
+                opaque,
+                seed,
+            }
+        }),
         Just(Spec::Group),
     ];
     (
@@ -110,18 +155,30 @@ fn node_spec() -> impl Strategy<Value = NodeSpec> {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        (any::<usize>(), -40i16..130, -40i16..130).prop_map(|(which, x, y)| Step::Move { which, x, y }),
+        (any::<usize>(), -40i16..130, -40i16..130).prop_map(|(which, x, y)| Step::Move {
+            which,
+            x,
+            y
+        }),
         (any::<usize>(), 0u16..90, 0u16..90).prop_map(|(which, w, h)| Step::Resize { which, w, h }),
-        (any::<usize>(), any::<(u8, u8, u8, u8)>()).prop_map(|(which, color)| Step::Recolor { which, color }),
+        (any::<usize>(), any::<(u8, u8, u8, u8)>())
+            .prop_map(|(which, color)| Step::Recolor { which, color }),
         any::<usize>().prop_map(|which| Step::Raise { which }),
         any::<usize>().prop_map(|which| Step::Lower { which }),
         any::<usize>().prop_map(|which| Step::Remove { which }),
         (node_spec(), any::<usize>()).prop_map(|(node, parent)| Step::Add { node, parent }),
         any::<usize>().prop_map(|which| Step::Toggle { which }),
         (any::<usize>(), 0u8..4).prop_map(|(which, opacity)| Step::Opacity { which, opacity }),
-        (any::<usize>(), proptest::option::of((-20i16..60, -20i16..60, 0u16..80, 0u16..80)))
+        (
+            any::<usize>(),
+            proptest::option::of((-20i16..60, -20i16..60, 0u16..80, 0u16..80))
+        )
             .prop_map(|(which, clip)| Step::Clip { which, clip }),
-        (any::<usize>(), (0u16..40, 0u16..40, 1u16..12, 1u16..12), any::<u32>())
+        (
+            any::<usize>(),
+            (0u16..40, 0u16..40, 1u16..12, 1u16..12),
+            any::<u32>()
+        )
             .prop_map(|(which, rect, seed)| Step::Paint { which, rect, seed }),
         any::<(u8, u8, u8)>().prop_map(|color| Step::Background { color }),
     ]
@@ -136,8 +193,17 @@ struct World {
 
 impl World {
     fn pick(&self, which: usize) -> Option<NodeId> {
-        let live: Vec<NodeId> = self.nodes.iter().copied().filter(|n| self.scene.contains(*n)).collect();
-        if live.is_empty() { None } else { Some(live[which % live.len()]) }
+        let live: Vec<NodeId> = self
+            .nodes
+            .iter()
+            .copied()
+            .filter(|n| self.scene.contains(*n))
+            .collect();
+        if live.is_empty() {
+            None
+        } else {
+            Some(live[which % live.len()])
+        }
     }
 
     fn add(&mut self, parent: NodeId, spec: &NodeSpec) {
@@ -149,8 +215,16 @@ impl World {
                 height: h,
             },
             Spec::Image { size, opaque, seed } => {
-                let image = self.images.add(size.0, size.1, pattern(size.0, size.1, seed, opaque));
-                Content::Image { image, width: w, height: h, pixels: size, opaque }
+                let image = self
+                    .images
+                    .add(size.0, size.1, pattern(size.0, size.1, seed, opaque));
+                Content::Image {
+                    image,
+                    width: w,
+                    height: h,
+                    pixels: size,
+                    opaque,
+                }
             }
             Spec::Group => Content::Group,
         };
@@ -158,21 +232,31 @@ impl World {
             Content::Image { image, .. } => Some(image),
             _ => None,
         };
-        let Ok(id) = self.scene.add(parent, content) else { return };
+        let Ok(id) = self.scene.add(parent, content) else {
+            return;
+        };
         if let Some(image) = image {
             self.shown.insert(id, image);
         }
         let scale = SCALES[spec.scale as usize % SCALES.len()];
-        let _ = self.scene.set_transform(id, Transform {
-            tx: f32::from(spec.position.0),
-            ty: f32::from(spec.position.1),
-            sx: scale,
-            sy: scale,
-        });
+        let _ = self.scene.set_transform(
+            id,
+            Transform {
+                tx: f32::from(spec.position.0),
+                ty: f32::from(spec.position.1),
+                sx: scale,
+                sy: scale,
+            },
+        );
         if let Some((x, y, w, h)) = spec.clip {
-            let _ = self.scene.set_clip(id, Some((f32::from(x), f32::from(y), f32::from(w), f32::from(h))));
+            let _ = self.scene.set_clip(
+                id,
+                Some((f32::from(x), f32::from(y), f32::from(w), f32::from(h))),
+            );
         }
-        let _ = self.scene.set_opacity(id, OPACITIES[spec.opacity as usize % OPACITIES.len()]);
+        let _ = self
+            .scene
+            .set_opacity(id, OPACITIES[spec.opacity as usize % OPACITIES.len()]);
         self.nodes.push(id);
     }
 
@@ -190,7 +274,9 @@ impl World {
             }
             Step::Recolor { which, color } => {
                 if let Some(n) = self.pick(*which) {
-                    let _ = self.scene.set_color(n, Color::rgba(color.0, color.1, color.2, color.3));
+                    let _ = self
+                        .scene
+                        .set_color(n, Color::rgba(color.0, color.1, color.2, color.3));
                 }
             }
             Step::Raise { which } => {
@@ -210,7 +296,7 @@ impl World {
             }
             Step::Add { node, parent } => {
                 let parent = match self.pick(*parent) {
-                    Some(p) if self.nodes.len() % 3 == 0 => p,
+                    Some(p) if self.nodes.len().is_multiple_of(3) => p,
                     _ => self.scene.root(),
                 };
                 self.add(parent, node);
@@ -223,12 +309,16 @@ impl World {
             }
             Step::Opacity { which, opacity } => {
                 if let Some(n) = self.pick(*which) {
-                    let _ = self.scene.set_opacity(n, OPACITIES[*opacity as usize % OPACITIES.len()]);
+                    let _ = self
+                        .scene
+                        .set_opacity(n, OPACITIES[*opacity as usize % OPACITIES.len()]);
                 }
             }
             Step::Clip { which, clip } => {
                 if let Some(n) = self.pick(*which) {
-                    let clip = clip.map(|(x, y, w, h)| (f32::from(x), f32::from(y), f32::from(w), f32::from(h)));
+                    let clip = clip.map(|(x, y, w, h)| {
+                        (f32::from(x), f32::from(y), f32::from(w), f32::from(h))
+                    });
                     let _ = self.scene.set_clip(n, clip);
                 }
             }
@@ -237,11 +327,22 @@ impl World {
                 // shown one only inside `rect`, and presents it with that
                 // damage.
                 let Some(n) = self.pick(*which) else { return };
-                let Some(old) = self.shown.get(&n).copied() else { return };
-                let Some((w, h, bytes)) = self.images.images.get(&old.0).cloned() else { return };
-                let r = Rect::new(i32::from(rect.0), i32::from(rect.1), u32::from(rect.2), u32::from(rect.3))
-                    .intersect(&Rect::new(0, 0, w, h));
-                if r.is_empty() { return; }
+                let Some(old) = self.shown.get(&n).copied() else {
+                    return;
+                };
+                let Some((w, h, bytes)) = self.images.images.get(&old.0).cloned() else {
+                    return;
+                };
+                let r = Rect::new(
+                    i32::from(rect.0),
+                    i32::from(rect.1),
+                    u32::from(rect.2),
+                    u32::from(rect.3),
+                )
+                .intersect(&Rect::new(0, 0, w, h));
+                if r.is_empty() {
+                    return;
+                }
                 let opaque = bytes.chunks(4).all(|p| p[3] == 255);
                 let fresh = pattern(w, h, *seed, opaque);
                 let mut next = bytes;
@@ -259,7 +360,9 @@ impl World {
                 let _ = self.scene.update_image(n, id, (w, h), still_opaque, &[r]);
                 self.shown.insert(n, id);
             }
-            Step::Background { color } => self.scene.set_background(Color::rgb(color.0, color.1, color.2)),
+            Step::Background { color } => self
+                .scene
+                .set_background(Color::rgb(color.0, color.1, color.2)),
         }
     }
 }
@@ -305,11 +408,42 @@ fn a_small_change_recomposites_a_small_area() {
     let mut scene = Scene::new(1280, 800, Color::rgb(0, 0, 0));
     let root = scene.root();
     let wallpaper = images.add(1280, 800, pattern(1280, 800, 1, true));
-    scene.add(root, Content::Image { image: wallpaper, width: 1280.0, height: 800.0, pixels: (1280, 800), opaque: true }).unwrap();
+    scene
+        .add(
+            root,
+            Content::Image {
+                image: wallpaper,
+                width: 1280.0,
+                height: 800.0,
+                pixels: (1280, 800),
+                opaque: true,
+            },
+        )
+        .unwrap();
     let window = images.add(640, 480, pattern(640, 480, 2, true));
-    let node = scene.add(root, Content::Image { image: window, width: 640.0, height: 480.0, pixels: (640, 480), opaque: true }).unwrap();
+    let node = scene
+        .add(
+            root,
+            Content::Image {
+                image: window,
+                width: 640.0,
+                height: 480.0,
+                pixels: (640, 480),
+                opaque: true,
+            },
+        )
+        .unwrap();
     scene.set_position(node, 100.0, 100.0).unwrap();
-    let panel = scene.add(root, Content::Solid { color: Color::rgba(30, 30, 30, 200), width: 1280.0, height: 32.0 }).unwrap();
+    let panel = scene
+        .add(
+            root,
+            Content::Solid {
+                color: Color::rgba(30, 30, 30, 200),
+                width: 1280.0,
+                height: 32.0,
+            },
+        )
+        .unwrap();
     scene.set_position(panel, 0.0, 0.0).unwrap();
     let mut renderer = Renderer::new(1280, 800);
     let first = renderer.render(&mut scene, &images);
@@ -317,11 +451,16 @@ fn a_small_change_recomposites_a_small_area() {
 
     // One glyph (8 × 16) changes in the window.
     let next = images.add(640, 480, pattern(640, 480, 2, true));
-    scene.update_image(node, next, (640, 480), true, &[Rect::new(40, 40, 8, 16)]).unwrap();
+    scene
+        .update_image(node, next, (640, 480), true, &[Rect::new(40, 40, 8, 16)])
+        .unwrap();
     let frame = renderer.render(&mut scene, &images);
     assert_eq!(frame.damage.rects(), &[Rect::new(140, 140, 8, 16)]);
     assert_eq!(frame.stats.damaged_pixels, 8 * 16);
-    assert!(frame.stats.drawn_pixels <= 8 * 16, "opaque window: nothing below is drawn");
+    assert!(
+        frame.stats.drawn_pixels <= 8 * 16,
+        "opaque window: nothing below is drawn"
+    );
     assert!(frame.stats.damaged_pixels * 1000 < 1280 * 800);
 
     // Moving the window damages its old and new places, nothing else.

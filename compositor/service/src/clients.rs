@@ -3,7 +3,9 @@
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
-use compositor_api::{BufferId, BufferLayout, CompositorProtocol, Event, ProtocolError, Request, Response};
+use compositor_api::{
+    BufferId, BufferLayout, CompositorProtocol, Event, ProtocolError, Request, Response,
+};
 use weft_compositor::{ClientBuffers, ClientId};
 use weft_ipc::Connection;
 use weft_rt::{Handle, Mapping, Vmo};
@@ -69,7 +71,10 @@ impl Buffers {
         }
         let memory = Vmo::from_handle(handles.remove(0));
         let size = memory.size().map_err(|_| ProtocolError::BadBufferMemory)? as u64;
-        let end = layout.offset.checked_add(span).ok_or(ProtocolError::BadBufferMemory)?;
+        let end = layout
+            .offset
+            .checked_add(span)
+            .ok_or(ProtocolError::BadBufferMemory)?;
         if end > size {
             return Err(ProtocolError::BadBufferMemory);
         }
@@ -89,11 +94,16 @@ impl Buffers {
     }
 
     /// Unmap one buffer.
-    pub fn unmap(&mut self, client: ClientId, connection: Option<&mut ClientConnection>, buffer: BufferId) {
-        if let Some(mapped) = self.mapped.remove(&(client, buffer)) {
-            if let Some(connection) = connection {
-                connection.mapped_bytes = connection.mapped_bytes.saturating_sub(mapped.layout.span());
-            }
+    pub fn unmap(
+        &mut self,
+        client: ClientId,
+        connection: Option<&mut ClientConnection>,
+        buffer: BufferId,
+    ) {
+        if let Some(mapped) = self.mapped.remove(&(client, buffer))
+            && let Some(connection) = connection
+        {
+            connection.mapped_bytes = connection.mapped_bytes.saturating_sub(mapped.layout.span());
         }
     }
 
@@ -117,10 +127,9 @@ impl ClientConnection {
                 event: input_api::PointerEvent::Motion { .. },
             },
         ) = (self.queue.back(), &event)
+            && last_surface == surface
         {
-            if last_surface == surface {
-                self.queue.pop_back();
-            }
+            self.queue.pop_back();
         }
         if self.queue.len() >= MAX_QUEUED_EVENTS {
             return Err(ProtocolError::Unresponsive);

@@ -26,7 +26,7 @@ use alloc::collections::BTreeMap;
 use compositor_api::shell::{ShellProtocol, ShellRequest};
 use compositor_api::{CompositorProtocol, Event, ProtocolError, Request};
 use input_api::protocol::{InputProtocol, InputRequest, InputResponse};
-use weft_compositor::{ClientConfig, ClientId, Compositor, NoText, Outgoing, Theme};
+use weft_compositor::{ClientConfig, ClientId, Compositor, Outgoing, Theme, TitleText};
 use weft_ipc::namespace::ParentEvent;
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, Connection, Protocol, Startup};
@@ -88,7 +88,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
             scale: if info.scale > 0.0 { info.scale } else { 1.0 },
         },
         Theme::default(),
-        Box::new(NoText),
+        Box::new(TitleText::new()),
     );
     let mut waits = WaitSet::new()?;
     let parent_key = waits.add(namespace.channel(), WATCH)?;
@@ -116,7 +116,12 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
         period,
     };
     namespace.ready()?;
-    weft_rt::info!("compositor ready on `{}` ({}×{})", info.name, info.width, info.height);
+    weft_rt::info!(
+        "compositor ready on `{}` ({}×{})",
+        info.name,
+        info.width,
+        info.height
+    );
     loop {
         let deadline = if service.core.needs_frame() {
             Deadline::at(service.last_frame.saturating_add(service.period))
@@ -216,14 +221,16 @@ impl Service {
                     self.output.refresh()?;
                     self.resize();
                 }
-                Ok(Some((display_api::DisplayEvent::OutputClosed { output: 0 }, _))) => return Ok(false),
+                Ok(Some((display_api::DisplayEvent::OutputClosed { output: 0 }, _))) => {
+                    return Ok(false);
+                }
                 Ok(Some(_)) => {}
                 Ok(None) => break,
                 Err(error) if error.is_peer_closed() => return Ok(false),
                 Err(_) => break,
             }
         }
-        Ok(!(observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE)))
+        Ok(observed.contains(Signals::READABLE) || !observed.contains(Signals::PEER_CLOSED))
     }
 
     fn resize(&mut self) {
@@ -251,7 +258,9 @@ impl Service {
                 let id = *id;
                 if let Err(reason) = self.serve_client(id) {
                     self.disconnect(id, Some(reason));
-                } else if observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE) {
+                } else if observed.contains(Signals::PEER_CLOSED)
+                    && !observed.contains(Signals::READABLE)
+                {
                     self.disconnect(id, None);
                 }
             }
@@ -273,7 +282,8 @@ impl Service {
             };
             let txid = incoming.txid;
             if let Some((buffer, layout)) = clients::buffer_registration(&incoming.request) {
-                self.buffers.map(id, client, buffer, &layout, incoming.handles)?;
+                self.buffers
+                    .map(id, client, buffer, &layout, incoming.handles)?;
             } else if !incoming.handles.is_empty() {
                 return Err(ProtocolError::Malformed);
             }
@@ -282,9 +292,7 @@ impl Service {
                 _ => None,
             };
             let sync = matches!(incoming.request, Request::Sync);
-            if let Err(error) = self.core.handle_request(id, incoming.request) {
-                return Err(error);
-            }
+            self.core.handle_request(id, incoming.request)?;
             if let Some(buffer) = unregister {
                 let client = self.clients.get_mut(&id).map(|(_, c)| c);
                 self.buffers.unmap(id, client, buffer);
@@ -309,10 +317,10 @@ impl Service {
             match shell.try_next() {
                 Ok(Some(incoming)) => {
                     let subscribe = matches!(incoming.request, ShellRequest::Subscribe);
-                    if let Some(response) = self.core.handle_shell_request(incoming.request) {
-                        if incoming.txid != 0 {
-                            let _ = shell.reply(incoming.txid, &response);
-                        }
+                    if let Some(response) = self.core.handle_shell_request(incoming.request)
+                        && incoming.txid != 0
+                    {
+                        let _ = shell.reply(incoming.txid, &response);
                     }
                     let _ = subscribe;
                 }
@@ -356,10 +364,10 @@ impl Service {
         for outgoing in self.core.take_outgoing() {
             match outgoing {
                 Outgoing::Client(id, event) => {
-                    if let Some((_, client)) = self.clients.get_mut(&id) {
-                        if let Err(reason) = client.push(event) {
-                            broken.push((id, Some(reason)));
-                        }
+                    if let Some((_, client)) = self.clients.get_mut(&id)
+                        && let Err(reason) = client.push(event)
+                    {
+                        broken.push((id, Some(reason)));
                     }
                 }
                 Outgoing::Shell(event) => {

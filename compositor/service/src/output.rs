@@ -1,7 +1,9 @@
 //! The output: a framebuffer from the display service, flushed by rects.
 
 use alloc::vec::Vec;
-use display_api::{DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat, Rect};
+use display_api::{
+    DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat, Rect,
+};
 use weft_ipc::Client;
 use weft_rt::{Deadline, Mapping, Vmo};
 use weft_scene::{OutputFormat, Region};
@@ -63,9 +65,15 @@ impl Output {
         })
     }
 
-    fn framebuffer(display: &Client<DisplayProtocol>) -> Result<(OutputInfo, u32, Vmo), OutputError> {
+    fn framebuffer(
+        display: &Client<DisplayProtocol>,
+    ) -> Result<(OutputInfo, u32, Vmo), OutputError> {
         let (response, mut handles) = display
-            .call_with(&DisplayRequest::Framebuffer { output: 0 }, Vec::new(), Deadline::INFINITE)
+            .call_with(
+                &DisplayRequest::Framebuffer { output: 0 },
+                Vec::new(),
+                Deadline::INFINITE,
+            )
             .map_err(describe)?;
         match response {
             DisplayResponse::Framebuffer { info, stride } if !handles.is_empty() => {
@@ -100,7 +108,11 @@ impl Output {
     }
 
     /// Copy `damage` from the renderer and flush it.
-    pub fn present(&mut self, renderer: &weft_scene::Renderer, damage: &Region) -> Result<(), OutputError> {
+    pub fn present(
+        &mut self,
+        renderer: &weft_scene::Renderer,
+        damage: &Region,
+    ) -> Result<(), OutputError> {
         if damage.is_empty() {
             return Ok(());
         }
@@ -112,7 +124,14 @@ impl Output {
         let rects = damage
             .rects()
             .iter()
-            .map(|r| Rect::new(r.x0.max(0) as u32, r.y0.max(0) as u32, r.width(), r.height()))
+            .map(|r| {
+                Rect::new(
+                    r.x0.max(0) as u32,
+                    r.y0.max(0) as u32,
+                    r.width(),
+                    r.height(),
+                )
+            })
             .collect();
         match self
             .display

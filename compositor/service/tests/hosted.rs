@@ -30,7 +30,11 @@ fn boot(display: &std::sync::Arc<HostDisplay>) -> System {
         system.hosted().debug_log().set_echo(true);
     }
     system
-        .start(Service::new("input", "input").exposes("weft.input.device").exposes("weft.input"))
+        .start(
+            Service::new("input", "input")
+                .exposes("weft.input.device")
+                .exposes("weft.input"),
+        )
         .unwrap();
     system
         .start(
@@ -81,7 +85,10 @@ struct Seat(Client<InputProtocol>);
 impl Seat {
     fn inject(&self, events: Vec<RawEvent>) {
         let events = events.into_iter().map(InjectedEvent::Raw).collect();
-        assert_eq!(self.0.call(&InputRequest::Inject(events)).unwrap(), InputResponse::Injected);
+        assert_eq!(
+            self.0.call(&InputRequest::Inject(events)).unwrap(),
+            InputResponse::Injected
+        );
     }
 
     fn point(&self, x: u32, y: u32) {
@@ -92,7 +99,10 @@ impl Seat {
     }
 
     fn button(&self, state: KeyState) {
-        self.inject(vec![RawEvent::Button { button: Button::Left, state }]);
+        self.inject(vec![RawEvent::Button {
+            button: Button::Left,
+            state,
+        }]);
     }
 
     fn click(&self, x: u32, y: u32) {
@@ -103,8 +113,14 @@ impl Seat {
 
     fn key(&self, key: Key) {
         self.inject(vec![
-            RawEvent::Key { key, state: KeyState::Pressed },
-            RawEvent::Key { key, state: KeyState::Released },
+            RawEvent::Key {
+                key,
+                state: KeyState::Pressed,
+            },
+            RawEvent::Key {
+                key,
+                state: KeyState::Released,
+            },
         ]);
     }
 }
@@ -116,24 +132,40 @@ const BLUE: [u8; 3] = [0, 0, 255];
 fn windows_through_real_processes() {
     let display = HostDisplay::headless(WIDTH, HEIGHT);
     let mut system = boot(&display);
-    let seat = Seat(system.connect::<InputProtocol>("test", &["inject"]).unwrap());
+    let seat = Seat(
+        system
+            .connect::<InputProtocol>("test", &["inject"])
+            .unwrap(),
+    );
 
     // A client presents: its pixels appear inside a decorated window.
     system.start(client("red", "ff0000")).unwrap();
-    let (shot, ok) = display.wait_for(WAIT, |s| find(s, RED).is_some_and(|b| b.2 - b.0 == 200 && b.3 - b.1 == 150));
+    let (shot, ok) = display.wait_for(WAIT, |s| {
+        find(s, RED).is_some_and(|b| b.2 - b.0 == 200 && b.3 - b.1 == 150)
+    });
     assert!(ok, "red window never appeared: {:?}", find(&shot, RED));
     let (x0, y0, x1, _) = find(&shot, RED).unwrap();
     let title = weft_compositor::Theme::default().title_active;
-    assert_eq!(shot.pixel(x0 + 5, y0 - 10)[..3], [title.r, title.g, title.b], "title bar above the content");
+    assert_eq!(
+        shot.pixel(x0 + 5, y0 - 10)[..3],
+        [title.r, title.g, title.b],
+        "title bar above the content"
+    );
     let border = weft_compositor::Theme::default().border;
-    assert_eq!(shot.pixel(x0 - 1, y0 + 10)[..3], [border.r, border.g, border.b], "frame around it");
+    assert_eq!(
+        shot.pixel(x0 - 1, y0 + 10)[..3],
+        [border.r, border.g, border.b],
+        "frame around it"
+    );
 
     // Dragging the title bar moves the window.
     seat.point(x0 + 30, y0 - 15);
     seat.button(KeyState::Pressed);
     seat.point(x0 + 130, y0 + 45);
     seat.button(KeyState::Released);
-    let (shot, ok) = display.wait_for(WAIT, |s| find(s, RED).is_some_and(|b| b.0 == x0 + 100 && b.1 == y0 + 60));
+    let (shot, ok) = display.wait_for(WAIT, |s| {
+        find(s, RED).is_some_and(|b| b.0 == x0 + 100 && b.1 == y0 + 60)
+    });
     assert!(ok, "window did not follow the drag: {:?}", find(&shot, RED));
     let (x0, y0, x1_moved, _) = find(&shot, RED).unwrap();
     assert_eq!(x1_moved - x0, x1 - (x1 - 200));
@@ -143,22 +175,41 @@ fn windows_through_real_processes() {
     system.start(client("blue", "0000ff")).unwrap();
     let (_, ok) = display.wait_for(WAIT, |s| find(s, BLUE).is_some());
     assert!(ok, "blue window never appeared");
+    if let Some(dir) = std::env::var_os("WEFT_SCREENSHOT_DIR") {
+        let path = std::path::Path::new(&dir).join("hosted-two-windows.png");
+        display.snapshot().save_png(&path).unwrap();
+    }
     seat.key(Key::Q);
-    assert!(system.wait_for_log("blue: key q", WAIT), "keys go to the newest window");
+    assert!(
+        system.wait_for_log("blue: key q", WAIT),
+        "keys go to the newest window"
+    );
     seat.click(x0 + 190, y0 + 140);
     assert!(system.wait_for_log("red: click", WAIT));
     seat.key(Key::A);
-    assert!(system.wait_for_log("red: key a", WAIT), "keys follow the click");
+    assert!(
+        system.wait_for_log("red: key a", WAIT),
+        "keys follow the click"
+    );
 
     // Misbehaving clients are disconnected; the others keep working.
-    system.start(Service::new("garbage", "garbage-client").uses("weft.compositor", &[])).unwrap();
-    system.start(Service::new("liar", "liar-client").uses("weft.compositor", &[])).unwrap();
-    system.start(Service::new("short", "short-client").uses("weft.compositor", &[])).unwrap();
+    system
+        .start(Service::new("garbage", "garbage-client").uses("weft.compositor", &[]))
+        .unwrap();
+    system
+        .start(Service::new("liar", "liar-client").uses("weft.compositor", &[]))
+        .unwrap();
+    system
+        .start(Service::new("short", "short-client").uses("weft.compositor", &[]))
+        .unwrap();
     assert!(system.wait_for_log("garbage: disconnected", WAIT));
     assert!(system.wait_for_log("liar: disconnected: unknown buffer 77", WAIT));
     assert!(system.wait_for_log("short: disconnected: buffer does not fit its memory", WAIT));
     seat.key(Key::B);
-    assert!(system.wait_for_log("red: key b", WAIT), "the good client still works");
+    assert!(
+        system.wait_for_log("red: key b", WAIT),
+        "the good client still works"
+    );
 
     // A client that dies mid-frame: its window goes away.
     system.kill("blue").unwrap();
@@ -175,7 +226,10 @@ fn windows_through_real_processes() {
     let (shot, ok) = display.wait_for(WAIT, |s| find(s, RED).is_none());
     assert!(ok, "closed window still shown");
     let desktop = weft_compositor::Theme::default().desktop;
-    assert_eq!(shot.pixel(x0 + 5, y0 + 5)[..3], [desktop.r, desktop.g, desktop.b]);
+    assert_eq!(
+        shot.pixel(x0 + 5, y0 + 5)[..3],
+        [desktop.r, desktop.g, desktop.b]
+    );
     let _ = x0;
 }
 
@@ -185,11 +239,18 @@ fn a_resized_output_is_followed() {
     let mut system = boot(&display);
     system.start(client("green", "00ff00")).unwrap();
     let (shot, ok) = display.wait_for(WAIT, |s| find(s, [0, 255, 0]).is_some());
-    assert!(ok, "flushes {} pixel {:?}", display.flush_count(), shot.pixel(5, 5));
+    assert!(
+        ok,
+        "flushes {} pixel {:?}",
+        display.flush_count(),
+        shot.pixel(5, 5)
+    );
     display.resize(800, 600);
     let desktop = weft_compositor::Theme::default().desktop;
     let (shot, ok) = display.wait_for(WAIT, |s| {
-        s.width == 800 && s.pixel(790, 590)[..3] == [desktop.r, desktop.g, desktop.b] && find(s, [0, 255, 0]).is_some()
+        s.width == 800
+            && s.pixel(790, 590)[..3] == [desktop.r, desktop.g, desktop.b]
+            && find(s, [0, 255, 0]).is_some()
     });
     assert!(ok, "{}x{}", shot.width, shot.height);
 }

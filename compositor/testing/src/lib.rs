@@ -53,8 +53,10 @@ impl Service {
 
     /// It may connect to `protocol`, with `grants`.
     pub fn uses(mut self, protocol: &str, grants: &[&str]) -> Service {
-        self.uses
-            .push((protocol.into(), grants.iter().map(|g| g.to_string()).collect()));
+        self.uses.push((
+            protocol.into(),
+            grants.iter().map(|g| g.to_string()).collect(),
+        ));
         self
     }
 
@@ -94,11 +96,18 @@ impl Routes {
 
     /// Hand `channel` to the provider of `protocol` as a connection from
     /// `client`.
-    fn route(&self, protocol: &str, client: ClientInfo, channel: Channel) -> Result<(), ConnectError> {
-        let provider = self.provider(protocol).ok_or_else(|| ConnectError::Unavailable {
-            protocol: protocol.into(),
-            reason: "no provider started".into(),
-        })?;
+    fn route(
+        &self,
+        protocol: &str,
+        client: ClientInfo,
+        channel: Channel,
+    ) -> Result<(), ConnectError> {
+        let provider = self
+            .provider(protocol)
+            .ok_or_else(|| ConnectError::Unavailable {
+                protocol: protocol.into(),
+                reason: "no provider started".into(),
+            })?;
         let bytes = weft_ipc::namespace::encode_event(&NamespaceEvent::Incoming {
             protocol: protocol.into(),
             client,
@@ -154,13 +163,7 @@ impl System {
         let resource = Resource::from_handle(Handle::from_raw(value));
         let routes = Arc::new(Mutex::new(Routes::default()));
         let mut waits = WaitSet::new().expect("wait set");
-        let wake = Port::from_handle(
-            waits
-                .port()
-                .handle()
-                .duplicate(Rights::SAME)
-                .expect("port"),
-        );
+        let wake = Port::from_handle(waits.port().handle().duplicate(Rights::SAME).expect("port"));
         let router = Arc::clone(&routes);
         weft_rt::thread::spawn("router", move || route_forever(&router, &mut waits))
             .expect("router thread");
@@ -185,7 +188,11 @@ impl System {
         self.next_principal += 1;
         let resource = self.resource.as_ref().ok_or(weft_rt::Error::BadState)?;
         let process = Process::create(resource, &service.name, principal)?;
-        let harness = self.attached.as_ref().ok_or(weft_rt::Error::BadState)?.process();
+        let harness = self
+            .attached
+            .as_ref()
+            .ok_or(weft_rt::Error::BadState)?
+            .process();
         let image_bytes = Hosted::image_for(&service.program);
         let image = Vmo::create(image_bytes.len())?;
         image.write(0, &image_bytes)?;
@@ -194,11 +201,9 @@ impl System {
         let mut handles = Vec::new();
         for (name, model) in service.devices {
             let koid = self.hosted.register_device(model);
-            let value = self.hosted.install_handle(
-                harness,
-                koid,
-                Rights::DEFAULT | Rights::MANAGE,
-            )?;
+            let value =
+                self.hosted
+                    .install_handle(harness, koid, Rights::DEFAULT | Rights::MANAGE)?;
             names.push(name);
             handles.push(Handle::from_raw(value));
         }
@@ -226,7 +231,11 @@ impl System {
 
     /// Connect to the provider of `P` as a client called `name` whose
     /// route carries `grants`.
-    pub fn connect<P: Protocol>(&self, name: &str, grants: &[&str]) -> Result<Client<P>, ConnectError> {
+    pub fn connect<P: Protocol>(
+        &self,
+        name: &str,
+        grants: &[&str],
+    ) -> Result<Client<P>, ConnectError> {
         let (ours, theirs) = Channel::create().map_err(|e| ConnectError::Ipc(e.to_string()))?;
         let client = ClientInfo {
             name: name.into(),
@@ -251,13 +260,10 @@ impl System {
     /// Whether the service's process has ended.
     pub fn has_exited(&self, name: &str) -> bool {
         let routes = lock(&self.routes);
-        routes.records.iter().any(|r| {
-            r.name == name
-                && r
-                    .process
-                    .wait_terminated(Deadline::POLL)
-                    .is_ok()
-        })
+        routes
+            .records
+            .iter()
+            .any(|r| r.name == name && r.process.wait_terminated(Deadline::POLL).is_ok())
     }
 
     /// Wait until the kernel debug log has a line containing `needle`.
@@ -290,10 +296,10 @@ fn route_forever(routes: &Mutex<Routes>, waits: &mut WaitSet) {
         {
             let guard = lock(routes);
             for (index, record) in guard.records.iter().enumerate() {
-                if !watched.iter().any(|(_, i)| *i == index) {
-                    if let Ok(key) = waits.add(&record.namespace, Signals::READABLE) {
-                        watched.push((key, index));
-                    }
+                if !watched.iter().any(|(_, i)| *i == index)
+                    && let Ok(key) = waits.add(&record.namespace, Signals::READABLE)
+                {
+                    watched.push((key, index));
                 }
             }
         }
@@ -309,16 +315,23 @@ fn route_forever(routes: &Mutex<Routes>, waits: &mut WaitSet) {
         let record = &guard.records[index];
         while let Ok(message) = record.namespace.try_read() {
             let reply = answer(&guard, record, &message.bytes, message.handles);
-            if message.txid != 0 {
-                if let Ok(bytes) = wire::encode(NamespaceProtocol::VERSION, Kind::Response, &reply) {
-                    let _ = record.namespace.write_with_txid(message.txid, &bytes, Vec::new());
-                }
+            if message.txid != 0
+                && let Ok(bytes) = wire::encode(NamespaceProtocol::VERSION, Kind::Response, &reply)
+            {
+                let _ = record
+                    .namespace
+                    .write_with_txid(message.txid, &bytes, Vec::new());
             }
         }
     }
 }
 
-fn answer(routes: &Routes, record: &Record, bytes: &[u8], mut handles: Vec<Handle>) -> NamespaceResponse {
+fn answer(
+    routes: &Routes,
+    record: &Record,
+    bytes: &[u8],
+    mut handles: Vec<Handle>,
+) -> NamespaceResponse {
     let request = wire::header(NamespaceProtocol::VERSION, bytes)
         .and_then(|(_, body)| wire::body::<NamespaceRequest>(body));
     match request {
@@ -328,7 +341,9 @@ fn answer(routes: &Routes, record: &Record, bytes: &[u8], mut handles: Vec<Handl
                 return NamespaceResponse::Refused(ConnectError::NotRouted { protocol });
             };
             if handles.len() != 1 {
-                return NamespaceResponse::Refused(ConnectError::Ipc("one channel expected".into()));
+                return NamespaceResponse::Refused(ConnectError::Ipc(
+                    "one channel expected".into(),
+                ));
             }
             let channel = Channel::from_handle(handles.remove(0));
             let client = ClientInfo {

@@ -79,7 +79,9 @@ impl Snapshot {
 }
 
 fn lock(mutex: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl HostDisplay {
@@ -153,7 +155,11 @@ impl HostDisplay {
 
     /// Wait until the screen satisfies `test` (checked after each flush),
     /// up to `timeout`. Returns the last snapshot and whether it passed.
-    pub fn wait_for(&self, timeout: Duration, test: impl Fn(&Snapshot) -> bool) -> (Snapshot, bool) {
+    pub fn wait_for(
+        &self,
+        timeout: Duration,
+        test: impl Fn(&Snapshot) -> bool,
+    ) -> (Snapshot, bool) {
         let end = Instant::now() + timeout;
         loop {
             let seen = self.flush_count();
@@ -190,17 +196,31 @@ impl HostDisplay {
 
     /// Queue input from the host side.
     pub fn push_input(&self, events: Vec<RawEvent>) {
-        lock(&self.inner).events.push_back(DeviceEvent::Input(events));
+        lock(&self.inner)
+            .events
+            .push_back(DeviceEvent::Input(events));
         self.changed.notify_all();
     }
 
-    /// Mark the window closed.
+    /// Mark the display closed (the window was closed, or the host wants
+    /// it gone: a running window loop then exits).
     pub fn close(&self) {
         let mut inner = lock(&self.inner);
+        if inner.closed {
+            return;
+        }
         inner.closed = true;
         inner.events.push_back(DeviceEvent::Closed);
         drop(inner);
         self.changed.notify_all();
+        if let Some(hook) = self
+            .redraw
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            hook();
+        }
     }
 
     /// Whether the window was closed.
@@ -269,7 +289,12 @@ impl HostDisplay {
         inner.flushes += 1;
         drop(inner);
         self.changed.notify_all();
-        if let Some(hook) = self.redraw.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some(hook) = self
+            .redraw
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
             hook();
         }
         true
@@ -277,5 +302,33 @@ impl HostDisplay {
 
     pub(crate) fn with_scanout<R>(&self, f: impl FnOnce(&Inner) -> R) -> R {
         f(&lock(&self.inner))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flushed_rectangles_reach_the_screen_as_rgba() {
+        let display = HostDisplay::headless(4, 2);
+        let mut framebuffer = vec![0u8; 4 * 2 * 4];
+        // BGRA blue everywhere.
+        for pixel in framebuffer.chunks_exact_mut(4) {
+            pixel.copy_from_slice(&[255, 0, 0, 255]);
+        }
+        assert!(display.flush(&framebuffer, 16, (4, 2), &[display_api::Rect::new(1, 0, 2, 1)]));
+        let shot = display.snapshot();
+        assert_eq!(shot.pixel(1, 0), [0, 0, 255, 255]);
+        assert_eq!(shot.pixel(0, 0), [0, 0, 0, 255], "outside the rectangle: untouched");
+        assert_eq!(display.flush_count(), 1);
+    }
+
+    #[test]
+    fn a_stale_framebuffer_is_refused_after_a_resize() {
+        let display = HostDisplay::headless(4, 2);
+        display.resize(8, 8);
+        assert!(!display.flush(&[0; 32], 16, (4, 2), &[display_api::Rect::new(0, 0, 4, 2)]));
+        assert_eq!(display.take_event(), Some(DeviceEvent::Resized));
     }
 }

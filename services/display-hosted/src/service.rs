@@ -59,7 +59,10 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
         .map_err(|_| "`device:display` is not a hosted display")?;
     let namespace = startup.namespace().clone();
     let mut waits = WaitSet::new()?;
-    let parent_key = waits.add(namespace.channel(), Signals::READABLE | Signals::PEER_CLOSED)?;
+    let parent_key = waits.add(
+        namespace.channel(),
+        Signals::READABLE | Signals::PEER_CLOSED,
+    )?;
 
     // Window input goes to the input service, when it is routed to us.
     let keyboard = connect_device("host keyboard", DeviceKind::Keyboard);
@@ -72,10 +75,10 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
         loop {
             // A system call each round, so the thread ends with the process.
             let _ = weft_rt::now();
-            if pump_display.wait_pending(Duration::from_millis(100)) {
-                if port.queue(DEVICE_KEY, [0; 4]).is_err() {
-                    return;
-                }
+            if pump_display.wait_pending(Duration::from_millis(100))
+                && port.queue(DEVICE_KEY, [0; 4]).is_err()
+            {
+                return;
             }
         }
     })?;
@@ -83,7 +86,11 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
     let mut clients: BTreeMap<Key, Connection<DisplayProtocol>> = BTreeMap::new();
     let mut framebuffer: Option<Framebuffer> = None;
     namespace.ready()?;
-    weft_rt::info!("hosted display `{}` ready at {:?}", display.name(), display.size());
+    weft_rt::info!(
+        "hosted display `{}` ready at {:?}",
+        display.name(),
+        display.size()
+    );
     loop {
         match waits.wait(Deadline::INFINITE)? {
             Ready::User { .. } => {
@@ -96,9 +103,10 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                             }
                         }
                         DeviceEvent::Input(events) => {
-                            let (keys, rest): (Vec<_>, Vec<_>) = events.into_iter().partition(|e| {
-                                matches!(e, input_api::protocol::RawEvent::Key { .. })
-                            });
+                            let (keys, rest): (Vec<_>, Vec<_>) =
+                                events.into_iter().partition(|e| {
+                                    matches!(e, input_api::protocol::RawEvent::Key { .. })
+                                });
                             if let (Some(device), false) = (&keyboard, keys.is_empty()) {
                                 let _ = device.send(&DeviceRequest::Report(keys));
                             }
@@ -117,10 +125,17 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
             }
             Ready::Signals { key, .. } if key == parent_key => loop {
                 match namespace.try_event() {
-                    Ok(Some(ParentEvent::Connection { protocol, client, channel })) => {
+                    Ok(Some(ParentEvent::Connection {
+                        protocol,
+                        client,
+                        channel,
+                    })) => {
                         if protocol == <DisplayProtocol as weft_ipc::Protocol>::NAME {
                             let connection = Connection::new(channel, client);
-                            let key = waits.add(connection.channel(), Signals::READABLE | Signals::PEER_CLOSED)?;
+                            let key = waits.add(
+                                connection.channel(),
+                                Signals::READABLE | Signals::PEER_CLOSED,
+                            )?;
                             clients.insert(key, connection);
                         }
                     }
@@ -138,7 +153,8 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                 loop {
                     match connection.try_next() {
                         Ok(Some(incoming)) => {
-                            let (response, handles) = handle(&display, &mut framebuffer, incoming.request);
+                            let (response, handles) =
+                                handle(&display, &mut framebuffer, incoming.request);
                             if incoming.txid != 0 {
                                 let _ = connection.reply_with(incoming.txid, &response, handles);
                             }
@@ -150,7 +166,10 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                         }
                     }
                 }
-                if drop_client || (observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE)) {
+                if drop_client
+                    || (observed.contains(Signals::PEER_CLOSED)
+                        && !observed.contains(Signals::READABLE))
+                {
                     waits.remove(key);
                     clients.remove(&key);
                 }
@@ -185,7 +204,12 @@ fn handle(
             let made = Vmo::create(bytes).and_then(|memory| {
                 let mapping = memory.map_read(0, bytes)?;
                 let handle = memory.handle().duplicate(
-                    Rights::READ | Rights::WRITE | Rights::MAP | Rights::TRANSFER | Rights::WAIT | Rights::INSPECT,
+                    Rights::READ
+                        | Rights::WRITE
+                        | Rights::MAP
+                        | Rights::TRANSFER
+                        | Rights::WAIT
+                        | Rights::INSPECT,
                 )?;
                 Ok((memory, mapping, handle))
             });
@@ -222,8 +246,9 @@ fn handle(
                 (DisplayResponse::Error(DisplayError::Stale), Vec::new())
             }
         }
-        DisplayRequest::Framebuffer { .. } | DisplayRequest::Flush { .. } => {
-            (DisplayResponse::Error(DisplayError::NoSuchOutput), Vec::new())
-        }
+        DisplayRequest::Framebuffer { .. } | DisplayRequest::Flush { .. } => (
+            DisplayResponse::Error(DisplayError::NoSuchOutput),
+            Vec::new(),
+        ),
     }
 }

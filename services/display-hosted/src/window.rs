@@ -54,7 +54,11 @@ pub struct WindowLoop {
 
 /// Make a window display of `width` × `height` logical pixels. Must be
 /// called on the main thread (it creates the event loop).
-pub fn create(title: &str, width: u32, height: u32) -> Result<(Arc<HostDisplay>, WindowLoop), WindowError> {
+pub fn create(
+    title: &str,
+    width: u32,
+    height: u32,
+) -> Result<(Arc<HostDisplay>, WindowLoop), WindowError> {
     let event_loop = EventLoop::<Redraw>::with_user_event()
         .build()
         .map_err(|e| WindowError::EventLoop(e.to_string()))?;
@@ -169,7 +173,11 @@ impl ApplicationHandler<Redraw> for App {
         self.window = Some(window);
     }
 
-    fn user_event(&mut self, _event_loop: &ActiveEventLoop, _event: Redraw) {
+    fn user_event(&mut self, event_loop: &ActiveEventLoop, _event: Redraw) {
+        if self.display.is_closed() {
+            event_loop.exit();
+            return;
+        }
         if let Some(window) = &self.window {
             window.request_redraw();
         }
@@ -224,7 +232,8 @@ impl ApplicationHandler<Redraw> for App {
                     ElementState::Pressed => KeyState::Pressed,
                     ElementState::Released => KeyState::Released,
                 };
-                self.display.push_input(vec![RawEvent::Button { button, state }]);
+                self.display
+                    .push_input(vec![RawEvent::Button { button, state }]);
             }
             WindowEvent::MouseWheel { delta, .. } => {
                 let (dx, dy) = match delta {

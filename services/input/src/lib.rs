@@ -57,7 +57,10 @@ pub fn entry(bootstrap: u32) -> i32 {
 pub fn main(startup: Startup) -> Result<(), ProgramError> {
     let namespace = startup.namespace().clone();
     let mut waits = WaitSet::new()?;
-    let parent_key = waits.add(namespace.channel(), Signals::READABLE | Signals::PEER_CLOSED)?;
+    let parent_key = waits.add(
+        namespace.channel(),
+        Signals::READABLE | Signals::PEER_CLOSED,
+    )?;
     let timer = Timer::create()?;
     let timer_key = waits.add(&timer, Signals::SIGNALED)?;
     let mut service = Service {
@@ -140,9 +143,13 @@ impl Service {
                 match connection.try_next() {
                     Ok(Some(incoming)) => match incoming.request {
                         DeviceRequest::Register { name, kind } => {
-                            weft_rt::info!("device `{name}` ({kind:?}) from {}", connection.client.name);
+                            weft_rt::info!(
+                                "device `{name}` ({kind:?}) from {}",
+                                connection.client.name
+                            );
                             if incoming.txid != 0 {
-                                let _ = connection.reply(incoming.txid, &DeviceResponse::Registered);
+                                let _ =
+                                    connection.reply(incoming.txid, &DeviceResponse::Registered);
                             }
                         }
                         DeviceRequest::Report(events) => {
@@ -190,7 +197,9 @@ impl Service {
             },
             None => return,
         }
-        if !keep || (observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE)) {
+        if !keep
+            || (observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE))
+        {
             self.drop_peer(key);
         }
         self.deliver(pending);

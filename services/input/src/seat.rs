@@ -114,8 +114,16 @@ mod tests {
     #[test]
     fn keys_get_text_and_modifiers() {
         let mut seat = Seat::new();
-        let out = seat.feed(&[key(Key::LEFT_SHIFT, KeyState::Pressed), key(Key::A, KeyState::Pressed)], 0);
-        let SeatEvent::Key(KeyEvent { text, .. }) = &out[1] else { panic!("{out:?}") };
+        let out = seat.feed(
+            &[
+                key(Key::LEFT_SHIFT, KeyState::Pressed),
+                key(Key::A, KeyState::Pressed),
+            ],
+            0,
+        );
+        let SeatEvent::Key(KeyEvent { text, .. }) = &out[1] else {
+            panic!("{out:?}")
+        };
         assert_eq!(text, "A");
     }
 
@@ -127,7 +135,9 @@ mod tests {
         assert!(seat.repeats(REPEAT_DELAY - 1).is_empty());
         let out = seat.repeats(REPEAT_DELAY + REPEAT_INTERVAL);
         assert_eq!(out.len(), 2);
-        assert!(matches!(&out[0], SeatEvent::Key(e) if e.state == KeyState::Repeated && e.text == "b"));
+        assert!(
+            matches!(&out[0], SeatEvent::Key(e) if e.state == KeyState::Repeated && e.text == "b")
+        );
         seat.feed(&[key(Key::B, KeyState::Released)], REPEAT_DELAY * 2);
         assert_eq!(seat.next_repeat(), None);
         // Modifiers never repeat.

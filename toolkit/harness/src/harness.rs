@@ -100,6 +100,12 @@ impl<M: 'static> Harness<M> {
         self.messages.append(&mut self.ui.take_messages());
     }
 
+    /// Moves the clock forward without running animation frames (e.g. to
+    /// separate two clicks so they do not count as a double click).
+    pub fn skip_time(&mut self, duration: Duration) {
+        self.now += duration;
+    }
+
     /// Runs frames until nothing animates (at most `limit` of time);
     /// returns the time it took.
     pub fn settle(&mut self, limit: Duration) -> Duration {

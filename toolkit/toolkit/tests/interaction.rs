@@ -488,3 +488,20 @@ fn slider_follows_a_finger_drag() {
     );
     assert_eq!(messages.last(), Some(&GalleryMessage::Volume(100.0)));
 }
+
+#[test]
+fn mouse_drag_selects_and_double_click_selects_a_word() {
+    let (mut harness, field, _, _) = form();
+    harness.click(field);
+    harness.type_text("alpha beta gamma");
+    let rect = harness.ui().rect(field).unwrap();
+    // Drag from the very start of the text to far right: everything.
+    harness.mouse_drag(Point::new(rect.x + 10.0, rect.center().y), Point::new(rect.right() - 4.0, rect.center().y), 5);
+    assert_eq!(harness.widget::<TextField<Message>>(field).selected_text().as_deref(), Some("alpha beta gamma"));
+    // Double-click in the middle of the text picks one word.
+    harness.skip_time(Duration::from_secs(1));
+    let middle = Point::new(rect.x + 10.0 + 50.0, rect.center().y);
+    harness.click_at(middle);
+    harness.click_at(middle);
+    assert_eq!(harness.widget::<TextField<Message>>(field).selected_text().as_deref(), Some("beta"));
+}

@@ -210,9 +210,7 @@ impl Frame<'_> {
     /// (everything for a new buffer): redraw at least this.
     pub fn repaint(&self) -> Vec<Rect> {
         let size = self.size();
-        self.buffer()
-            .stale
-            .rects_within(Rect::from_size(size))
+        self.buffer().stale.rects_within(Rect::from_size(size))
     }
 
     /// Show this buffer. `damage` lists what changed since the surface's

@@ -95,7 +95,9 @@ pub struct Display {
 
 impl core::fmt::Debug for Display {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Display").field("client", &self.client).finish()
+        f.debug_struct("Display")
+            .field("client", &self.client)
+            .finish()
     }
 }
 

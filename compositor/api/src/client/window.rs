@@ -65,7 +65,11 @@ impl Window {
     }
 
     /// A popup of `role.parent`, of `size`.
-    pub fn popup(display: &mut Display, role: PopupRole, size: Size) -> Result<Window, ClientError> {
+    pub fn popup(
+        display: &mut Display,
+        role: PopupRole,
+        size: Size,
+    ) -> Result<Window, ClientError> {
         Window::create(display, Role::Popup(role), size)
     }
 
@@ -91,7 +95,11 @@ impl Window {
         } else {
             configure.size
         };
-        let scale = if configure.scale > 0.0 { configure.scale } else { 1.0 };
+        let scale = if configure.scale > 0.0 {
+            configure.scale
+        } else {
+            1.0
+        };
         Size::new(
             scale_side(logical.width, scale),
             scale_side(logical.height, scale),
@@ -119,7 +127,9 @@ impl Window {
             Event::Keyboard { surface, event } if mine(surface) => {
                 Some(WindowEvent::Keyboard(event.clone()))
             }
-            Event::Pointer { surface, event } if mine(surface) => Some(WindowEvent::Pointer(*event)),
+            Event::Pointer { surface, event } if mine(surface) => {
+                Some(WindowEvent::Pointer(*event))
+            }
             Event::Touch { surface, event } if mine(surface) => Some(WindowEvent::Touch(*event)),
             Event::FrameDone { surface, .. } if mine(surface) => {
                 self.frame_pending = false;

@@ -6,8 +6,8 @@ use compositor_api::{
     ToplevelRole,
 };
 use input_api::KeyState;
-use weft_ipc::program::ProgramError;
 use weft_ipc::Startup;
+use weft_ipc::program::ProgramError;
 use weft_rt::{Deadline, Signals, Vmo};
 
 pub fn test_client(bootstrap: u32) -> i32 {
@@ -43,21 +43,28 @@ fn test_client_main(startup: Startup) -> Result<(), ProgramError> {
                 }
                 return Ok(());
             }
-            Some(WindowEvent::Keyboard(KeyboardEvent::Key(key))) if key.state == KeyState::Pressed => {
+            Some(WindowEvent::Keyboard(KeyboardEvent::Key(key)))
+                if key.state == KeyState::Pressed =>
+            {
                 weft_rt::info!("{title}: key {}", key.text);
             }
-            Some(WindowEvent::Pointer(PointerEvent::Button { state: KeyState::Pressed, x, y, .. })) => {
+            Some(WindowEvent::Pointer(PointerEvent::Button {
+                state: KeyState::Pressed,
+                x,
+                y,
+                ..
+            })) => {
                 weft_rt::info!("{title}: click at {x},{y}");
             }
             _ => {}
         }
-        if window.can_draw() {
-            if let Some(mut frame) = window.frame(&mut display)? {
-                for pixel in frame.pixels_mut().chunks_exact_mut(4) {
-                    pixel.copy_from_slice(&rgba);
-                }
-                frame.present(&display, &[])?;
+        if window.can_draw()
+            && let Some(mut frame) = window.frame(&mut display)?
+        {
+            for pixel in frame.pixels_mut().chunks_exact_mut(4) {
+                pixel.copy_from_slice(&rgba);
             }
+            frame.present(&display, &[])?;
         }
     }
 }
@@ -76,9 +83,10 @@ pub fn garbage_client(bootstrap: u32) -> i32 {
     weft_ipc::program::run(bootstrap, |startup| {
         let channel = startup.namespace().connect_raw("weft.compositor")?;
         channel.write(&[0xde, 0xad, 0xbe, 0xef, 0x00, 0x13, 0x37], Vec::new())?;
-        channel
-            .handle()
-            .wait(Signals::PEER_CLOSED, Deadline::after(std::time::Duration::from_secs(20)))?;
+        channel.handle().wait(
+            Signals::PEER_CLOSED,
+            Deadline::after(std::time::Duration::from_secs(20)),
+        )?;
         weft_rt::info!("garbage: disconnected");
         Ok(())
     })
@@ -89,7 +97,11 @@ pub fn liar_client(bootstrap: u32) -> i32 {
     weft_ipc::program::run(bootstrap, |_startup| {
         let mut display = Display::connect()?;
         let surface = display.create_surface()?;
-        display.send(&Request::Present { surface, buffer: Some(BufferId(77)), damage: vec![] })?;
+        display.send(&Request::Present {
+            surface,
+            buffer: Some(BufferId(77)),
+            damage: vec![],
+        })?;
         loop {
             match display.next_event(Deadline::INFINITE) {
                 Ok(_) => {}
@@ -105,7 +117,10 @@ pub fn short_client(bootstrap: u32) -> i32 {
         let display = Display::connect()?;
         let memory = Vmo::create(4096)?;
         display.send_with(
-            &Request::RegisterBuffer { buffer: BufferId(1), layout: BufferLayout::packed(100, 100) },
+            &Request::RegisterBuffer {
+                buffer: BufferId(1),
+                layout: BufferLayout::packed(100, 100),
+            },
             vec![memory.read_only()?.into_handle()],
         )?;
         let _ = SurfaceId(0);
