@@ -76,6 +76,16 @@ impl<M: 'static> Harness<M> {
             .expect("widget exists with the requested type")
     }
 
+    /// The visible widget with this role and label.
+    ///
+    /// # Panics
+    /// If there is none.
+    pub fn find(&mut self, role: weft_toolkit::accessibility::Role, label: &str) -> WidgetId {
+        self.ui
+            .find(role, label)
+            .unwrap_or_else(|| panic!("no visible {role:?} labelled {label:?}"))
+    }
+
     /// Messages emitted since the last call.
     pub fn take_messages(&mut self) -> Vec<M> {
         self.messages.append(&mut self.ui.take_messages());

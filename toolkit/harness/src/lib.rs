@@ -23,7 +23,7 @@ mod pixels;
 #[cfg(feature = "png")]
 mod reference;
 
-pub use harness::{Harness, FRAME};
+pub use harness::{FRAME, Harness};
 pub use pixels::{Comparison, Tolerance, compare, demultiply};
 #[cfg(feature = "png")]
 pub use reference::{assert_matches_reference, read_png, write_png};

@@ -22,6 +22,7 @@
 
 extern crate alloc;
 
+pub mod accessibility;
 mod damage;
 mod event;
 pub mod gesture;

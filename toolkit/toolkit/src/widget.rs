@@ -68,7 +68,9 @@ pub trait Widget<M: 'static>: Any {
     }
 
     /// Advances animations to `now`; called while the widget has asked for
-    /// animation frames. Return `true` to keep animating.
+    /// animation frames or its timer is due. Return `true` to be called
+    /// again: on the next frame, or at the time given to
+    /// [`EventContext::request_animation_at`] during this call.
     fn animate(&mut self, cx: &mut EventContext<'_, M>, now: Duration) -> bool {
         let _ = (cx, now);
         false
@@ -110,6 +112,12 @@ pub trait Widget<M: 'static>: Any {
 
     /// The theme changed: drop anything cached from the old one.
     fn theme_changed(&mut self) {}
+
+    /// What the widget is for assistive technology and tests; `None` for
+    /// purely structural widgets.
+    fn describe(&self) -> Option<crate::accessibility::Description> {
+        None
+    }
 }
 
 /// What measuring may use.
@@ -190,6 +198,7 @@ pub(crate) struct Effects {
     pub layout: bool,
     pub reposition: bool,
     pub animate: bool,
+    pub animate_at: Option<Duration>,
     pub focus: bool,
     pub close_overlay: bool,
 }
@@ -235,6 +244,16 @@ impl<'a, M> EventContext<'a, M> {
     /// Call [`Widget::animate`] on coming frames.
     pub fn request_animation(&mut self) {
         self.effects.animate = true;
+    }
+
+    /// Call [`Widget::animate`] once the time reaches `deadline` (a timer:
+    /// the UI may sleep until then). From `animate`, returning `true`
+    /// after this waits for the deadline instead of the next frame.
+    pub fn request_animation_at(&mut self, deadline: Duration) {
+        self.effects.animate_at = Some(match self.effects.animate_at {
+            Some(existing) => existing.min(deadline),
+            None => deadline,
+        });
     }
 
     /// Take keyboard focus.

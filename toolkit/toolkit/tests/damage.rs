@@ -193,3 +193,44 @@ fn every_kind_of_edit_repaints_exactly() {
         );
     }
 }
+
+#[test]
+fn cursor_blinks_on_a_timer_with_tiny_damage_and_stops_when_idle() {
+    use std::time::Duration;
+    let (mut harness, ids) = gallery(800, 600, 1.0);
+    harness.click(ids.name);
+    harness.render();
+    assert!(
+        !harness.ui().needs_frame(),
+        "blinking needs no continuous frames"
+    );
+    let deadline = harness.ui().next_deadline().expect("a blink timer is set");
+    assert!(
+        deadline > harness.now(),
+        "the UI may sleep until {deadline:?}"
+    );
+
+    let shown = harness.pixels().to_vec();
+    harness.advance(Duration::from_millis(560));
+    let damage = harness.render();
+    assert_eq!(damage.len(), 1, "{damage:?}");
+    assert!(
+        Harness::<GalleryMessage>::damage_area(&damage) < 100,
+        "only the cursor bar: {damage:?}"
+    );
+    assert_ne!(shown, harness.pixels(), "the cursor disappeared");
+    assert_partial_equals_full(&mut harness);
+    harness.advance(Duration::from_millis(530));
+    harness.render();
+    assert_eq!(shown, harness.pixels(), "and came back");
+
+    // After ten idle seconds it stays on and the UI has no timers left.
+    harness.advance(Duration::from_secs(11));
+    harness.render();
+    assert_eq!(shown, harness.pixels());
+    assert_eq!(harness.ui().next_deadline(), None);
+
+    // Typing restarts blinking.
+    harness.type_text("!");
+    assert!(harness.ui().next_deadline().is_some());
+}

@@ -496,12 +496,86 @@ fn mouse_drag_selects_and_double_click_selects_a_word() {
     harness.type_text("alpha beta gamma");
     let rect = harness.ui().rect(field).unwrap();
     // Drag from the very start of the text to far right: everything.
-    harness.mouse_drag(Point::new(rect.x + 10.0, rect.center().y), Point::new(rect.right() - 4.0, rect.center().y), 5);
-    assert_eq!(harness.widget::<TextField<Message>>(field).selected_text().as_deref(), Some("alpha beta gamma"));
+    harness.mouse_drag(
+        Point::new(rect.x + 10.0, rect.center().y),
+        Point::new(rect.right() - 4.0, rect.center().y),
+        5,
+    );
+    assert_eq!(
+        harness
+            .widget::<TextField<Message>>(field)
+            .selected_text()
+            .as_deref(),
+        Some("alpha beta gamma")
+    );
     // Double-click in the middle of the text picks one word.
     harness.skip_time(Duration::from_secs(1));
     let middle = Point::new(rect.x + 10.0 + 50.0, rect.center().y);
     harness.click_at(middle);
     harness.click_at(middle);
-    assert_eq!(harness.widget::<TextField<Message>>(field).selected_text().as_deref(), Some("beta"));
+    assert_eq!(
+        harness
+            .widget::<TextField<Message>>(field)
+            .selected_text()
+            .as_deref(),
+        Some("beta")
+    );
+}
+
+#[test]
+fn accessibility_tree_describes_what_is_visible() {
+    use weft_toolkit::accessibility::Role;
+    let (mut harness, ids) = gallery();
+    let tree = harness.ui().accessibility_tree();
+    let find = |role: Role, label: &str| {
+        tree.iter()
+            .find(|node| node.description.role == role && node.description.label == label)
+    };
+    assert!(find(Role::Button, "Install").is_some());
+    assert_eq!(
+        find(Role::CheckBox, "Automatic updates")
+            .unwrap()
+            .description
+            .checked,
+        Some(true)
+    );
+    assert_eq!(
+        find(Role::Switch, "Bluetooth").unwrap().description.checked,
+        Some(false)
+    );
+    assert_eq!(
+        find(Role::TextInput, "Search apps")
+            .unwrap()
+            .description
+            .value
+            .as_deref(),
+        Some("")
+    );
+    assert_eq!(
+        find(Role::ListItem, "Settings")
+            .unwrap()
+            .description
+            .value
+            .as_deref(),
+        Some("Display, network, themes")
+    );
+    assert!(
+        find(Role::Text, "No files yet").is_none(),
+        "hidden tab pages are not described"
+    );
+    assert!(
+        find(Role::ListItem, "Diagnostics").is_none(),
+        "rows scrolled out of view are not described"
+    );
+    // Tests can act by role and label.
+    let cancel = harness.find(Role::Button, "Cancel");
+    assert_eq!(cancel, ids.cancel);
+    harness.click(cancel);
+    assert_eq!(harness.take_messages(), [GalleryMessage::Clicked("cancel")]);
+    harness.click(ids.search);
+    harness.type_text("abc");
+    let tree = harness.ui().accessibility_tree();
+    let search = tree.iter().find(|node| node.id == ids.search).unwrap();
+    assert!(search.focused);
+    assert_eq!(search.description.value.as_deref(), Some("abc"));
 }

@@ -77,7 +77,9 @@ pub struct Ui<M: 'static> {
     pub(crate) focus_visible: bool,
     pub(crate) pointer: PointerState,
     pub(crate) touch: TouchState,
-    pub(crate) animating: Vec<WidgetId>,
+    /// Widgets wanting `animate` calls, with the time they next need one
+    /// (the current time for continuous animations).
+    pub(crate) animating: Vec<(WidgetId, Duration)>,
     pub(crate) messages: Vec<M>,
     pub(crate) clipboard: String,
     pub(crate) now: Duration,
@@ -188,7 +190,7 @@ impl<M: 'static> Ui<M> {
         }
         let tree = &self.tree;
         self.animating
-            .retain(|widget| !tree.is_ancestor(id, *widget));
+            .retain(|(widget, _)| !tree.is_ancestor(id, *widget));
     }
 
     /// Adjusts a widget's layout on top of its own style (e.g. make it
@@ -301,7 +303,49 @@ impl<M: 'static> Ui<M> {
             }
             current = node.parent;
         }
-        self.tree.get(id).is_some_and(|node| !node.clip.is_empty())
+        let scale = self.scale;
+        self.tree
+            .get(id)
+            .is_some_and(|node| node.rect.to_pixels(scale).intersects(&node.clip))
+    }
+
+    /// The visible, described widgets in reading (tree) order, the top
+    /// overlay's last.
+    pub fn accessibility_tree(&mut self) -> Vec<crate::accessibility::AccessibleNode> {
+        self.update_layout();
+        let mut roots = alloc::vec![self.root];
+        roots.extend(self.overlays.iter().map(|overlay| overlay.root));
+        let mut nodes = Vec::new();
+        for root in roots {
+            for id in self.tree.descendants(root) {
+                let Some(node) = self.tree.get(id) else {
+                    continue;
+                };
+                if node.hidden || !node.rect.to_pixels(self.scale).intersects(&node.clip) {
+                    continue;
+                }
+                let Some(description) = node.widget.as_ref().and_then(|widget| widget.describe())
+                else {
+                    continue;
+                };
+                nodes.push(crate::accessibility::AccessibleNode {
+                    id,
+                    description,
+                    rect: node.rect,
+                    focused: node.state.focused,
+                    disabled: node.state.disabled,
+                });
+            }
+        }
+        nodes
+    }
+
+    /// The first visible widget with this role and label.
+    pub fn find(&mut self, role: crate::accessibility::Role, label: &str) -> Option<WidgetId> {
+        self.accessibility_tree()
+            .into_iter()
+            .find(|node| node.description.role == role && node.description.label == label)
+            .map(|node| node.id)
     }
 
     /// The widget with keyboard focus.
@@ -384,16 +428,29 @@ impl<M: 'static> Ui<M> {
     /// Whether animations, kinetic scrolling or a pending long press need
     /// [`Ui::animate`] to be called on coming frames.
     pub fn needs_frame(&self) -> bool {
-        !self.animating.is_empty() || self.touch.recognizer.deadline().is_some()
+        self.animating
+            .iter()
+            .any(|(_, deadline)| *deadline <= self.now)
     }
 
-    /// When the next frame is needed at the latest (for a timer-driven
-    /// caller): `now` if animating, the long-press deadline if pending.
+    /// When [`Ui::animate`] must next be called: the current time while
+    /// something animates continuously, else the earliest timer (cursor
+    /// blink, long press), or `None` when the UI is idle.
     pub fn next_deadline(&self) -> Option<Duration> {
-        if !self.animating.is_empty() {
-            return Some(self.now);
+        self.animating
+            .iter()
+            .map(|(_, deadline)| *deadline)
+            .chain(self.touch.recognizer.deadline())
+            .min()
+            .map(|deadline| deadline.max(self.now))
+    }
+
+    /// Asks for `animate` on `id` at `deadline` (keeping an earlier request).
+    fn schedule(&mut self, id: WidgetId, deadline: Duration) {
+        match self.animating.iter_mut().find(|(widget, _)| *widget == id) {
+            Some((_, existing)) => *existing = (*existing).min(deadline),
+            None => self.animating.push((id, deadline)),
         }
-        self.touch.recognizer.deadline()
     }
 
     /// Advances animations and timers to `now` (a monotonic time from any
@@ -401,8 +458,12 @@ impl<M: 'static> Ui<M> {
     pub fn animate(&mut self, now: Duration) {
         self.now = self.now.max(now);
         self.poll_gestures();
-        let animating = core::mem::take(&mut self.animating);
-        for id in animating {
+        let now = self.now;
+        let (due, waiting): (Vec<_>, Vec<_>) = core::mem::take(&mut self.animating)
+            .into_iter()
+            .partition(|(_, deadline)| *deadline <= now);
+        self.animating = waiting;
+        for (id, _) in due {
             let Some(node) = self.tree.get_mut(id) else {
                 continue;
             };
@@ -412,14 +473,18 @@ impl<M: 'static> Ui<M> {
             let (rect, state) = (node.rect, node.state);
             let mut cx = self.event_context(rect, state);
             let again = widget.animate(&mut cx, now);
-            let effects = cx.effects;
+            let mut effects = cx.effects;
             if let Some(node) = self.tree.get_mut(id) {
                 node.widget = Some(widget);
             }
-            self.apply_effects(id, effects);
-            if again && !self.animating.contains(&id) {
-                self.animating.push(id);
+            // Returning true without naming a time means "next frame".
+            if again && effects.animate_at.is_none() {
+                effects.animate = true;
             }
+            if !again {
+                effects.animate_at = None;
+            }
+            self.apply_effects(id, effects);
         }
     }
 
@@ -500,8 +565,11 @@ impl<M: 'static> Ui<M> {
         if effects.reposition {
             self.geometry_dirty = true;
         }
-        if effects.animate && !self.animating.contains(&id) {
-            self.animating.push(id);
+        if effects.animate {
+            self.schedule(id, self.now);
+        }
+        if let Some(deadline) = effects.animate_at {
+            self.schedule(id, deadline);
         }
         if effects.focus {
             self.focus(Some(id), self.focus_visible);

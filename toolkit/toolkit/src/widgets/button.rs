@@ -7,6 +7,7 @@ use weft_paint::{Rect, Size};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::{Color, Theme};
 
+use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget, WidgetState};
@@ -266,11 +267,16 @@ impl<M: Clone + 'static> Widget<M> for Button<M> {
     fn theme_changed(&mut self) {
         self.layout = None;
     }
+
+    fn describe(&self) -> Option<Description> {
+        Some(Description::new(Role::Button, self.label.as_str()))
+    }
 }
 
 /// A square button showing only a theme icon.
 pub struct IconButton<M> {
     icon: String,
+    label: Option<String>,
     on_click: Option<M>,
     size: Option<f32>,
 }
@@ -280,6 +286,7 @@ impl<M> IconButton<M> {
     pub fn new(icon: impl Into<String>) -> IconButton<M> {
         IconButton {
             icon: icon.into(),
+            label: None,
             on_click: None,
             size: None,
         }
@@ -288,6 +295,12 @@ impl<M> IconButton<M> {
     /// The message sent when the button is activated.
     pub fn on_click(mut self, message: M) -> IconButton<M> {
         self.on_click = Some(message);
+        self
+    }
+
+    /// The name announced by assistive technology (defaults to the icon name).
+    pub fn label(mut self, label: impl Into<String>) -> IconButton<M> {
+        self.label = Some(label.into());
         self
     }
 
@@ -336,5 +349,12 @@ impl<M: Clone + 'static> Widget<M> for IconButton<M> {
             cx.canvas()
                 .draw_icon(icon, icon_rect, dimmed(theme.palette.text, state));
         }
+    }
+
+    fn describe(&self) -> Option<Description> {
+        Some(Description::new(
+            Role::Button,
+            self.label.as_deref().unwrap_or(&self.icon),
+        ))
     }
 }

@@ -5,6 +5,7 @@ use alloc::string::String;
 use weft_paint::{Image, Rect, Size};
 use weft_theme::Theme;
 
+use crate::accessibility::{Description, Role};
 use crate::style::LayoutStyle;
 use crate::widget::{MeasureContext, PaintContext, Widget};
 use crate::widgets::common::{ColorRole, dimmed};
@@ -76,6 +77,10 @@ impl<M: 'static> Widget<M> for ImageView {
         );
         cx.canvas().draw_image(&self.image, dest, 1.0);
     }
+
+    fn describe(&self) -> Option<Description> {
+        Some(Description::new(Role::Image, ""))
+    }
 }
 
 /// A theme icon at a given size and colour role.
@@ -131,5 +136,9 @@ impl<M: 'static> Widget<M> for Icon {
             let ink = dimmed(self.color.color(theme), cx.state());
             cx.canvas().draw_icon(icon, rect, ink);
         }
+    }
+
+    fn describe(&self) -> Option<Description> {
+        Some(Description::new(Role::Image, self.name.as_str()))
     }
 }

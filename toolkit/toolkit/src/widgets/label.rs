@@ -6,6 +6,7 @@ use weft_paint::{Point, Size};
 use weft_text::{Overflow, TextLayout};
 use weft_theme::Theme;
 
+use crate::accessibility::{Description, Role};
 use crate::style::LayoutStyle;
 use crate::widget::{MeasureContext, PaintContext, Widget};
 use crate::widgets::common::{ColorRole, TextRole, dimmed};
@@ -123,5 +124,9 @@ impl<M: 'static> Widget<M> for Label {
 
     fn theme_changed(&mut self) {
         self.layout = None;
+    }
+
+    fn describe(&self) -> Option<Description> {
+        Some(Description::new(Role::Text, self.text.as_str()))
     }
 }

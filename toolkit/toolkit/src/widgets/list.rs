@@ -7,6 +7,7 @@ use weft_paint::{Rect, Size};
 use weft_text::{Overflow, TextLayout};
 use weft_theme::Theme;
 
+use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
@@ -226,5 +227,14 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
 
     fn theme_changed(&mut self) {
         self.layouts = None;
+    }
+
+    fn describe(&self) -> Option<Description> {
+        let description =
+            Description::new(Role::ListItem, self.title.as_str()).checked(self.selected);
+        Some(match &self.subtitle {
+            Some(subtitle) => description.value(subtitle.as_str()),
+            None => description,
+        })
     }
 }

@@ -8,6 +8,7 @@ use weft_paint::{Point, Rect, Size};
 use weft_text::{Overflow, TextLayout};
 use weft_theme::Theme;
 
+use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
@@ -234,5 +235,17 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
         for item in &mut self.items {
             item.layout = None;
         }
+    }
+
+    fn describe(&self) -> Option<Description> {
+        let highlighted = self
+            .highlighted
+            .and_then(|index| self.items.get(index))
+            .map(|item| item.label.clone());
+        let description = Description::new(Role::Menu, "");
+        Some(match highlighted {
+            Some(label) => description.value(label),
+            None => description,
+        })
     }
 }

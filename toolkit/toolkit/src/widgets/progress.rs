@@ -3,6 +3,7 @@
 use weft_paint::{Rect, Size};
 use weft_theme::Theme;
 
+use crate::accessibility::{Description, Role};
 use crate::style::LayoutStyle;
 use crate::widget::{MeasureContext, PaintContext, Widget};
 
@@ -62,5 +63,12 @@ impl<M: 'static> Widget<M> for ProgressBar {
                 theme.palette.accent,
             );
         }
+    }
+
+    fn describe(&self) -> Option<Description> {
+        Some(
+            Description::new(Role::ProgressBar, "")
+                .value(alloc::format!("{}%", libm::roundf(self.value * 100.0))),
+        )
     }
 }

@@ -10,6 +10,7 @@ use core::time::Duration;
 use weft_paint::{Point, Rect, Size};
 use weft_theme::Theme;
 
+use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};
 use crate::style::{Insets, LayoutStyle};
 use crate::widget::{EventContext, PaintContext, Widget};
@@ -241,5 +242,9 @@ impl<M: 'static> Widget<M> for ScrollView {
             width / 2.0,
             theme.palette.text_muted.with_opacity(0.45),
         );
+    }
+
+    fn describe(&self) -> Option<Description> {
+        Some(Description::new(Role::ScrollView, ""))
     }
 }

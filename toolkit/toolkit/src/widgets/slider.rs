@@ -6,6 +6,7 @@ use input_api::{Key, KeyState};
 use weft_paint::{Point, Rect, Size};
 use weft_theme::{Color, Theme};
 
+use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
@@ -201,5 +202,9 @@ impl<M: 'static> Widget<M> for Slider<M> {
 
     fn paint_outset(&self, theme: &Theme) -> f32 {
         theme.metrics.focus_ring_width + 6.0
+    }
+
+    fn describe(&self) -> Option<Description> {
+        Some(Description::new(Role::Slider, "").value(alloc::format!("{}", self.value)))
     }
 }

@@ -9,6 +9,7 @@ use weft_paint::{Point, Rect};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::Theme;
 
+use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status, SwipeDirection};
 use crate::style::{Insets, LayoutStyle};
 use crate::widget::{EventContext, PaintContext, Widget};
@@ -224,5 +225,10 @@ impl<M: 'static> Widget<M> for Tabs<M> {
 
     fn theme_changed(&mut self) {
         self.layouts.clear();
+    }
+
+    fn describe(&self) -> Option<Description> {
+        let selected = self.titles.get(self.selected).cloned().unwrap_or_default();
+        Some(Description::new(Role::TabList, "").value(selected))
     }
 }

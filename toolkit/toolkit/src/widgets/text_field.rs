@@ -2,12 +2,14 @@
 
 use alloc::boxed::Box;
 use alloc::string::String;
+use core::time::Duration;
 
 use input_api::{Key, KeyEvent, KeyState, Modifiers};
 use weft_paint::{Point, Rect, Size};
 use weft_text::{EditorColors, Movement, Overflow, TextEditor, TextLayout, TextSystem};
 use weft_theme::Theme;
 
+use crate::accessibility::{Description, Role};
 use crate::event::{Event, Ime, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
@@ -17,6 +19,11 @@ use crate::widgets::common::{TextRole, dimmed};
 const PADDING_X: f32 = 10.0;
 /// Vertical padding of multi-line fields.
 const PADDING_Y: f32 = 7.0;
+/// Half a cursor blink cycle.
+const BLINK: Duration = Duration::from_millis(530);
+/// The cursor stops blinking (and the UI stops waking up) after this
+/// long without input.
+const BLINK_FOR: Duration = Duration::from_secs(10);
 
 /// An editable text box. Single-line fields scroll horizontally to keep
 /// the cursor visible; multi-line fields wrap and grow with their content
@@ -32,6 +39,10 @@ pub struct TextField<M> {
     selecting: bool,
     /// Visual lines at the last measure, to notice growth.
     measured_lines: usize,
+    /// When the cursor last (re)started blinking.
+    blink_from: Duration,
+    /// Whether the blinking cursor is in its visible phase.
+    cursor_shown: bool,
     on_change: Option<Box<dyn Fn(String) -> M>>,
     on_submit: Option<Box<dyn Fn(String) -> M>>,
 }
@@ -49,6 +60,8 @@ impl<M> TextField<M> {
             scroll_x: 0.0,
             selecting: false,
             measured_lines: 1,
+            blink_from: Duration::ZERO,
+            cursor_shown: true,
             on_change: None,
             on_submit: None,
         }
@@ -281,7 +294,31 @@ impl<M> TextField<M> {
     }
 
     /// Damage, scrolling, relayout and change messages after any edit.
+    /// The cursor's rectangle in window coordinates, clipped to the field.
+    fn cursor_area(&self, rect: Rect, theme: &Theme) -> Option<Rect> {
+        let editor = self.editor.as_ref()?;
+        let origin = self.text_origin(rect, theme);
+        editor
+            .cursor_rect()
+            .translate(origin.x, origin.y)
+            .inflate(1.0)
+            .intersect(&rect)
+    }
+
+    /// Shows the cursor and starts a new blink cycle.
+    fn restart_blink(&mut self, cx: &mut EventContext<'_, M>) {
+        if !self.cursor_shown
+            && let Some(area) = self.cursor_area(cx.rect(), cx.theme())
+        {
+            cx.request_paint_rect(area);
+        }
+        self.cursor_shown = true;
+        self.blink_from = cx.now();
+        cx.request_animation_at(cx.now() + BLINK);
+    }
+
     fn after_edit(&mut self, cx: &mut EventContext<'_, M>, before: &str) {
+        self.restart_blink(cx);
         let rect = cx.rect();
         let theme = cx.theme();
         let scrolled = self.keep_cursor_visible(rect);
@@ -358,7 +395,12 @@ impl<M: 'static> Widget<M> for TextField<M> {
         let rect = cx.rect();
         self.sync_width(cx.text(), theme, rect);
         match event {
-            Event::FocusGained | Event::FocusLost | Event::PointerEnter | Event::PointerLeave => {
+            Event::FocusGained => {
+                self.restart_blink(cx);
+                cx.request_paint();
+                Status::Ignored
+            }
+            Event::FocusLost | Event::PointerEnter | Event::PointerLeave => {
                 cx.request_paint();
                 Status::Ignored
             }
@@ -449,9 +491,10 @@ impl<M: 'static> Widget<M> for TextField<M> {
             rect.width - 4.0,
             rect.height - 4.0,
         ));
+        let show_cursor = state.focused && self.cursor_shown;
         let editor = self.editor(text, theme);
         let empty = editor.text().is_empty() && editor.preedit().is_none();
-        editor.draw(text, canvas, origin, colors, state.focused);
+        editor.draw(text, canvas, origin, colors, show_cursor);
         if empty && !placeholder.is_empty() {
             let layout = self.placeholder_layout.get_or_insert_with(|| {
                 TextLayout::new(text, &placeholder, style, Overflow::Ellipsis)
@@ -469,5 +512,28 @@ impl<M: 'static> Widget<M> for TextField<M> {
 
     fn theme_changed(&mut self) {
         self.placeholder_layout = None;
+    }
+
+    fn animate(&mut self, cx: &mut EventContext<'_, M>, now: Duration) -> bool {
+        let elapsed = now.saturating_sub(self.blink_from);
+        let focused = cx.state().focused;
+        let (shown, again) = if !focused || elapsed >= BLINK_FOR {
+            (true, false)
+        } else {
+            let phase = elapsed.as_millis() / BLINK.as_millis();
+            cx.request_animation_at(self.blink_from + BLINK * (phase as u32 + 1));
+            (phase.is_multiple_of(2), true)
+        };
+        if shown != self.cursor_shown {
+            self.cursor_shown = shown;
+            if let Some(area) = self.cursor_area(cx.rect(), cx.theme()) {
+                cx.request_paint_rect(area);
+            }
+        }
+        again
+    }
+
+    fn describe(&self) -> Option<Description> {
+        Some(Description::new(Role::TextInput, self.placeholder.as_str()).value(self.value()))
     }
 }

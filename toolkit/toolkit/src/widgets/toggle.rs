@@ -9,6 +9,7 @@ use weft_paint::{Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::{Color, Shadow, Theme};
 
+use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
@@ -229,6 +230,13 @@ impl<M: 'static> Widget<M> for Checkbox<M> {
     fn theme_changed(&mut self) {
         self.toggle.layout = None;
     }
+
+    fn describe(&self) -> Option<Description> {
+        Some(
+            Description::new(Role::CheckBox, self.toggle.label.as_str())
+                .checked(self.toggle.checked),
+        )
+    }
 }
 
 /// An on/off switch with a label on its left; the knob slides.
@@ -375,5 +383,11 @@ impl<M: 'static> Widget<M> for Switch<M> {
 
     fn theme_changed(&mut self) {
         self.toggle.layout = None;
+    }
+
+    fn describe(&self) -> Option<Description> {
+        Some(
+            Description::new(Role::Switch, self.toggle.label.as_str()).checked(self.toggle.checked),
+        )
     }
 }
