@@ -113,9 +113,6 @@ impl<H: Host> Session<H> {
             }
             Message::Clear => self.input(ui, &[0x0c]),
         }
-        if let Some(view) = self.view {
-            ui.set_focus(Some(view));
-        }
     }
 
     /// Sends bytes to the shell and shows what it prints.

@@ -389,7 +389,7 @@ impl<M: 'static> Widget<M> for TerminalView<M> {
                         self.glyphs.draw(text, canvas, cell.character, Point::new(x + nudge, top), foreground);
                     }
                 }
-                let thickness = (1.0 / scale).max(scale.floor() / scale);
+                let thickness = ((scale as u32).max(1)) as f32 / scale;
                 let width = x_of(column + 1) - x;
                 if attributes.contains(Attributes::UNDERLINE) {
                     canvas.fill_rect(Rect::new(x, bottom - 2.0 * thickness, width, thickness), foreground);
