@@ -10,6 +10,7 @@
 mod console;
 pub mod desktop;
 pub mod probe;
+pub mod scenes;
 
 use std::any::Any;
 use std::sync::Arc;
@@ -32,6 +33,8 @@ pub fn programs() -> Vec<(&'static str, ProgramMain)> {
         ("display-hosted", display_hosted::entry),
         ("compositor", compositor::entry),
         ("shell", weft_shell::entry),
+        ("terminal", weft_terminal::entry),
+        ("files", weft_files::entry),
     ]
 }
 

@@ -102,15 +102,14 @@ fn launch_move_and_close_an_app_from_the_launcher() {
 #[test]
 fn theme_switch_rerenders_the_shell_and_every_window() {
     let desktop = boot("light");
-    desktop.settle(Duration::from_millis(300), WAIT);
     // Open both apps with the keyboard: Super opens the launcher, typing
     // searches, Enter launches.
     for (name, color, size) in [
         ("sketch", rgb(ThemeKind::Light, |p| p.accent), (360, 240)),
         ("notes", rgb(ThemeKind::Light, |p| p.success), (300, 200)),
     ] {
-        desktop.key(Key::LEFT_META).unwrap();
-        std::thread::sleep(Duration::from_millis(300));
+        let before = desktop.settle(Duration::from_millis(300), WAIT);
+        weft_board_hosted::scenes::open_launcher(&desktop, &before).unwrap();
         desktop.type_text(name).unwrap();
         std::thread::sleep(Duration::from_millis(200));
         desktop.key(Key::ENTER).unwrap();
