@@ -8,6 +8,7 @@ mod bench;
 mod portable;
 mod prereq;
 mod run;
+mod screenshots;
 mod test;
 mod util;
 
@@ -21,7 +22,7 @@ commands:
   test                          run every test
   build                         build everything for the host and aarch64
   image                         build the bootable kernel image and boot bundle
-  screenshots                   render the desktop headless into screenshots/
+  screenshots [SCENE...]        render the desktop headless into screenshots/
   bench <what>                  benchmarks: ipc, compositor, stream, boot
   repo                          package repository tools"
 }
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
         "run" => run::run(rest),
         "build" => util::not_yet("build", rest),
         "image" => util::not_yet("image", rest),
-        "screenshots" => util::not_yet("screenshots", rest),
+        "screenshots" => screenshots::run(rest),
         "bench" => bench::run(rest),
         "repo" => util::not_yet("repo", rest),
         "help" | "--help" | "-h" => {

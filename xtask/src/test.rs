@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use crate::{portable, prereq, util};
+use crate::{portable, prereq, screenshots, util};
 
 /// The bare-metal target every portable crate must build for.
 pub const METAL_TARGET: &str = "aarch64-unknown-none";
@@ -29,6 +29,7 @@ fn portable_build() -> Result<(), String> {
 fn stages() -> Vec<Stage> {
     vec![
         Stage { name: "host tests (cargo test --workspace)", run: host_tests },
+        Stage { name: "screenshots (desktop scenes, host window under Xvfb)", run: screenshots::check },
         Stage { name: "portable crates build for aarch64-unknown-none", run: portable_build },
         Stage { name: "lints (rustfmt, clippy -D warnings)", run: lints },
     ]
