@@ -213,3 +213,42 @@ fn lock_screen_takes_all_input_until_the_password() {
     let (shot, back) = desktop.wait_for(WAIT, |s| (corner(s) - corner(&empty)).abs() < 1.0);
     assert!(back, "the desktop did not come back: {}", keep(&shot, "unlocked"));
 }
+
+#[test]
+fn typing_into_the_terminal_runs_the_command() {
+    let desktop = boot("light");
+    let empty = desktop.settle(Duration::from_millis(300), WAIT);
+    weft_board_hosted::scenes::open_launcher(&desktop, &empty).unwrap();
+    desktop.type_text("terminal").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    desktop.key(Key::ENTER).unwrap();
+    assert!(desktop.wait_for_record("shell", "launching terminal", WAIT));
+    // The first window lands at the top left of the work area, below the
+    // panel: content from (48, 110).
+    let (content_x, content_y) = (48, 110);
+    let (shot, shown) = desktop.wait_for(WAIT, |s| {
+        let background = s.pixel(content_x + 500, content_y + 300);
+        s.pixel(content_x + 400, content_y + 250) == background && background != empty.pixel(content_x + 500, content_y + 300)
+    });
+    assert!(shown, "the terminal did not open: {}", keep(&shot, "terminal"));
+    desktop.point(1270, 790).unwrap();
+    let before = desktop.settle(Duration::from_millis(450), Duration::from_secs(5));
+    // Ink below the prompt line: none yet.
+    let ink = |s: &display_hosted::Snapshot| {
+        let background = s.pixel(content_x + 500, content_y + 300);
+        let mut count = 0;
+        for y in content_y + 44..content_y + 130 {
+            for x in content_x + 4..content_x + 400 {
+                if s.pixel(x, y) != background {
+                    count += 1;
+                }
+            }
+        }
+        count
+    };
+    assert!(ink(&before) < 20, "text below the prompt before any command: {}", keep(&before, "terminal-before"));
+    desktop.type_text("echo hello from weft").unwrap();
+    desktop.key(Key::ENTER).unwrap();
+    let (after, printed) = desktop.wait_for(WAIT, |s| ink(s) > 150);
+    assert!(printed, "no output below the prompt: {}", keep(&after, "terminal-after"));
+}
