@@ -64,9 +64,10 @@ pub fn desktop_bundle(theme: &str, extra: &[Manifest]) -> Bundle {
     let mut programs: Vec<String> = bundle.images.iter().map(|image| image.name.clone()).collect();
     for manifest in &bundle.services {
         if !programs.contains(&manifest.program) {
-            bundle
-                .images
-                .push(weft_manifest::Image { name: manifest.program.clone(), bytes: Hosted::image_for(&manifest.program) });
+            bundle.images.push(weft_manifest::Image {
+                name: manifest.program.clone(),
+                bytes: Hosted::image_for(&manifest.program),
+            });
             programs.push(manifest.program.clone());
         }
     }
@@ -89,12 +90,18 @@ impl Desktop {
         let boot = BootOptions {
             bundle: desktop_bundle(options.theme, &manifests),
             echo: options.echo || std::env::var_os("WEFT_TEST_ECHO").is_some(),
-            devices: vec![("device:display".to_string(), display.clone() as Arc<dyn std::any::Any + Send + Sync>)],
+            devices: vec![(
+                "device:display".to_string(),
+                display.clone() as Arc<dyn std::any::Any + Send + Sync>,
+            )],
         };
         let system = System::boot_on(hosted, boot)?;
         let desktop = Desktop { system, display, probe };
         if !desktop.system.wait_for_log("shell ready", Duration::from_secs(30)) {
-            return Err(format!("the shell did not start:\n{}", desktop.system.hosted.debug_log().lines().join("\n")));
+            return Err(format!(
+                "the shell did not start:\n{}",
+                desktop.system.hosted.debug_log().lines().join("\n")
+            ));
         }
         if !desktop.system.wait_for_log("probe ready", Duration::from_secs(10)) {
             return Err("the probe did not start".into());
@@ -180,8 +187,7 @@ impl Desktop {
     /// Type `text` on the US keymap.
     pub fn type_text(&self, text: &str) -> Result<(), String> {
         for c in text.chars() {
-            let (key, shift) =
-                input_api::keymap::key_for(c).ok_or_else(|| format!("no key types {c:?}"))?;
+            let (key, shift) = input_api::keymap::key_for(c).ok_or_else(|| format!("no key types {c:?}"))?;
             if shift { self.chord(&[Key::LEFT_SHIFT], key)? } else { self.key(key)? }
         }
         Ok(())

@@ -49,7 +49,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 options.size = parsed.ok_or_else(|| format!("--size: `{value}` is not WIDTHxHEIGHT"))?;
             }
             "--screenshot" => {
-                options.screenshot = Some(PathBuf::from(args.next().ok_or("--screenshot needs a file name")?));
+                options.screenshot =
+                    Some(PathBuf::from(args.next().ok_or("--screenshot needs a file name")?));
             }
             other => return Err(format!("unknown option `{other}`")),
         }
@@ -117,7 +118,8 @@ fn run_windowed(options: &Options) {
         );
         std::process::exit(1);
     }
-    let (display, window_loop) = match display_hosted::window::create("Weft", options.size.0, options.size.1) {
+    let (display, window_loop) = match display_hosted::window::create("Weft", options.size.0, options.size.1)
+    {
         Ok(pair) => pair,
         Err(error) => {
             eprintln!("{no_window}: {error}\nRun it without a window with --headless.");

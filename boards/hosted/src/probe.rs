@@ -150,7 +150,9 @@ pub fn program(commands: Arc<Mutex<Receiver<Command>>>) -> impl Fn(u32) -> i32 +
                     .recv_timeout(Duration::from_millis(200));
                 match command {
                     Ok(command) => serve(command, &clients),
-                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => weft_rt::sleep(Duration::from_millis(1)),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        weft_rt::sleep(Duration::from_millis(1))
+                    }
                     Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
                 }
             }

@@ -57,14 +57,19 @@ pub fn scenes() -> Vec<Scene> {
             scenes.push(Scene { name: format!("{stem}-{theme}"), theme, view });
         }
         for (name, title) in app_titles() {
-            scenes.push(Scene { name: format!("desktop-{name}-{theme}"), theme, view: View::App(name, title) });
+            scenes.push(Scene {
+                name: format!("desktop-{name}-{theme}"),
+                theme,
+                view: View::App(name, title),
+            });
         }
     }
     scenes
 }
 
 fn boot(theme: &'static str) -> Result<Desktop, String> {
-    let desktop = Desktop::boot(DesktopOptions { width: WIDTH, height: HEIGHT, theme, ..DesktopOptions::default() })?;
+    let desktop =
+        Desktop::boot(DesktopOptions { width: WIDTH, height: HEIGHT, theme, ..DesktopOptions::default() })?;
     // Park the pointer in the corner, out of the picture's way.
     desktop.point(WIDTH - 1, HEIGHT - 1)?;
     Ok(desktop)
@@ -81,7 +86,9 @@ fn still(desktop: &Desktop) -> Snapshot {
 /// (the desktop behind it dims; the panel's button changes first).
 pub fn open_launcher(desktop: &Desktop, empty: &Snapshot) -> Result<Snapshot, String> {
     desktop.key(Key::LEFT_META)?;
-    let region = |s: &Snapshot| s.rgba[(400 * s.width as usize + 100) * 4..(400 * s.width as usize + 300) * 4].to_vec();
+    let region = |s: &Snapshot| {
+        s.rgba[(400 * s.width as usize + 100) * 4..(400 * s.width as usize + 300) * 4].to_vec()
+    };
     let before = region(empty);
     let (after, open) = desktop.wait_for(WAIT, |s| region(s) != before);
     if open { Ok(after) } else { Err("the launcher did not open".into()) }

@@ -42,17 +42,30 @@ fn launch_move_and_close_an_app_from_the_launcher() {
     let middle = base.mix(white, 0.18).mix(base.mix(black, 0.12), 0.5);
     let plate = [middle.red, middle.green, middle.blue];
     let one_plate = |s: &display_hosted::Snapshot| {
-        find(s, plate, 10).is_some_and(|((x0, y0, x1, y1), count)| count > 100 && x1 - x0 <= 64 && y1 - y0 <= 64)
+        find(s, plate, 10)
+            .is_some_and(|((x0, y0, x1, y1), count)| count > 100 && x1 - x0 <= 64 && y1 - y0 <= 64)
     };
     let (shot, filtered) = desktop.wait_for(WAIT, one_plate);
-    assert!(filtered, "the search did not leave only Sketch: {} {:?} {:?}", keep(&shot, "search"), find(&shot, plate, 10), (shot.pixel(436, 400), shot.pixel(436, 414), shot.pixel(436, 430)));
+    assert!(
+        filtered,
+        "the search did not leave only Sketch: {} {:?} {:?}",
+        keep(&shot, "search"),
+        find(&shot, plate, 10),
+        (shot.pixel(436, 400), shot.pixel(436, 414), shot.pixel(436, 430))
+    );
     let ((x0, y0, x1, y1), _) = find(&shot, plate, 10).unwrap();
     desktop.click((x0 + x1) / 2, (y0 + y1) / 2).unwrap();
 
     // Its window appears (content 360 × 240 in the accent colour) and the
     // launcher is gone.
     let (shot, shown) = desktop.wait_for(WAIT, |s| window_of(s, accent, 360, 240).is_some());
-    assert!(shown, "the app window never appeared: {} plate at {:?}, accent {:?}", keep(&shot, "launched"), (x0, y0, x1, y1), find(&shot, accent, 0));
+    assert!(
+        shown,
+        "the app window never appeared: {} plate at {:?}, accent {:?}",
+        keep(&shot, "launched"),
+        (x0, y0, x1, y1),
+        find(&shot, accent, 0)
+    );
     let (x, y) = window_of(&shot, accent, 360, 240).unwrap();
     assert!(brightness(&shot, 1000, 600, 100, 100) > before - 20.0, "the launcher stayed open");
     assert!(desktop.wait_for_record("shell", "launching sketch", WAIT));
@@ -63,13 +76,24 @@ fn launch_move_and_close_an_app_from_the_launcher() {
     // The panel lists it (its task button changed the panel strip).
     let strip = |s: &display_hosted::Snapshot| brightness(s, 100, 6, 300, 28);
     let (listed, _) = desktop.wait_for(WAIT, |s| (strip(s) - strip(&empty)).abs() > 0.5);
-    assert!((strip(&listed) - strip(&empty)).abs() > 0.5, "no task button in the panel: {}", keep(&listed, "tasks"));
+    assert!(
+        (strip(&listed) - strip(&empty)).abs() > 0.5,
+        "no task button in the panel: {}",
+        keep(&listed, "tasks")
+    );
 
     // Drag the title bar: the window follows.
     desktop.drag((x + 80, y - TITLE / 2), (x + 280, y + 100 - TITLE / 2), 8).unwrap();
     desktop.point(1200, 780).unwrap(); // the cursor off the window
-    let (shot, moved) = desktop.wait_for(WAIT, |s| window_of(s, accent, 360, 240) == Some((x + 200, y + 100)));
-    assert!(moved, "the window did not follow the drag from {:?}: {:?} {}", (x, y), find(&shot, accent, 0), keep(&shot, "drag"));
+    let (shot, moved) =
+        desktop.wait_for(WAIT, |s| window_of(s, accent, 360, 240) == Some((x + 200, y + 100)));
+    assert!(
+        moved,
+        "the window did not follow the drag from {:?}: {:?} {}",
+        (x, y),
+        find(&shot, accent, 0),
+        keep(&shot, "drag")
+    );
     let (x, y) = (x + 200, y + 100);
 
     // Close it with its close button: it is gone, the app ends, and the
@@ -127,8 +151,10 @@ fn theme_switch_rerenders_the_shell_and_every_window() {
     let notes_dark = rgb(ThemeKind::Dark, |p| p.success);
     // Notes overlaps Sketch, so count Sketch's visible pixels instead of
     // matching its whole rectangle; no pixel of either light colour stays.
-    let visible = |s: &display_hosted::Snapshot, color| find_below(s, color, 0, 41).map_or(0, |(_, count)| count);
-    let (sketch_light, notes_light) = (rgb(ThemeKind::Light, |p| p.accent), rgb(ThemeKind::Light, |p| p.success));
+    let visible =
+        |s: &display_hosted::Snapshot, color| find_below(s, color, 0, 41).map_or(0, |(_, count)| count);
+    let (sketch_light, notes_light) =
+        (rgb(ThemeKind::Light, |p| p.accent), rgb(ThemeKind::Light, |p| p.success));
     let sketch_shown = visible(&light, sketch_light);
     assert!(sketch_shown > 10_000, "Sketch is hidden: {sketch_shown}");
     let (dark, switched) = desktop.wait_for(WAIT, |s| {
@@ -146,11 +172,22 @@ fn theme_switch_rerenders_the_shell_and_every_window() {
         window_of(s, color, size.0, size.1).map(|(x, y)| s.pixel(x + 8, y - TITLE + 4))
     };
     let before = title_colour(&dark, sketch_dark, (360, 240));
-    desktop.inject(vec![input_api::protocol::RawEvent::Key { key: Key::LEFT_ALT, state: input_api::KeyState::Pressed }]).unwrap();
+    desktop
+        .inject(vec![input_api::protocol::RawEvent::Key {
+            key: Key::LEFT_ALT,
+            state: input_api::KeyState::Pressed,
+        }])
+        .unwrap();
     desktop.key(Key::TAB).unwrap();
-    let (_, switcher) = desktop.wait_for(WAIT, |s| brightness(s, 640, 400, 40, 20) != brightness(&dark, 640, 400, 40, 20));
+    let (_, switcher) =
+        desktop.wait_for(WAIT, |s| brightness(s, 640, 400, 40, 20) != brightness(&dark, 640, 400, 40, 20));
     assert!(switcher, "the switcher did not show");
-    desktop.inject(vec![input_api::protocol::RawEvent::Key { key: Key::LEFT_ALT, state: input_api::KeyState::Released }]).unwrap();
+    desktop
+        .inject(vec![input_api::protocol::RawEvent::Key {
+            key: Key::LEFT_ALT,
+            state: input_api::KeyState::Released,
+        }])
+        .unwrap();
     let (after, focused) = desktop.wait_for(WAIT, |s| title_colour(s, sketch_dark, (360, 240)) != before);
     assert!(focused, "Alt+Tab did not change focus: {:?}", title_colour(&after, sketch_dark, (360, 240)));
 }
@@ -161,7 +198,8 @@ fn notifications_show_as_toasts_and_close() {
     let empty = desktop.settle(Duration::from_millis(300), WAIT);
     let area = |s: &display_hosted::Snapshot| brightness(s, 520, 60, 240, 50);
     let clear = area(&empty);
-    let mut notification = notify_api::Notification::new("Backup finished", "42 files copied to the archive.");
+    let mut notification =
+        notify_api::Notification::new("Backup finished", "42 files copied to the archive.");
     notification.timeout_ms = Some(0);
     desktop.notify(notification).unwrap();
     let (_, shown) = desktop.wait_for(WAIT, |s| (area(s) - clear).abs() > 8.0);
@@ -196,8 +234,8 @@ fn lock_screen_takes_all_input_until_the_password() {
     // The lock screen darkens the wallpaper and covers the panel.
     let corner = |s: &display_hosted::Snapshot| brightness(s, 100, 600, 200, 100);
     let panel = |s: &display_hosted::Snapshot| brightness(s, 1000, 5, 200, 30);
-    let (shot, covered) =
-        desktop.wait_for(WAIT, |s| corner(s) < corner(&empty) * 0.8 && (panel(s) - panel(&empty)).abs() > 5.0);
+    let (shot, covered) = desktop
+        .wait_for(WAIT, |s| corner(s) < corner(&empty) * 0.8 && (panel(s) - panel(&empty)).abs() > 5.0);
     assert!(covered, "the lock screen is not up: {}", keep(&shot, "locked"));
 
     // Clicks and Super do not get past it; a wrong password is refused.
@@ -228,7 +266,8 @@ fn typing_into_the_terminal_runs_the_command() {
     let (content_x, content_y) = (48, 110);
     let (shot, shown) = desktop.wait_for(WAIT, |s| {
         let background = s.pixel(content_x + 500, content_y + 300);
-        s.pixel(content_x + 400, content_y + 250) == background && background != empty.pixel(content_x + 500, content_y + 300)
+        s.pixel(content_x + 400, content_y + 250) == background
+            && background != empty.pixel(content_x + 500, content_y + 300)
     });
     assert!(shown, "the terminal did not open: {}", keep(&shot, "terminal"));
     desktop.point(1270, 790).unwrap();
@@ -246,7 +285,11 @@ fn typing_into_the_terminal_runs_the_command() {
         }
         count
     };
-    assert!(ink(&before) < 20, "text below the prompt before any command: {}", keep(&before, "terminal-before"));
+    assert!(
+        ink(&before) < 20,
+        "text below the prompt before any command: {}",
+        keep(&before, "terminal-before")
+    );
     desktop.type_text("echo hello from weft").unwrap();
     desktop.key(Key::ENTER).unwrap();
     let (after, printed) = desktop.wait_for(WAIT, |s| ink(s) > 150);

@@ -12,8 +12,10 @@ use alloc::string::String;
 use core::time::Duration;
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const WEEKDAYS_LONG: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const WEEKDAYS_LONG: [&str; 7] =
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MONTHS_LONG: [&str; 12] = [
     "January",
     "February",
@@ -64,7 +66,12 @@ impl LocalTime {
 
     /// "Saturday 14 June" (the lock screen).
     pub fn long_date(&self) -> String {
-        format!("{} {} {}", WEEKDAYS_LONG[self.weekday as usize], self.day, MONTHS_LONG[(self.month - 1) as usize])
+        format!(
+            "{} {} {}",
+            WEEKDAYS_LONG[self.weekday as usize],
+            self.day,
+            MONTHS_LONG[(self.month - 1) as usize]
+        )
     }
 }
 
@@ -96,8 +103,13 @@ impl WallClock {
     /// From the startup arguments (see the module docs).
     pub fn new(wall_clock: Option<&str>, utc_offset: Option<&str>) -> WallClock {
         let unix = wall_clock.and_then(|text| text.parse::<i64>().ok());
-        let offset = utc_offset.and_then(|text| text.parse::<i64>().ok()).unwrap_or(0).clamp(-18 * 60, 18 * 60);
-        WallClock { unix_ms_at_zero: unix.unwrap_or(FALLBACK_UNIX_MS), offset_minutes: offset, known: unix.is_some() }
+        let offset =
+            utc_offset.and_then(|text| text.parse::<i64>().ok()).unwrap_or(0).clamp(-18 * 60, 18 * 60);
+        WallClock {
+            unix_ms_at_zero: unix.unwrap_or(FALLBACK_UNIX_MS),
+            offset_minutes: offset,
+            known: unix.is_some(),
+        }
     }
 
     /// Local time at monotonic instant `now`.

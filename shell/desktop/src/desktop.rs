@@ -4,11 +4,11 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::time::Duration;
 use compositor_api::client::{ClientError, Display};
 use compositor_api::shell::{ShellEvent, ShellProtocol, ShellRequest, ShellResponse, Shortcut, WindowInfo};
 use compositor_api::{Anchor, CompositorProtocol, Event, KeyboardInteractivity, Layer, LayerRole, Size};
 use config_api::{ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
+use core::time::Duration;
 use notify_api::NotifyProtocol;
 use root_api::{AppEntry, RootEvent, RootProtocol, RootRequest, RootResponse, ServiceState, ServiceStatus};
 use weft_ipc::program::ProgramError;
@@ -95,7 +95,9 @@ impl Shell {
         let config = namespace.connect::<ConfigProtocol>().ok();
         let mut kind = ThemeKind::Light;
         if let Some(config) = &config {
-            if let Ok(ConfigResponse::Value(value)) = config.call(&ConfigRequest::Get { key: THEME_KEY.into() }) {
+            if let Ok(ConfigResponse::Value(value)) =
+                config.call(&ConfigRequest::Get { key: THEME_KEY.into() })
+            {
                 kind = theme_from(value.as_ref());
             }
             let _ = config.call(&ConfigRequest::Watch { prefix: THEME_KEY.into() });
@@ -145,7 +147,12 @@ impl Shell {
         shell.panel.surface.show(&mut shell.display, Panel::role()).map_err(client_error)?;
         shell.panel.set_windows(&shell.windows, &shell.apps);
         shell.service.ready()?;
-        weft_rt::info!("shell ready: {} apps, {} windows, {} theme", shell.apps.len(), shell.windows.len(), shell.theme.name);
+        weft_rt::info!(
+            "shell ready: {} apps, {} windows, {} theme",
+            shell.apps.len(),
+            shell.windows.len(),
+            shell.theme.name
+        );
         Ok(shell)
     }
 
@@ -159,7 +166,9 @@ impl Shell {
             }
             self.notifications.expire(now);
             self.place_toasts()?;
-            for part in [Part::Wallpaper, Part::Panel, Part::Launcher, Part::Switcher, Part::Toasts, Part::Lock] {
+            for part in
+                [Part::Wallpaper, Part::Panel, Part::Launcher, Part::Switcher, Part::Toasts, Part::Lock]
+            {
                 let display = &mut self.display;
                 let surface = match part {
                     Part::Wallpaper => &mut self.wallpaper,
@@ -220,7 +229,8 @@ impl Shell {
         }
         let mut refresh = false;
         while let Ok(Some((RootEvent::Changed(status), _))) = self.root.try_event() {
-            refresh |= self.apps.iter().any(|app| app.name == status.name) || !self.services.iter().any(|s| s.name == status.name);
+            refresh |= self.apps.iter().any(|app| app.name == status.name)
+                || !self.services.iter().any(|s| s.name == status.name);
             match self.services.iter_mut().find(|service| service.name == status.name) {
                 Some(service) => *service = status,
                 None => self.services.push(status),
@@ -248,7 +258,12 @@ impl Shell {
     }
 
     /// Offer a compositor event to each surface until one takes it.
-    fn route(&mut self, event: &Event, now: Duration, messages: &mut Vec<Message>) -> Result<(), ProgramError> {
+    fn route(
+        &mut self,
+        event: &Event,
+        now: Duration,
+        messages: &mut Vec<Message>,
+    ) -> Result<(), ProgramError> {
         for part in [Part::Panel, Part::Launcher, Part::Lock, Part::Toasts, Part::Switcher, Part::Wallpaper] {
             let display = &mut self.display;
             let surface = match part {
@@ -283,10 +298,12 @@ impl Shell {
                 self.windows.retain(|window| window.id != info.id);
                 self.windows.push(info);
             }
-            ShellEvent::WindowChanged(info) => match self.windows.iter_mut().find(|window| window.id == info.id) {
-                Some(window) => *window = info,
-                None => self.windows.push(info),
-            },
+            ShellEvent::WindowChanged(info) => {
+                match self.windows.iter_mut().find(|window| window.id == info.id) {
+                    Some(window) => *window = info,
+                    None => self.windows.push(info),
+                }
+            }
             ShellEvent::WindowRemoved { window } => self.windows.retain(|info| info.id != window),
             ShellEvent::Shortcut(shortcut) => return self.shortcut(shortcut),
         }
@@ -303,7 +320,9 @@ impl Shell {
                 let backwards = shortcut == Shortcut::SwitchPrevious;
                 if self.switcher.is_open() {
                     self.switcher.step(backwards);
-                } else if let Some(role) = self.switcher.open(&self.windows, &self.apps, &self.theme, backwards) {
+                } else if let Some(role) =
+                    self.switcher.open(&self.windows, &self.apps, &self.theme, backwards)
+                {
                     self.switcher.surface.show(&mut self.display, role).map_err(client_error)?;
                 }
             }
@@ -332,7 +351,11 @@ impl Shell {
                     RootResponse::Ok => {}
                     other => {
                         weft_rt::warn!("launching {name} failed: {other:?}");
-                        let title = self.apps.iter().find(|app| app.name == name).map_or(name.clone(), |app| app.title.clone());
+                        let title = self
+                            .apps
+                            .iter()
+                            .find(|app| app.name == name)
+                            .map_or(name.clone(), |app| app.title.clone());
                         self.notifications.post_local(
                             alloc::format!("Could not open {title}"),
                             String::from("The app did not start. Its log has the details."),
@@ -352,8 +375,12 @@ impl Shell {
             Message::ToggleTheme => {
                 let next = kind_of(&self.theme).toggled();
                 let stored = self.config.as_ref().is_some_and(|config| {
-                    let value = Value::Text(String::from(if next == ThemeKind::Dark { "dark" } else { "light" }));
-                    matches!(config.call(&ConfigRequest::Set { key: THEME_KEY.into(), value }), Ok(ConfigResponse::Ok))
+                    let value =
+                        Value::Text(String::from(if next == ThemeKind::Dark { "dark" } else { "light" }));
+                    matches!(
+                        config.call(&ConfigRequest::Set { key: THEME_KEY.into(), value }),
+                        Ok(ConfigResponse::Ok)
+                    )
                 });
                 if !stored {
                     // No config service: switch the shell alone.

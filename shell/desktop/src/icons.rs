@@ -8,7 +8,11 @@ use alloc::vec::Vec;
 use weft_theme::{Icon, IconGeometry, IconPaint, IconShape, Theme};
 
 fn stroke(path: &str) -> IconShape {
-    IconShape { geometry: IconGeometry::Path(String::from(path)), paint: IconPaint::Stroke(1.75), opacity: 1.0 }
+    IconShape {
+        geometry: IconGeometry::Path(String::from(path)),
+        paint: IconPaint::Stroke(1.75),
+        opacity: 1.0,
+    }
 }
 
 fn rect(x: f32, y: f32, width: f32, height: f32, radius: f32, paint: IconPaint, opacity: f32) -> IconShape {

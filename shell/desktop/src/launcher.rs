@@ -48,7 +48,9 @@ pub fn matches(app: &AppEntry, query: &str) -> bool {
     words.push(app.name.to_lowercase());
     words.push(app.category.to_lowercase());
     words.extend(app.keywords.iter().map(|keyword| keyword.to_lowercase()));
-    query.split_whitespace().all(|part| title.contains(part) || words.iter().any(|word| word.starts_with(part)))
+    query
+        .split_whitespace()
+        .all(|part| title.contains(part) || words.iter().any(|word| word.starts_with(part)))
 }
 
 /// The launcher surface and its state.
@@ -83,13 +85,15 @@ impl Launcher {
         let ui = &mut surface.ui;
         ui.adjust_layout(ui.root(), |style| style.fill_height = true);
         let backdrop = ui.add(ui.root(), Backdrop::new(Message::CloseLauncher, 0.9));
-        let width = COLUMNS as f32 * crate::widgets::tile::TILE + (COLUMNS as f32 - 1.0) * TILE_GAP + PADDING * 2.0;
+        let width =
+            COLUMNS as f32 * crate::widgets::tile::TILE + (COLUMNS as f32 - 1.0) * TILE_GAP + PADDING * 2.0;
         let card = ui.add(backdrop, Card::new(Some(width), PADDING, 14.0));
         let title = TextStyle::sans(theme.typography.title_size).semibold();
         ui.add(card, Text::new("Applications", title));
         let search = ui.add(card, TextField::new().placeholder("Search apps").on_change(Message::Search));
         let grid = ui.add(card, Container::grid(COLUMNS as u16).gap(TILE_GAP));
-        let empty = ui.add(card, Text::new("", TextStyle::sans(theme.typography.body_size)).ink(Ink::Muted).centered());
+        let empty = ui
+            .add(card, Text::new("", TextStyle::sans(theme.typography.body_size)).ink(Ink::Muted).centered());
         ui.adjust_layout(empty, |style| style.min_height = Some(120.0));
         ui.set_hidden(empty, true);
         let hint = TextStyle::sans(theme.typography.small_size);

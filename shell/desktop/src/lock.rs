@@ -9,8 +9,8 @@
 //! the lock screen says so.
 
 use alloc::string::String;
-use core::fmt::Write;
 use compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
+use core::fmt::Write;
 use sha2::{Digest, Sha256};
 use weft_paint::Rect;
 use weft_text::TextStyle;
@@ -113,13 +113,17 @@ impl LockScreen {
         let time = ui.add(curtain, Text::new("", TextStyle::sans(88.0).semibold()).ink(white).centered());
         let date = ui.add(
             curtain,
-            Text::new("", TextStyle::sans(theme.typography.title_size + 2.0)).ink(Ink::Fixed(Color::rgba(255, 255, 255, 0xd8))).centered(),
+            Text::new("", TextStyle::sans(theme.typography.title_size + 2.0))
+                .ink(Ink::Fixed(Color::rgba(255, 255, 255, 0xd8)))
+                .centered(),
         );
         ui.adjust_layout(date, |style| style.padding.bottom = 48.0);
         let field = ui.add(curtain, PasswordField::new(300.0, "Password", Message::Unlock));
         let message = ui.add(
             curtain,
-            Text::new("", TextStyle::sans(theme.typography.small_size + 1.0)).ink(Ink::Fixed(Color::rgba(255, 255, 255, 0xb8))).centered(),
+            Text::new("", TextStyle::sans(theme.typography.small_size + 1.0))
+                .ink(Ink::Fixed(Color::rgba(255, 255, 255, 0xb8)))
+                .centered(),
         );
         ui.adjust_layout(message, |style| style.padding.top = 6.0);
         LockScreen { surface, time, date, field, message }
@@ -140,7 +144,11 @@ impl LockScreen {
 
     /// Show a line under the field (an error in a warmer colour).
     pub fn set_message(&mut self, text: &str, error: bool) {
-        let ink = if error { Ink::Fixed(Color::rgb(0xff, 0xb4, 0xa8)) } else { Ink::Fixed(Color::rgba(255, 255, 255, 0xb8)) };
+        let ink = if error {
+            Ink::Fixed(Color::rgb(0xff, 0xb4, 0xa8))
+        } else {
+            Ink::Fixed(Color::rgba(255, 255, 255, 0xb8))
+        };
         let text = String::from(text);
         self.surface.ui.update::<Text, _>(self.message, |label| {
             label.set_text(text);

@@ -10,8 +10,8 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::time::Duration;
 use compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
+use core::time::Duration;
 use notify_api::{
     CloseReason, MAX_LIVE_PER_CLIENT, Notification, NotificationId, NotifyError, NotifyEvent, NotifyProtocol,
     NotifyRequest, NotifyResponse, Urgency,
@@ -107,7 +107,9 @@ impl Notifications {
                 if let Err(error) = notification.validate() {
                     return NotifyResponse::Error(error);
                 }
-                if self.entries.iter().filter(|entry| entry.client == Some(client_key)).count() >= MAX_LIVE_PER_CLIENT {
+                if self.entries.iter().filter(|entry| entry.client == Some(client_key)).count()
+                    >= MAX_LIVE_PER_CLIENT
+                {
                     return NotifyResponse::Error(NotifyError::TooMany);
                 }
                 let id = NotificationId(self.next_id);
@@ -130,11 +132,14 @@ impl Notifications {
                 if let Err(error) = notification.validate() {
                     return NotifyResponse::Error(error);
                 }
-                let Some(entry) = self.entries.iter_mut().find(|e| e.client == Some(client_key) && e.id == id) else {
+                let Some(entry) =
+                    self.entries.iter_mut().find(|e| e.client == Some(client_key) && e.id == id)
+                else {
                     return NotifyResponse::Error(NotifyError::NotFound);
                 };
                 entry.content = content(client, &notification, apps);
-                entry.expires = notification.lifetime_ms().map(|ms| now + Duration::from_millis(u64::from(ms)));
+                entry.expires =
+                    notification.lifetime_ms().map(|ms| now + Duration::from_millis(u64::from(ms)));
                 self.dirty = true;
                 NotifyResponse::Posted(id)
             }
@@ -225,7 +230,12 @@ impl Notifications {
         let wanted: Vec<(u64, ToastContent)> = if locked {
             Vec::new()
         } else {
-            self.entries.iter().rev().take(MAX_SHOWN).map(|entry| (entry.key, entry.content.clone())).collect()
+            self.entries
+                .iter()
+                .rev()
+                .take(MAX_SHOWN)
+                .map(|entry| (entry.key, entry.content.clone()))
+                .collect()
         };
         if !self.dirty && wanted == self.shown && self.surface.is_shown() == !wanted.is_empty() {
             return None;
@@ -237,7 +247,10 @@ impl Notifications {
         for (index, (key, content)) in wanted.iter().enumerate() {
             height += toast_height(ui.text_system(), theme, content) + if index > 0 { GAP } else { 0.0 };
             let root = ui.root();
-            ui.add(root, Toast::new(content.clone(), Message::ToastActivated(*key), Message::ToastDismissed(*key)));
+            ui.add(
+                root,
+                Toast::new(content.clone(), Message::ToastActivated(*key), Message::ToastDismissed(*key)),
+            );
         }
         self.shown = wanted;
         if self.shown.is_empty() {
@@ -246,7 +259,7 @@ impl Notifications {
         Some(Some(LayerRole {
             layer: Layer::Overlay,
             anchor: Anchor::TOP,
-            size: Size::new((TOAST_WIDTH + SIDE * 2.0) as u32, height.ceil() as u32),
+            size: Size::new((TOAST_WIDTH + SIDE * 2.0) as u32, crate::widgets::ceil(height) as u32),
             exclusive_zone: 0,
             margin: PANEL_HEIGHT,
             keyboard: KeyboardInteractivity::None,

@@ -43,7 +43,11 @@ impl Widget<Message> for Bar {
     fn paint(&mut self, cx: &mut PaintContext<'_, '_>) {
         let theme = cx.theme();
         let rect = cx.rect();
-        let fill = if theme.dark { Color::rgba(0x16, 0x19, 0x22, 0xe6) } else { theme.palette.surface.with_opacity(0.86) };
+        let fill = if theme.dark {
+            Color::rgba(0x16, 0x19, 0x22, 0xe6)
+        } else {
+            theme.palette.surface.with_opacity(0.86)
+        };
         cx.canvas().fill_rect(rect, fill);
         let line = if theme.dark { Color::rgba(255, 255, 255, 0x18) } else { Color::rgba(0, 0, 0, 0x1a) };
         cx.canvas().fill_rect(Rect::new(rect.x, rect.bottom() - 1.0, rect.width, 1.0), line);
@@ -92,7 +96,10 @@ impl Panel {
             style.min_width = Some(0.0);
             style.shrink = 1.0;
         });
-        let status = ui.add(bar, Container::row().gap(8.0).align(Align::Center).padding_insets(Insets::symmetric(0.0, 8.0)));
+        let status = ui.add(
+            bar,
+            Container::row().gap(8.0).align(Align::Center).padding_insets(Insets::symmetric(0.0, 8.0)),
+        );
         let health_dot = ui.add(status, Dot::new(theme.palette.success));
         let small = TextStyle::sans(theme.typography.small_size + 0.5);
         let health_text = ui.add(status, Text::new("Starting…", small).ink(Ink::Muted));
@@ -107,7 +114,16 @@ impl Panel {
             style.padding = Insets::symmetric(0.0, 8.0);
             style.shrink = 0.0;
         });
-        Panel { surface, apps_button, tasks, shown_tasks: Vec::new(), health_dot, health_text, theme_button, clock }
+        Panel {
+            surface,
+            apps_button,
+            tasks,
+            shown_tasks: Vec::new(),
+            health_dot,
+            health_text,
+            theme_button,
+            clock,
+        }
     }
 
     /// Show the window list (in the order windows were opened).
@@ -158,12 +174,16 @@ impl Panel {
     pub fn set_theme(&mut self, theme: &Theme) {
         self.surface.set_theme(theme);
         let icon = theme_icon(theme);
-        self.surface.ui.update::<PanelButton<Message>, _>(self.theme_button, |button| button.set_content(icon, ""));
+        self.surface
+            .ui
+            .update::<PanelButton<Message>, _>(self.theme_button, |button| button.set_content(icon, ""));
     }
 
     /// Highlight the Apps button while the launcher is open.
     pub fn set_launcher_open(&mut self, open: bool) {
-        self.surface.ui.update::<PanelButton<Message>, _>(self.apps_button, |button| button.set_state(open, false));
+        self.surface
+            .ui
+            .update::<PanelButton<Message>, _>(self.apps_button, |button| button.set_state(open, false));
     }
 }
 

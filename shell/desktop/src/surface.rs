@@ -43,7 +43,12 @@ pub fn transparent(mut theme: Theme) -> Theme {
 impl<M: 'static> ShellSurface<M> {
     /// A hidden surface with an empty UI in `theme`.
     pub fn new(theme: &Theme) -> ShellSurface<M> {
-        ShellSurface { ui: Ui::new(transparent(theme.clone())), window: None, presented: false, intercept_keys: false }
+        ShellSurface {
+            ui: Ui::new(transparent(theme.clone())),
+            window: None,
+            presented: false,
+            intercept_keys: false,
+        }
     }
 
     /// Whether it is on screen (or about to be).
@@ -98,14 +103,18 @@ impl<M: 'static> ShellSurface<M> {
             WindowEvent::Pointer(pointer) => {
                 SurfaceEvent::Messages(self.ui.handle_event(InputEvent::Pointer(pointer), now))
             }
-            WindowEvent::Touch(touch) => SurfaceEvent::Messages(self.ui.handle_event(InputEvent::Touch(touch), now)),
+            WindowEvent::Touch(touch) => {
+                SurfaceEvent::Messages(self.ui.handle_event(InputEvent::Touch(touch), now))
+            }
             _ => SurfaceEvent::Nothing,
         }))
     }
 
     /// Advance animations (cursor blink, switches).
     pub fn animate(&mut self, now: core::time::Duration) {
-        if self.window.is_some() && (self.ui.needs_frame() || self.ui.next_deadline().is_some_and(|at| at <= now)) {
+        if self.window.is_some()
+            && (self.ui.needs_frame() || self.ui.next_deadline().is_some_and(|at| at <= now))
+        {
             self.ui.animate(now);
         }
     }

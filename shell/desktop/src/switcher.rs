@@ -50,7 +50,15 @@ impl Switcher {
             style.justify = Align::Center;
         });
         let card = ui.add(ui.root(), Card::new(None, PADDING, 12.0));
-        Switcher { surface, card, windows: Vec::new(), tiles: Vec::new(), title: None, titles: Vec::new(), selected: 0 }
+        Switcher {
+            surface,
+            card,
+            windows: Vec::new(),
+            tiles: Vec::new(),
+            title: None,
+            titles: Vec::new(),
+            selected: 0,
+        }
     }
 
     /// Whether it is showing.
@@ -61,7 +69,13 @@ impl Switcher {
     /// Fill with `windows` (bottom first, as the compositor lists them)
     /// and return the layer role sized for them; `None` if there is
     /// nothing to switch to.
-    pub fn open(&mut self, windows: &[WindowInfo], apps: &[AppEntry], theme: &Theme, backwards: bool) -> Option<LayerRole> {
+    pub fn open(
+        &mut self,
+        windows: &[WindowInfo],
+        apps: &[AppEntry],
+        theme: &Theme,
+        backwards: bool,
+    ) -> Option<LayerRole> {
         // Topmost (most recently focused) first.
         let mut order: Vec<&WindowInfo> = windows.iter().rev().collect();
         order.sort_by_key(|window| window.minimized);
@@ -77,7 +91,12 @@ impl Switcher {
         self.titles.clear();
         for window in &order {
             let title = if window.title.is_empty() { app_title(window, apps) } else { window.title.clone() };
-            let tile = AppTile::new(&window.owner, app_title(window, apps), icon_for(window, apps), Message::Activate(window.id));
+            let tile = AppTile::new(
+                &window.owner,
+                app_title(window, apps),
+                icon_for(window, apps),
+                Message::Activate(window.id),
+            );
             self.tiles.push(ui.add(row, tile));
             self.windows.push(window.id);
             self.titles.push(title);
@@ -122,7 +141,8 @@ impl Switcher {
         if count == 0 {
             return;
         }
-        self.selected = if backwards { (self.selected + count - 1) % count } else { (self.selected + 1) % count };
+        self.selected =
+            if backwards { (self.selected + count - 1) % count } else { (self.selected + 1) % count };
         self.mark();
     }
 

@@ -55,9 +55,23 @@ pub fn paint_wallpaper(canvas: &mut weft_paint::Canvas<'_>, rect: Rect, dark: bo
         let half = width * 0.07;
         let mut path = PathBuilder::new();
         path.move_to(centre - half, y - 10.0);
-        path.cubic_to(centre - half * 3.0, y + height * 0.35, centre + half * 2.0, y + height * 0.65, centre - half, y + height + 10.0);
+        path.cubic_to(
+            centre - half * 3.0,
+            y + height * 0.35,
+            centre + half * 2.0,
+            y + height * 0.65,
+            centre - half,
+            y + height + 10.0,
+        );
         path.line_to(centre + half, y + height + 10.0);
-        path.cubic_to(centre + half * 3.0, y + height * 0.65, centre - half * 0.5, y + height * 0.35, centre + half, y - 10.0);
+        path.cubic_to(
+            centre + half * 3.0,
+            y + height * 0.65,
+            centre - half * 0.5,
+            y + height * 0.35,
+            centre + half,
+            y - 10.0,
+        );
         path.close();
         if let Some(path) = path.finish() {
             let alpha = if dark { 0.10 } else { 0.16 };

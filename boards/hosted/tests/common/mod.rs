@@ -93,14 +93,20 @@ fn app_manifest(name: &str, title: &str, icon: &str, keywords: &str) -> Manifest
 /// Boot the desktop with the two test apps.
 pub fn boot(theme: &'static str) -> Desktop {
     let extra: Vec<(Manifest, weft_hosted::ProgramMain)> = vec![
-        (app_manifest("sketch", "Sketch", "files", "\"draw\", \"paint\""), sketch as weft_hosted::ProgramMain),
+        (
+            app_manifest("sketch", "Sketch", "files", "\"draw\", \"paint\""),
+            sketch as weft_hosted::ProgramMain,
+        ),
         (app_manifest("notes", "Notes", "info", "\"write\""), notes as weft_hosted::ProgramMain),
     ];
     Desktop::boot(DesktopOptions { theme, extra, ..DesktopOptions::default() }).expect("the desktop boots")
 }
 
 /// A colour of the built-in theme `kind`, as RGB.
-pub fn rgb(kind: ThemeKind, pick: impl Fn(&weft_toolkit::theme::Palette) -> weft_toolkit::theme::Color) -> [u8; 3] {
+pub fn rgb(
+    kind: ThemeKind,
+    pick: impl Fn(&weft_toolkit::theme::Palette) -> weft_toolkit::theme::Color,
+) -> [u8; 3] {
     let color = pick(&Theme::builtin(kind).palette);
     [color.red, color.green, color.blue]
 }
@@ -112,7 +118,12 @@ pub fn find(snapshot: &Snapshot, target: [u8; 3], slack: u8) -> Option<((u32, u3
 }
 
 /// [`find`] in the rows from `top` down.
-pub fn find_below(snapshot: &Snapshot, target: [u8; 3], slack: u8, top: u32) -> Option<((u32, u32, u32, u32), u32)> {
+pub fn find_below(
+    snapshot: &Snapshot,
+    target: [u8; 3],
+    slack: u8,
+    top: u32,
+) -> Option<((u32, u32, u32, u32), u32)> {
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
     let mut count = 0;
     for y in top..snapshot.height {

@@ -100,7 +100,8 @@ impl<M: Clone + 'static> Widget<M> for PanelButton<M> {
         }
         let style = Self::style(cx.theme());
         let label = &self.label;
-        let layout = self.layout.get_or_insert_with(|| TextLayout::new(cx.text(), label, style, Overflow::Ellipsis));
+        let layout =
+            self.layout.get_or_insert_with(|| TextLayout::new(cx.text(), label, style, Overflow::Ellipsis));
         let text = layout.measure(cx.text(), Some(self.max_label));
         Size::new(PADDING * 2.0 + ICON + GAP + text.width.min(self.max_label), BUTTON_HEIGHT)
     }
@@ -133,7 +134,8 @@ impl<M: Clone + 'static> Widget<M> for PanelButton<M> {
         let ink = if self.muted { palette.text_muted } else { palette.text };
         let icon_ink = if self.active { palette.accent } else { ink };
         let icon = icons::icon(theme, &self.icon);
-        let icon_x = if self.label.is_empty() { rect.x + (rect.width - ICON) / 2.0 } else { rect.x + PADDING };
+        let icon_x =
+            if self.label.is_empty() { rect.x + (rect.width - ICON) / 2.0 } else { rect.x + PADDING };
         let icon_rect = Rect::new(icon_x, rect.y + (rect.height - ICON) / 2.0, ICON, ICON);
         cx.canvas().draw_icon(&icon, icon_rect, icon_ink);
         if self.indicator {
@@ -149,9 +151,11 @@ impl<M: Clone + 'static> Widget<M> for PanelButton<M> {
         let label = &self.label;
         let available = (rect.width - PADDING * 2.0 - ICON - GAP).max(0.0);
         let (canvas, text) = cx.canvas_and_text();
-        let layout = self.layout.get_or_insert_with(|| TextLayout::new(text, label, style, Overflow::Ellipsis));
+        let layout =
+            self.layout.get_or_insert_with(|| TextLayout::new(text, label, style, Overflow::Ellipsis));
         let size = layout.measure(text, Some(available + 0.5));
-        let origin = weft_paint::Point::new(icon_rect.right() + GAP, rect.y + (rect.height - size.height) / 2.0);
+        let origin =
+            weft_paint::Point::new(icon_rect.right() + GAP, rect.y + (rect.height - size.height) / 2.0);
         layout.draw(text, canvas, origin, ink);
     }
 

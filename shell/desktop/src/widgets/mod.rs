@@ -51,3 +51,9 @@ pub(crate) fn click<M: Clone>(cx: &mut EventContext<'_, M>, event: &Event, messa
         _ => Status::Ignored,
     }
 }
+
+/// The smallest whole number not below `value` (`f32::ceil` needs std).
+pub(crate) fn ceil(value: f32) -> f32 {
+    let whole = value as i64 as f32;
+    if whole < value { whole + 1.0 } else { whole }
+}

@@ -23,8 +23,18 @@ pub struct PasswordField<M> {
 
 impl<M> PasswordField<M> {
     /// A field `width` wide showing `placeholder` while empty.
-    pub fn new(width: f32, placeholder: impl Into<String>, submit: impl Fn(String) -> M + 'static) -> PasswordField<M> {
-        PasswordField { text: String::new(), placeholder: placeholder.into(), width, submit: Box::new(submit), layout: None }
+    pub fn new(
+        width: f32,
+        placeholder: impl Into<String>,
+        submit: impl Fn(String) -> M + 'static,
+    ) -> PasswordField<M> {
+        PasswordField {
+            text: String::new(),
+            placeholder: placeholder.into(),
+            width,
+            submit: Box::new(submit),
+            layout: None,
+        }
     }
 
     /// Change the placeholder.
@@ -111,9 +121,14 @@ impl<M: 'static> Widget<M> for PasswordField<M> {
             let placeholder = &self.placeholder;
             let style = TextStyle::sans(theme.typography.body_size);
             let (canvas, text) = cx.canvas_and_text();
-            let layout = self.layout.get_or_insert_with(|| TextLayout::new(text, placeholder, style, Overflow::Ellipsis));
+            let layout = self
+                .layout
+                .get_or_insert_with(|| TextLayout::new(text, placeholder, style, Overflow::Ellipsis));
             let size = layout.measure(text, Some(rect.width - 40.0));
-            let origin = Point::new(rect.x + (rect.width - size.width) / 2.0, rect.y + (rect.height - size.height) / 2.0);
+            let origin = Point::new(
+                rect.x + (rect.width - size.width) / 2.0,
+                rect.y + (rect.height - size.height) / 2.0,
+            );
             layout.draw(text, canvas, origin, Color::rgba(255, 255, 255, 0xb8));
         } else {
             let spacing = 14.0;

@@ -45,7 +45,14 @@ pub struct Text {
 impl Text {
     /// `text` in `style`, primary colour, left-aligned, one ellipsised line.
     pub fn new(text: impl Into<String>, style: TextStyle) -> Text {
-        Text { text: text.into(), style, ink: Ink::Text, centered: false, overflow: Overflow::Ellipsis, layout: None }
+        Text {
+            text: text.into(),
+            style,
+            ink: Ink::Text,
+            centered: false,
+            overflow: Overflow::Ellipsis,
+            layout: None,
+        }
     }
 
     /// Draw in `ink`.

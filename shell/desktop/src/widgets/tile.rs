@@ -27,7 +27,8 @@ const PLATES: [(u8, u8, u8); 8] = [
 
 /// The plate colour of the app called `name`.
 pub fn plate_color(name: &str) -> Color {
-    let hash = name.bytes().fold(0x811c_9dc5u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193));
+    let hash =
+        name.bytes().fold(0x811c_9dc5u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193));
     let (red, green, blue) = PLATES[(hash % PLATES.len() as u32) as usize];
     Color::rgb(red, green, blue)
 }
@@ -48,7 +49,8 @@ pub fn paint_plate(cx: &mut PaintContext<'_, '_>, rect: Rect, name: &str, icon: 
     };
     cx.canvas().fill_rounded_rect(rect, radius, gradient);
     let glyph = rect.width * 0.56;
-    let glyph_rect = Rect::new(rect.x + (rect.width - glyph) / 2.0, rect.y + (rect.height - glyph) / 2.0, glyph, glyph);
+    let glyph_rect =
+        Rect::new(rect.x + (rect.width - glyph) / 2.0, rect.y + (rect.height - glyph) / 2.0, glyph, glyph);
     let icon = icons::icon(theme, icon);
     cx.canvas().draw_icon(&icon, glyph_rect, Color::WHITE);
 }
@@ -66,7 +68,12 @@ pub struct AppTile<M> {
 
 impl<M> AppTile<M> {
     /// A tile for `name` titled `title` with `icon`, sending `message`.
-    pub fn new(name: impl Into<String>, title: impl Into<String>, icon: impl Into<String>, message: M) -> AppTile<M> {
+    pub fn new(
+        name: impl Into<String>,
+        title: impl Into<String>,
+        icon: impl Into<String>,
+        message: M,
+    ) -> AppTile<M> {
         AppTile {
             name: name.into(),
             title: title.into(),
@@ -115,7 +122,11 @@ impl<M: Clone + 'static> Widget<M> for AppTile<M> {
         let state = cx.state();
         let radius = theme.radii.large;
         if self.selected {
-            cx.canvas().fill_rounded_rect(rect, radius, palette.accent.with_opacity(if theme.dark { 0.30 } else { 0.14 }));
+            cx.canvas().fill_rounded_rect(
+                rect,
+                radius,
+                palette.accent.with_opacity(if theme.dark { 0.30 } else { 0.14 }),
+            );
             cx.canvas().stroke_rounded_rect(rect, radius, 1.5, palette.accent.with_opacity(0.75));
         } else if state.pressed {
             cx.canvas().fill_rounded_rect(rect, radius, palette.pressed);
@@ -132,7 +143,8 @@ impl<M: Clone + 'static> Widget<M> for AppTile<M> {
         let title = &self.title;
         let ink = palette.text;
         let (canvas, text) = cx.canvas_and_text();
-        let layout = self.layout.get_or_insert_with(|| TextLayout::new(text, title, style, Overflow::Ellipsis));
+        let layout =
+            self.layout.get_or_insert_with(|| TextLayout::new(text, title, style, Overflow::Ellipsis));
         let size = layout.measure(text, Some(rect.width - 12.0));
         let origin = Point::new(rect.x + (rect.width - size.width) / 2.0, plate.bottom() + 10.0);
         layout.draw(text, canvas, origin, ink);

@@ -73,7 +73,7 @@ pub fn toast_height(text: &mut TextSystem, theme: &Theme, content: &ToastContent
         let mut body = TextLayout::new(text, &content.body, body_style(theme), Overflow::Wrap);
         body.measure(text, Some(text_width())).height + 2.0
     };
-    (PADDING * 2.0 + header + 2.0 + title_height + body_height).max(PADDING * 2.0 + PLATE).ceil()
+    super::ceil((PADDING * 2.0 + header + 2.0 + title_height + body_height).max(PADDING * 2.0 + PLATE))
 }
 
 /// A notification toast. Clicking it sends `activate`; clicking its close
@@ -159,7 +159,8 @@ impl<M: Clone + 'static> Widget<M> for Toast<M> {
         if let Some(icon) = theme.icon("close") {
             cx.canvas().draw_icon(icon, cross, close_ink);
         }
-        let (header_style, title_style, body_style) = (header_style(theme), title_style(theme), body_style(theme));
+        let (header_style, title_style, body_style) =
+            (header_style(theme), title_style(theme), body_style(theme));
         let header_text = format!("{} · now", self.content.app_title);
         let (title_text, body_text) = (&self.content.title, &self.content.body);
         let (muted, ink) = (palette.text_muted, palette.text);
@@ -167,7 +168,8 @@ impl<M: Clone + 'static> Widget<M> for Toast<M> {
         let (header, title, body) = self.layouts.get_or_insert_with(|| {
             let header = TextLayout::new(text, &header_text, header_style, Overflow::Ellipsis);
             let title = TextLayout::new(text, title_text, title_style, Overflow::Ellipsis);
-            let body = (!body_text.is_empty()).then(|| TextLayout::new(text, body_text, body_style, Overflow::Wrap));
+            let body =
+                (!body_text.is_empty()).then(|| TextLayout::new(text, body_text, body_style, Overflow::Wrap));
             (header, title, body)
         });
         let left = rect.x + TEXT_LEFT;
