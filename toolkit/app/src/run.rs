@@ -96,10 +96,8 @@ pub fn run<A: App>(options: WindowOptions, mut app: A) -> Result<(), ProgramErro
                         app.update(&mut surface.ui, message, &mut context);
                     }
                 }
-                Some(WindowOutcome::Close) => {
-                    if app.close_requested(&mut surface.ui, &mut context) {
-                        context.quit();
-                    }
+                Some(WindowOutcome::Close) if app.close_requested(&mut surface.ui, &mut context) => {
+                    context.quit();
                 }
                 _ => {}
             }
