@@ -85,9 +85,7 @@ impl Shell {
         let display = Display::new(namespace.connect::<CompositorProtocol>()?);
         let display_key = service.watch(display.channel(), WATCH)?;
         let compositor = namespace.connect::<ShellProtocol>()?;
-        let windows = match compositor.call(&ShellRequest::Subscribe)? {
-            ShellResponse::Windows(windows) => windows,
-        };
+        let ShellResponse::Windows(windows) = compositor.call(&ShellRequest::Subscribe)?;
         service.watch(compositor.channel(), WATCH)?;
         let root = namespace.connect::<RootProtocol>()?;
         root.call(&RootRequest::Subscribe)?;
@@ -203,10 +201,12 @@ impl Shell {
                 LoopEvent::Signals { key, observed } if self.notifications.clients.owns(key) => {
                     self.serve_notifications(key, observed, now);
                 }
-                LoopEvent::Signals { key, observed } if key == self.display_key => {
-                    if observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE) {
-                        return Err(ProgramError(String::from("the compositor went away")));
-                    }
+                LoopEvent::Signals { key, observed }
+                    if key == self.display_key
+                        && observed.contains(Signals::PEER_CLOSED)
+                        && !observed.contains(Signals::READABLE) =>
+                {
+                    return Err(ProgramError(String::from("the compositor went away")));
                 }
                 _ => {}
             }
@@ -475,13 +475,13 @@ impl Shell {
     }
 
     fn refresh_apps(&mut self) -> Result<(), ProgramError> {
-        if let RootResponse::Apps(apps) = self.root.call(&RootRequest::Apps)? {
-            if apps != self.apps {
-                self.apps = apps;
-                self.panel.set_windows(&self.windows, &self.apps);
-                if self.launcher.surface.is_shown() {
-                    self.launcher.set_apps(&self.apps);
-                }
+        if let RootResponse::Apps(apps) = self.root.call(&RootRequest::Apps)?
+            && apps != self.apps
+        {
+            self.apps = apps;
+            self.panel.set_windows(&self.windows, &self.apps);
+            if self.launcher.surface.is_shown() {
+                self.launcher.set_apps(&self.apps);
             }
         }
         Ok(())

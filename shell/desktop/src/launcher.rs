@@ -122,7 +122,7 @@ impl Launcher {
     /// Show the apps matching the search.
     pub fn set_apps(&mut self, apps: &[AppEntry]) {
         let mut shown: Vec<&AppEntry> = apps.iter().filter(|app| matches(app, &self.query)).collect();
-        shown.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        shown.sort_by_key(|app| app.title.to_lowercase());
         let ui = &mut self.surface.ui;
         ui.clear_children(self.grid);
         self.tiles.clear();

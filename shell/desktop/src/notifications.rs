@@ -237,7 +237,7 @@ impl Notifications {
                 .map(|entry| (entry.key, entry.content.clone()))
                 .collect()
         };
-        if !self.dirty && wanted == self.shown && self.surface.is_shown() == !wanted.is_empty() {
+        if !self.dirty && wanted == self.shown && self.surface.is_shown() != wanted.is_empty() {
             return None;
         }
         self.dirty = false;
