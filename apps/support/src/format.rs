@@ -70,6 +70,19 @@ pub fn percent(value: f32) -> String {
     }
 }
 
+/// A count with thousands separated by commas: `183,204`.
+pub fn count(value: u64) -> String {
+    let digits = format!("{value}");
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 /// Seconds since boot with millisecond precision, as log lines show time:
 /// `12.345`.
 pub fn timestamp(nanoseconds: u64) -> String {
@@ -109,5 +122,9 @@ mod tests {
         assert_eq!(percent(37.4), "37%");
         assert_eq!(percent(f32::NAN), "0.0%");
         assert_eq!(timestamp(12_345_678_901), "12.345");
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(183_204), "183,204");
+        assert_eq!(count(1_000_000), "1,000,000");
     }
 }
