@@ -31,7 +31,14 @@ pub struct Graph {
 impl Graph {
     /// An empty graph keeping `capacity` samples.
     pub fn new(label: &'static str, capacity: usize, color: GraphColor) -> Graph {
-        Graph { samples: VecDeque::new(), capacity: capacity.max(2), ceiling: None, color, height: 64.0, label }
+        Graph {
+            samples: VecDeque::new(),
+            capacity: capacity.max(2),
+            ceiling: None,
+            color,
+            height: 64.0,
+            label,
+        }
     }
 
     /// A fixed top of the scale (e.g. 100 for percentages).
@@ -94,7 +101,8 @@ impl<M: 'static> Widget<M> for Graph {
         let hairline = theme.metrics.border_width;
         for quarter in 1..4 {
             let y = rect.y + rect.height * quarter as f32 / 4.0;
-            cx.canvas().fill_rect(Rect::new(rect.x, y, rect.width, hairline), palette.border.with_opacity(0.6));
+            cx.canvas()
+                .fill_rect(Rect::new(rect.x, y, rect.width, hairline), palette.border.with_opacity(0.6));
         }
         if self.samples.is_empty() {
             return;
@@ -141,4 +149,3 @@ impl<M: 'static> Widget<M> for Graph {
         Some(Description::new(Role::Image, self.label).value(alloc::format!("{latest:.1}")))
     }
 }
-

@@ -201,7 +201,8 @@ impl<S: StatusSource> Monitor<S> {
         let memory = card(ui, summary);
         let memory_value = card_title(ui, memory, "Memory");
         let memory_graph = ui.add(memory, Graph::new("Memory", HISTORY, GraphColor::Success));
-        let memory_caption = ui.add(memory, Label::new("In memory objects").role(TextRole::Small).muted().ellipsis());
+        let memory_caption =
+            ui.add(memory, Label::new("In memory objects").role(TextRole::Small).muted().ellipsis());
 
         let system = card(ui, summary);
         ui.add(system, Label::new("System").role(TextRole::Strong));
@@ -248,7 +249,9 @@ impl<S: StatusSource> Monitor<S> {
         let (system, processes) = match snapshot {
             Ok(snapshot) => snapshot,
             Err(problem) => {
-                ui.update::<Label, _>(error, |label| label.set_text(format!("Cannot read the system: {problem}")));
+                ui.update::<Label, _>(error, |label| {
+                    label.set_text(format!("Cannot read the system: {problem}"))
+                });
                 ui.set_hidden(error, false);
                 return;
             }
@@ -345,7 +348,9 @@ impl<S: StatusSource> Monitor<S> {
         let Some(ids) = &self.ids else { return };
         let column = FIELDS.iter().position(|field| *field == self.sort.0);
         let ascending = self.sort.1;
-        ui.update::<TableHeader<Message>, _>(ids.header, |header| header.set_sort(column.map(|c| (c, ascending))));
+        ui.update::<TableHeader<Message>, _>(ids.header, |header| {
+            header.set_sort(column.map(|c| (c, ascending)))
+        });
     }
 
     /// Handles a message from the widgets.
@@ -366,7 +371,8 @@ impl<S: StatusSource> Monitor<S> {
                 if count == 0 {
                     return;
                 }
-                let current = self.selected.and_then(|koid| self.processes.iter().position(|p| p.info.koid == koid));
+                let current =
+                    self.selected.and_then(|koid| self.processes.iter().position(|p| p.info.koid == koid));
                 let target = match navigation {
                     Navigation::Previous => current.map_or(0, |index| index.saturating_sub(1)),
                     Navigation::Next => current.map_or(0, |index| (index + 1).min(count - 1)),

@@ -43,7 +43,8 @@ impl Sampler {
     /// Combines a new snapshot with the previous one.
     pub fn sample(&mut self, system: SystemInfo, processes: Vec<ProcessInfo>) -> Sample {
         let now = system.uptime;
-        let times: BTreeMap<u64, u64> = processes.iter().map(|process| (process.koid, process.cpu_time)).collect();
+        let times: BTreeMap<u64, u64> =
+            processes.iter().map(|process| (process.koid, process.cpu_time)).collect();
         let previous = self.previous.replace((now, times));
         let elapsed = previous.as_ref().map_or(0, |(then, _)| now.saturating_sub(*then));
         let processes: Vec<ProcessSample> = processes

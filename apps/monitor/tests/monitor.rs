@@ -121,7 +121,11 @@ fn pump(harness: &mut Harness<Message>, monitor: &mut Monitor<Pattern>) {
 }
 
 /// Pixels in `rect` close to `color`.
-fn pixels_like(harness: &mut Harness<Message>, rect: weft_toolkit::Rect, color: weft_toolkit::theme::Color) -> usize {
+fn pixels_like(
+    harness: &mut Harness<Message>,
+    rect: weft_toolkit::Rect,
+    color: weft_toolkit::theme::Color,
+) -> usize {
     let mut count = 0;
     for y in rect.y as u32..rect.bottom() as u32 {
         for x in rect.x as u32..rect.right() as u32 {
@@ -214,7 +218,10 @@ fn selection_follows_the_process_and_the_keyboard() {
     second(&mut harness, &mut monitor);
     let index = monitor.processes().iter().position(|p| p.info.koid == selected).unwrap();
     assert!(harness.widget::<DataRow<Message>>(monitor.rows()[index]).is_selected());
-    assert_eq!(monitor.rows().iter().filter(|row| harness.widget::<DataRow<Message>>(**row).is_selected()).count(), 1);
+    assert_eq!(
+        monitor.rows().iter().filter(|row| harness.widget::<DataRow<Message>>(**row).is_selected()).count(),
+        1
+    );
 }
 
 #[test]
@@ -222,7 +229,8 @@ fn a_missing_status_service_is_reported() {
     let (mut harness, mut monitor) = open(ThemeKind::Light);
     monitor.source_mut().failing = true;
     second(&mut harness, &mut monitor);
-    let error = harness.find(Role::Text, "Cannot read the system: the status service is unavailable: peer closed");
+    let error =
+        harness.find(Role::Text, "Cannot read the system: the status service is unavailable: peer closed");
     assert!(harness.ui().is_visible(error));
     monitor.source_mut().failing = false;
     second(&mut harness, &mut monitor);

@@ -12,8 +12,8 @@ use weft_app_support::status::StatusSource;
 use weft_toolkit::prelude::*;
 use weft_toolkit::widgets::Surface;
 
-use crate::store::{SCALE_KEY, Store, THEME_KEY};
 use crate::mark::Mark;
+use crate::store::{SCALE_KEY, Store, THEME_KEY};
 use crate::tile::ThemeTile;
 
 /// Display scales offered, as factors.
@@ -41,8 +41,11 @@ pub enum Page {
     About,
 }
 
-const PAGES: [(Page, &str, &str); 3] =
-    [(Page::Appearance, "Appearance", "settings"), (Page::Display, "Display", "monitor"), (Page::About, "About", "info")];
+const PAGES: [(Page, &str, &str); 3] = [
+    (Page::Appearance, "Appearance", "settings"),
+    (Page::Display, "Display", "monitor"),
+    (Page::About, "About", "info"),
+];
 
 /// The theme a setting names (light for anything else).
 pub fn theme_named(value: Option<&Value>) -> ThemeKind {
@@ -154,9 +157,12 @@ impl<C: Store, S: StatusSource> Settings<C, S> {
         let root = ui.root();
         let frame = ui.add(root, Container::row().grow(1.0).min_height(0.0));
         ui.adjust_layout(frame, |style| style.align_items = Align::Stretch);
-        let sidebar = ui.add(frame, Container::column().gap(4.0).padding(12.0).width(216.0).surface(Surface::Alternate));
+        let sidebar = ui
+            .add(frame, Container::column().gap(4.0).padding(12.0).width(216.0).surface(Surface::Alternate));
         let heading = ui.add(sidebar, Label::new("Settings").role(TextRole::Headline));
-        ui.adjust_layout(heading, |style| style.padding = Insets { top: 8.0, right: 8.0, bottom: 14.0, left: 8.0 });
+        ui.adjust_layout(heading, |style| {
+            style.padding = Insets { top: 8.0, right: 8.0, bottom: 14.0, left: 8.0 }
+        });
         let mut items = Vec::new();
         for (page, title, icon) in PAGES {
             let item = ui.add(
@@ -174,8 +180,12 @@ impl<C: Store, S: StatusSource> Settings<C, S> {
         let card = section(ui, appearance, "Theme", "Every app and the desktop switch at once.");
         let tiles = ui.add(card, Container::row().gap(20.0));
         ui.adjust_layout(tiles, |style| style.padding.top = 6.0);
-        let light = ui.add(tiles, ThemeTile::new(ThemeKind::Light, "Light").on_select(Message::Theme(ThemeKind::Light)));
-        let dark = ui.add(tiles, ThemeTile::new(ThemeKind::Dark, "Dark").on_select(Message::Theme(ThemeKind::Dark)));
+        let light = ui.add(
+            tiles,
+            ThemeTile::new(ThemeKind::Light, "Light").on_select(Message::Theme(ThemeKind::Light)),
+        );
+        let dark =
+            ui.add(tiles, ThemeTile::new(ThemeKind::Dark, "Dark").on_select(Message::Theme(ThemeKind::Dark)));
         let theme_note = ui.add(card, Label::new("").role(TextRole::Small).color(ColorRole::Danger));
         ui.set_hidden(theme_note, true);
 
@@ -216,8 +226,10 @@ impl<C: Store, S: StatusSource> Settings<C, S> {
         let activity = figure(ui, card, "Since boot");
         ui.add(
             about_page,
-            Label::new("A capability operating system: every program holds only what its manifest grants it.")
-                .muted(),
+            Label::new(
+                "A capability operating system: every program holds only what its manifest grants it.",
+            )
+            .muted(),
         );
 
         let pages = items
@@ -253,7 +265,11 @@ impl<C: Store, S: StatusSource> Settings<C, S> {
             Message::Theme(kind) => {
                 let name = if kind == ThemeKind::Dark { "dark" } else { "light" };
                 let saved = self.store.set(THEME_KEY, Value::Text(String::from(name)));
-                self.note(ui, |ids| ids.theme_note, saved.as_ref().err().map(|error| format!("Not saved: {error}.")));
+                self.note(
+                    ui,
+                    |ids| ids.theme_note,
+                    saved.as_ref().err().map(|error| format!("Not saved: {error}.")),
+                );
                 if saved.is_ok() {
                     self.theme = kind;
                     // Switch at once; the config watch confirms it later.
@@ -263,7 +279,11 @@ impl<C: Store, S: StatusSource> Settings<C, S> {
             }
             Message::Scale(scale) => {
                 let saved = self.store.set(SCALE_KEY, Value::Float(f64::from(scale)));
-                self.note(ui, |ids| ids.scale_note, saved.as_ref().err().map(|error| format!("Not saved: {error}.")));
+                self.note(
+                    ui,
+                    |ids| ids.scale_note,
+                    saved.as_ref().err().map(|error| format!("Not saved: {error}.")),
+                );
                 if saved.is_ok() {
                     self.scale = scale;
                 }
@@ -333,7 +353,9 @@ impl<C: Store, S: StatusSource> Settings<C, S> {
         let system = match self.status.system() {
             Ok(system) => system,
             Err(error) => {
-                ui.update::<Label, _>(about.version, |label| label.set_text(format!("Figures unavailable: {error}")));
+                ui.update::<Label, _>(about.version, |label| {
+                    label.set_text(format!("Figures unavailable: {error}"))
+                });
                 return;
             }
         };
@@ -356,7 +378,8 @@ impl<C: Store, S: StatusSource> Settings<C, S> {
         let services = format!("{} of {} running", system.services_running, system.services_total);
         ui.update::<Label, _>(about.services, |label| label.set_text(services));
         ui.update::<Label, _>(about.objects, |label| label.set_text(count(system.objects)));
-        let activity = format!("{} system calls, {} messages", count(system.syscalls), count(system.messages));
+        let activity =
+            format!("{} system calls, {} messages", count(system.syscalls), count(system.messages));
         ui.update::<Label, _>(about.activity, |label| label.set_text(activity));
     }
 }

@@ -70,7 +70,8 @@ impl ConfigStore {
         if self.client.as_ref().is_none_or(Client::is_closed) {
             self.client = Some(connect()?);
         }
-        let client = self.client.as_ref().ok_or_else(|| StoreError::Unavailable(String::from("not connected")))?;
+        let client =
+            self.client.as_ref().ok_or_else(|| StoreError::Unavailable(String::from("not connected")))?;
         client.call(request).map_err(|error| {
             self.client = None;
             StoreError::Unavailable(alloc::format!("{error}"))
@@ -129,7 +130,9 @@ impl Store for ConfigStore {
 fn rejected(error: ConfigError) -> StoreError {
     match error {
         ConfigError::Denied => StoreError::Denied,
-        ConfigError::TypeMismatch { expected } => StoreError::Rejected(alloc::format!("the key holds {expected}")),
+        ConfigError::TypeMismatch { expected } => {
+            StoreError::Rejected(alloc::format!("the key holds {expected}"))
+        }
         other => StoreError::Rejected(alloc::format!("{other:?}")),
     }
 }

@@ -6,7 +6,9 @@ use weft_toolkit::accessibility::{Description, Role};
 use weft_toolkit::input_api::{Button as MouseButton, Key, KeyState};
 use weft_toolkit::paint::{Point, Rect, Size};
 use weft_toolkit::text::{Overflow, TextLayout, TextStyle};
-use weft_toolkit::{Event, EventContext, LayoutStyle, MeasureContext, PaintContext, Status, Theme, ThemeKind, Widget};
+use weft_toolkit::{
+    Event, EventContext, LayoutStyle, MeasureContext, PaintContext, Status, Theme, ThemeKind, Widget,
+};
 
 const PREVIEW_WIDTH: f32 = 176.0;
 const PREVIEW_HEIGHT: f32 = 112.0;
@@ -93,7 +95,11 @@ impl<M: Clone + 'static> Widget<M> for ThemeTile<M> {
             }
         };
         match event {
-            Event::PointerEnter | Event::PointerLeave | Event::FocusGained | Event::FocusLost | Event::PointerCancel => {
+            Event::PointerEnter
+            | Event::PointerLeave
+            | Event::FocusGained
+            | Event::FocusLost
+            | Event::PointerCancel => {
                 cx.request_paint();
                 Status::Ignored
             }
@@ -108,7 +114,9 @@ impl<M: Clone + 'static> Widget<M> for ThemeTile<M> {
                 }
                 Status::Handled
             }
-            Event::Key(key) if key.state == KeyState::Pressed && matches!(key.key, Key::ENTER | Key::SPACE) => {
+            Event::Key(key)
+                if key.state == KeyState::Pressed && matches!(key.key, Key::ENTER | Key::SPACE) =>
+            {
                 choose(cx, &self.on_select);
                 Status::Handled
             }
@@ -127,15 +135,25 @@ impl<M: Clone + 'static> Widget<M> for ThemeTile<M> {
         // The desktop behind a window.
         cx.canvas().fill_rounded_rect(preview, radius, colors.background);
         // A window with a title bar, lines of text and a button.
-        let window = Rect::new(preview.x + 18.0, preview.y + 16.0, preview.width - 36.0, preview.height - 28.0);
+        let window =
+            Rect::new(preview.x + 18.0, preview.y + 16.0, preview.width - 36.0, preview.height - 28.0);
         cx.canvas().draw_shadow(window, 6.0, &self.preview.shadows.control);
         cx.canvas().fill_rounded_rect(window, 6.0, colors.surface);
         let bar = Rect::new(window.x, window.y, window.width, 16.0);
         cx.canvas().fill_rounded_rect(bar, 6.0, colors.surface_alt);
         cx.canvas().fill_rect(Rect::new(bar.x, bar.y + 10.0, bar.width, 6.0), colors.surface_alt);
         for (index, width) in [0.62f32, 0.8, 0.45].iter().enumerate() {
-            let line = Rect::new(window.x + 10.0, window.y + 26.0 + index as f32 * 11.0, (window.width - 20.0) * width, 5.0);
-            cx.canvas().fill_rounded_rect(line, 2.5, colors.text.with_opacity(if index == 0 { 0.75 } else { 0.35 }));
+            let line = Rect::new(
+                window.x + 10.0,
+                window.y + 26.0 + index as f32 * 11.0,
+                (window.width - 20.0) * width,
+                5.0,
+            );
+            cx.canvas().fill_rounded_rect(
+                line,
+                2.5,
+                colors.text.with_opacity(if index == 0 { 0.75 } else { 0.35 }),
+            );
         }
         let button = Rect::new(window.right() - 46.0, window.bottom() - 20.0, 36.0, 12.0);
         cx.canvas().fill_rounded_rect(button, 6.0, colors.accent);
@@ -169,9 +187,13 @@ impl<M: Clone + 'static> Widget<M> for ThemeTile<M> {
         };
         let ink = if self.selected { palette.text } else { palette.text_muted };
         let (canvas, text) = cx.canvas_and_text();
-        let layout = self.layout.get_or_insert_with(|| TextLayout::new(text, &self.label, style, Overflow::Ellipsis));
+        let layout =
+            self.layout.get_or_insert_with(|| TextLayout::new(text, &self.label, style, Overflow::Ellipsis));
         let size = layout.size();
-        let origin = Point::new(rect.x + (PREVIEW_WIDTH - size.width) / 2.0, preview.bottom() + (LABEL_HEIGHT - size.height) / 2.0 + 2.0);
+        let origin = Point::new(
+            rect.x + (PREVIEW_WIDTH - size.width) / 2.0,
+            preview.bottom() + (LABEL_HEIGHT - size.height) / 2.0 + 2.0,
+        );
         layout.draw(text, canvas, origin, ink);
     }
 

@@ -49,12 +49,8 @@ fn app_probe(report: Arc<Mutex<Option<Sender<Report>>>>) -> impl Fn(u32) -> i32 
             for (key, value) in &watched {
                 settings.changed(&mut ui, key, value.as_ref());
             }
-            let report_value = Report {
-                theme_after_choosing_dark,
-                scale_after_sliding,
-                ui_dark: ui.theme().dark,
-                watched,
-            };
+            let report_value =
+                Report { theme_after_choosing_dark, scale_after_sliding, ui_dark: ui.theme().dark, watched };
             if let Some(sender) = report.lock().unwrap().take() {
                 let _ = sender.send(report_value);
             }

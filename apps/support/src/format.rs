@@ -19,7 +19,7 @@ pub fn bytes(count: u64) -> String {
     if value < 10.0 {
         // One decimal, without a trailing `.0`.
         let tenths = (value * 10.0 + 0.5) as u64;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{} {}", tenths / 10, UNITS[unit])
         } else {
             format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
@@ -51,7 +51,8 @@ pub fn duration(nanoseconds: u64) -> String {
 /// A clock-style duration for uptimes: `0:42`, `12:05`, `3:02:17`, `2d 3:02:17`.
 pub fn clock(nanoseconds: u64) -> String {
     let seconds = nanoseconds / 1_000_000_000;
-    let (days, hours, minutes, rest) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60);
+    let (days, hours, minutes, rest) =
+        (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60);
     match (days, hours) {
         (0, 0) => format!("{minutes}:{rest:02}"),
         (0, _) => format!("{hours}:{minutes:02}:{rest:02}"),
