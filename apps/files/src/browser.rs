@@ -8,7 +8,9 @@ use alloc::vec::Vec;
 
 use weft_app_support::format::bytes;
 use weft_app_support::tree::{compare_names, is_text, name_of, parent_of};
-use weft_app_support::widgets::{Column, ColumnWidth, DataRow, Navigation, TableHeader, ToolButton, arrow_up};
+use weft_app_support::widgets::{
+    Column, ColumnWidth, DataRow, Navigation, TableHeader, ToolButton, arrow_up,
+};
 use weft_app_support::{EntryKind, FileTree, TreeEntry};
 use weft_toolkit::prelude::*;
 use weft_toolkit::widgets::Surface;
@@ -85,7 +87,11 @@ const PAGE_ROWS: usize = 10;
 /// The columns of the listing.
 fn columns() -> Vec<Column> {
     vec![
-        Column { title: String::from("Name"), width: ColumnWidth::Fill(1.0), align: weft_app_support::widgets::Align::Left },
+        Column {
+            title: String::from("Name"),
+            width: ColumnWidth::Fill(1.0),
+            align: weft_app_support::widgets::Align::Left,
+        },
         Column::number("Size", 84.0),
         Column::text("Kind", 150.0),
     ]
@@ -211,8 +217,10 @@ impl Browser {
         let document_page = ui.add(body, Container::column().grow(1.0).min_height(0.0));
         let document = ui.add(document_page, DocumentView::new().on_navigate(Message::Navigate));
 
-        let status_bar =
-            ui.add(root, Container::row().padding_insets(Insets::symmetric(5.0, 14.0)).surface(Surface::Alternate));
+        let status_bar = ui.add(
+            root,
+            Container::row().padding_insets(Insets::symmetric(5.0, 14.0)).surface(Surface::Alternate),
+        );
         let status = ui.add(status_bar, Label::new("").role(TextRole::Small).muted().ellipsis().grow(1.0));
         self.ids = Some(Ids {
             back,
@@ -246,14 +254,18 @@ impl Browser {
                     2 => SortKey::Kind,
                     _ => SortKey::Name,
                 };
-                self.sort = if self.sort.0 == key { (key, !self.sort.1) } else { (key, key == SortKey::Name) };
-                let selected = self.selected.and_then(|index| self.entries.get(index)).map(|e| e.path.clone());
+                self.sort =
+                    if self.sort.0 == key { (key, !self.sort.1) } else { (key, key == SortKey::Name) };
+                let selected =
+                    self.selected.and_then(|index| self.entries.get(index)).map(|e| e.path.clone());
                 self.show(ui, selected.as_deref());
             }
             Message::Monospace(on) => {
                 self.monospace = on;
                 if let Some(ids) = &self.ids {
-                    ui.update::<DocumentView<Message>, _>(ids.document, |document| document.set_monospace(on));
+                    ui.update::<DocumentView<Message>, _>(ids.document, |document| {
+                        document.set_monospace(on)
+                    });
                 }
             }
         }
@@ -376,7 +388,9 @@ impl Browser {
             SortKey::Size => 1,
             SortKey::Kind => 2,
         };
-        ui.update::<TableHeader<Message>, _>(header, |header| header.set_sort(Some((sort_column, ascending))));
+        ui.update::<TableHeader<Message>, _>(header, |header| {
+            header.set_sort(Some((sort_column, ascending)))
+        });
         ui.clear_children(list);
         let columns = columns();
         self.rows = entries
@@ -400,7 +414,9 @@ impl Browser {
         ui.update::<ScrollView, _>(list, |list| list.scroll_to(0.0));
         // Select what leads back to where we came from, else the first row.
         let towards = came_from.and_then(|from| {
-            entries.iter().position(|entry| from == entry.path || from.starts_with(&format!("{}/", entry.path)))
+            entries
+                .iter()
+                .position(|entry| from == entry.path || from.starts_with(&format!("{}/", entry.path)))
         });
         self.entries = entries;
         self.selected = None;
@@ -419,7 +435,11 @@ impl Browser {
         let text = if is_text(contents) {
             String::from(core::str::from_utf8(contents).unwrap_or_default())
         } else {
-            format!("{} holds {} of binary data, which cannot be shown as text.", name_of(path), bytes(contents.len() as u64))
+            format!(
+                "{} holds {} of binary data, which cannot be shown as text.",
+                name_of(path),
+                bytes(contents.len() as u64)
+            )
         };
         self.monospace = prefers_monospace(path);
         let monospace = self.monospace;
@@ -474,7 +494,9 @@ impl Browser {
                 let folders = self.entries.iter().filter(|entry| entry.kind == EntryKind::Directory).count();
                 let files = self.entries.len() - folders;
                 let total: u64 = self.entries.iter().map(|entry| entry.size).sum();
-                let plural = |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
+                let plural = |count: usize, one: &str, many: &str| {
+                    format!("{count} {}", if count == 1 { one } else { many })
+                };
                 let mut text = format!(
                     "{}, {} · {} · read-only",
                     plural(folders, "folder", "folders"),

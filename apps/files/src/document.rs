@@ -251,7 +251,8 @@ impl<M: 'static> Widget<M> for DocumentView<M> {
         let style = self.style(theme);
         let width = self.text_width();
         let (canvas, text) = cx.canvas_and_text();
-        let layout = self.layout.get_or_insert_with(|| TextLayout::new(text, &self.text, style, Overflow::Wrap));
+        let layout =
+            self.layout.get_or_insert_with(|| TextLayout::new(text, &self.text, style, Overflow::Wrap));
         layout.set_width(text, Some(width));
         self.content_height = layout.size().height;
         self.offset = self.offset.clamp(0.0, (self.content_height + 2.0 * MARGIN - rect.height).max(0.0));
@@ -266,7 +267,12 @@ impl<M: 'static> Widget<M> for DocumentView<M> {
             let track = rect.height - 8.0;
             let length = (track * rect.height / total).max(24.0);
             let position = self.offset / (total - rect.height);
-            let bar = Rect::new(rect.right() - bar_width - 3.0, rect.y + 4.0 + (track - length) * position, bar_width, length);
+            let bar = Rect::new(
+                rect.right() - bar_width - 3.0,
+                rect.y + 4.0 + (track - length) * position,
+                bar_width,
+                length,
+            );
             cx.canvas().fill_rounded_rect(bar, bar_width / 2.0, palette.text_muted.with_opacity(0.45));
         }
     }

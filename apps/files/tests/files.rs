@@ -20,7 +20,10 @@ fn tree() -> FileTree {
     FileTree::new(vec![
         ("README.md".into(), b"# Weft\n\nA graphical desktop OS in Rust.\n".to_vec()),
         ("docs/architecture.md".into(), ARCHITECTURE.as_bytes().to_vec()),
-        ("docs/protocols.md".into(), "# IPC protocols\n\nEvery interface is one protocol.\n".repeat(60).into_bytes()),
+        (
+            "docs/protocols.md".into(),
+            "# IPC protocols\n\nEvery interface is one protocol.\n".repeat(60).into_bytes(),
+        ),
         ("docs/toolkit.md".into(), "# The Weft toolkit\n".repeat(700).into_bytes()),
         ("docs/manifests.md".into(), "# Service manifests\n".repeat(90).into_bytes()),
         ("docs/notes/ideas.txt".into(), b"Remember the milk.\n".to_vec()),
@@ -174,8 +177,11 @@ fn sizes_kinds_and_sorting() {
     assert_eq!(cells, ["docs", "18 KiB", "Folder · 5 items"]);
     let themes = row_named(&mut harness, &browser, "themes");
     double_click(&mut harness, &mut browser, themes);
-    let kinds: Vec<String> =
-        browser.rows().iter().map(|row| harness.widget::<DataRow<Message>>(*row).cells()[2].clone()).collect();
+    let kinds: Vec<String> = browser
+        .rows()
+        .iter()
+        .map(|row| harness.widget::<DataRow<Message>>(*row).cells()[2].clone())
+        .collect();
     assert_eq!(kinds, ["TOML settings", "Binary data"]);
     // Sort by size (largest first), then back by name.
     browser.update(harness.ui(), Message::Navigate(weft_app_support::widgets::Navigation::Parent));
@@ -203,7 +209,10 @@ fn binary_files_are_described_not_dumped_and_text_can_go_monospace() {
     pump(&mut harness, &mut browser);
     let toml = row_named(&mut harness, &browser, "dark.toml");
     double_click(&mut harness, &mut browser, toml);
-    assert!(harness.widget::<DocumentView<Message>>(document).is_monospace(), "settings files read in monospace");
+    assert!(
+        harness.widget::<DocumentView<Message>>(document).is_monospace(),
+        "settings files read in monospace"
+    );
     let switch = harness.find(Role::Switch, "Monospace");
     harness.click(switch);
     pump(&mut harness, &mut browser);

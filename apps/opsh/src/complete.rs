@@ -85,7 +85,9 @@ fn paths(word: &str, cwd: &str, files: &FileTree, directories_only: bool) -> Vec
     };
     entries
         .into_iter()
-        .filter(|entry| entry.name.starts_with(stem) && (!directories_only || entry.kind == EntryKind::Directory))
+        .filter(|entry| {
+            entry.name.starts_with(stem) && (!directories_only || entry.kind == EntryKind::Directory)
+        })
         .map(|entry| {
             let mut candidate = String::from(directory);
             candidate.push_str(&entry.name);

@@ -183,7 +183,7 @@ impl LineEditor {
         let end = prompt_width + self.text.len();
         // Written up to the last column, the cursor waits there: step onto
         // the next row so both cases continue alike.
-        if end > 0 && end % width == 0 {
+        if end > 0 && end.is_multiple_of(width) {
             out.push_str("\r\n");
         }
         let end_row = end / width;
@@ -207,7 +207,7 @@ impl LineEditor {
         let end_row = (prompt_width + self.text.len()) / width;
         let mut out = String::new();
         let end = prompt_width + self.text.len();
-        let last_row = if end > 0 && end % width == 0 { end_row - 1 } else { end_row };
+        let last_row = if end > 0 && end.is_multiple_of(width) { end_row - 1 } else { end_row };
         if last_row > self.cursor_row {
             let _ = write!(out, "\x1b[{}B", last_row - self.cursor_row);
         }

@@ -217,7 +217,10 @@ mod tests {
         assert!(decoder.decode(b"\x1b[").is_empty());
         assert_eq!(decoder.decode(b"A"), [EditKey::Up]);
         assert_eq!(decoder.decode("é".as_bytes()), [EditKey::Char('é')]);
-        assert_eq!(decoder.decode(b"\x1bb\x03\x17"), [EditKey::WordLeft, EditKey::Interrupt, EditKey::DeleteWordBack]);
+        assert_eq!(
+            decoder.decode(b"\x1bb\x03\x17"),
+            [EditKey::WordLeft, EditKey::Interrupt, EditKey::DeleteWordBack]
+        );
         // Bracketed-paste markers are not keys.
         assert_eq!(decoder.decode(b"\x1b[200~x\x1b[201~"), [EditKey::Char('x')]);
     }

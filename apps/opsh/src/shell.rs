@@ -246,8 +246,11 @@ impl<H: Host> Shell<H> {
             Vec::new()
         });
         if wanted {
-            let names: Vec<String> =
-                self.host.services().map(|list| list.into_iter().map(|service| service.name).collect()).unwrap_or_default();
+            let names: Vec<String> = self
+                .host
+                .services()
+                .map(|list| list.into_iter().map(|service| service.name).collect())
+                .unwrap_or_default();
             completion = complete(&before, &self.cwd, self.host.files(), &mut || names.clone());
         }
         match completion.candidates.len() {

@@ -126,8 +126,13 @@ impl Host for FakeHost {
     }
 
     fn read_log(&mut self, after: u64, max: u32, filter: &Filter) -> Result<LogPage, HostError> {
-        let entries: Vec<Entry> =
-            self.log.iter().filter(|e| e.sequence > after && filter.accepts(e)).take(max as usize).cloned().collect();
+        let entries: Vec<Entry> = self
+            .log
+            .iter()
+            .filter(|e| e.sequence > after && filter.accepts(e))
+            .take(max as usize)
+            .cloned()
+            .collect();
         let next = entries.last().map_or(after, |e| e.sequence);
         Ok(LogPage { entries, next, lost: 0 })
     }
@@ -156,7 +161,7 @@ fn plain(text: &str) -> String {
             '\x1b' => {
                 if chars.peek() == Some(&'[') {
                     chars.next();
-                    while let Some(c) = chars.next() {
+                    for c in chars.by_ref() {
                         if ('@'..='~').contains(&c) {
                             break;
                         }
@@ -203,7 +208,10 @@ fn unknown_commands_and_bad_arguments_say_what_is_wrong() {
     assert!(plain(&output).contains("unknown command `frobnicate`"), "{output:?}");
     assert!(plain(&shell.execute("lss")).contains("did you mean `ls`?"));
     let output = plain(&shell.execute("svc explode"));
-    assert!(output.contains("svc: unknown subcommand `explode`") && output.contains("usage: svc"), "{output}");
+    assert!(
+        output.contains("svc: unknown subcommand `explode`") && output.contains("usage: svc"),
+        "{output}"
+    );
     assert!(plain(&shell.execute("log -n many")).contains("-n needs a number"));
     assert!(plain(&shell.execute("echo 'open")).contains("unclosed ' quote"));
     // The prompt's `$` turns red after a failure.
@@ -247,7 +255,10 @@ fn line_editing_moves_by_character_and_word() {
 fn files_can_be_listed_read_and_walked() {
     let mut shell = shell();
     let listing = plain(&shell.execute("ls"));
-    assert!(listing.contains("docs/") && listing.contains("images/") && listing.contains("README.md"), "{listing}");
+    assert!(
+        listing.contains("docs/") && listing.contains("images/") && listing.contains("README.md"),
+        "{listing}"
+    );
     let long = plain(&shell.execute("ls -l docs"));
     assert!(long.contains("12 B  abi.md") && long.contains("9 B  protocols.md"), "{long}");
     assert_eq!(plain(&shell.execute("cat README.md")), "# Weft\nA capability OS.\n");
@@ -279,7 +290,10 @@ fn processes_and_services_come_from_the_host() {
     assert!(plain(&shell.execute("svc status nope")).contains("no service named `nope`"));
 
     let refused = plain(&shell.execute("svc restart config"));
-    assert!(refused.contains("not allowed to restart config") && refused.contains("`manage` grant"), "{refused}");
+    assert!(
+        refused.contains("not allowed to restart config") && refused.contains("`manage` grant"),
+        "{refused}"
+    );
     shell.host_mut().manage = true;
     assert!(plain(&shell.execute("svc restart config")).contains("restarting config"));
     assert_eq!(shell.host().restarted, ["config"]);

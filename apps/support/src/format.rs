@@ -19,7 +19,7 @@ pub fn bytes(count: u64) -> String {
     if value < 10.0 {
         // One decimal, without a trailing `.0`.
         let tenths = (value * 10.0 + 0.5) as u64;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{} {}", tenths / 10, UNITS[unit])
         } else {
             format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
@@ -51,7 +51,8 @@ pub fn duration(nanoseconds: u64) -> String {
 /// A clock-style duration for uptimes: `0:42`, `12:05`, `3:02:17`, `2d 3:02:17`.
 pub fn clock(nanoseconds: u64) -> String {
     let seconds = nanoseconds / 1_000_000_000;
-    let (days, hours, minutes, rest) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60);
+    let (days, hours, minutes, rest) =
+        (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60);
     match (days, hours) {
         (0, 0) => format!("{minutes}:{rest:02}"),
         (0, _) => format!("{hours}:{minutes:02}:{rest:02}"),
@@ -68,6 +69,19 @@ pub fn percent(value: f32) -> String {
     } else {
         format!("{}%", (value + 0.5) as u32)
     }
+}
+
+/// A count with thousands separated by commas: `183,204`.
+pub fn count(value: u64) -> String {
+    let digits = format!("{value}");
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// Seconds since boot with millisecond precision, as log lines show time:
@@ -109,5 +123,9 @@ mod tests {
         assert_eq!(percent(37.4), "37%");
         assert_eq!(percent(f32::NAN), "0.0%");
         assert_eq!(timestamp(12_345_678_901), "12.345");
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(183_204), "183,204");
+        assert_eq!(count(1_000_000), "1,000,000");
     }
 }

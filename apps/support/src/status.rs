@@ -61,7 +61,8 @@ impl StatusClient {
                 other => StatusError::Unavailable(alloc::format!("{other}")),
             })?);
         }
-        let client = self.client.as_ref().ok_or_else(|| StatusError::Unavailable(String::from("not connected")))?;
+        let client =
+            self.client.as_ref().ok_or_else(|| StatusError::Unavailable(String::from("not connected")))?;
         match client.call(request) {
             Ok(StatusResponse::Error(why)) => Err(StatusError::Refused(why)),
             Ok(response) => Ok(response),

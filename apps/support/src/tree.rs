@@ -114,7 +114,13 @@ impl FileTree {
         match self.kind(path) {
             Some(EntryKind::File) => {
                 let size = self.files.get(path).map_or(0, |bytes| bytes.len() as u64);
-                Ok(TreeEntry { name: name_of(path), path: String::from(path), kind: EntryKind::File, size, items: 0 })
+                Ok(TreeEntry {
+                    name: name_of(path),
+                    path: String::from(path),
+                    kind: EntryKind::File,
+                    size,
+                    items: 0,
+                })
             }
             Some(EntryKind::Directory) => Ok(self.directory_entry(path)),
             None => Err(FsError::NotFound(String::from(path))),
@@ -123,7 +129,12 @@ impl FileTree {
 
     fn directory_entry(&self, path: &str) -> TreeEntry {
         let prefix = directory_prefix(path);
-        let size = self.files.iter().filter(|(file, _)| file.starts_with(&prefix)).map(|(_, b)| b.len() as u64).sum();
+        let size = self
+            .files
+            .iter()
+            .filter(|(file, _)| file.starts_with(&prefix))
+            .map(|(_, b)| b.len() as u64)
+            .sum();
         let items = self.children(path).count();
         TreeEntry { name: name_of(path), path: String::from(path), kind: EntryKind::Directory, size, items }
     }
@@ -132,14 +143,21 @@ impl FileTree {
     fn children<'a>(&'a self, path: &str) -> impl Iterator<Item = (&'a String, EntryKind)> + 'a {
         let prefix = directory_prefix(path);
         let direct = move |candidate: &String| {
-            candidate.len() > prefix.len() && candidate.starts_with(&prefix) && !candidate[prefix.len()..].contains('/')
+            candidate.len() > prefix.len()
+                && candidate.starts_with(&prefix)
+                && !candidate[prefix.len()..].contains('/')
         };
         let direct_files = direct.clone();
         self.directories
             .iter()
             .filter(move |candidate| direct(candidate))
             .map(|path| (path, EntryKind::Directory))
-            .chain(self.files.keys().filter(move |candidate| direct_files(candidate)).map(|p| (p, EntryKind::File)))
+            .chain(
+                self.files
+                    .keys()
+                    .filter(move |candidate| direct_files(candidate))
+                    .map(|p| (p, EntryKind::File)),
+            )
     }
 
     /// The entries inside directory `path` (absolute): directories first,

@@ -60,10 +60,9 @@ fn probe(commands: Arc<Mutex<Receiver<Command>>>) -> impl Fn(u32) -> i32 + Send 
                     }
                     Ok(Command::Follow(reply)) => {
                         if let Some(channel) = session.shell().host().follow_channel() {
-                            let _ = channel.handle().wait(
-                                weft_abi::Signals::READABLE,
-                                Deadline::after(Duration::from_secs(1)),
-                            );
+                            let _ = channel
+                                .handle()
+                                .wait(weft_abi::Signals::READABLE, Deadline::after(Duration::from_secs(1)));
                         }
                         session.poll(harness.ui());
                         harness.render();
@@ -111,7 +110,8 @@ fn ask<T>(commands: &Sender<Command>, make: impl FnOnce(Sender<T>) -> Command) -
 }
 
 fn output_after(lines: &[String], command: &str) -> Vec<String> {
-    let start = lines.iter().rposition(|line| line.ends_with(&format!("$ {command}"))).expect("the command line");
+    let start =
+        lines.iter().rposition(|line| line.ends_with(&format!("$ {command}"))).expect("the command line");
     lines[start + 1..].iter().take_while(|line| !line.starts_with("weft:")).cloned().collect()
 }
 
@@ -129,7 +129,11 @@ fn the_shell_shows_the_real_system() {
     ];
     let options = BootOptions { bundle, echo: false, devices: Vec::new() };
     let system = System::boot_on(hosted, options).unwrap();
-    assert!(system.wait_for_log("started guest", Duration::from_secs(10)), "{:#?}", system.hosted.debug_log().lines());
+    assert!(
+        system.wait_for_log("started guest", Duration::from_secs(10)),
+        "{:#?}",
+        system.hosted.debug_log().lines()
+    );
 
     // `ps` lists the real processes.
     let lines = ask(&terminal_commands, |reply| Command::Type("ps".into(), reply));
@@ -142,19 +146,28 @@ fn the_shell_shows_the_real_system() {
     // Services with their states, and the files of the boot bundle.
     let svc = output_after(&ask(&terminal_commands, |reply| Command::Type("svc".into(), reply)), "svc");
     assert!(svc.iter().any(|line| line.starts_with("config") && line.contains("running")), "{svc:#?}");
-    let cat = output_after(&ask(&terminal_commands, |r| Command::Type("cat docs/apps.md".into(), r)), "cat docs/apps.md");
+    let cat = output_after(
+        &ask(&terminal_commands, |r| Command::Type("cat docs/apps.md".into(), r)),
+        "cat docs/apps.md",
+    );
     assert_eq!(cat, ["# The core apps", "", "Terminal, Settings, Files, Monitor."]);
     let uname = output_after(&ask(&terminal_commands, |r| Command::Type("uname -a".into(), r)), "uname -a");
     assert!(uname[0].starts_with("Weft "), "{uname:?}");
 
     // The log, filtered by source.
-    let log = output_after(&ask(&terminal_commands, |r| Command::Type("log -s root -n 5".into(), r)), "log -s root -n 5");
+    let log = output_after(
+        &ask(&terminal_commands, |r| Command::Type("log -s root -n 5".into(), r)),
+        "log -s root -n 5",
+    );
     assert!(!log.is_empty() && log.iter().all(|line| line.contains(" root ")), "{log:#?}");
 
     // Without `manage`, restarting is refused with a clear message.
     let refused = ask(&guest_commands, |r| Command::Type("svc restart config".into(), r));
     let refused = output_after(&refused, "svc restart config");
-    assert!(refused[0].contains("not allowed to restart config") && refused[0].contains("manage"), "{refused:?}");
+    assert!(
+        refused[0].contains("not allowed to restart config") && refused[0].contains("manage"),
+        "{refused:?}"
+    );
 
     // With it (the terminal's manifest grants it), the service restarts.
     let restarted = ask(&terminal_commands, |r| Command::Type("svc restart config".into(), r));
@@ -163,7 +176,9 @@ fn the_shell_shows_the_real_system() {
     loop {
         let status = ask(&terminal_commands, |r| Command::Type("svc status config".into(), r));
         let status = output_after(&status, "svc status config");
-        if status.iter().any(|line| line.contains("restarts  1")) && status.iter().any(|l| l.contains("running")) {
+        if status.iter().any(|line| line.contains("restarts  1"))
+            && status.iter().any(|l| l.contains("running"))
+        {
             break;
         }
         assert!(Instant::now() < deadline, "config did not come back: {status:#?}");
@@ -172,7 +187,8 @@ fn the_shell_shows_the_real_system() {
 
     // `log -f` shows entries as they are logged.
     ask(&terminal_commands, |r| Command::Type("log -f -s root".into(), r));
-    ask(&terminal_commands, |r| Command::Restart("config".into(), r)).expect("the terminal may restart services");
+    ask(&terminal_commands, |r| Command::Restart("config".into(), r))
+        .expect("the terminal may restart services");
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let lines = ask(&terminal_commands, Command::Follow);

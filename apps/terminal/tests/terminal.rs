@@ -5,8 +5,8 @@ mod common;
 
 use std::path::PathBuf;
 
-use weft_toolkit::input_api::{Button, InputEvent, Key, KeyState, Modifiers, PointerEvent};
 use weft_terminal::{Message, Session};
+use weft_toolkit::input_api::{Button, InputEvent, Key, KeyState, Modifiers, PointerEvent};
 use weft_toolkit::{Point, Theme, ThemeKind, Ui};
 use weft_toolkit_harness::{Harness, Tolerance};
 use weft_vt::Color;
@@ -110,7 +110,9 @@ fn escape_sequences_colour_the_grid_and_the_pixels() {
     let red_row = {
         let terminal = session.terminal().terminal();
         let screen = terminal.screen();
-        (0..screen.rows()).find(|r| screen.cell(*r, 0).unwrap().style.background == Color::Indexed(1)).unwrap()
+        (0..screen.rows())
+            .find(|r| screen.cell(*r, 0).unwrap().style.background == Color::Indexed(1))
+            .unwrap()
     };
     let metrics_height = 17.0;
     let y = (8.0 + red_row as f32 * metrics_height + metrics_height / 2.0) as u32;

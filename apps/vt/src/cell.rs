@@ -85,7 +85,11 @@ impl Cell {
     pub fn blank(style: Style) -> Cell {
         Cell {
             character: ' ',
-            style: Style { foreground: Color::Default, background: style.background, attributes: Attributes::empty() },
+            style: Style {
+                foreground: Color::Default,
+                background: style.background,
+                attributes: Attributes::empty(),
+            },
         }
     }
 }

@@ -212,7 +212,8 @@ impl Screen {
 
     fn execute_csi_vertical(&mut self, count: usize, down: bool) {
         let row = self.cursor.row;
-        self.cursor.row = if down { (row + count).min(self.bottom.max(row)) } else { row.saturating_sub(count) };
+        self.cursor.row =
+            if down { (row + count).min(self.bottom.max(row)) } else { row.saturating_sub(count) };
         self.cursor.column = 0;
         self.cursor.pending_wrap = false;
     }

@@ -30,7 +30,10 @@ pub struct Glyphs {
 impl Glyphs {
     /// Glyphs of the monospace face at `size` logical pixels.
     pub fn new(size: f32) -> Glyphs {
-        Glyphs { style: TextStyle { line_height: LINE_HEIGHT, ..TextStyle::mono(size) }, layouts: BTreeMap::new() }
+        Glyphs {
+            style: TextStyle { line_height: LINE_HEIGHT, ..TextStyle::mono(size) },
+            layouts: BTreeMap::new(),
+        }
     }
 
     /// Measures the cell at `scale`: the face's advance and the line
@@ -45,7 +48,14 @@ impl Glyphs {
     }
 
     /// Draws `character` with its cell's top-left at `origin`.
-    pub fn draw(&mut self, text: &mut TextSystem, canvas: &mut Canvas<'_>, character: char, origin: Point, color: Color) {
+    pub fn draw(
+        &mut self,
+        text: &mut TextSystem,
+        canvas: &mut Canvas<'_>,
+        character: char,
+        origin: Point,
+        color: Color,
+    ) {
         let style = self.style;
         let layout = self.layouts.entry(character).or_insert_with(|| {
             let mut buffer = [0u8; 4];

@@ -343,11 +343,8 @@ impl Screen {
         if is_zero_width(character) {
             return;
         }
-        let character = if self.graphics[usize::from(self.shifted_out)] {
-            line_drawing(character)
-        } else {
-            character
-        };
+        let character =
+            if self.graphics[usize::from(self.shifted_out)] { line_drawing(character) } else { character };
         if self.cursor.pending_wrap {
             self.cursor.pending_wrap = false;
             if self.modes.autowrap {

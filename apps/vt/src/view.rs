@@ -203,7 +203,13 @@ impl<M> TerminalView<M> {
         Status::Handled
     }
 
-    fn pointer_down(&mut self, cx: &mut EventContext<'_, M>, position: Point, button: Button, clicks: u32) -> Status {
+    fn pointer_down(
+        &mut self,
+        cx: &mut EventContext<'_, M>,
+        position: Point,
+        button: Button,
+        clicks: u32,
+    ) -> Status {
         cx.request_focus();
         match button {
             Button::Left => {
@@ -340,7 +346,8 @@ impl<M: 'static> Widget<M> for TerminalView<M> {
         let first = ((clip_top - origin.y) / cell_height).max(0.0) as usize;
         let last = (((clip_bottom - origin.y) / cell_height).max(0.0) as usize + 1).min(screen.rows());
         let snap = |value: f32| libm_round(value * scale) / scale;
-        let span = view.selection.filter(|selection| !selection.is_empty()).map(|selection| selection.span(screen));
+        let span =
+            view.selection.filter(|selection| !selection.is_empty()).map(|selection| selection.span(screen));
         let cursor = screen.cursor();
         let show_cursor = view.offset == 0 && screen.modes().cursor_visible;
         let (canvas, text) = cx.canvas_and_text();
@@ -386,7 +393,13 @@ impl<M: 'static> Widget<M> for TerminalView<M> {
                     if attributes.contains(Attributes::BOLD) {
                         // The bundled face has one weight: overstrike by a pixel.
                         let nudge = 1.0 / scale.max(1.0);
-                        self.glyphs.draw(text, canvas, cell.character, Point::new(x + nudge, top), foreground);
+                        self.glyphs.draw(
+                            text,
+                            canvas,
+                            cell.character,
+                            Point::new(x + nudge, top),
+                            foreground,
+                        );
                     }
                 }
                 let thickness = ((scale as u32).max(1)) as f32 / scale;
@@ -422,7 +435,12 @@ impl<M: 'static> Widget<M> for TerminalView<M> {
                     }
                     (false, _) => {
                         let hairline = 1.0 / scale;
-                        let area = Rect::new(x + hairline / 2.0, top + hairline / 2.0, width - hairline, bottom - top - hairline);
+                        let area = Rect::new(
+                            x + hairline / 2.0,
+                            top + hairline / 2.0,
+                            width - hairline,
+                            bottom - top - hairline,
+                        );
                         canvas.stroke_rounded_rect(area, 0.0, hairline, palette.cursor);
                     }
                 }
@@ -447,7 +465,8 @@ impl<M: 'static> Widget<M> for TerminalView<M> {
         let length = (track * rows as f32 / total).max(24.0).min(track);
         let position = (history - offset) as f32 / history as f32;
         let width = theme.metrics.scrollbar_width;
-        let bar = Rect::new(rect.right() - width - 3.0, rect.y + 4.0 + (track - length) * position, width, length);
+        let bar =
+            Rect::new(rect.right() - width - 3.0, rect.y + 4.0 + (track - length) * position, width, length);
         cx.canvas().fill_rounded_rect(bar, width / 2.0, theme.palette.text_muted.with_opacity(0.5));
     }
 

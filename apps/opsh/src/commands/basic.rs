@@ -23,9 +23,15 @@ pub(crate) fn help<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&st
                 output.line(&format!("{:padding$}{}", "", command.summary));
             }
             output.line("");
-            output.styled(style::DIM, "Keys: ←/→ move · Ctrl+←/→ by word · Home/End · ↑/↓ history · Tab completes");
+            output.styled(
+                style::DIM,
+                "Keys: ←/→ move · Ctrl+←/→ by word · Home/End · ↑/↓ history · Tab completes",
+            );
             output.line("");
-            output.styled(style::DIM, "      Ctrl+C cancels · Ctrl+L clears · Shift+PgUp/PgDn scroll · Ctrl+Shift+C/V copy/paste");
+            output.styled(
+                style::DIM,
+                "      Ctrl+C cancels · Ctrl+L clears · Shift+PgUp/PgDn scroll · Ctrl+Shift+C/V copy/paste",
+            );
             output.line("");
             Outcome::Done(true)
         }

@@ -131,7 +131,8 @@ pub(crate) fn cat<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str
                 }
             }
             Ok(contents) => {
-                let message = format!("{absolute}: binary file ({}), not shown", bytes(contents.len() as u64));
+                let message =
+                    format!("{absolute}: binary file ({}), not shown", bytes(contents.len() as u64));
                 invocation.output.error("cat", &message);
                 ok = false;
             }

@@ -120,7 +120,9 @@ pub(crate) fn run<H: Host>(invocation: &mut Invocation<'_, H>, words: &[String])
         "log" => log::log(invocation, &arguments),
         unknown => {
             let hint = match closest(unknown) {
-                Some(near) => alloc::format!("unknown command `{unknown}`; did you mean `{near}`? (`help` lists them)"),
+                Some(near) => {
+                    alloc::format!("unknown command `{unknown}`; did you mean `{near}`? (`help` lists them)")
+                }
                 None => alloc::format!("unknown command `{unknown}` (`help` lists them)"),
             };
             invocation.fail("opsh", &hint)
@@ -154,6 +156,10 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// Refuses extra arguments for commands that take none.
-fn no_arguments<H: Host>(invocation: &mut Invocation<'_, H>, command: &str, arguments: &[&str]) -> Option<Outcome> {
+fn no_arguments<H: Host>(
+    invocation: &mut Invocation<'_, H>,
+    command: &str,
+    arguments: &[&str],
+) -> Option<Outcome> {
     arguments.first().map(|extra| invocation.usage(command, &alloc::format!("unexpected argument `{extra}`")))
 }

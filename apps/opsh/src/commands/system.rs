@@ -181,7 +181,9 @@ fn svc_restart<H: Host>(invocation: &mut Invocation<'_, H>, name: &str) -> Outco
         }
         Err(HostError::Refused(why)) if why.contains("manage") => invocation.fail(
             "svc",
-            &format!("not allowed to restart {name}: this terminal's route to weft.status lacks the `manage` grant"),
+            &format!(
+                "not allowed to restart {name}: this terminal's route to weft.status lacks the `manage` grant"
+            ),
         ),
         Err(error) => invocation.fail("svc", &format!("cannot restart {name}: {error}")),
     }

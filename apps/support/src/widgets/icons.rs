@@ -6,7 +6,11 @@ use alloc::vec;
 use weft_theme::{Icon, IconGeometry, IconPaint, IconShape};
 
 fn stroked(path: &str) -> IconShape {
-    IconShape { geometry: IconGeometry::Path(String::from(path)), paint: IconPaint::Stroke(1.75), opacity: 1.0 }
+    IconShape {
+        geometry: IconGeometry::Path(String::from(path)),
+        paint: IconPaint::Stroke(1.75),
+        opacity: 1.0,
+    }
 }
 
 /// An arrow pointing up (to the parent folder).
@@ -19,6 +23,10 @@ pub fn sort_arrow(ascending: bool) -> Icon {
     let path = if ascending { "M7 14.5 L12 9 L17 14.5 Z" } else { "M7 9.5 L12 15 L17 9.5 Z" };
     Icon {
         view_box: 24.0,
-        shapes: vec![IconShape { geometry: IconGeometry::Path(String::from(path)), paint: IconPaint::Fill, opacity: 1.0 }],
+        shapes: vec![IconShape {
+            geometry: IconGeometry::Path(String::from(path)),
+            paint: IconPaint::Fill,
+            opacity: 1.0,
+        }],
     }
 }

@@ -15,7 +15,9 @@ use weft_paint::{Color, Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextStyle};
 use weft_theme::Theme;
 use weft_toolkit::accessibility::{Description, Role};
-use weft_toolkit::{Event, EventContext, LayoutStyle, MeasureContext, PaintContext, PointerSource, Status, Widget};
+use weft_toolkit::{
+    Event, EventContext, LayoutStyle, MeasureContext, PaintContext, PointerSource, Status, Widget,
+};
 
 /// How wide a column is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -287,7 +289,11 @@ impl<M: Clone + 'static> Widget<M> for DataRow<M> {
 
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> Status {
         match event {
-            Event::PointerEnter | Event::PointerLeave | Event::FocusGained | Event::FocusLost | Event::PointerCancel => {
+            Event::PointerEnter
+            | Event::PointerLeave
+            | Event::FocusGained
+            | Event::FocusLost
+            | Event::PointerCancel => {
                 cx.request_paint();
                 Status::Ignored
             }
@@ -348,17 +354,25 @@ impl<M: Clone + 'static> Widget<M> for DataRow<M> {
         {
             let size = theme.metrics.icon_size;
             let ink = if self.selected { palette.accent } else { palette.text_muted };
-            cx.canvas().draw_icon(icon, Rect::new(first.0, rect.y + (rect.height - size) / 2.0, size, size), ink);
+            cx.canvas().draw_icon(
+                icon,
+                Rect::new(first.0, rect.y + (rect.height - size) / 2.0, size, size),
+                ink,
+            );
             first.0 += size + 10.0;
             first.1 = (first.1 - size - 10.0).max(0.0);
         }
-        let style = TextStyle { line_height: theme.typography.line_height, ..TextStyle::sans(theme.typography.body_size) };
+        let style = TextStyle {
+            line_height: theme.typography.line_height,
+            ..TextStyle::sans(theme.typography.body_size)
+        };
         for (index, (span, column)) in spans.iter().zip(&self.columns).enumerate() {
             let Some(text) = self.cells.get(index) else { break };
             let color = if index >= self.muted_from { palette.text_muted } else { palette.text };
             let layout = {
                 let (_, system) = cx.canvas_and_text();
-                self.layouts[index].get_or_insert_with(|| TextLayout::new(system, text, style, Overflow::Ellipsis))
+                self.layouts[index]
+                    .get_or_insert_with(|| TextLayout::new(system, text, style, Overflow::Ellipsis))
             };
             draw_cell(cx, layout, *span, rect, column.align, color);
         }
@@ -460,16 +474,18 @@ impl<M: 'static> Widget<M> for TableHeader<M> {
                 cx.request_paint();
                 Status::Ignored
             }
-            Event::PointerDown { button: MouseButton::Left, position, .. } => match self.column_at(position.x) {
-                Some(column) => {
-                    self.focused_column = column;
-                    if let Some(message) = &self.on_sort {
-                        cx.emit(message(column));
+            Event::PointerDown { button: MouseButton::Left, position, .. } => {
+                match self.column_at(position.x) {
+                    Some(column) => {
+                        self.focused_column = column;
+                        if let Some(message) = &self.on_sort {
+                            cx.emit(message(column));
+                        }
+                        Status::Handled
                     }
-                    Status::Handled
+                    None => Status::Ignored,
                 }
-                None => Status::Ignored,
-            },
+            }
             Event::Key(key) if key.state != KeyState::Released => {
                 let count = self.columns.len();
                 match key.key {
@@ -495,7 +511,12 @@ impl<M: 'static> Widget<M> for TableHeader<M> {
         let state = cx.state();
         let palette = &theme.palette;
         cx.canvas().fill_rect(
-            Rect::new(rect.x, rect.bottom() - theme.metrics.border_width, rect.width, theme.metrics.border_width),
+            Rect::new(
+                rect.x,
+                rect.bottom() - theme.metrics.border_width,
+                rect.width,
+                theme.metrics.border_width,
+            ),
             palette.border,
         );
         let spans = column_spans(&self.columns, rect);
@@ -529,7 +550,12 @@ impl<M: 'static> Widget<M> for TableHeader<M> {
             }
             if state.focused && state.focus_visible && index == self.focused_column {
                 let ring = Rect::new(x - 6.0, rect.y + 3.0, width + 12.0, rect.height - 6.0);
-                cx.canvas().stroke_rounded_rect(ring, theme.radii.small, theme.metrics.focus_ring_width, palette.focus_ring);
+                cx.canvas().stroke_rounded_rect(
+                    ring,
+                    theme.radii.small,
+                    theme.metrics.focus_ring_width,
+                    palette.focus_ring,
+                );
             }
         }
     }

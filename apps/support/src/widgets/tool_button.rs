@@ -53,7 +53,11 @@ impl<M: Clone + 'static> Widget<M> for ToolButton<M> {
 
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> Status {
         match event {
-            Event::PointerEnter | Event::PointerLeave | Event::FocusGained | Event::FocusLost | Event::PointerCancel => {
+            Event::PointerEnter
+            | Event::PointerLeave
+            | Event::FocusGained
+            | Event::FocusLost
+            | Event::PointerCancel => {
                 cx.request_paint();
                 Status::Ignored
             }
@@ -68,7 +72,9 @@ impl<M: Clone + 'static> Widget<M> for ToolButton<M> {
                 }
                 Status::Handled
             }
-            Event::Key(key) if key.state == KeyState::Pressed && matches!(key.key, Key::ENTER | Key::SPACE) => {
+            Event::Key(key)
+                if key.state == KeyState::Pressed && matches!(key.key, Key::ENTER | Key::SPACE) =>
+            {
                 if let Some(message) = &self.on_click {
                     cx.emit(message.clone());
                 }
@@ -96,7 +102,8 @@ impl<M: Clone + 'static> Widget<M> for ToolButton<M> {
         cx.canvas().fill_rounded_rect(rect, radius, background);
         let ink = if state.disabled { theme.palette.text.with_opacity(0.35) } else { theme.palette.text };
         let size = theme.metrics.icon_size.min(rect.width);
-        let area = Rect::new(rect.x + (rect.width - size) / 2.0, rect.y + (rect.height - size) / 2.0, size, size);
+        let area =
+            Rect::new(rect.x + (rect.width - size) / 2.0, rect.y + (rect.height - size) / 2.0, size, size);
         match &self.glyph {
             Glyph::Named(name) => {
                 if let Some(icon) = theme.icon(name) {
