@@ -35,6 +35,8 @@ pub fn programs() -> Vec<(&'static str, ProgramMain)> {
         ("shell", weft_shell::entry),
         ("terminal", weft_terminal::entry),
         ("files", weft_files::entry),
+        ("settings", weft_settings::entry),
+        ("monitor", weft_monitor::entry),
     ]
 }
 
