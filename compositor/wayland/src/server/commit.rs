@@ -10,7 +10,7 @@ use smithay::wayland::shell::xdg::{SurfaceCachedState, XdgToplevelSurfaceData};
 
 use super::content::{SurfaceContent, apply_commit};
 use super::error::CommitError;
-use super::peer::{DISPLAY_IMPLEMENTATION, DISPLAY_NO_MEMORY, MAX_CLIENT_BYTES, send_toplevel_configure};
+use super::peer::{DISPLAY_IMPLEMENTATION, DISPLAY_NO_MEMORY, MAX_CLIENT_BYTES};
 use super::state::Bridge;
 use super::window::{Kind, Window};
 
@@ -139,8 +139,7 @@ impl Bridge {
                     if window.awaiting_commit && !has_content {
                         window.awaiting_commit = false;
                         if let Some(configure) = window.last_configure {
-                            let serial = send_toplevel_configure(&toplevel, &configure);
-                            window.configures.push_back((serial, configure.serial));
+                            window.send_configure(&configure);
                         }
                     }
                     Ok(None)
@@ -254,7 +253,6 @@ impl Bridge {
 
     /// `wl_pointer.set_cursor` (or the pointer left every surface).
     pub fn on_cursor_image(&mut self, image: CursorImageStatus) {
-        let focus = self.seat.get_pointer().and_then(|pointer| pointer.current_focus());
         match image {
             CursorImageStatus::Surface(surface) => {
                 let Some((client, peer)) = self.peer_of(&surface) else {
@@ -284,7 +282,10 @@ impl Bridge {
                 self.update_cursor(&client);
             }
             CursorImageStatus::Hidden | CursorImageStatus::Named(_) => {
-                let Some((client, peer)) = focus.as_ref().and_then(|focus| self.peer_of(focus)) else {
+                let Some(client) = self.pointer_client.clone() else {
+                    return;
+                };
+                let Some(peer) = self.peers.get_mut(&client) else {
                     return;
                 };
                 peer.cursor_hotspot = None;

@@ -160,20 +160,16 @@ impl Bridge {
         let Some(pointer) = self.seat.get_pointer() else {
             return;
         };
+        self.pointer_client = Some(client.clone());
         match event {
             PointerEvent::Enter { x, y } | PointerEvent::Motion { x, y } => {
                 self.pointer_motion(client, surface, x, y);
             }
             PointerEvent::Leave => {
-                let Some(root) = self.target(client, surface) else {
-                    return;
-                };
-                let inside = pointer.current_focus().is_some_and(|focus| {
-                    let peer = self.peers.get(client);
-                    peer.and_then(|p| p.windows.get(&smithay::reexports::wayland_server::Resource::id(&root)))
-                        .is_some_and(|window| window.contains(&focus))
-                });
-                if inside {
+                let focus = pointer.current_focus();
+                let peer = self.peers.get(client);
+                let window = peer.and_then(|peer| peer.window(surface));
+                if focus.is_some_and(|focus| window.is_some_and(|window| window.contains(&focus))) {
                     let location = pointer.current_location();
                     let event = MotionEvent { location, serial: SERIAL_COUNTER.next_serial(), time: now_ms() };
                     pointer.motion(self, None, &event);

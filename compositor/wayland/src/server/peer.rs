@@ -9,14 +9,12 @@
 use std::collections::HashMap;
 
 use compositor_api::client::{ClientError, Display};
-use compositor_api::{Configure, Event, Request, SurfaceId, WindowStates};
-use smithay::reexports::wayland_protocols::xdg::shell::server::xdg_toplevel;
+use compositor_api::{Configure, Event, Request, SurfaceId};
 use smithay::reexports::wayland_server::backend::protocol::ProtocolError;
 use smithay::reexports::wayland_server::backend::{ClientId, ObjectId};
 use smithay::reexports::wayland_server::Client;
 use smithay::utils::Transform;
 use smithay::wayland::compositor::{send_surface_state, with_states};
-use smithay::wayland::shell::xdg::ToplevelSurface;
 use weft_rt::Key;
 
 use super::content::SurfaceContent;
@@ -99,32 +97,15 @@ impl Peer {
     }
 
     /// The window shown as Weft `surface`.
+    pub fn window(&self, surface: SurfaceId) -> Option<&Window> {
+        self.windows.get(self.by_weft.get(&surface)?)
+    }
+
+    /// The window shown as Weft `surface`.
     pub fn window_mut(&mut self, surface: SurfaceId) -> Option<&mut Window> {
         let root = self.by_weft.get(&surface)?;
         self.windows.get_mut(root)
     }
-}
-
-/// Tell an xdg toplevel Weft's configure; returns the xdg serial.
-pub fn send_toplevel_configure(toplevel: &ToplevelSurface, configure: &Configure) -> smithay::utils::Serial {
-    let pairs = [
-        (WindowStates::ACTIVATED, xdg_toplevel::State::Activated),
-        (WindowStates::MAXIMIZED, xdg_toplevel::State::Maximized),
-        (WindowStates::RESIZING, xdg_toplevel::State::Resizing),
-        (WindowStates::SUSPENDED, xdg_toplevel::State::Suspended),
-    ];
-    toplevel.with_pending_state(|state| {
-        state.size = (!configure.size.is_empty())
-            .then(|| (configure.size.width as i32, configure.size.height as i32).into());
-        for (weft, xdg) in pairs {
-            if configure.states.contains(weft) {
-                state.states.set(xdg);
-            } else {
-                state.states.unset(xdg);
-            }
-        }
-    });
-    toplevel.send_configure()
 }
 
 impl Bridge {
@@ -286,14 +267,13 @@ impl Bridge {
         }
         window.last_configure = Some(configure);
         match &window.kind {
-            Kind::Toplevel(toplevel) => {
+            Kind::Toplevel(_) => {
                 // After an unmap the client must commit again before it
                 // may be configured; the configure is sent then.
                 if window.awaiting_commit {
                     return;
                 }
-                let serial = send_toplevel_configure(toplevel, &configure);
-                window.configures.push_back((serial, configure.serial));
+                window.send_configure(&configure);
             }
             Kind::Popup(_) | Kind::Cursor => {
                 let ack = Request::AckConfigure { surface: configure.surface, serial: configure.serial };

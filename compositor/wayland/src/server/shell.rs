@@ -17,7 +17,7 @@ use smithay::wayland::shell::xdg::{
 };
 use smithay::{delegate_xdg_decoration, delegate_xdg_shell};
 
-use super::peer::{DISPLAY_IMPLEMENTATION, send_toplevel_configure};
+use super::peer::DISPLAY_IMPLEMENTATION;
 use super::state::Bridge;
 use super::window::{Kind, Window};
 
@@ -52,8 +52,7 @@ impl Bridge {
         if let Some(configure) = window.last_configure
             && !window.awaiting_commit
         {
-            let serial = send_toplevel_configure(toplevel, &configure);
-            window.configures.push_back((serial, configure.serial));
+            window.send_configure(&configure);
         }
     }
 

@@ -51,6 +51,11 @@ pub struct Bridge {
     pub waits: WaitSet,
     gone: Arc<Mutex<Vec<ClientId>>>,
     pub(super) killed: Vec<ClientId>,
+    /// The client whose surface the latest Weft pointer event was for:
+    /// the one `wl_pointer.set_cursor` (and Smithay's cursor reset on
+    /// leave) concern. Kept here because Smithay reports cursor changes
+    /// while it holds the pointer's lock, so the pointer cannot be asked.
+    pub(super) pointer_client: Option<ClientId>,
 }
 
 /// What the bridge keeps on every Wayland client.
@@ -99,6 +104,7 @@ impl Bridge {
             waits,
             gone: Arc::new(Mutex::new(Vec::new())),
             killed: Vec::new(),
+            pointer_client: None,
         })
     }
 

@@ -16,7 +16,8 @@
 use std::collections::{HashMap, VecDeque};
 
 use compositor_api::client::{BufferPool, ClientError, Damage, Display};
-use compositor_api::{Configure, Rect, Request, Role, SurfaceId};
+use compositor_api::{Configure, Rect, Request, Role, SurfaceId, WindowStates};
+use smithay::reexports::wayland_protocols::xdg::shell::server::xdg_toplevel;
 use smithay::reexports::wayland_server::Resource;
 use smithay::reexports::wayland_server::backend::ObjectId;
 use smithay::reexports::wayland_server::protocol::wl_callback::WlCallback;
@@ -75,6 +76,7 @@ pub struct Window {
     flying: Vec<WlCallback>,
     in_flight: bool,
     shown: bool,
+    presented: bool,
     /// xdg configure serials not yet acknowledged, with Weft's serial.
     pub configures: VecDeque<(Serial, u32)>,
     /// Weft's latest configure.
@@ -106,6 +108,7 @@ impl Window {
             flying: Vec::new(),
             in_flight: false,
             shown: false,
+            presented: false,
             configures: VecDeque::new(),
             last_configure: None,
             grab: false,
@@ -206,6 +209,38 @@ impl Window {
         self.damage.set_full();
     }
 
+    /// Pass Weft's configure on to an xdg toplevel (others have none).
+    ///
+    /// Weft gives a new window a default size; a Wayland client that has
+    /// not shown anything yet is told to choose its own instead (size 0),
+    /// unless the window is maximised. From the first present on, Weft's
+    /// size is the client's own, so it is passed on as it is.
+    pub fn send_configure(&mut self, configure: &Configure) {
+        let Kind::Toplevel(toplevel) = &self.kind else {
+            return;
+        };
+        let pairs = [
+            (WindowStates::ACTIVATED, xdg_toplevel::State::Activated),
+            (WindowStates::MAXIMIZED, xdg_toplevel::State::Maximized),
+            (WindowStates::RESIZING, xdg_toplevel::State::Resizing),
+            (WindowStates::SUSPENDED, xdg_toplevel::State::Suspended),
+        ];
+        let sized = self.presented || configure.states.contains(WindowStates::MAXIMIZED);
+        toplevel.with_pending_state(|state| {
+            state.size = (sized && !configure.size.is_empty())
+                .then(|| (configure.size.width as i32, configure.size.height as i32).into());
+            for (weft, xdg) in pairs {
+                if configure.states.contains(weft) {
+                    state.states.set(xdg);
+                } else {
+                    state.states.unset(xdg);
+                }
+            }
+        });
+        let serial = toplevel.send_configure();
+        self.configures.push_back((serial, configure.serial));
+    }
+
     /// Frame callbacks from a commit, fired at the next frame Weft shows.
     pub fn queue_callbacks(&mut self, callbacks: Vec<WlCallback>) {
         self.queued.extend(callbacks);
@@ -289,6 +324,7 @@ impl Window {
         frame.present(display, &changed)?;
         self.damage.clear();
         self.shown = true;
+        self.presented = true;
         self.in_flight = true;
         self.flying.append(&mut self.queued);
         Ok(())
