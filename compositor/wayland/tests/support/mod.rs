@@ -251,13 +251,34 @@ pub fn find(snapshot: &Snapshot, rgb: [u8; 3]) -> Option<(u32, u32, u32, u32)> {
     bounds
 }
 
-/// The content rectangle `(x, y, width)` of the focused window: the
-/// active title bar's extent, and the row just below it.
+/// The content rectangle `(x, y, width)` of the topmost focused window:
+/// found by its title bar, the first band of the active title colour at
+/// least `title_height` rows tall and 80 pixels wide (client content
+/// may contain that colour too, but not in such a band).
 pub fn focused_window(snapshot: &Snapshot) -> Option<(u32, u32, u32)> {
     let theme = decorations();
-    let title = theme.title_active;
-    let (x0, y0, x1, y1) = find(snapshot, [title.r, title.g, title.b])?;
-    (y1 - y0 >= theme.title_height - 2).then_some((x0, y1, x1 - x0))
+    let title = [theme.title_active.r, theme.title_active.g, theme.title_active.b];
+    let is_title = |x: u32, y: u32| snapshot.pixel(x, y)[..3] == title;
+    for y in 0..snapshot.height {
+        let (mut start, mut best) = (0, (0, 0));
+        for x in 0..=snapshot.width {
+            if x == snapshot.width || !is_title(x, y) {
+                if x - start > best.1 - best.0 {
+                    best = (start, x);
+                }
+                start = x + 1;
+            }
+        }
+        let (left, right) = best;
+        if right - left < 80 {
+            continue;
+        }
+        let height = (y..snapshot.height).take_while(|&row| is_title(left + 1, row)).count() as u32;
+        if height + 2 >= theme.title_height {
+            return Some((left, y + height, right - left));
+        }
+    }
+    None
 }
 
 /// How many pixels of `region` differ between two snapshots.
@@ -276,6 +297,7 @@ pub fn changed_pixels(a: &Snapshot, b: &Snapshot, (x, y, width, height): (u32, u
 /// Save a screenshot when `WEFT_SCREENSHOT_DIR` is set.
 pub fn keep_screenshot(snapshot: &Snapshot, name: &str) {
     if let Some(dir) = std::env::var_os("WEFT_SCREENSHOT_DIR") {
+        let _ = std::fs::create_dir_all(&dir);
         let path = Path::new(&dir).join(name);
         snapshot.save_png(&path).expect("save screenshot");
     }
