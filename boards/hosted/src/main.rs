@@ -1,41 +1,157 @@
 //! `weft-hosted`: run Weft inside this process (host only).
 //!
-//! `weft-hosted [--headless] [--quiet] [--for SECONDS]`
+//! `weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] [--screenshot FILE.png]`
+//!
+//! By default the desktop opens in a host window (winit + softbuffer);
+//! its event loop owns the main thread, as winit requires, and Weft runs
+//! on other threads. `--headless` renders into an in-memory framebuffer
+//! instead (a streaming server, CI). `--for` stops after that many
+//! seconds; `--screenshot` saves the screen as a PNG just before.
 
+use std::any::Any;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use weft_board_hosted::{BootOptions, System, default_bundle};
+use display_hosted::HostDisplay;
+use weft_board_hosted::{BootOptions, System, default_bundle, set_shell_clock};
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let quiet = args.iter().any(|a| a == "--quiet");
-    let run_for = args
-        .iter()
-        .position(|a| a == "--for")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse::<f64>().ok())
-        .map(Duration::from_secs_f64);
-    for arg in &args {
-        if !matches!(arg.as_str(), "--headless" | "--quiet" | "--for") && arg.parse::<f64>().is_err() {
-            eprintln!(
-                "weft-hosted: unknown option `{arg}`\nusage: weft-hosted [--headless] [--quiet] [--for SECONDS]"
-            );
-            std::process::exit(2);
+const USAGE: &str =
+    "usage: weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] [--screenshot FILE.png]";
+
+struct Options {
+    headless: bool,
+    quiet: bool,
+    size: (u32, u32),
+    run_for: Option<Duration>,
+    screenshot: Option<PathBuf>,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options =
+        Options { headless: false, quiet: false, size: (1280, 800), run_for: None, screenshot: None };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--headless" => options.headless = true,
+            "--quiet" => options.quiet = true,
+            "--for" => {
+                let value = args.next().ok_or("--for needs a number of seconds")?;
+                let seconds: f64 = value.parse().map_err(|_| format!("--for: `{value}` is not a number"))?;
+                options.run_for = Some(Duration::from_secs_f64(seconds.max(0.0)));
+            }
+            "--size" => {
+                let value = args.next().ok_or("--size needs WIDTHxHEIGHT")?;
+                let parsed = value
+                    .split_once('x')
+                    .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+                    .filter(|(w, h)| (320..=8192).contains(w) && (240..=8192).contains(h));
+                options.size = parsed.ok_or_else(|| format!("--size: `{value}` is not WIDTHxHEIGHT"))?;
+            }
+            "--screenshot" => {
+                options.screenshot =
+                    Some(PathBuf::from(args.next().ok_or("--screenshot needs a file name")?));
+            }
+            other => return Err(format!("unknown option `{other}`")),
         }
     }
-    let options = BootOptions { bundle: default_bundle(), echo: !quiet, devices: Vec::new() };
-    let system = match System::boot(options) {
+    Ok(options)
+}
+
+/// The host's wall clock: Unix milliseconds and the local UTC offset.
+fn wall_clock() -> (i64, i32) {
+    let now = chrono::Local::now();
+    (now.timestamp_millis(), now.offset().local_minus_utc() / 60)
+}
+
+fn boot(display: &Arc<HostDisplay>, quiet: bool) -> System {
+    let mut bundle = default_bundle();
+    let (unix_ms, offset_minutes) = wall_clock();
+    set_shell_clock(&mut bundle, unix_ms, offset_minutes);
+    let devices = vec![("device:display".to_string(), display.clone() as Arc<dyn Any + Send + Sync>)];
+    match System::boot(BootOptions { bundle, echo: !quiet, devices }) {
         Ok(system) => system,
         Err(error) => {
             eprintln!("weft-hosted: {error}");
             std::process::exit(1);
         }
-    };
-    match run_for {
+    }
+}
+
+fn save(display: &HostDisplay, path: &Option<PathBuf>) {
+    if let Some(path) = path {
+        match display.snapshot().save_png(path) {
+            Ok(()) => eprintln!("weft-hosted: screenshot saved to {}", path.display()),
+            Err(error) => eprintln!("weft-hosted: could not save {}: {error}", path.display()),
+        }
+    }
+}
+
+/// Whether a window can possibly open here (Linux and the BSDs need a
+/// display server).
+fn window_system_missing() -> bool {
+    cfg!(all(unix, not(target_os = "macos")))
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+}
+
+fn run_headless(options: &Options) {
+    let display = HostDisplay::headless(options.size.0, options.size.1);
+    let system = boot(&display, options.quiet);
+    match options.run_for {
         Some(duration) => std::thread::sleep(duration),
         None => loop {
             std::thread::sleep(Duration::from_secs(3600));
         },
     }
+    save(&display, &options.screenshot);
     system.shutdown();
+}
+
+fn run_windowed(options: &Options) {
+    let no_window = "weft-hosted: cannot open a window";
+    if window_system_missing() {
+        eprintln!(
+            "{no_window}: no display server (neither DISPLAY nor WAYLAND_DISPLAY is set).\n\
+             Run the desktop without a window with --headless (cargo xtask run --hosted --headless),\n\
+             or inside a virtual X server: xvfb-run -a cargo xtask run --hosted"
+        );
+        std::process::exit(1);
+    }
+    let (display, window_loop) = match display_hosted::window::create("Weft", options.size.0, options.size.1)
+    {
+        Ok(pair) => pair,
+        Err(error) => {
+            eprintln!("{no_window}: {error}\nRun it without a window with --headless.");
+            std::process::exit(1);
+        }
+    };
+    let system = boot(&display, options.quiet);
+    if let Some(duration) = options.run_for {
+        let display = display.clone();
+        let screenshot = options.screenshot.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(duration);
+            save(&display, &screenshot);
+            display.close();
+        });
+    }
+    if let Err(error) = display_hosted::window::run_window_loop(window_loop) {
+        eprintln!("{no_window}: {error}\nRun it without a window with --headless.");
+        system.shutdown();
+        std::process::exit(1);
+    }
+    system.shutdown();
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse(&args) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("weft-hosted: {error}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if options.headless { run_headless(&options) } else { run_windowed(&options) }
 }
