@@ -55,7 +55,8 @@ impl Layer<'_> {
     /// The layer pixel shown at window pixel (`x`, `y`) inside the extent.
     fn source_index(&self, x: i32, y: i32) -> usize {
         let (source, target) = (i64::from(self.source_scale.max(1)), i64::from(self.target_scale.max(1)));
-        let column = ((i64::from(x) - i64::from(self.x)) * source / target).clamp(0, i64::from(self.width) - 1);
+        let column =
+            ((i64::from(x) - i64::from(self.x)) * source / target).clamp(0, i64::from(self.width) - 1);
         let row = ((i64::from(y) - i64::from(self.y)) * source / target).clamp(0, i64::from(self.height) - 1);
         row as usize * self.stride + column as usize * 4
     }
@@ -202,8 +203,7 @@ mod tests {
 
     fn render(width: u32, height: u32, rects: &[Rect], layers: &[Layer<'_>]) -> Image {
         let mut out = Image::filled(width, height, [7, 7, 7, 7]);
-        let mut target =
-            Target { pixels: &mut out.pixels, width, height, stride: width as usize * 4 };
+        let mut target = Target { pixels: &mut out.pixels, width, height, stride: width as usize * 4 };
         for rect in rects {
             compose(&mut target, *rect, layers);
         }
@@ -231,8 +231,7 @@ mod tests {
     fn translucent_subsurfaces_blend_over_their_parent() {
         let base = Image::filled(4, 4, [0, 0, 200, 255]);
         let glass = Image::filled(2, 2, [100, 0, 0, 128]);
-        let out =
-            render(4, 4, &[Rect::new(0, 0, 4, 4)], &[base.layer(0, 0, true), glass.layer(2, 2, false)]);
+        let out = render(4, 4, &[Rect::new(0, 0, 4, 4)], &[base.layer(0, 0, true), glass.layer(2, 2, false)]);
         assert_eq!(out.pixel(0, 0), [0, 0, 200, 255]);
         assert_eq!(out.pixel(3, 3), [100, 0, 100, 255]);
     }
@@ -241,8 +240,7 @@ mod tests {
     fn an_opaque_top_surface_hides_everything_below() {
         let base = Image::filled(4, 4, [0, 0, 200, 255]);
         let top = Image::filled(4, 4, [1, 2, 3, 255]);
-        let out =
-            render(4, 4, &[Rect::new(1, 1, 2, 2)], &[base.layer(0, 0, true), top.layer(0, 0, true)]);
+        let out = render(4, 4, &[Rect::new(1, 1, 2, 2)], &[base.layer(0, 0, true), top.layer(0, 0, true)]);
         assert_eq!(out.pixel(1, 1), [1, 2, 3, 255]);
     }
 

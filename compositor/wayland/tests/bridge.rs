@@ -33,8 +33,9 @@ fn a_wayland_window_is_a_weft_window_with_input_actions_and_close() {
 
     // What the client draws appears, exactly its size, in a window Weft
     // decorates: title bar above, frame beside.
-    let (shot, ok) =
-        rig.display.wait_for(WAIT, |s| find(s, MAGENTA_RGB).is_some_and(|b| (b.2 - b.0, b.3 - b.1) == (160, 120)));
+    let (shot, ok) = rig
+        .display
+        .wait_for(WAIT, |s| find(s, MAGENTA_RGB).is_some_and(|b| (b.2 - b.0, b.3 - b.1) == (160, 120)));
     assert!(ok, "the probe's window never appeared: {:?}", find(&shot, MAGENTA_RGB));
     keep_screenshot(&shot, "wayland-probe.png");
     let (x0, y0, x1, _) = find(&shot, MAGENTA_RGB).unwrap();
@@ -79,7 +80,10 @@ fn a_wayland_window_is_a_weft_window_with_input_actions_and_close() {
     // and redraws at that size.
     rig.seat.click(x1 - 60, y0 - 15);
     assert!(
-        probe.wait(WAIT, |r| r.configures.iter().any(|(size, states)| states.contains(&MAXIMIZED) && size.0 > 160)),
+        probe.wait(WAIT, |r| r
+            .configures
+            .iter()
+            .any(|(size, states)| states.contains(&MAXIMIZED) && size.0 > 160)),
         "{:?}",
         probe.record.lock().unwrap().configures
     );

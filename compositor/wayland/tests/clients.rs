@@ -8,7 +8,9 @@ mod support;
 
 use std::time::Duration;
 
-use support::{Running, WAIT, boot, changed_pixels, decorations, find, focused_window, installed, keep_screenshot};
+use support::{
+    Running, WAIT, boot, changed_pixels, decorations, find, focused_window, installed, keep_screenshot,
+};
 
 /// weston-simple-shm's fixed window size.
 const SIMPLE_SHM_SIZE: u32 = 250;
@@ -57,8 +59,11 @@ fn weston_simple_shm_animates_in_a_weft_window_and_closes() {
     // window goes away.
     rig.seat.click(x + width - 10, y - 15);
     assert!(client.exited_within(WAIT), "weston-simple-shm ignored the close");
-    let (_, ok) = rig.display.wait_for(WAIT, |s| drawn_pixels(s, content) == 0);
-    assert!(ok, "its window stayed after it exited");
+    // Move the cursor off the window's place before looking at it.
+    rig.seat.point(700, 500);
+    let (shot, ok) = rig.display.wait_for(WAIT, |s| drawn_pixels(s, content) == 0);
+    keep_screenshot(&shot, "wayland-weston-simple-shm-closed.png");
+    assert!(ok, "its window stayed after it exited: {} drawn pixels", drawn_pixels(&shot, content));
 }
 
 #[test]
@@ -76,8 +81,9 @@ fn foot_gets_typed_text_and_closes_when_asked() {
     let mut client = Running(command.spawn().expect("start foot"));
 
     // Its window appears with foot's background, under Weft's title bar.
-    let (shot, ok) =
-        rig.display.wait_for(WAIT, |s| find(s, background).is_some_and(|b| b.2 - b.0 > 100 && b.3 - b.1 > 100));
+    let (shot, ok) = rig
+        .display
+        .wait_for(WAIT, |s| find(s, background).is_some_and(|b| b.2 - b.0 > 100 && b.3 - b.1 > 100));
     keep_screenshot(&shot, "wayland-foot-start.png");
     assert!(ok, "no foot window (background {background:?}) appeared: {:?}", find(&shot, background));
     let (x0, y0, x1, y1) = find(&shot, background).unwrap();

@@ -63,7 +63,8 @@ impl Bridge {
             |_, _, _| true,
         );
         if let Some(error) = failure {
-            let code = if error == CommitError::OverBudget { DISPLAY_NO_MEMORY } else { DISPLAY_IMPLEMENTATION };
+            let code =
+                if error == CommitError::OverBudget { DISPLAY_NO_MEMORY } else { DISPLAY_IMPLEMENTATION };
             self.disconnect(&client, code, &error.to_string());
             return;
         }
@@ -153,9 +154,9 @@ impl Bridge {
                     Ok(None)
                 } else {
                     let grab = window.grab;
-                    let parent = popup.get_parent_surface().and_then(|parent| {
-                        peer.windows.get(&parent.id()).and_then(|parent| parent.weft)
-                    });
+                    let parent = popup
+                        .get_parent_surface()
+                        .and_then(|parent| peer.windows.get(&parent.id()).and_then(|parent| parent.weft));
                     let Some(parent) = parent else {
                         // Its parent is not a window here (yet): dismiss.
                         popup.send_popup_done();

@@ -124,17 +124,15 @@ fn copy_buffer(
     let copied = with_buffer_contents(buffer, |pool, pool_len, data| {
         let format = check_layout(&data, pool_len)?;
         let (width, height) = (data.width as u32, data.height as u32);
-        let reshape = !content
-            .as_ref()
-            .is_some_and(|c| c.width == width && c.height == height && c.scale == scale);
+        let reshape =
+            !content.as_ref().is_some_and(|c| c.width == width && c.height == height && c.scale == scale);
         if reshape {
             let bytes = width as usize * height as usize * 4;
             let held = content.as_ref().map_or(0, SurfaceContent::bytes);
             if bytes > budget.saturating_add(held) {
                 return Err(CommitError::OverBudget);
             }
-            *content =
-                Some(SurfaceContent { pixels: vec![0; bytes], width, height, scale, opaque: false });
+            *content = Some(SurfaceContent { pixels: vec![0; bytes], width, height, scale, opaque: false });
         }
         let Some(target) = content.as_mut() else {
             return Err(CommitError::OverBudget);
@@ -191,20 +189,16 @@ fn to_buffer_rect(damage: &Damage, scale: u32, width: i32, height: i32) -> Optio
     let scale = scale as i64;
     let (x, y, w, h) = match damage {
         Damage::Buffer(r) => (r.loc.x as i64, r.loc.y as i64, r.size.w as i64, r.size.h as i64),
-        Damage::Surface(r) => (
-            r.loc.x as i64 * scale,
-            r.loc.y as i64 * scale,
-            r.size.w as i64 * scale,
-            r.size.h as i64 * scale,
-        ),
+        Damage::Surface(r) => {
+            (r.loc.x as i64 * scale, r.loc.y as i64 * scale, r.size.w as i64 * scale, r.size.h as i64 * scale)
+        }
     };
     let left = x.clamp(0, width as i64);
     let top = y.clamp(0, height as i64);
     let right = x.saturating_add(w).clamp(0, width as i64);
     let bottom = y.saturating_add(h).clamp(0, height as i64);
-    (right > left && bottom > top).then(|| {
-        (left as i32, top as i32, (right - left) as i32, (bottom - top) as i32)
-    })
+    (right > left && bottom > top)
+        .then(|| (left as i32, top as i32, (right - left) as i32, (bottom - top) as i32))
 }
 
 /// A buffer rectangle in surface-local logical pixels, rounded outwards.

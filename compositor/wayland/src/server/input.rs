@@ -171,7 +171,8 @@ impl Bridge {
                 let window = peer.and_then(|peer| peer.window(surface));
                 if focus.is_some_and(|focus| window.is_some_and(|window| window.contains(&focus))) {
                     let location = pointer.current_location();
-                    let event = MotionEvent { location, serial: SERIAL_COUNTER.next_serial(), time: now_ms() };
+                    let event =
+                        MotionEvent { location, serial: SERIAL_COUNTER.next_serial(), time: now_ms() };
                     pointer.motion(self, None, &event);
                 }
             }
@@ -230,8 +231,11 @@ impl Bridge {
                 touch.motion(self, under, &event);
             }
             TouchEvent::Up { id } => {
-                let event =
-                    UpEvent { slot: TouchSlot::from(Some(id)), serial: SERIAL_COUNTER.next_serial(), time: now_ms() };
+                let event = UpEvent {
+                    slot: TouchSlot::from(Some(id)),
+                    serial: SERIAL_COUNTER.next_serial(),
+                    time: now_ms(),
+                };
                 touch.up(self, &event);
             }
             TouchEvent::Cancel => {

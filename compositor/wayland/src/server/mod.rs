@@ -11,6 +11,7 @@ mod content;
 mod error;
 mod input;
 mod peer;
+mod selection;
 mod shell;
 mod state;
 mod watcher;
@@ -54,9 +55,7 @@ fn bind(socket: &str) -> Result<Option<(ListeningSocket, PathBuf)>, BridgeError>
         Err(error) => return Err(BridgeError::Socket(format!("`{socket}`: {error}"))),
     };
     let path = match listener.socket_name() {
-        Some(name) => {
-            PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR").unwrap_or_default()).join(name)
-        }
+        Some(name) => PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR").unwrap_or_default()).join(name),
         None => PathBuf::from(socket),
     };
     Ok(Some((listener, path)))

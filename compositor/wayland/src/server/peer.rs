@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 use compositor_api::client::{ClientError, Display};
 use compositor_api::{Configure, Event, Request, SurfaceId};
+use smithay::reexports::wayland_server::Client;
 use smithay::reexports::wayland_server::backend::protocol::ProtocolError;
 use smithay::reexports::wayland_server::backend::{ClientId, ObjectId};
-use smithay::reexports::wayland_server::Client;
 use smithay::utils::Transform;
 use smithay::wayland::compositor::{send_surface_state, with_states};
 use weft_rt::Key;

@@ -14,6 +14,7 @@ use smithay::reexports::wayland_server::protocol::wl_surface::WlSurface;
 use smithay::reexports::wayland_server::{Client, Display, DisplayHandle, Resource};
 use smithay::wayland::buffer::BufferHandler;
 use smithay::wayland::compositor::{CompositorClientState, CompositorHandler, CompositorState};
+use smithay::wayland::selection::data_device::DataDeviceState;
 use smithay::wayland::shell::xdg::XdgShellState;
 use smithay::wayland::shell::xdg::decoration::XdgDecorationState;
 use smithay::wayland::shm::{ShmHandler, ShmState};
@@ -41,6 +42,8 @@ pub struct Bridge {
     #[allow(dead_code, reason = "owning the state keeps the global advertised")]
     decorations: XdgDecorationState,
     seat_state: SeatState<Bridge>,
+    /// wl_data_device_manager: the clipboard between Wayland clients.
+    pub(super) data_device: DataDeviceState,
     /// The one seat, fed from Weft's input events.
     pub seat: Seat<Bridge>,
     /// Every connected Wayland client.
@@ -83,6 +86,7 @@ impl Bridge {
             [WmCapabilities::Maximize, WmCapabilities::Minimize],
         );
         let decorations = XdgDecorationState::new::<Bridge>(&handle);
+        let data_device = DataDeviceState::new::<Bridge>(&handle);
         let mut seat_state = SeatState::new();
         let mut seat = seat_state.new_wl_seat(&handle, "weft");
         // Weft's keymap is US on evdev codes: the same keymap for clients.
@@ -98,6 +102,7 @@ impl Bridge {
             xdg,
             decorations,
             seat_state,
+            data_device,
             seat,
             peers: HashMap::new(),
             keys: HashMap::new(),
@@ -168,6 +173,10 @@ impl SeatHandler for Bridge {
 
     fn cursor_image(&mut self, _seat: &Seat<Bridge>, image: CursorImageStatus) {
         self.on_cursor_image(image);
+    }
+
+    fn focus_changed(&mut self, seat: &Seat<Bridge>, focused: Option<&WlSurface>) {
+        super::selection::follow_focus(self, seat, focused);
     }
 }
 

@@ -32,7 +32,9 @@ impl Watcher {
             .map_err(|error| super::BridgeError::Wayland(error.into()))?;
         let stop_thread = stop.try_clone()?;
         let (rearm, rearmed) = channel();
-        weft_rt::thread::spawn("wayland-watcher", move || watch(&descriptors, &stop_thread, &port, &rearmed))?;
+        weft_rt::thread::spawn("wayland-watcher", move || {
+            watch(&descriptors, &stop_thread, &port, &rearmed)
+        })?;
         Ok(Watcher { rearm: Some(rearm), stop })
     }
 

@@ -52,8 +52,11 @@ impl Drop for Rig {
 
 fn fresh_runtime_dir() -> PathBuf {
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir()
-        .join(format!("weft-wayland-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    let dir = std::env::temp_dir().join(format!(
+        "weft-wayland-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("runtime directory");
     use std::os::unix::fs::PermissionsExt;
@@ -211,9 +214,32 @@ impl Seat {
             let key = match c {
                 'a'..='z' => {
                     let letters = [
-                        Key::A, Key::B, Key::C, Key::D, Key::E, Key::F, Key::G, Key::H, Key::I, Key::J,
-                        Key::K, Key::L, Key::M, Key::N, Key::O, Key::P, Key::Q, Key::R, Key::S, Key::T,
-                        Key::U, Key::V, Key::W, Key::X, Key::Y, Key::Z,
+                        Key::A,
+                        Key::B,
+                        Key::C,
+                        Key::D,
+                        Key::E,
+                        Key::F,
+                        Key::G,
+                        Key::H,
+                        Key::I,
+                        Key::J,
+                        Key::K,
+                        Key::L,
+                        Key::M,
+                        Key::N,
+                        Key::O,
+                        Key::P,
+                        Key::Q,
+                        Key::R,
+                        Key::S,
+                        Key::T,
+                        Key::U,
+                        Key::V,
+                        Key::W,
+                        Key::X,
+                        Key::Y,
+                        Key::Z,
                     ];
                     letters[(c as u8 - b'a') as usize]
                 }
@@ -274,8 +300,10 @@ pub fn focused_window(snapshot: &Snapshot) -> Option<(u32, u32, u32)> {
             continue;
         }
         let height = (y..snapshot.height).take_while(|&row| is_title(left + 1, row)).count() as u32;
+        // The title bar may run on into a client's own margin of the
+        // same colour: the content starts one title height down.
         if height + 2 >= theme.title_height {
-            return Some((left, y + height, right - left));
+            return Some((left, y + theme.title_height.min(height), right - left));
         }
     }
     None

@@ -15,11 +15,13 @@ use std::time::{Duration, Instant};
 
 use wayland_client::globals::{GlobalListContents, registry_queue_init};
 use wayland_client::protocol::{
-    wl_buffer, wl_callback, wl_compositor, wl_keyboard, wl_pointer, wl_registry, wl_seat, wl_shm, wl_shm_pool,
-    wl_surface,
+    wl_buffer, wl_callback, wl_compositor, wl_keyboard, wl_pointer, wl_registry, wl_seat, wl_shm,
+    wl_shm_pool, wl_surface,
 };
 use wayland_client::{Connection, Dispatch, QueueHandle, WEnum, delegate_noop};
-use wayland_protocols::xdg::decoration::zv1::client::{zxdg_decoration_manager_v1, zxdg_toplevel_decoration_v1};
+use wayland_protocols::xdg::decoration::zv1::client::{
+    zxdg_decoration_manager_v1, zxdg_toplevel_decoration_v1,
+};
 use wayland_protocols::xdg::shell::client::{xdg_surface, xdg_toplevel, xdg_wm_base};
 
 /// What the probe should do wrong, if anything.
@@ -118,7 +120,14 @@ struct State {
     running: bool,
 }
 
-fn run(stream: UnixStream, record: Arc<Mutex<Record>>, title: &str, argb: u32, size: (i32, i32), misbehave: Misbehave) {
+fn run(
+    stream: UnixStream,
+    record: Arc<Mutex<Record>>,
+    title: &str,
+    argb: u32,
+    size: (i32, i32),
+    misbehave: Misbehave,
+) {
     let connection = Connection::from_socket(stream).expect("wayland connection");
     let (globals, mut queue) = registry_queue_init::<State>(&connection).expect("registry");
     let qh = queue.handle();
@@ -375,13 +384,17 @@ impl Dispatch<wl_pointer::WlPointer, ()> for State {
                 state.pointer_at = (surface_x, surface_y);
                 state.record.lock().unwrap().pointer_enters.push((surface_x, surface_y));
             }
-            wl_pointer::Event::Motion { surface_x, surface_y, .. } => state.pointer_at = (surface_x, surface_y),
+            wl_pointer::Event::Motion { surface_x, surface_y, .. } => {
+                state.pointer_at = (surface_x, surface_y)
+            }
             wl_pointer::Event::Button { button, state: button_state, .. } => {
                 let pressed = button_state == WEnum::Value(wl_pointer::ButtonState::Pressed);
                 let at = state.pointer_at;
                 state.record.lock().unwrap().buttons.push((button, pressed, at));
             }
-            wl_pointer::Event::Axis { axis: WEnum::Value(wl_pointer::Axis::VerticalScroll), value, .. } => {
+            wl_pointer::Event::Axis {
+                axis: WEnum::Value(wl_pointer::Axis::VerticalScroll), value, ..
+            } => {
                 state.record.lock().unwrap().scrolls.push(value);
             }
             _ => {}
