@@ -40,10 +40,10 @@ pub struct Layer<'a> {
 impl Layer<'_> {
     /// Where the layer lands, in window pixels.
     pub fn extent(&self) -> Rect {
-        Rect::new(self.x, self.y, self.to_target(self.width), self.to_target(self.height))
+        Rect::new(self.x, self.y, self.scaled(self.width), self.scaled(self.height))
     }
 
-    fn to_target(&self, side: u32) -> u32 {
+    fn scaled(&self, side: u32) -> u32 {
         let source = self.source_scale.max(1);
         (u64::from(side) * u64::from(self.target_scale.max(1)) / u64::from(source)) as u32
     }

@@ -59,6 +59,10 @@ fn modifiers_state(modifiers: Modifiers, like: &ModifiersState) -> ModifiersStat
     }
 }
 
+/// A point in a Wayland window: its root surface, the (sub)surface under
+/// the point with the point in that surface, and the point in the root.
+type Located = (WlSurface, Option<(WlSurface, Point<f64, Logical>)>, Point<f64, Logical>);
+
 impl Bridge {
     /// The root surface and the time for an event on Weft `surface`.
     fn target(&self, client: &ClientId, surface: SurfaceId) -> Option<WlSurface> {
@@ -132,13 +136,7 @@ impl Bridge {
     }
 
     /// The surface under a window point and the point in root coordinates.
-    fn locate(
-        &self,
-        client: &ClientId,
-        surface: SurfaceId,
-        x: f32,
-        y: f32,
-    ) -> Option<(WlSurface, Option<(WlSurface, Point<f64, Logical>)>, Point<f64, Logical>)> {
+    fn locate(&self, client: &ClientId, surface: SurfaceId, x: f32, y: f32) -> Option<Located> {
         let peer = self.peers.get(client)?;
         let window = peer.windows.get(peer.by_weft.get(&surface)?)?;
         let (x, y) = (f64::from(x), f64::from(y));
