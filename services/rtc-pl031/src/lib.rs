@@ -90,3 +90,22 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_pl031;
+
+    #[test]
+    fn identification_names_a_pl031_of_any_revision() {
+        assert!(is_pl031(&[0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1]));
+        assert!(is_pl031(&[0x31, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1]));
+    }
+
+    #[test]
+    fn other_primecells_and_garbage_are_refused() {
+        // A PL011 UART, a missing PrimeCell signature, too few bytes.
+        assert!(!is_pl031(&[0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1]));
+        assert!(!is_pl031(&[0x31, 0x10, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00]));
+        assert!(!is_pl031(&[0x31, 0x10]));
+    }
+}

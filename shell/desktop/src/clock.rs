@@ -176,4 +176,13 @@ mod tests {
         assert!(!clock.known);
         assert_eq!(clock.at(Duration::from_secs(61)).clock(), "00:01");
     }
+
+    #[test]
+    fn a_reading_taken_after_boot_counts_back_to_boot() {
+        // 09:41:30 read 90 s after boot: boot was at 09:40:00.
+        let clock = WallClock::from_reading(1_749_894_090_000, 90_000_000_000, None);
+        assert!(clock.known);
+        assert_eq!(clock.at(Duration::ZERO).clock(), "09:40");
+        assert_eq!(clock.at(Duration::from_secs(90)).second, 30);
+    }
 }
