@@ -8,6 +8,7 @@
 //! and starts it. Tests boot it in-process with their own manifests.
 
 mod console;
+pub mod stream;
 
 use std::any::Any;
 use std::sync::Arc;
@@ -26,6 +27,11 @@ pub fn programs() -> Vec<(&'static str, ProgramMain)> {
         ("config", weft_config::entry),
         ("status", weft_status::entry),
         ("hosted-console", console::entry),
+        ("input", input::entry),
+        ("display-hosted", display_hosted::entry),
+        ("compositor", compositor::entry),
+        ("mesh", mesh::entry),
+        ("stream-demo", mesh::demo::entry),
     ]
 }
 

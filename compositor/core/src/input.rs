@@ -499,6 +499,7 @@ impl Compositor {
                                 );
                                 let size = window.size;
                                 self.windows[index].resizing = true;
+                                self.windows[index].requested = None;
                                 self.configure_window(index);
                                 Grab::Resize { window: id, edges, start: (x, y), size, anchor }
                             }
