@@ -53,8 +53,7 @@ use serde::{Deserialize, Serialize};
 use weft_ipc::Protocol;
 
 use crate::shell::WindowId;
-use crate::{Rect, Size};
-pub use input_api::InputEvent;
+use crate::{InputEvent, Rect, Size};
 
 /// The capture protocol.
 pub enum CaptureProtocol {}

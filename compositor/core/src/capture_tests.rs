@@ -15,7 +15,7 @@ const RED: [u8; 4] = [255, 0, 0, 255];
 const BLUE: [u8; 4] = [0, 0, 255, 255];
 
 /// Everything produced so far, through the rig or straight from the core.
-fn events(rig: &mut Rig) -> Vec<Outgoing> {
+fn drain(rig: &mut Rig) -> Vec<Outgoing> {
     let mut events = rig.take();
     events.extend(rig.compositor.take_outgoing());
     events
@@ -88,7 +88,7 @@ fn the_capture_consumer_follows_the_window_list() {
     assert!(rig.compositor.capture_subscribe().is_empty());
     rig.toplevel(APP, 1, "App");
     rig.show(APP, 1, 10, 200, 150, RED);
-    let events = events(&mut rig);
+    let events = drain(&mut rig);
     let added = events.iter().find_map(|e| match e {
         Outgoing::Capture(CaptureEvent::WindowAdded(window)) => Some(window.clone()),
         _ => None,
@@ -96,10 +96,10 @@ fn the_capture_consumer_follows_the_window_list() {
     let added = added.expect("window added");
     assert_eq!((added.title.as_str(), added.owner.as_str(), added.size), ("App", "app", Size::new(200, 150)));
     rig.request(APP, Request::SetTitle { surface: SurfaceId(1), title: String::from("Renamed") }).unwrap();
-    assert!(has(&events(&mut rig), |e| matches!(e, Outgoing::Capture(CaptureEvent::WindowChanged(w)) if w.title == "Renamed")));
+    assert!(has(&drain(&mut rig), |e| matches!(e, Outgoing::Capture(CaptureEvent::WindowChanged(w)) if w.title == "Renamed")));
     rig.compositor.start_capture(added.id).unwrap();
     rig.request(APP, Request::DestroySurface { surface: SurfaceId(1) }).unwrap();
-    assert!(has(&events(&mut rig), |e| *e == Outgoing::Capture(CaptureEvent::WindowRemoved { window: added.id })));
+    assert!(has(&drain(&mut rig), |e| *e == Outgoing::Capture(CaptureEvent::WindowRemoved { window: added.id })));
     assert!(!rig.compositor.is_captured(added.id), "the capture ended with the window");
 }
 
@@ -107,12 +107,12 @@ fn the_capture_consumer_follows_the_window_list() {
 fn remote_keys_focus_the_captured_window_first_and_skip_shortcuts() {
     let mut rig = Rig::new(640, 480);
     let (app, _) = two_windows(&mut rig);
-    events(&mut rig);
+    drain(&mut rig);
     // Not captured: nothing happens.
     assert!(!rig.compositor.capture_input(app, key(Key::A, "a")));
     rig.compositor.start_capture(app).unwrap();
     assert!(rig.compositor.capture_input(app, key(Key::A, "a")));
-    let events = events(&mut rig);
+    let events = drain(&mut rig);
     let position = |wanted: &dyn Fn(&Outgoing) -> bool| events.iter().position(wanted);
     let leave = position(&|e| {
         matches!(e, Outgoing::Client(OTHER, Event::Keyboard { event: KeyboardEvent::Leave, .. }))
@@ -132,7 +132,7 @@ fn remote_keys_focus_the_captured_window_first_and_skip_shortcuts() {
         text: String::new(),
     });
     assert!(rig.compositor.capture_input(app, alt_tab));
-    let events = events(&mut rig);
+    let events = drain(&mut rig);
     assert!(!has(&events, |e| matches!(e, Outgoing::Shell(_))));
     assert!(has(&events, |e| matches!(
         e,
@@ -145,11 +145,11 @@ fn remote_pointer_events_arrive_in_surface_coordinates_and_a_press_activates() {
     let mut rig = Rig::new(640, 480);
     let (app, _) = two_windows(&mut rig);
     rig.compositor.start_capture(app).unwrap();
-    events(&mut rig);
+    drain(&mut rig);
     // APP's window is below OTHER's, and still gets exactly its events.
     let motion = PointerEvent::Motion { x: 12.0, y: 30.5 };
     assert!(rig.compositor.capture_input(app, InputEvent::Pointer(motion)));
-    let events = events(&mut rig);
+    let events = drain(&mut rig);
     assert!(has(&events, |e| matches!(
         e,
         Outgoing::Client(APP, Event::Pointer { event: PointerEvent::Enter { x, y }, .. }) if *x == 12.0 && *y == 30.5
@@ -159,7 +159,7 @@ fn remote_pointer_events_arrive_in_surface_coordinates_and_a_press_activates() {
     assert_eq!((pointer.x, pointer.y), (x as f32 + 12.0, y as f32 + 30.5), "the seat's pointer moved there");
     let press = PointerEvent::Button { button: Button::Left, state: KeyState::Pressed, x: 20.0, y: 40.0 };
     assert!(rig.compositor.capture_input(app, InputEvent::Pointer(press)));
-    let events = events(&mut rig);
+    let events = drain(&mut rig);
     assert!(has(&events, |e| matches!(
         e,
         Outgoing::Client(APP, Event::Pointer { event: PointerEvent::Motion { x, y }, .. }) if *x == 20.0 && *y == 40.0
@@ -181,7 +181,7 @@ fn remote_touch_points_stay_with_the_window() {
     let mut rig = Rig::new(640, 480);
     let (app, other) = two_windows(&mut rig);
     rig.compositor.start_capture(app).unwrap();
-    events(&mut rig);
+    drain(&mut rig);
     assert!(rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Down { id: 3, x: 5.0, y: 6.0 })));
     assert!(!rig.compositor.capture_input(other, InputEvent::Touch(TouchEvent::Up { id: 3 })), "not captured");
     assert!(rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Motion { id: 3, x: 7.0, y: 8.0 })));
@@ -221,9 +221,9 @@ fn a_lock_screen_keeps_remote_keys_out() {
     };
     rig.request(SHELL, Request::SetRole { surface: SurfaceId(9), role: Role::Layer(lock) }).unwrap();
     rig.show(SHELL, 9, 1, 640, 480, BLUE);
-    events(&mut rig);
+    drain(&mut rig);
     assert!(!rig.compositor.capture_input(app, key(Key::A, "a")));
-    assert!(!has(&events(&mut rig), |e| matches!(e, Outgoing::Client(_, Event::Keyboard { event: KeyboardEvent::Key(_), .. }))));
+    assert!(!has(&drain(&mut rig), |e| matches!(e, Outgoing::Client(_, Event::Keyboard { event: KeyboardEvent::Key(_), .. }))));
 }
 
 #[test]
@@ -232,7 +232,7 @@ fn a_remote_resize_is_configured_until_the_client_follows_it() {
     let (app, other) = two_windows(&mut rig);
     assert!(!rig.compositor.capture_resize(app, Size::new(300, 200)), "not captured");
     rig.compositor.start_capture(app).unwrap();
-    events(&mut rig);
+    drain(&mut rig);
     assert!(rig.compositor.capture_resize(app, Size::new(300, 200)));
     let configured = |events: &[Outgoing]| {
         events.iter().rev().find_map(|e| match e {
@@ -240,16 +240,16 @@ fn a_remote_resize_is_configured_until_the_client_follows_it() {
             _ => None,
         })
     };
-    assert_eq!(configured(&events(&mut rig)), Some(Size::new(300, 200)));
+    assert_eq!(configured(&drain(&mut rig)), Some(Size::new(300, 200)));
     // The frame follows the old buffer until the client presents.
     assert_eq!(rig.compositor.window_geometry(app).unwrap().2, Size::new(200, 150));
     // A focus change before the client followed still asks for the new size.
-    rig.compositor.handle_shell_request(shell::ShellRequest::Activate { window: other });
-    rig.compositor.handle_shell_request(shell::ShellRequest::Activate { window: app });
-    assert_eq!(configured(&events(&mut rig)), Some(Size::new(300, 200)));
+    rig.compositor.handle_shell_request(compositor_api::shell::ShellRequest::Activate { window: other });
+    rig.compositor.handle_shell_request(compositor_api::shell::ShellRequest::Activate { window: app });
+    assert_eq!(configured(&drain(&mut rig)), Some(Size::new(300, 200)));
     rig.show(APP, 1, 12, 300, 200, RED);
     assert_eq!(rig.compositor.window_geometry(app).unwrap().2, Size::new(300, 200));
     // Below the minimum size it is clamped.
     assert!(rig.compositor.capture_resize(app, Size::new(1, 1)));
-    assert_eq!(configured(&events(&mut rig)), Some(Size::new(50, 40)));
+    assert_eq!(configured(&drain(&mut rig)), Some(Size::new(50, 40)));
 }

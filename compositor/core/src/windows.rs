@@ -181,9 +181,9 @@ impl Compositor {
                     let key = self.windows[index].key;
                     self.activate(index);
                     let _ = key;
-                    if let Some(index) = self.window_index(id) {
-                        self.capture_window_added(index);
-                    }
+                    // Activating raised it: look it up again.
+                    let index = self.window_index(id).unwrap_or(index);
+                    self.capture_window_added(index);
                     if self.shell_subscribed {
                         let info = self.window_info(index);
                         self.outgoing.push(crate::Outgoing::Shell(

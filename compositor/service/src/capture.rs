@@ -294,11 +294,6 @@ impl CaptureConnection {
         }
         Ok(())
     }
-
-    /// Events not yet written.
-    pub fn queued(&self) -> usize {
-        self.queue.len()
-    }
 }
 
 /// Copy `rect` (already inside both pictures) row by row.

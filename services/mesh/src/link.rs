@@ -33,7 +33,24 @@ pub fn open(config: &MeshConfig) -> Result<Session, String> {
     zenoh::open(zenoh_config(config)?).wait().map_err(|error| format!("zenoh session: {error}"))
 }
 
-/// The locators the session listens on.
-pub fn locators(session: &Session) -> Vec<String> {
-    session.info().locators().wait().into_iter().map(|locator| locator.to_string()).collect()
+/// The address this host reaches other machines from (no packet is sent:
+/// connecting a UDP socket only picks the route).
+pub fn host_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:7447").ok()?;
+    socket.local_addr().ok().map(|address| address.ip()).filter(|ip| !ip.is_unspecified())
+}
+
+/// Where viewers can connect: the listen endpoints, with an unspecified
+/// address (`0.0.0.0`, `[::]`) replaced by this host's address.
+pub fn locators(config: &MeshConfig) -> Vec<String> {
+    let host = host_address();
+    config
+        .listen
+        .iter()
+        .map(|endpoint| match (host, endpoint.split_once("0.0.0.0:").or_else(|| endpoint.split_once("[::]:"))) {
+            (Some(host), Some((scheme, port))) => format!("{scheme}{host}:{port}"),
+            _ => endpoint.clone(),
+        })
+        .collect()
 }

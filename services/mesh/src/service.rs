@@ -96,7 +96,7 @@ impl Service {
                 .map_err(|error| ServiceError::Capture(format!("zenoh subscriber {key}: {error}")))?;
             control.push(subscriber);
         }
-        let locators = crate::link::locators(&session);
+        let locators = crate::link::locators(&config);
         let mut service = Service {
             stream_all: config.policy == Policy::All,
             config,
