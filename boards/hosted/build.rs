@@ -31,7 +31,7 @@ fn main() {
         system: system.name,
         services: system.services,
         images,
-        files: Vec::new(),
+        files: system.files,
     };
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("bundle.bin");
     std::fs::write(&out, bundle.to_bytes()).expect("write bundle");

@@ -15,6 +15,7 @@ mod qemu;
 mod qemu_bench;
 mod qemu_tests;
 mod run;
+mod screenshots;
 mod test;
 mod util;
 
@@ -30,7 +31,7 @@ commands:
   test                          run every test
   build                         build everything for the host and aarch64
   image                         build the bootable kernel image and boot bundle
-  screenshots                   render the desktop headless into screenshots/
+  screenshots [SCENE...]        render the desktop headless into screenshots/
   bench <what>                  benchmarks: ipc, compositor, stream, boot
   repo                          package repository tools"
 }
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
         "run" => run::run(rest),
         "build" => util::not_yet("build", rest),
         "image" => image::command(rest),
-        "screenshots" => util::not_yet("screenshots", rest),
+        "screenshots" => screenshots::run(rest),
         "bench" if rest.first().is_some_and(|a| a == "boot") || rest.iter().any(|a| a == "--qemu") => {
             qemu_bench::command(rest)
         }

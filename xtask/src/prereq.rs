@@ -6,9 +6,12 @@ use std::process::Command;
 
 use crate::util;
 
-/// Whether `program` runs (`program --version` succeeds).
+/// Whether `program` is there: `program --version` succeeds, or (for
+/// tools without `--version`, such as `xwd`) it is a file on `PATH`.
 pub fn have(program: &str) -> bool {
     Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
+        || std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
 
 /// Make sure the rustup target is installed.

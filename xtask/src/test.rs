@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use crate::{portable, prereq, util};
+use crate::{portable, prereq, screenshots, util};
 
 /// The bare-metal target every portable crate must build for.
 pub const METAL_TARGET: &str = "aarch64-unknown-none";
@@ -33,6 +33,7 @@ fn qemu_end_to_end() -> Result<(), String> {
 fn stages() -> Vec<Stage> {
     vec![
         Stage { name: "host tests (cargo test --workspace)", run: host_tests },
+        Stage { name: "screenshots (desktop scenes, host window under Xvfb)", run: screenshots::check },
         Stage { name: "portable crates build for aarch64-unknown-none", run: portable_build },
         Stage { name: "lints (rustfmt, clippy -D warnings)", run: lints },
         Stage { name: "QEMU end-to-end (kernel at EL0, devices)", run: qemu_end_to_end },

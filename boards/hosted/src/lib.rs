@@ -8,6 +8,9 @@
 //! and starts it. Tests boot it in-process with their own manifests.
 
 mod console;
+pub mod desktop;
+pub mod probe;
+pub mod scenes;
 pub mod stream;
 
 use std::any::Any;
@@ -30,9 +33,37 @@ pub fn programs() -> Vec<(&'static str, ProgramMain)> {
         ("input", input::entry),
         ("display-hosted", display_hosted::entry),
         ("compositor", compositor::entry),
+        ("shell", weft_shell::entry),
+        ("terminal", weft_terminal::entry),
+        ("files", weft_files::entry),
+        ("settings", weft_settings::entry),
+        ("monitor", weft_monitor::entry),
         ("mesh", mesh::entry),
         ("stream-demo", mesh::demo::entry),
     ]
+}
+
+/// Tell the shell the wall-clock time: `unix_ms` is the Unix time in
+/// milliseconds at boot (when the hosted kernel's monotonic clock reads
+/// about zero), `offset_minutes` the local offset east of UTC. Weft has no
+/// real-time clock service yet; this is the board handing it over, as a
+/// boot loader would.
+pub fn set_shell_clock(bundle: &mut Bundle, unix_ms: i64, offset_minutes: i32) {
+    for manifest in bundle.services.iter_mut().filter(|manifest| manifest.program == "shell") {
+        manifest.args.retain(|(key, _)| key != "wall-clock" && key != "utc-offset");
+        manifest.args.push(("wall-clock".into(), unix_ms.to_string()));
+        manifest.args.push(("utc-offset".into(), offset_minutes.to_string()));
+    }
+}
+
+/// Set the config service's default for `key` (`kind:literal`, e.g.
+/// `text:dark`).
+pub fn set_config_default(bundle: &mut Bundle, key: &str, value: &str) {
+    let name = format!("default.{key}");
+    for manifest in bundle.services.iter_mut().filter(|manifest| manifest.program == "config") {
+        manifest.args.retain(|(arg, _)| *arg != name);
+        manifest.args.push((name.clone(), value.to_string()));
+    }
 }
 
 /// The hosted system's bundle, compiled from `boards/hosted/system.toml`.

@@ -1,57 +1,187 @@
 //! `weft-hosted`: run Weft inside this process (host only).
 //!
-//! `weft-hosted [--headless] [--quiet] [--for SECONDS] [--stream [--listen ENDPOINT]]`
+//! `weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] [--screenshot FILE.png]
+//! [--stream [--listen ENDPOINT]]`
 //!
-//! The display is a headless framebuffer. `--stream` makes hosted Weft a
-//! streaming server: the mesh service starts at boot, streams every
-//! window and listens on `--listen` (default `tcp/0.0.0.0:7447`).
+//! By default the desktop opens in a host window (winit + softbuffer);
+//! its event loop owns the main thread, as winit requires, and Weft runs
+//! on other threads. `--headless` renders into an in-memory framebuffer
+//! instead (a streaming server, CI). `--for` stops after that many
+//! seconds; `--screenshot` saves the screen as a PNG just before.
+//! `--stream` makes it a streaming server: the mesh service starts at boot,
+//! streams every window and listens on `--listen` (default
+//! `tcp/0.0.0.0:7447`).
 
 use std::any::Any;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use display_hosted::HostDisplay;
-use weft_board_hosted::{BootOptions, System, default_bundle, stream};
+use weft_board_hosted::{BootOptions, System, default_bundle, set_shell_clock, stream};
 
-const USAGE: &str = "usage: weft-hosted [--headless] [--quiet] [--for SECONDS] [--stream [--listen ENDPOINT]]";
+const USAGE: &str = "usage: weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] \
+                     [--screenshot FILE.png] [--stream [--listen ENDPOINT]]";
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let quiet = args.iter().any(|a| a == "--quiet");
-    let streaming = args.iter().any(|a| a == "--stream");
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
-    let run_for = value("--for").and_then(|s| s.parse::<f64>().ok()).map(Duration::from_secs_f64);
-    let listen = value("--listen").unwrap_or_else(|| stream::DEFAULT_LISTEN.to_string());
-    for (index, arg) in args.iter().enumerate() {
-        let is_value = index > 0 && matches!(args[index - 1].as_str(), "--for" | "--listen");
-        if !is_value && !matches!(arg.as_str(), "--headless" | "--quiet" | "--for" | "--stream" | "--listen") {
-            eprintln!("weft-hosted: unknown option `{arg}`\n{USAGE}");
-            std::process::exit(2);
+struct Options {
+    headless: bool,
+    quiet: bool,
+    size: (u32, u32),
+    run_for: Option<Duration>,
+    screenshot: Option<PathBuf>,
+    /// The Zenoh endpoint to stream on, with `--stream`.
+    stream: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        headless: false,
+        quiet: false,
+        size: (1280, 800),
+        run_for: None,
+        screenshot: None,
+        stream: None,
+    };
+    let mut streaming = false;
+    let mut listen = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--headless" => options.headless = true,
+            "--quiet" => options.quiet = true,
+            "--for" => {
+                let value = args.next().ok_or("--for needs a number of seconds")?;
+                let seconds: f64 = value.parse().map_err(|_| format!("--for: `{value}` is not a number"))?;
+                options.run_for = Some(Duration::from_secs_f64(seconds.max(0.0)));
+            }
+            "--size" => {
+                let value = args.next().ok_or("--size needs WIDTHxHEIGHT")?;
+                let parsed = value
+                    .split_once('x')
+                    .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+                    .filter(|(w, h)| (320..=8192).contains(w) && (240..=8192).contains(h));
+                options.size = parsed.ok_or_else(|| format!("--size: `{value}` is not WIDTHxHEIGHT"))?;
+            }
+            "--screenshot" => {
+                options.screenshot =
+                    Some(PathBuf::from(args.next().ok_or("--screenshot needs a file name")?));
+            }
+            "--stream" => streaming = true,
+            "--listen" => listen = Some(args.next().ok_or("--listen needs an endpoint")?.clone()),
+            other => return Err(format!("unknown option `{other}`")),
         }
     }
-    let mut bundle = default_bundle();
+    if listen.is_some() && !streaming {
+        return Err("--listen only makes sense with --stream".into());
+    }
     if streaming {
-        if let Err(error) = stream::enable(&mut bundle, &listen) {
+        options.stream = Some(listen.unwrap_or_else(|| stream::DEFAULT_LISTEN.to_string()));
+    }
+    Ok(options)
+}
+
+/// The host's wall clock: Unix milliseconds and the local UTC offset.
+fn wall_clock() -> (i64, i32) {
+    let now = chrono::Local::now();
+    (now.timestamp_millis(), now.offset().local_minus_utc() / 60)
+}
+
+fn boot(display: &Arc<HostDisplay>, options: &Options) -> System {
+    let mut bundle = default_bundle();
+    let (unix_ms, offset_minutes) = wall_clock();
+    set_shell_clock(&mut bundle, unix_ms, offset_minutes);
+    if let Some(listen) = &options.stream {
+        if let Err(error) = stream::enable(&mut bundle, listen) {
             eprintln!("weft-hosted: {error}");
             std::process::exit(1);
         }
-        println!("{}", stream::instructions(&listen));
+        println!("{}", stream::instructions(listen));
     }
-    let display = HostDisplay::headless(1280, 800);
-    let devices = vec![("device:display".to_string(), display as Arc<dyn Any + Send + Sync>)];
-    let options = BootOptions { bundle, echo: !quiet, devices };
-    let system = match System::boot(options) {
+    let quiet = options.quiet;
+    let devices = vec![("device:display".to_string(), display.clone() as Arc<dyn Any + Send + Sync>)];
+    match System::boot(BootOptions { bundle, echo: !quiet, devices }) {
         Ok(system) => system,
         Err(error) => {
             eprintln!("weft-hosted: {error}");
             std::process::exit(1);
         }
-    };
-    match run_for {
+    }
+}
+
+fn save(display: &HostDisplay, path: &Option<PathBuf>) {
+    if let Some(path) = path {
+        match display.snapshot().save_png(path) {
+            Ok(()) => eprintln!("weft-hosted: screenshot saved to {}", path.display()),
+            Err(error) => eprintln!("weft-hosted: could not save {}: {error}", path.display()),
+        }
+    }
+}
+
+/// Whether a window can possibly open here (Linux and the BSDs need a
+/// display server).
+fn window_system_missing() -> bool {
+    cfg!(all(unix, not(target_os = "macos")))
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+}
+
+fn run_headless(options: &Options) {
+    let display = HostDisplay::headless(options.size.0, options.size.1);
+    let system = boot(&display, options);
+    match options.run_for {
         Some(duration) => std::thread::sleep(duration),
         None => loop {
             std::thread::sleep(Duration::from_secs(3600));
         },
     }
+    save(&display, &options.screenshot);
     system.shutdown();
+}
+
+fn run_windowed(options: &Options) {
+    let no_window = "weft-hosted: cannot open a window";
+    if window_system_missing() {
+        eprintln!(
+            "{no_window}: no display server (neither DISPLAY nor WAYLAND_DISPLAY is set).\n\
+             Run the desktop without a window with --headless (cargo xtask run --hosted --headless),\n\
+             or inside a virtual X server: xvfb-run -a cargo xtask run --hosted"
+        );
+        std::process::exit(1);
+    }
+    let (display, window_loop) = match display_hosted::window::create("Weft", options.size.0, options.size.1)
+    {
+        Ok(pair) => pair,
+        Err(error) => {
+            eprintln!("{no_window}: {error}\nRun it without a window with --headless.");
+            std::process::exit(1);
+        }
+    };
+    let system = boot(&display, options);
+    if let Some(duration) = options.run_for {
+        let display = display.clone();
+        let screenshot = options.screenshot.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(duration);
+            save(&display, &screenshot);
+            display.close();
+        });
+    }
+    if let Err(error) = display_hosted::window::run_window_loop(window_loop) {
+        eprintln!("{no_window}: {error}\nRun it without a window with --headless.");
+        system.shutdown();
+        std::process::exit(1);
+    }
+    system.shutdown();
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse(&args) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("weft-hosted: {error}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if options.headless { run_headless(&options) } else { run_windowed(&options) }
 }

@@ -30,7 +30,11 @@ impl Manager {
             let handle = match wanted.as_str() {
                 "process-resource" => self.process_resource.handle().duplicate(Rights::SAME),
                 "info-resource" => self.info_resource.handle().duplicate(Rights::SAME),
-                "bundle" => self.bundle.read_only().map(|v| v.into_handle()),
+                // Read-only, and no wider than the root manager's own handle (which
+                // may lack rights a fresh read-only duplicate would ask for).
+                "bundle" => self.bundle.handle().duplicate(
+                    Rights::READ | Rights::MAP | Rights::INSPECT | Rights::TRANSFER | Rights::DUPLICATE,
+                ),
                 pattern => {
                     let mut found = false;
                     for (name, handle) in &self.capabilities {

@@ -602,6 +602,13 @@ impl<M: 'static> Ui<M> {
     }
 
     /// Damages the whole window.
+    /// Mark a region (physical pixels) for repainting on the next render:
+    /// for a caller whose buffer lacks pixels the UI drew into another one
+    /// (double buffering).
+    pub fn add_damage(&mut self, rect: weft_paint::PixelRect) {
+        self.damage.add(rect);
+    }
+
     pub(crate) fn damage_all(&mut self) {
         let window = self.window_pixels();
         self.damage.add(window);

@@ -1,0 +1,519 @@
+//! The browser: where it is, where it has been, and the widgets showing
+//! it. Independent of the window system, so tests drive it headless.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use weft_app_support::format::bytes;
+use weft_app_support::tree::{compare_names, is_text, name_of, parent_of};
+use weft_app_support::widgets::{
+    Column, ColumnWidth, DataRow, Navigation, TableHeader, ToolButton, arrow_up,
+};
+use weft_app_support::{EntryKind, FileTree, TreeEntry};
+use weft_toolkit::prelude::*;
+use weft_toolkit::widgets::Surface;
+
+use crate::document::DocumentView;
+
+/// What the window's widgets report.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Message {
+    /// Back in the history.
+    Back,
+    /// Forward in the history.
+    Forward,
+    /// To the parent folder.
+    Up,
+    /// To a folder named in the path bar.
+    Go(String),
+    /// A row was clicked.
+    Select(usize),
+    /// A row was opened (double click, tap, Enter).
+    Open(usize),
+    /// A navigation key on a row or the document.
+    Navigate(Navigation),
+    /// A column header was clicked.
+    Sort(usize),
+    /// The monospace switch changed.
+    Monospace(bool),
+}
+
+/// Where the browser is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// Listing a folder.
+    Folder(String),
+    /// Reading a file.
+    File(String),
+}
+
+impl Location {
+    /// The absolute path.
+    pub fn path(&self) -> &str {
+        match self {
+            Location::Folder(path) | Location::File(path) => path,
+        }
+    }
+}
+
+/// How the listing is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortKey {
+    Name,
+    Size,
+    Kind,
+}
+
+/// Ids of the widgets the browser changes.
+struct Ids {
+    back: WidgetId,
+    forward: WidgetId,
+    up: WidgetId,
+    path: WidgetId,
+    monospace: WidgetId,
+    folder_page: WidgetId,
+    header: WidgetId,
+    list: WidgetId,
+    document_page: WidgetId,
+    document: WidgetId,
+    status: WidgetId,
+}
+
+/// Rows on a page for Page Up and Page Down.
+const PAGE_ROWS: usize = 10;
+
+/// The columns of the listing.
+fn columns() -> Vec<Column> {
+    vec![
+        Column {
+            title: String::from("Name"),
+            width: ColumnWidth::Fill(1.0),
+            align: weft_app_support::widgets::Align::Left,
+        },
+        Column::number("Size", 84.0),
+        Column::text("Kind", 150.0),
+    ]
+}
+
+/// What kind of file a name and contents suggest, for people.
+pub fn kind_of(entry: &TreeEntry, contents: Option<&[u8]>) -> String {
+    if entry.kind == EntryKind::Directory {
+        return match entry.items {
+            1 => String::from("Folder · 1 item"),
+            items => format!("Folder · {items} items"),
+        };
+    }
+    let extension = entry.name.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase());
+    let named = match extension.as_deref() {
+        Some("md") => Some("Markdown text"),
+        Some("toml") => Some("TOML settings"),
+        Some("rs") => Some("Rust source"),
+        Some("txt") => Some("Plain text"),
+        Some("json") => Some("JSON data"),
+        Some("png") => Some("PNG image"),
+        Some("ttf" | "otf") => Some("Font"),
+        _ => None,
+    };
+    match (named, contents) {
+        (Some(name), _) => String::from(name),
+        (None, Some(bytes)) if is_text(bytes) => String::from("Plain text"),
+        (None, _) => String::from("Binary data"),
+    }
+}
+
+/// Whether a file reads best in the monospace face.
+fn prefers_monospace(path: &str) -> bool {
+    let extension = path.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase());
+    !matches!(extension.as_deref(), Some("md" | "txt") | None)
+}
+
+/// The file browser.
+pub struct Browser {
+    tree: FileTree,
+    location: Location,
+    back: Vec<Location>,
+    forward: Vec<Location>,
+    entries: Vec<TreeEntry>,
+    selected: Option<usize>,
+    sort: (SortKey, bool),
+    monospace: bool,
+    rows: Vec<WidgetId>,
+    ids: Option<Ids>,
+}
+
+impl Browser {
+    /// A browser at the root of `tree`.
+    pub fn new(tree: FileTree) -> Browser {
+        Browser {
+            tree,
+            location: Location::Folder(String::from("/")),
+            back: Vec::new(),
+            forward: Vec::new(),
+            entries: Vec::new(),
+            selected: None,
+            sort: (SortKey::Name, true),
+            monospace: false,
+            rows: Vec::new(),
+            ids: None,
+        }
+    }
+
+    /// Where the browser is.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The entries of the folder shown (or last shown).
+    pub fn entries(&self) -> &[TreeEntry] {
+        &self.entries
+    }
+
+    /// The selected row.
+    pub fn selected(&self) -> Option<usize> {
+        self.selected
+    }
+
+    /// The row widgets, in order.
+    pub fn rows(&self) -> &[WidgetId] {
+        &self.rows
+    }
+
+    /// The document widget.
+    pub fn document(&self) -> Option<WidgetId> {
+        self.ids.as_ref().map(|ids| ids.document)
+    }
+
+    /// The window title for the current location.
+    pub fn title(&self) -> String {
+        match self.location.path() {
+            "/" => String::from("Files"),
+            path => format!("{} — Files", name_of(path)),
+        }
+    }
+
+    /// Builds the window's widgets and shows the root folder.
+    pub fn build(&mut self, ui: &mut Ui<Message>) {
+        let root = ui.root();
+        let toolbar = ui.add(
+            root,
+            Container::row().gap(2.0).padding_insets(Insets::symmetric(6.0, 8.0)).surface(Surface::Alternate),
+        );
+        let back = ui.add(toolbar, ToolButton::named("back", "Back").on_click(Message::Back));
+        let forward = ui.add(toolbar, ToolButton::named("forward", "Forward").on_click(Message::Forward));
+        let up = ui.add(toolbar, ToolButton::custom(arrow_up(), "Up").on_click(Message::Up));
+        let path = ui.add(toolbar, Container::row().gap(0.0).grow(1.0).min_width(0.0));
+        ui.adjust_layout(path, |style| style.padding.left = 8.0);
+        let monospace = ui.add(toolbar, Switch::new("Monospace").on_toggle(Message::Monospace));
+        ui.adjust_layout(monospace, |style| style.width = Some(150.0));
+
+        let body = ui.add(root, Container::column().grow(1.0).min_height(0.0));
+        let folder_page = ui.add(body, Container::column().grow(1.0).min_height(0.0));
+        // Inset like the rows inside the list's padding, so columns line up.
+        let header_box = ui.add(folder_page, Container::column().padding_insets(Insets::symmetric(0.0, 8.0)));
+        let header = ui.add(header_box, TableHeader::new(&columns()).on_sort(Message::Sort));
+        let list = ui.add(folder_page, ScrollView::new().padding(8.0).gap(2.0));
+        let document_page = ui.add(body, Container::column().grow(1.0).min_height(0.0));
+        let document = ui.add(document_page, DocumentView::new().on_navigate(Message::Navigate));
+
+        let status_bar = ui.add(
+            root,
+            Container::row().padding_insets(Insets::symmetric(5.0, 14.0)).surface(Surface::Alternate),
+        );
+        let status = ui.add(status_bar, Label::new("").role(TextRole::Small).muted().ellipsis().grow(1.0));
+        self.ids = Some(Ids {
+            back,
+            forward,
+            up,
+            path,
+            monospace,
+            folder_page,
+            header,
+            list,
+            document_page,
+            document,
+            status,
+        });
+        self.show(ui, None);
+    }
+
+    /// Handles a message from the widgets.
+    pub fn update(&mut self, ui: &mut Ui<Message>, message: Message) {
+        match message {
+            Message::Back => self.back(ui),
+            Message::Forward => self.forward(ui),
+            Message::Up => self.up(ui),
+            Message::Go(path) => self.go(ui, Location::Folder(path)),
+            Message::Select(index) => self.select(ui, Some(index), false),
+            Message::Open(index) => self.open(ui, index),
+            Message::Navigate(navigation) => self.navigate(ui, navigation),
+            Message::Sort(column) => {
+                let key = match column {
+                    1 => SortKey::Size,
+                    2 => SortKey::Kind,
+                    _ => SortKey::Name,
+                };
+                self.sort =
+                    if self.sort.0 == key { (key, !self.sort.1) } else { (key, key == SortKey::Name) };
+                let selected =
+                    self.selected.and_then(|index| self.entries.get(index)).map(|e| e.path.clone());
+                self.show(ui, selected.as_deref());
+            }
+            Message::Monospace(on) => {
+                self.monospace = on;
+                if let Some(ids) = &self.ids {
+                    ui.update::<DocumentView<Message>, _>(ids.document, |document| {
+                        document.set_monospace(on)
+                    });
+                }
+            }
+        }
+    }
+
+    fn navigate(&mut self, ui: &mut Ui<Message>, navigation: Navigation) {
+        let count = self.entries.len();
+        let current = self.selected;
+        let target = match navigation {
+            Navigation::Back => return self.back(ui),
+            Navigation::Forward => return self.forward(ui),
+            Navigation::Parent => return self.up(ui),
+            _ if count == 0 => return,
+            Navigation::Previous => current.map_or(0, |index| index.saturating_sub(1)),
+            Navigation::Next => current.map_or(0, |index| (index + 1).min(count - 1)),
+            Navigation::PageUp => current.map_or(0, |index| index.saturating_sub(PAGE_ROWS)),
+            Navigation::PageDown => current.map_or(0, |index| (index + PAGE_ROWS).min(count - 1)),
+            Navigation::First => 0,
+            Navigation::Last => count - 1,
+        };
+        self.select(ui, Some(target), true);
+    }
+
+    /// Selects row `index`; `focus` moves keyboard focus to it.
+    fn select(&mut self, ui: &mut Ui<Message>, index: Option<usize>, focus: bool) {
+        if let Some(old) = self.selected.and_then(|old| self.rows.get(old)) {
+            ui.update::<DataRow<Message>, _>(*old, |row| row.set_selected(false));
+        }
+        self.selected = index.filter(|index| *index < self.rows.len());
+        if let Some(row) = self.selected.map(|index| self.rows[index]) {
+            ui.update::<DataRow<Message>, _>(row, |row| row.set_selected(true));
+            if focus {
+                ui.set_focus(Some(row));
+                ui.reveal(row);
+            }
+        }
+        self.update_status(ui);
+    }
+
+    fn open(&mut self, ui: &mut Ui<Message>, index: usize) {
+        let Some(entry) = self.entries.get(index) else { return };
+        let location = match entry.kind {
+            EntryKind::Directory => Location::Folder(entry.path.clone()),
+            EntryKind::File => Location::File(entry.path.clone()),
+        };
+        self.go(ui, location);
+    }
+
+    /// Goes to `location`, remembering where it was.
+    fn go(&mut self, ui: &mut Ui<Message>, location: Location) {
+        if location == self.location {
+            return;
+        }
+        let previous = core::mem::replace(&mut self.location, location);
+        self.back.push(previous.clone());
+        self.forward.clear();
+        self.show(ui, Some(previous.path()));
+    }
+
+    fn back(&mut self, ui: &mut Ui<Message>) {
+        if let Some(location) = self.back.pop() {
+            let previous = core::mem::replace(&mut self.location, location);
+            self.forward.push(previous.clone());
+            self.show(ui, Some(previous.path()));
+        }
+    }
+
+    fn forward(&mut self, ui: &mut Ui<Message>) {
+        if let Some(location) = self.forward.pop() {
+            let previous = core::mem::replace(&mut self.location, location);
+            self.back.push(previous.clone());
+            self.show(ui, Some(previous.path()));
+        }
+    }
+
+    fn up(&mut self, ui: &mut Ui<Message>) {
+        if let Some(parent) = parent_of(self.location.path()) {
+            self.go(ui, Location::Folder(parent));
+        }
+    }
+
+    /// Shows the current location; in a folder, selects the entry that
+    /// leads towards `came_from` (the folder or file just left).
+    fn show(&mut self, ui: &mut Ui<Message>, came_from: Option<&str>) {
+        let Some(ids) = &self.ids else { return };
+        let (back, forward, up) = (ids.back, ids.forward, ids.up);
+        ui.set_enabled(back, !self.back.is_empty());
+        ui.set_enabled(forward, !self.forward.is_empty());
+        ui.set_enabled(up, self.location.path() != "/");
+        self.rebuild_path(ui);
+        match self.location.clone() {
+            Location::Folder(path) => self.show_folder(ui, &path, came_from),
+            Location::File(path) => self.show_file(ui, &path),
+        }
+        self.update_status(ui);
+    }
+
+    fn show_folder(&mut self, ui: &mut Ui<Message>, path: &str, came_from: Option<&str>) {
+        let Some(ids) = &self.ids else { return };
+        let (folder_page, document_page, monospace, list, header) =
+            (ids.folder_page, ids.document_page, ids.monospace, ids.list, ids.header);
+        ui.set_hidden(folder_page, false);
+        ui.set_hidden(document_page, true);
+        ui.set_hidden(monospace, true);
+        let mut entries = self.tree.list(path).unwrap_or_default();
+        let tree = &self.tree;
+        let (key, ascending) = self.sort;
+        entries.sort_by(|a, b| {
+            let order = match key {
+                SortKey::Name => a.kind.cmp(&b.kind).then_with(|| compare_names(&a.name, &b.name)),
+                SortKey::Size => a.size.cmp(&b.size).then_with(|| compare_names(&a.name, &b.name)),
+                SortKey::Kind => kind_of(a, tree.read(&a.path).ok())
+                    .cmp(&kind_of(b, tree.read(&b.path).ok()))
+                    .then_with(|| compare_names(&a.name, &b.name)),
+            };
+            if ascending { order } else { order.reverse() }
+        });
+        let sort_column = match key {
+            SortKey::Name => 0,
+            SortKey::Size => 1,
+            SortKey::Kind => 2,
+        };
+        ui.update::<TableHeader<Message>, _>(header, |header| {
+            header.set_sort(Some((sort_column, ascending)))
+        });
+        ui.clear_children(list);
+        let columns = columns();
+        self.rows = entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let contents = self.tree.read(&entry.path).ok();
+                let cells = vec![entry.name.clone(), bytes(entry.size), kind_of(entry, contents)];
+                let icon = if entry.kind == EntryKind::Directory { "folder" } else { "file" };
+                ui.add(
+                    list,
+                    DataRow::new(&columns, cells)
+                        .icon(icon)
+                        .muted_from(1)
+                        .on_select(Message::Select(index))
+                        .on_activate(Message::Open(index))
+                        .on_navigate(Message::Navigate),
+                )
+            })
+            .collect();
+        ui.update::<ScrollView, _>(list, |list| list.scroll_to(0.0));
+        // Select what leads back to where we came from, else the first row.
+        let towards = came_from.and_then(|from| {
+            entries
+                .iter()
+                .position(|entry| from == entry.path || from.starts_with(&format!("{}/", entry.path)))
+        });
+        self.entries = entries;
+        self.selected = None;
+        let target = towards.or((!self.entries.is_empty()).then_some(0));
+        self.select(ui, target, true);
+    }
+
+    fn show_file(&mut self, ui: &mut Ui<Message>, path: &str) {
+        let Some(ids) = &self.ids else { return };
+        let (folder_page, document_page, monospace_switch, document) =
+            (ids.folder_page, ids.document_page, ids.monospace, ids.document);
+        ui.set_hidden(folder_page, true);
+        ui.set_hidden(document_page, false);
+        ui.set_hidden(monospace_switch, false);
+        let contents = self.tree.read(path).unwrap_or_default();
+        let text = if is_text(contents) {
+            String::from(core::str::from_utf8(contents).unwrap_or_default())
+        } else {
+            format!(
+                "{} holds {} of binary data, which cannot be shown as text.",
+                name_of(path),
+                bytes(contents.len() as u64)
+            )
+        };
+        self.monospace = prefers_monospace(path);
+        let monospace = self.monospace;
+        ui.update::<Switch<Message>, _>(monospace_switch, |switch| switch.set_on(monospace));
+        ui.update::<DocumentView<Message>, _>(document, |view| {
+            view.set_text(text);
+            view.set_monospace(monospace);
+        });
+        ui.set_focus(Some(document));
+    }
+
+    /// The path bar: one button per folder from the root, the current
+    /// location last and plain.
+    fn rebuild_path(&mut self, ui: &mut Ui<Message>) {
+        let Some(ids) = &self.ids else { return };
+        let bar = ids.path;
+        ui.clear_children(bar);
+        let path = String::from(self.location.path());
+        let mut crumbs: Vec<(String, String)> = vec![(String::from("System"), String::from("/"))];
+        let mut prefix = String::new();
+        for part in path.split('/').filter(|part| !part.is_empty()) {
+            prefix.push('/');
+            prefix.push_str(part);
+            crumbs.push((String::from(part), prefix.clone()));
+        }
+        let last = crumbs.len() - 1;
+        for (index, (name, target)) in crumbs.into_iter().enumerate() {
+            if index > 0 {
+                let separator = ui.add(bar, Label::new("›").muted());
+                ui.adjust_layout(separator, |style| style.padding = Insets::symmetric(0.0, 4.0));
+            }
+            if index == last {
+                let label = ui.add(bar, Label::new(name).role(TextRole::Strong).ellipsis());
+                ui.adjust_layout(label, |style| {
+                    style.padding = Insets::symmetric(0.0, 8.0);
+                    style.shrink = 1.0;
+                    style.min_width = Some(0.0);
+                });
+            } else {
+                let button = Button::new(name).kind(ButtonKind::Flat).on_click(Message::Go(target));
+                let button = if index == 0 { button.icon("home") } else { button };
+                ui.add(bar, button);
+            }
+        }
+    }
+
+    fn update_status(&mut self, ui: &mut Ui<Message>) {
+        let Some(ids) = &self.ids else { return };
+        let status = ids.status;
+        let text = match &self.location {
+            Location::Folder(_) => {
+                let folders = self.entries.iter().filter(|entry| entry.kind == EntryKind::Directory).count();
+                let files = self.entries.len() - folders;
+                let total: u64 = self.entries.iter().map(|entry| entry.size).sum();
+                let plural = |count: usize, one: &str, many: &str| {
+                    format!("{count} {}", if count == 1 { one } else { many })
+                };
+                let mut text = format!(
+                    "{}, {} · {} · read-only",
+                    plural(folders, "folder", "folders"),
+                    plural(files, "file", "files"),
+                    bytes(total)
+                );
+                if let Some(entry) = self.selected.and_then(|index| self.entries.get(index)) {
+                    text = format!("{} selected · {text}", entry.name);
+                }
+                text
+            }
+            Location::File(path) => {
+                let contents = self.tree.read(path).unwrap_or_default();
+                let lines = contents.iter().filter(|byte| **byte == b'\n').count();
+                format!("{} · {} · {lines} lines · read-only", name_of(path), bytes(contents.len() as u64))
+            }
+        };
+        ui.update::<Label, _>(status, |label| label.set_text(text));
+    }
+}

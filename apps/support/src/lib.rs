@@ -1,0 +1,27 @@
+//! weft-app-support — the small pieces Weft's core apps share.
+//!
+//! - [`tree`]: a read-only directory tree over path-named files (the boot
+//!   bundle's files today), with path resolution relative to a working
+//!   directory; the terminal's `ls`/`cat` and the Files app browse it.
+//! - [`bundle`]: loading that tree from the `bundle` capability.
+//! - [`format`]: sizes, durations and percentages for people.
+//! - [`status`]: a `weft.status` client that reconnects when the status
+//!   service restarts and reports typed errors.
+//! - [`widgets`]: table rows and headers with keyboard navigation, tool
+//!   buttons with icons of their own.
+//!
+//! Invariants: nothing here panics on malformed input; the file tree never
+//! holds two entries with the same path, and every file's parent
+//! directories exist in it.
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+pub mod bundle;
+pub mod format;
+pub mod status;
+pub mod tree;
+pub mod widgets;
+
+pub use tree::{EntryKind, FileTree, FsError, TreeEntry};
