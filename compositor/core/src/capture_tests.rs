@@ -187,8 +187,7 @@ fn remote_touch_points_stay_with_the_window() {
     assert!(rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Motion { id: 3, x: 7.0, y: 8.0 })));
     assert!(rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Up { id: 3 })));
     assert!(!rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Up { id: 3 })), "already up");
-    let touches: Vec<TouchEvent> = rig
-        .take()
+    let touches: Vec<TouchEvent> = drain(&mut rig)
         .into_iter()
         .filter_map(|e| match e {
             Outgoing::Client(APP, Event::Touch { event, .. }) => Some(event),
