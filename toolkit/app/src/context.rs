@@ -18,7 +18,14 @@ pub struct Context {
 
 impl Context {
     pub(crate) fn new(waitset: WaitSet) -> Context {
-        Context { waitset, watched: Vec::new(), timers: Vec::new(), quit: false, title: None, now: crate::now() }
+        Context {
+            waitset,
+            watched: Vec::new(),
+            timers: Vec::new(),
+            quit: false,
+            title: None,
+            now: crate::now(),
+        }
     }
 
     pub(crate) fn set_now(&mut self, now: Duration) {

@@ -25,7 +25,7 @@ mod window;
 
 pub use compositor_api::client::{Display, Window};
 pub use context::Context;
-pub use run::{run, App, WindowOptions};
+pub use run::{App, WindowOptions, run};
 pub use theme::ThemeFollower;
 pub use weft_toolkit::Ui;
 pub use window::{UiWindow, WindowOutcome};

@@ -1,9 +1,9 @@
 //! The event loop of an app with one toplevel window.
 
 use alloc::string::String;
-use core::time::Duration;
 use compositor_api::client::{Display, Window};
 use compositor_api::{Event, Request, Size, ToplevelRole};
+use core::time::Duration;
 use weft_abi::{Error, Signals};
 use weft_ipc::program::ProgramError;
 use weft_rt::{Deadline, Key, Ready, Timer, WaitSet};
@@ -89,7 +89,9 @@ pub fn run<A: App>(options: WindowOptions, mut app: A) -> Result<(), ProgramErro
             if let Event::Error(error) = &event {
                 return Err(ProgramError(alloc::format!("the compositor disconnected us: {error:?}")));
             }
-            let outcome = surface.handle(&mut display, &event, now).map_err(|e| ProgramError(alloc::format!("{e:?}")))?;
+            let outcome = surface
+                .handle(&mut display, &event, now)
+                .map_err(|e| ProgramError(alloc::format!("{e:?}")))?;
             match outcome {
                 Some(WindowOutcome::Messages(messages)) => {
                     for message in messages {
@@ -130,7 +132,10 @@ pub fn run<A: App>(options: WindowOptions, mut app: A) -> Result<(), ProgramErro
         }
         match context.waitset.wait(Deadline::INFINITE) {
             Ok(Ready::Signals { key, observed }) => {
-                if key == display_key && observed.contains(Signals::PEER_CLOSED) && display.try_event().ok().flatten().is_none() {
+                if key == display_key
+                    && observed.contains(Signals::PEER_CLOSED)
+                    && display.try_event().ok().flatten().is_none()
+                {
                     return Err(ProgramError(String::from("the compositor went away")));
                 }
                 if key == theme_key && theme_key != TIMER_KEY_NONE {

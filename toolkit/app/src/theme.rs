@@ -29,7 +29,9 @@ impl ThemeFollower {
         let config = weft_ipc::connect::<ConfigProtocol>().ok();
         let mut kind = ThemeKind::Light;
         if let Some(client) = &config {
-            if let Ok(ConfigResponse::Value(value)) = client.call(&ConfigRequest::Get { key: THEME_KEY.into() }) {
+            if let Ok(ConfigResponse::Value(value)) =
+                client.call(&ConfigRequest::Get { key: THEME_KEY.into() })
+            {
                 kind = kind_of(value.as_ref());
             }
             let _ = client.call(&ConfigRequest::Watch { prefix: THEME_KEY.into() });

@@ -121,7 +121,8 @@ impl<M: 'static> UiWindow<M> {
             Ok(mut canvas) => self.ui.render(&mut canvas),
             Err(_) => Vec::new(),
         };
-        let rects: Vec<_> = damage.into_iter().map(to_compositor).filter(|r| r.width > 0 && r.height > 0).collect();
+        let rects: Vec<_> =
+            damage.into_iter().map(to_compositor).filter(|r| r.width > 0 && r.height > 0).collect();
         frame.present(display, &rects)?;
         self.frames += 1;
         Ok(true)
