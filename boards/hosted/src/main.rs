@@ -91,7 +91,7 @@ fn boot(display: &Arc<HostDisplay>, options: &Options) -> System {
     let (unix_ms, offset_minutes) = wall_clock();
     set_shell_clock(&mut bundle, unix_ms, offset_minutes);
     if let Some(listen) = &options.stream {
-        if let Err(error) = stream::enable(&mut bundle, listen) {
+        if let Err(error) = stream::enable(&mut bundle, &stream::StreamSetup::server(listen)) {
             eprintln!("weft-hosted: {error}");
             std::process::exit(1);
         }

@@ -188,7 +188,7 @@ pub struct CaptureStats {
     /// Frames sent since the connection opened.
     pub frames: u64,
     /// Presents merged into a later frame because the consumer held the
-    /// buffer.
+    /// buffer (counting those waiting behind a frame it holds now).
     pub coalesced: u64,
     /// Captured windows whose frame the consumer holds now.
     pub held: u32,

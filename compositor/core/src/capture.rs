@@ -134,6 +134,11 @@ impl Compositor {
         }
     }
 
+    /// Presents not yet taken into a picture of `window`.
+    pub fn capture_pending_presents(&self, window: WindowId) -> u64 {
+        self.captures.windows.get(&window).map_or(0, |captured| captured.presents)
+    }
+
     /// The buffer a captured window shows now: owner, id and layout.
     pub fn capture_source(&self, window: WindowId) -> Option<(ClientId, BufferId, BufferLayout)> {
         let index = self.window_index(window)?;

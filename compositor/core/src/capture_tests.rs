@@ -26,7 +26,12 @@ fn has(events: &[Outgoing], wanted: impl Fn(&Outgoing) -> bool) -> bool {
 }
 
 fn key(key: Key, text: &str) -> InputEvent {
-    InputEvent::Key(KeyEvent { key, state: KeyState::Pressed, modifiers: Default::default(), text: text.into() })
+    InputEvent::Key(KeyEvent {
+        key,
+        state: KeyState::Pressed,
+        modifiers: Default::default(),
+        text: text.into(),
+    })
 }
 
 /// Two mapped windows (APP's then OTHER's, OTHER on top); returns their ids.
@@ -61,6 +66,7 @@ fn captured_damage_accumulates_until_taken_and_a_new_size_is_whole() {
     rig.compositor.set_clock(42);
     present(&mut rig, APP, 10, vec![Rect::new(10, 10, 8, 16)]);
     present(&mut rig, APP, 10, vec![Rect::new(190, 140, 50, 50)]);
+    assert_eq!(rig.compositor.capture_pending_presents(app), 2);
     let merged = rig.compositor.take_capture_damage(app).unwrap();
     assert_eq!(merged.rects, vec![Rect::new(10, 10, 8, 16), Rect::new(190, 140, 10, 10)]);
     assert_eq!((merged.presents, merged.presented_at), (2, 42));
@@ -73,8 +79,11 @@ fn captured_damage_accumulates_until_taken_and_a_new_size_is_whole() {
 
     // A buffer of another size is a whole picture.
     rig.buffers.0.insert((APP, BufferId(11)), (300, 100, vec![0; 300 * 100 * 4]));
-    rig.request(APP, Request::RegisterBuffer { buffer: BufferId(11), layout: BufferLayout::packed(300, 100) })
-        .unwrap();
+    rig.request(
+        APP,
+        Request::RegisterBuffer { buffer: BufferId(11), layout: BufferLayout::packed(300, 100) },
+    )
+    .unwrap();
     present(&mut rig, APP, 11, vec![Rect::new(0, 0, 1, 1)]);
     let whole = rig.compositor.take_capture_damage(app).unwrap();
     assert_eq!(whole.rects, vec![Rect::new(0, 0, 300, 100)]);
@@ -96,10 +105,15 @@ fn the_capture_consumer_follows_the_window_list() {
     let added = added.expect("window added");
     assert_eq!((added.title.as_str(), added.owner.as_str(), added.size), ("App", "app", Size::new(200, 150)));
     rig.request(APP, Request::SetTitle { surface: SurfaceId(1), title: String::from("Renamed") }).unwrap();
-    assert!(has(&drain(&mut rig), |e| matches!(e, Outgoing::Capture(CaptureEvent::WindowChanged(w)) if w.title == "Renamed")));
+    assert!(has(
+        &drain(&mut rig),
+        |e| matches!(e, Outgoing::Capture(CaptureEvent::WindowChanged(w)) if w.title == "Renamed")
+    ));
     rig.compositor.start_capture(added.id).unwrap();
     rig.request(APP, Request::DestroySurface { surface: SurfaceId(1) }).unwrap();
-    assert!(has(&drain(&mut rig), |e| *e == Outgoing::Capture(CaptureEvent::WindowRemoved { window: added.id })));
+    assert!(
+        has(&drain(&mut rig), |e| *e == Outgoing::Capture(CaptureEvent::WindowRemoved { window: added.id }))
+    );
     assert!(!rig.compositor.is_captured(added.id), "the capture ended with the window");
 }
 
@@ -164,8 +178,14 @@ fn remote_pointer_events_arrive_in_surface_coordinates_and_a_press_activates() {
         e,
         Outgoing::Client(APP, Event::Pointer { event: PointerEvent::Motion { x, y }, .. }) if *x == 20.0 && *y == 40.0
     )));
-    assert!(has(&events, |e| matches!(e, Outgoing::Client(APP, Event::Pointer { event: PointerEvent::Button { .. }, .. }))));
-    assert!(has(&events, |e| matches!(e, Outgoing::Client(APP, Event::Keyboard { event: KeyboardEvent::Enter { .. }, .. }))));
+    assert!(has(&events, |e| matches!(
+        e,
+        Outgoing::Client(APP, Event::Pointer { event: PointerEvent::Button { .. }, .. })
+    )));
+    assert!(has(&events, |e| matches!(
+        e,
+        Outgoing::Client(APP, Event::Keyboard { event: KeyboardEvent::Enter { .. }, .. })
+    )));
     assert_eq!(rig.compositor.windows().last().unwrap().id, app, "raised");
     // A release without a press, or a repeat, is dropped.
     let release = PointerEvent::Button { button: Button::Left, state: KeyState::Released, x: 20.0, y: 40.0 };
@@ -183,8 +203,13 @@ fn remote_touch_points_stay_with_the_window() {
     rig.compositor.start_capture(app).unwrap();
     drain(&mut rig);
     assert!(rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Down { id: 3, x: 5.0, y: 6.0 })));
-    assert!(!rig.compositor.capture_input(other, InputEvent::Touch(TouchEvent::Up { id: 3 })), "not captured");
-    assert!(rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Motion { id: 3, x: 7.0, y: 8.0 })));
+    assert!(
+        !rig.compositor.capture_input(other, InputEvent::Touch(TouchEvent::Up { id: 3 })),
+        "not captured"
+    );
+    assert!(
+        rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Motion { id: 3, x: 7.0, y: 8.0 }))
+    );
     assert!(rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Up { id: 3 })));
     assert!(!rig.compositor.capture_input(app, InputEvent::Touch(TouchEvent::Up { id: 3 })), "already up");
     let touches: Vec<TouchEvent> = drain(&mut rig)
@@ -222,7 +247,10 @@ fn a_lock_screen_keeps_remote_keys_out() {
     rig.show(SHELL, 9, 1, 640, 480, BLUE);
     drain(&mut rig);
     assert!(!rig.compositor.capture_input(app, key(Key::A, "a")));
-    assert!(!has(&drain(&mut rig), |e| matches!(e, Outgoing::Client(_, Event::Keyboard { event: KeyboardEvent::Key(_), .. }))));
+    assert!(!has(&drain(&mut rig), |e| matches!(
+        e,
+        Outgoing::Client(_, Event::Keyboard { event: KeyboardEvent::Key(_), .. })
+    )));
 }
 
 #[test]

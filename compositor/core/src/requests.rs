@@ -220,7 +220,10 @@ impl Compositor {
         }
         self.surface_presented(key, was_mapped);
         self.capture_presented(key, damage, compositor_api::Size::new(pixels.0, pixels.1));
-        if was_mapped && resized && let Ok(index) = self.toplevel_index(key) {
+        if was_mapped
+            && resized
+            && let Ok(index) = self.toplevel_index(key)
+        {
             self.capture_window_changed(index);
         }
         self.dirty = true;

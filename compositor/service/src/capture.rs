@@ -16,8 +16,8 @@ use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec;
 use alloc::vec::Vec;
 use compositor_api::capture::{
-    CaptureError, CaptureEvent, CaptureFrame, CaptureLayout, CaptureProtocol, CaptureRequest, CaptureResponse,
-    CaptureStats, GRANT_CONTROL, MAX_CAPTURE_BYTES,
+    CaptureError, CaptureEvent, CaptureFrame, CaptureLayout, CaptureProtocol, CaptureRequest,
+    CaptureResponse, CaptureStats, GRANT_CONTROL, MAX_CAPTURE_BYTES,
 };
 use compositor_api::shell::WindowId;
 use compositor_api::{BufferId, Rect};
@@ -151,7 +151,14 @@ impl CaptureConnection {
             captures: self.slots.len() as u32,
             buffer_bytes: self.bytes,
             frames: self.frames,
-            coalesced: self.coalesced,
+            // Presents waiting behind a held frame will fold into one.
+            coalesced: self.coalesced
+                + self
+                    .slots
+                    .iter()
+                    .filter(|(_, slot)| slot.held.is_some())
+                    .map(|(window, _)| core.capture_pending_presents(*window).saturating_sub(1))
+                    .sum::<u64>(),
             held: self.slots.values().filter(|slot| slot.held.is_some()).count() as u32,
             pending_rectangles: self
                 .slots

@@ -23,7 +23,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{App, Rig, WAIT, eventually};
-use weft_viewer::stream::ViewerStream;
 use weft_wlstream::keys::AppId;
 use weft_wlstream::synthetic::{Scenario, scenario};
 use weft_wlstream::{Decoder, EncoderConfig, FrameHeader, Limits, measure};
@@ -129,7 +128,11 @@ fn run(rig: &Rig, name: &'static str, app: &str, key: input_api::Key, text: &str
             modifiers: Default::default(),
             text: text.into(),
         };
-        let release = input_api::KeyEvent { state: input_api::KeyState::Released, text: String::new(), ..press.clone() };
+        let release = input_api::KeyEvent {
+            state: input_api::KeyState::Released,
+            text: String::new(),
+            ..press.clone()
+        };
         viewer.send_key(press).unwrap();
         viewer.send_key(release).unwrap();
         let arrived = eventually(WAIT, || {
@@ -192,9 +195,21 @@ fn main() {
     ];
     println!(
         "{:<20} {:>6} {:>10} {:>11} {:>10} {:>9} {:>9} {:>12} {:>12} {:>12}",
-        "scenario", "frames", "raw", "lz4 whole", "wlstream", "encode", "decode", "latency p50", "latency p90", "key→picture"
+        "scenario",
+        "frames",
+        "raw",
+        "lz4 whole",
+        "wlstream",
+        "encode",
+        "decode",
+        "latency p50",
+        "latency p90",
+        "key→picture"
     );
-    println!("{:<20} {:>6} {:>10} {:>11} {:>10} {:>9} {:>9} {:>12} {:>12} {:>12}", "", "", "bytes", "bytes", "bytes", "ms", "ms", "ms", "ms", "ms");
+    println!(
+        "{:<20} {:>6} {:>10} {:>11} {:>10} {:>9} {:>9} {:>12} {:>12} {:>12}",
+        "", "", "bytes", "bytes", "bytes", "ms", "ms", "ms", "ms", "ms"
+    );
     for row in &rows {
         println!(
             "{:<20} {:>6} {:>10} {:>11} {:>10} {:>9} {:>9} {:>12} {:>12} {:>12}",
@@ -210,22 +225,37 @@ fn main() {
             ms(row.round_trip)
         );
     }
-    println!("encode: mesh service time per frame (StreamSource::poll); decode: a second decoder at the viewer;");
-    println!("latency: the compositor's present of the app's frame → decoded at the viewer (same host clock);");
+    println!(
+        "encode: mesh service time per frame (StreamSource::poll); decode: a second decoder at the viewer;"
+    );
+    println!(
+        "latency: the compositor's present of the app's frame → decoded at the viewer (same host clock);"
+    );
     println!("key→picture: key sent by the viewer → the app's redraw decoded at the viewer.");
     drop(rig);
 
     println!();
-    println!("synthetic pictures (weft_wlstream::synthetic, encoder and decoder only, no IPC), {width}x{height}, best of 5:");
-    println!("{:<20} {:>10} {:>11} {:>10} {:>9} {:>9}", "scenario", "raw", "lz4 whole", "wlstream", "encode", "decode");
+    println!(
+        "synthetic pictures (weft_wlstream::synthetic, encoder and decoder only, no IPC), {width}x{height}, best of 5:"
+    );
+    println!(
+        "{:<20} {:>10} {:>11} {:>10} {:>9} {:>9}",
+        "scenario", "raw", "lz4 whole", "wlstream", "encode", "decode"
+    );
     let clock = || {
         static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
         EPOCH.get_or_init(Instant::now).elapsed().as_nanos() as u64
     };
     for kind in [Scenario::Glyph, Scenario::Scroll, Scenario::FullScreen] {
         let pair = scenario(kind, width, height);
-        let result =
-            measure::measure(EncoderConfig::default(), &pair.before.surface(), &pair.after.surface(), &pair.damage, 5, &clock);
+        let result = measure::measure(
+            EncoderConfig::default(),
+            &pair.before.surface(),
+            &pair.after.surface(),
+            &pair.damage,
+            5,
+            &clock,
+        );
         println!(
             "{:<20} {:>10} {:>11} {:>10} {:>9} {:>9}",
             kind.name(),

@@ -95,7 +95,9 @@ fn flag(value: Option<&str>, argument: &'static str, default: bool) -> Result<bo
         None => Ok(default),
         Some("true" | "yes" | "on") => Ok(true),
         Some("false" | "no" | "off") => Ok(false),
-        Some(other) => Err(ConfigError { argument, problem: format!("expected true or false, got {other:?}") }),
+        Some(other) => {
+            Err(ConfigError { argument, problem: format!("expected true or false, got {other:?}") })
+        }
     }
 }
 
@@ -138,7 +140,10 @@ impl MeshConfig {
             Some(apps) => {
                 let apps = list(Some(apps));
                 if let Some(bad) = apps.iter().find(|app| !is_valid_app_id(app)) {
-                    return Err(ConfigError { argument: "stream", problem: format!("{bad:?} is not an app id") });
+                    return Err(ConfigError {
+                        argument: "stream",
+                        problem: format!("{bad:?} is not an app id"),
+                    });
                 }
                 Policy::Apps(apps)
             }
@@ -173,7 +178,8 @@ mod tests {
     use super::*;
 
     fn parse(pairs: &[(&str, &str)]) -> Result<MeshConfig, ConfigError> {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let pairs: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         MeshConfig::parse(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()))
     }
 

@@ -211,7 +211,9 @@ impl Demo {
     /// returns the damage to present (empty: everything).
     pub fn paint(&mut self, buffer: &mut [u8], repaint: &[SurfaceRect]) -> Vec<SurfaceRect> {
         let damage: Vec<SurfaceRect> = match self.damage.take() {
-            Some(rects) => rects.iter().map(|r| SurfaceRect::new(r.x as i32, r.y as i32, r.width, r.height)).collect(),
+            Some(rects) => {
+                rects.iter().map(|r| SurfaceRect::new(r.x as i32, r.y as i32, r.width, r.height)).collect()
+            }
             None => Vec::new(),
         };
         let full = SurfaceRect::new(0, 0, self.canvas.width, self.canvas.height);
@@ -223,7 +225,9 @@ impl Demo {
             for row in rect.y as usize..rect.y as usize + rect.height as usize {
                 let start = row * stride + rect.x as usize * 4;
                 let end = start + rect.width as usize * 4;
-                if let (Some(to), Some(from)) = (buffer.get_mut(start..end), self.canvas.pixels.get(start..end)) {
+                if let (Some(to), Some(from)) =
+                    (buffer.get_mut(start..end), self.canvas.pixels.get(start..end))
+                {
                     to.copy_from_slice(from);
                 }
             }
@@ -245,7 +249,9 @@ fn mode(startup: &Startup) -> Result<Mode, ProgramError> {
 fn number(startup: &Startup, key: &str, default: u32) -> Result<u32, ProgramError> {
     match startup.arg(key) {
         None => Ok(default),
-        Some(text) => text.parse().map_err(|_| ProgramError(format!("argument {key}: not a number: {text:?}"))),
+        Some(text) => {
+            text.parse().map_err(|_| ProgramError(format!("argument {key}: not a number: {text:?}")))
+        }
     }
 }
 
@@ -265,7 +271,12 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
     let animate = startup.arg("animate") == Some("true");
     let mut demo = Demo::new(mode(&startup)?, width, height, marker, number(&startup, "scroll", 100)?);
     let mut display = Display::connect()?;
-    let role = ToplevelRole { title: title.clone(), app_id, size: Size::new(width, height), min_size: Size::new(64, 48) };
+    let role = ToplevelRole {
+        title: title.clone(),
+        app_id,
+        size: Size::new(width, height),
+        min_size: Size::new(64, 48),
+    };
     let mut window = Window::toplevel(&mut display, role)?;
     loop {
         let event = display.next_event(Deadline::INFINITE)?;

@@ -24,7 +24,10 @@ pub fn zenoh_config(config: &MeshConfig) -> Result<zenoh::Config, String> {
     // Keep retrying peers that are not there yet or went away.
     set("connect/timeout_ms", "-1".into())?;
     set("connect/exit_on_failure", "false".into())?;
-    set("connect/retry", r#"{ period_init_ms: 200, period_max_ms: 2000, period_increase_factor: 2 }"#.into())?;
+    set(
+        "connect/retry",
+        r#"{ period_init_ms: 200, period_max_ms: 2000, period_increase_factor: 2 }"#.into(),
+    )?;
     Ok(zenoh)
 }
 
@@ -48,9 +51,11 @@ pub fn locators(config: &MeshConfig) -> Vec<String> {
     config
         .listen
         .iter()
-        .map(|endpoint| match (host, endpoint.split_once("0.0.0.0:").or_else(|| endpoint.split_once("[::]:"))) {
-            (Some(host), Some((scheme, port))) => format!("{scheme}{host}:{port}"),
-            _ => endpoint.clone(),
+        .map(|endpoint| {
+            match (host, endpoint.split_once("0.0.0.0:").or_else(|| endpoint.split_once("[::]:"))) {
+                (Some(host), Some((scheme, port))) => format!("{scheme}{host}:{port}"),
+                _ => endpoint.clone(),
+            }
         })
         .collect()
 }

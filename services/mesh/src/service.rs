@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use compositor_api::capture::{CaptureEvent, CaptureProtocol, CaptureRequest, CaptureResponse, CaptureWindow};
+use compositor_api::capture::{
+    CaptureEvent, CaptureProtocol, CaptureRequest, CaptureResponse, CaptureWindow,
+};
 use compositor_api::shell::WindowId;
 use mesh_api::{GRANT_CONTROL, MeshProtocol, MeshRequest, MeshResponse, MeshStatus, StreamTarget};
 use weft_ipc::namespace::ParentEvent;
@@ -91,7 +93,9 @@ impl Service {
             let inbox = inbox.clone();
             let subscriber = session
                 .declare_subscriber(key)
-                .callback(move |sample| inbox.receive(sample.key_expr().as_str(), &sample.payload().to_bytes()))
+                .callback(move |sample| {
+                    inbox.receive(sample.key_expr().as_str(), &sample.payload().to_bytes())
+                })
                 .wait()
                 .map_err(|error| ServiceError::Capture(format!("zenoh subscriber {key}: {error}")))?;
             control.push(subscriber);
@@ -134,11 +138,8 @@ impl Service {
         loop {
             let now = Now::read();
             let watching = self.streams.values().any(|stream| stream.viewers(&now) > 0);
-            let next = if watching {
-                self.next_heartbeat.min(now.monotonic + TICK_NS)
-            } else {
-                self.next_heartbeat
-            };
+            let next =
+                if watching { self.next_heartbeat.min(now.monotonic + TICK_NS) } else { self.next_heartbeat };
             match waits.wait(Deadline::at(next.max(now.monotonic + 1))) {
                 Ok(Ready::Signals { key, .. }) if key == parent => {
                     if !self.parent(namespace, waits) {

@@ -88,7 +88,8 @@ impl Now {
 fn session_id() -> u32 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(1);
-    let mut state = Now::read().wall ^ COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut state =
+        Now::read().wall ^ COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     state = (state ^ (state >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     state = (state ^ (state >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     (state ^ (state >> 31)) as u32
@@ -145,7 +146,8 @@ impl Stream {
         if frame.new_buffer {
             let memory = memory.ok_or("a new capture buffer came without its memory")?;
             let span = frame.layout.span() as usize;
-            let mapping = memory.map_read(0, span).map_err(|error| format!("mapping the capture: {error}"))?;
+            let mapping =
+                memory.map_read(0, span).map_err(|error| format!("mapping the capture: {error}"))?;
             self.picture = Some(Picture { layout: frame.layout, mapping, _memory: memory });
         }
         match &self.picture {
@@ -202,6 +204,9 @@ impl Stream {
     /// Do what is due: encode and publish the held picture when a viewer
     /// has credit, release it, or ask for a picture when a frame is due.
     pub fn step(&mut self, now: &Now, capture: &Client<CaptureProtocol>) -> Result<(), String> {
+        // A viewer that went silent (killed, unplugged) is forgotten here
+        // even when no frame is held, so it never holds credit back.
+        self.source.expire(now.monotonic);
         let Some(picture) = &self.picture else {
             return Ok(()); // the first frame is on its way
         };
@@ -253,8 +258,10 @@ impl Stream {
     /// Figures for `weft.mesh` status.
     pub fn status(&self, now: &Now) -> StreamStatus {
         let stats = self.source.stats();
-        let (width, height, mapped_bytes) =
-            self.picture.as_ref().map_or((0, 0, 0), |p| (p.layout.width, p.layout.height, p.mapping.len() as u64));
+        let (width, height, mapped_bytes) = self
+            .picture
+            .as_ref()
+            .map_or((0, 0, 0), |p| (p.layout.width, p.layout.height, p.mapping.len() as u64));
         StreamStatus {
             app: self.app.to_string(),
             window: self.window.0,
@@ -286,7 +293,8 @@ impl Stream {
 /// its scale, so the app lays out for the viewer's apparent size.
 pub fn logical_size(size: &ViewerSize) -> Size {
     let scale = u64::from(size.scale_milli.max(1));
-    let side = |pixels: u32| ((u64::from(pixels) * 1000 + scale / 2) / scale).clamp(1, u64::from(u32::MAX)) as u32;
+    let side =
+        |pixels: u32| ((u64::from(pixels) * 1000 + scale / 2) / scale).clamp(1, u64::from(u32::MAX)) as u32;
     Size::new(side(size.width), side(size.height))
 }
 

@@ -1,30 +1,40 @@
-//! A streaming system for tests: hosted Weft (input, headless display,
-//! compositor) with the mesh service listening on a loopback port and
-//! `stream-demo` windows, plus a viewer session on the same port — two
-//! Zenoh peers with explicit endpoints and scouting off, so runs do not
-//! depend on the network.
+//! A streaming system for tests: the hosted board's own desktop
+//! (`weft_board_hosted::desktop::Desktop`: root manager, input, headless
+//! display, compositor, shell, probe) booted as a streaming server — the
+//! mesh service at boot, listening on a loopback port of the test's own
+//! with scouting off — plus `stream-demo` windows, and viewers that are
+//! real `weft-viewer`s: its core in-process ([`ViewerStream`]) or its
+//! command line in a process of its own ([`ViewerProcess`]). Viewer and
+//! mesh are two Zenoh peers over `tcp/127.0.0.1`, so runs do not depend on
+//! the network and tests can run in parallel.
 #![allow(dead_code, reason = "each test uses some of the helpers")]
 
-use std::sync::Arc;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use display_hosted::{HostDisplay, Snapshot};
-use input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
-use input_api::{Key, KeyState};
-use mesh_api::{MeshProtocol, MeshRequest, MeshResponse, MeshStatus, StreamStatus};
-use weft_compositor_testing::{Service, System};
-use weft_ipc::Client;
-use weft_rt::Deadline;
+use input_api::KeyState;
+use mesh_api::{MeshStatus, StreamStatus};
+use weft_board_hosted::desktop::{Desktop, DesktopOptions};
+use weft_board_hosted::stream::StreamSetup;
+use weft_manifest::Manifest;
 use weft_viewer::link::{self, LinkOptions, free_port};
 use weft_viewer::stream::{StreamOptions, ViewerStream};
 use weft_wlstream::keys::AppId;
 
-/// Output size of the headless display.
-pub const WIDTH: u32 = 1024;
-/// Output height.
-pub const HEIGHT: u32 = 768;
+/// Display size.
+pub const WIDTH: u32 = 1280;
+/// Display height.
+pub const HEIGHT: u32 = 800;
 /// Generous: CI machines are slow and shared.
-pub const WAIT: Duration = Duration::from_secs(40);
+pub const WAIT: Duration = Duration::from_secs(20);
+/// The mesh forgets a silent viewer after this long.
+pub const VIEWER_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// The environment variable that carries a viewer process's command line.
+pub const VIEWER_ARGS: &str = "WEFT_MESH_TEST_VIEWER_ARGS";
 
 /// A demo window to start.
 pub struct App {
@@ -40,15 +50,30 @@ impl App {
     pub fn text(name: &'static str, marker: [u8; 3], size: (u32, u32)) -> App {
         App { name, mode: "text", marker, size, animate: false }
     }
+
+    /// Its manifest: a `stream-demo` started at boot.
+    fn manifest(&self) -> Manifest {
+        let [r, g, b] = self.marker;
+        let text = format!(
+            "name = \"{name}\"\nprogram = \"stream-demo\"\nrestart = \"never\"\nstart = \"boot\"\n\
+             [args]\ntitle = \"{name}\"\napp_id = \"{name}\"\nmode = \"{mode}\"\n\
+             marker = \"{r:02x}{g:02x}{b:02x}\"\nwidth = \"{width}\"\nheight = \"{height}\"\nanimate = \"{animate}\"\n\
+             [[use]]\nprotocol = \"weft.compositor\"\n",
+            name = self.name,
+            mode = self.mode,
+            width = self.size.0,
+            height = self.size.1,
+            animate = self.animate,
+        );
+        weft_manifest::compile::parse_manifest(&text, self.name).expect("the demo manifest parses")
+    }
 }
 
-/// A running system and a viewer session.
+/// A running streaming desktop and a viewer session.
 pub struct Rig {
-    pub display: Arc<HostDisplay>,
-    pub system: System,
+    pub desktop: Desktop,
     pub port: u16,
     pub session: zenoh::Session,
-    mesh: Client<MeshProtocol>,
 }
 
 /// Fast viewer timings so tests notice loss quickly.
@@ -61,95 +86,73 @@ pub fn stream_options() -> StreamOptions {
     }
 }
 
+/// The endpoint of the mesh on `port`.
+pub fn endpoint(port: u16) -> String {
+    format!("tcp/127.0.0.1:{port}")
+}
+
 /// A viewer peer connected to `port` on loopback.
 pub fn viewer_session(port: u16) -> zenoh::Session {
-    link::open(&LinkOptions::loopback(&[format!("tcp/127.0.0.1:{port}")], &[])).expect("viewer session")
+    link::open(&LinkOptions::loopback(&[endpoint(port)], &[])).expect("viewer session")
 }
 
 impl Rig {
-    /// Boot the graphics stack, the mesh service (streaming every window)
-    /// and `apps`.
+    /// Boot the desktop as a streaming server with `apps` (streaming every
+    /// window) and wait until each app drew.
     pub fn boot(apps: &[App]) -> Rig {
         Rig::boot_on((WIDTH, HEIGHT), apps)
     }
 
-    /// [`Rig::boot`] with a display of `size`.
+    /// [`Rig::boot`] on a display of `size`.
     pub fn boot_on(size: (u32, u32), apps: &[App]) -> Rig {
-        let display = HostDisplay::headless(size.0, size.1);
-        let mut system = System::new(&[
-            ("input", input::entry),
-            ("display-hosted", display_hosted::entry),
-            ("compositor", compositor::entry),
-            ("mesh", mesh::entry),
-            ("stream-demo", mesh::demo::entry),
-        ]);
-        if std::env::var_os("WEFT_TEST_ECHO").is_some() {
-            system.hosted().debug_log().set_echo(true);
-        }
-        system.start(Service::new("input", "input").exposes("weft.input.device").exposes("weft.input")).unwrap();
-        system
-            .start(
-                Service::new("display", "display-hosted")
-                    .exposes("weft.display")
-                    .uses("weft.input.device", &[])
-                    .device("device:display", display.clone()),
-            )
-            .unwrap();
-        system
-            .start(
-                Service::new("compositor", "compositor")
-                    .exposes("weft.compositor")
-                    .exposes("weft.compositor.shell")
-                    .exposes("weft.compositor.capture")
-                    .uses("weft.display", &[])
-                    .uses("weft.input", &[]),
-            )
-            .unwrap();
         let port = free_port();
-        system
-            .start(
-                Service::new("mesh", "mesh")
-                    .exposes("weft.mesh")
-                    .uses("weft.compositor.capture", &["capture", "control"])
-                    .arg("stream", "all")
-                    .arg("listen", &format!("tcp/127.0.0.1:{port}"))
-                    .arg("scouting", "false")
-                    .arg("viewer-timeout-ms", "1500")
-                    .arg("keepalive-ms", "200")
-                    .arg("heartbeat-ms", "200"),
-            )
-            .unwrap();
-        let mesh = system.connect::<MeshProtocol>("test", &["control"]).unwrap();
-        let mut rig = Rig { display, system, port, session: viewer_session(port), mesh };
+        let stream = StreamSetup::loopback(port)
+            .arg("viewer-timeout-ms", &VIEWER_TIMEOUT.as_millis().to_string())
+            .arg("keepalive-ms", "200")
+            .arg("heartbeat-ms", "200");
+        let extra: Vec<(Manifest, weft_hosted::ProgramMain)> =
+            apps.iter().map(|app| (app.manifest(), mesh::demo::entry as weft_hosted::ProgramMain)).collect();
+        let options = DesktopOptions {
+            width: size.0,
+            height: size.1,
+            extra,
+            stream: Some(stream),
+            ..DesktopOptions::default()
+        };
+        let desktop = Desktop::boot(options).expect("the desktop boots");
         for app in apps {
-            rig.start_app(app);
+            let drew = desktop.system.wait_for_log(&format!("{}: presented", app.name), WAIT);
+            assert!(drew, "{} never drew", app.name);
         }
-        rig
+        // The local cursor out of the way of every window.
+        desktop.point(size.0 - 8, size.1 - 8).unwrap();
+        Rig { desktop, port, session: viewer_session(port) }
     }
 
-    /// Start a demo window.
-    pub fn start_app(&mut self, app: &App) {
-        let marker = format!("{:02x}{:02x}{:02x}", app.marker[0], app.marker[1], app.marker[2]);
-        let mut service = Service::new(app.name, "stream-demo")
-            .uses("weft.compositor", &[])
-            .arg("title", app.name)
-            .arg("app_id", app.name)
-            .arg("mode", app.mode)
-            .arg("marker", &marker)
-            .arg("width", &app.size.0.to_string())
-            .arg("height", &app.size.1.to_string());
-        if app.animate {
-            service = service.arg("animate", "true");
-        }
-        self.system.start(service).unwrap();
-        assert!(self.system.wait_for_log(&format!("{}: presented", app.name), WAIT), "{} never drew", app.name);
+    /// The screen.
+    pub fn display(&self) -> &HostDisplay {
+        &self.desktop.display
     }
 
-    /// The mesh service's state.
+    /// Whether the kernel log has a line containing `needle` within `WAIT`.
+    pub fn wait_for_log(&self, needle: &str) -> bool {
+        self.desktop.system.wait_for_log(needle, WAIT)
+    }
+
+    /// The kernel log so far.
+    pub fn log_contains(&self, needle: &str) -> bool {
+        self.desktop.system.hosted.debug_log().contains(needle)
+    }
+
+    /// The mesh service's state (through the probe's `weft.mesh` route).
     pub fn status(&self) -> MeshStatus {
-        match self.mesh.call_until(&MeshRequest::Status, Deadline::after(WAIT)).expect("mesh status") {
-            MeshResponse::Status(status) => status,
-            other => panic!("unexpected {other:?}"),
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.desktop.mesh_status() {
+                Ok(status) => return status,
+                Err(error) if Instant::now() > deadline => panic!("no mesh status: {error}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
         }
     }
 
@@ -171,24 +174,7 @@ impl Rig {
 
     /// Bytes mapped by the process of service `name`.
     pub fn mapped_bytes(&self, name: &str) -> u64 {
-        self.system
-            .hosted()
-            .processes()
-            .iter()
-            .filter(|process| process.name() == name)
-            .map(|process| process.mapped_bytes)
-            .sum()
-    }
-
-    /// Type `text` on the local keyboard (the seat's, not a viewer's).
-    pub fn type_locally(&self, keys: &[Key]) {
-        let input = self.system.connect::<InputProtocol>("test-seat", &["inject"]).unwrap();
-        for key in keys {
-            for state in [KeyState::Pressed, KeyState::Released] {
-                let events = vec![InjectedEvent::Raw(RawEvent::Key { key: *key, state })];
-                assert_eq!(input.call(&InputRequest::Inject(events)).unwrap(), InputResponse::Injected);
-            }
-        }
+        self.desktop.mapped_bytes(name).expect("process list")
     }
 }
 
@@ -224,19 +210,16 @@ impl Picture {
         Some((pixel % self.width, pixel / self.width))
     }
 
-    /// Bounding box of the pixels that differ from `other` (same size).
-    pub fn difference_bounds(&self, other: &Picture) -> Option<(u32, u32, u32, u32)> {
-        let mut bounds: Option<(u32, u32, u32, u32)> = None;
-        for (index, (a, b)) in self.pixels.chunks_exact(4).zip(other.pixels.chunks_exact(4)).enumerate() {
-            if a != b {
-                let (x, y) = (index as u32 % self.width, index as u32 / self.width);
-                bounds = Some(match bounds {
-                    None => (x, y, x + 1, y + 1),
-                    Some((x0, y0, x1, y1)) => (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1)),
-                });
-            }
-        }
-        bounds
+    /// A PNG the viewer wrote (straight alpha; the demo is opaque, so it
+    /// equals the premultiplied picture).
+    pub fn from_png(path: &Path) -> Picture {
+        Picture::read_png(path).unwrap_or_else(|| panic!("{} is not a PNG", path.display()))
+    }
+
+    /// [`Picture::from_png`] of a file that may still be being written.
+    pub fn read_png(path: &Path) -> Option<Picture> {
+        let image = image::open(path).ok()?.to_rgba8();
+        Some(Picture { width: image.width(), height: image.height(), pixels: image.into_raw() })
     }
 }
 
@@ -281,9 +264,16 @@ pub fn on_screen(display: &HostDisplay, marker: [u8; 3]) -> Option<Picture> {
     Some(Picture { width: x1 - x0, height: y1 - y0, pixels })
 }
 
-/// The picture `stream-demo` draws in text mode after typing `typed`.
+/// The picture `stream-demo` draws in text mode after typing `typed`,
+/// computed here, independently of the app's buffers.
 pub fn demo_text(width: u32, height: u32, marker: [u8; 3], typed: &str) -> Picture {
-    let mut demo = mesh::demo::Demo::new(mesh::demo::Mode::Text, width, height, Some([marker[0], marker[1], marker[2], 255]), 100);
+    demo_picture(mesh::demo::Mode::Text, (width, height), marker, typed)
+}
+
+/// The picture `stream-demo` in `mode` draws after the keys of `typed`.
+pub fn demo_picture(mode: mesh::demo::Mode, size: (u32, u32), marker: [u8; 3], typed: &str) -> Picture {
+    let marker = Some([marker[0], marker[1], marker[2], 255]);
+    let mut demo = mesh::demo::Demo::new(mode, size.0, size.1, marker, 100);
     for key in weft_viewer::script::key_events(typed) {
         if key.state == KeyState::Pressed {
             demo.key(key.key, &key.text);
@@ -294,46 +284,152 @@ pub fn demo_text(width: u32, height: u32, marker: [u8; 3], typed: &str) -> Pictu
 }
 
 /// Poll `stream` until `done` holds for its picture, or `timeout`.
-pub fn watch(stream: &mut ViewerStream, timeout: Duration, mut done: impl FnMut(&Picture) -> bool) -> Option<Picture> {
+pub fn watch(
+    stream: &mut ViewerStream,
+    timeout: Duration,
+    mut done: impl FnMut(&Picture) -> bool,
+) -> Option<Picture> {
     let deadline = Instant::now() + timeout;
-    let mut last = None;
     while Instant::now() < deadline {
         stream.poll(Duration::from_millis(10)).unwrap();
-        if let Some(picture) = viewer_picture(stream) {
-            if done(&picture) {
-                return Some(picture);
-            }
-            last = Some(picture);
+        if let Some(picture) = viewer_picture(stream)
+            && done(&picture)
+        {
+            return Some(picture);
         }
     }
-    let _ = last;
     None
 }
 
-/// Poll until the viewer's picture equals what the compositor shows for
-/// the window framed in `marker` (the seat's cursor may cover part of it:
-/// differences must fit in a 32 × 32 box). Returns the picture.
-pub fn watch_matching_screen(stream: &mut ViewerStream, display: &HostDisplay, marker: [u8; 3]) -> Picture {
-    let mut seen = None;
-    let matched = watch(stream, WAIT, |picture| {
-        let Some(screen) = on_screen(display, marker) else {
-            return false;
-        };
-        seen = Some(screen.clone());
-        if (screen.width, screen.height) != (picture.width, picture.height) {
-            return false;
+/// Wait until the compositor shows exactly `expected` for the window
+/// framed in `marker` (the local cursor is parked off every window).
+pub fn wait_on_screen(display: &HostDisplay, marker: [u8; 3], expected: &Picture) {
+    let shown = eventually(WAIT, || on_screen(display, marker).as_ref() == Some(expected));
+    let screen = on_screen(display, marker);
+    assert!(
+        shown,
+        "the screen never showed the window as expected: screen {:?}, first difference {:?}",
+        screen.as_ref().map(|p| (p.width, p.height)),
+        screen.as_ref().and_then(|p| p.first_difference(expected))
+    );
+}
+
+/// Poll until the viewer's picture is `expected` and the compositor shows
+/// exactly that for the window framed in `marker`.
+pub fn watch_matching(stream: &mut ViewerStream, display: &HostDisplay, marker: [u8; 3], expected: &Picture) {
+    let seen = watch(stream, WAIT, |picture| picture == expected);
+    assert!(
+        seen.is_some(),
+        "the viewer never showed the expected picture: viewer {:?}, first difference {:?}",
+        viewer_picture(stream).map(|p| (p.width, p.height)),
+        viewer_picture(stream).and_then(|p| p.first_difference(expected))
+    );
+    wait_on_screen(display, marker, expected);
+}
+
+/// A `weft-viewer` process: the test binary re-run as the `viewer_process`
+/// helper, which runs `weft_viewer::cli::run` — the binary's own code —
+/// with `args`.
+pub struct ViewerProcess {
+    child: Child,
+    /// Where it writes its PNGs.
+    pub out: PathBuf,
+}
+
+/// One frame a viewer process reported (`frame <app> seq N key|delta ...`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportedFrame {
+    pub sequence: u64,
+    pub keyframe: bool,
+    pub path: PathBuf,
+}
+
+/// A fresh scratch directory.
+pub fn scratch(name: &str) -> PathBuf {
+    let directory = std::env::temp_dir().join(format!("weft-mesh-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).unwrap();
+    directory
+}
+
+impl ViewerProcess {
+    /// Start `weft-viewer --headless --out <scratch> --no-scouting
+    /// --connect <port> --app <app> <args>`.
+    pub fn headless(name: &str, port: u16, app: &str, args: &[&str]) -> ViewerProcess {
+        let out = scratch(name);
+        let mut line: Vec<String> = vec!["--headless".into(), "--out".into(), out.display().to_string()];
+        for arg in ["--no-scouting", "--connect", &endpoint(port), "--app", app] {
+            line.push(arg.into());
         }
-        match picture.difference_bounds(&screen) {
-            None => true,
-            Some((x0, y0, x1, y1)) => x1 - x0 <= 32 && y1 - y0 <= 32,
-        }
-    });
-    match matched {
-        Some(picture) => picture,
-        None => panic!(
-            "the viewer never showed what the screen shows: viewer {:?}, screen {:?}",
-            viewer_picture(stream).map(|p| (p.width, p.height)),
-            seen.map(|p| (p.width, p.height))
-        ),
+        line.extend(args.iter().map(|arg| arg.to_string()));
+        let child = Command::new(std::env::current_exe().unwrap())
+            .args(["viewer_process", "--exact", "--ignored", "--nocapture", "--test-threads", "1"])
+            .env(VIEWER_ARGS, line.join("\u{1f}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the viewer process");
+        ViewerProcess { child, out }
     }
+
+    /// The PNGs written so far, in order.
+    pub fn pngs(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.out)
+            .map(|entries| entries.filter_map(|entry| entry.ok().map(|entry| entry.path())).collect())
+            .unwrap_or_default();
+        files.retain(|path| path.extension().is_some_and(|extension| extension == "png"));
+        files.sort();
+        files
+    }
+
+    /// Kill it (SIGKILL: no goodbye reaches the mesh).
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        let _ = self.child.wait();
+    }
+
+    /// Wait for it to exit (killing it after `timeout`); panics unless it
+    /// succeeded. Returns the frames it reported.
+    pub fn finish(mut self, timeout: Duration) -> Vec<ReportedFrame> {
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stdout = String::new();
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stdout.take() {
+            let _ = pipe.read_to_string(&mut stdout);
+        }
+        if let Some(mut pipe) = self.child.stderr.take() {
+            let _ = pipe.read_to_string(&mut stderr);
+        }
+        assert!(
+            status.is_some_and(|status| status.success()),
+            "the viewer failed ({status:?}):\n{stdout}\n{stderr}"
+        );
+        stdout.lines().filter_map(parse_frame_line).collect()
+    }
+}
+
+/// `frame <app> seq <N> key|delta <B> bytes latency <L> ms -> <path>` (the
+/// test harness may print `test viewer_process ... ` before the first).
+fn parse_frame_line(line: &str) -> Option<ReportedFrame> {
+    let line = &line[line.find("frame ")?..];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.first() != Some(&"frame") || words.get(2) != Some(&"seq") {
+        return None;
+    }
+    Some(ReportedFrame {
+        sequence: words.get(3)?.parse().ok()?,
+        keyframe: *words.get(4)? == "key",
+        path: PathBuf::from(line.rsplit_once(" -> ")?.1),
+    })
 }
