@@ -29,8 +29,10 @@ use weft_wlstream::{Decoder, EncoderConfig, FrameHeader, Limits, measure};
 use zenoh::Wait;
 
 /// One decoded frame, timed.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Timed {
+    /// An empty keep-alive frame (the picture did not change).
+    keepalive: bool,
     bytes: usize,
     decode_ns: u64,
     latency_ns: u64,
@@ -65,7 +67,9 @@ fn tap(session: &zenoh::Session, app: &str) -> (zenoh::pubsub::Subscriber<()>, A
             let latency_ns = wall_ns().saturating_sub(header.timestamp_ns);
             let surface = decoder.surface().unwrap();
             let lz4_whole = lz4_flex::block::compress(surface.pixels()).len();
-            if update.bounds.is_some() {
+            if update.bounds.is_none() {
+                sink.lock().unwrap().push(Timed { keepalive: true, ..Timed::default() });
+            } else {
                 sink.lock().unwrap().push(Timed {
                     bytes: bytes.len(),
                     decode_ns,
@@ -73,6 +77,7 @@ fn tap(session: &zenoh::Session, app: &str) -> (zenoh::pubsub::Subscriber<()>, A
                     keyframe: update.keyframe,
                     raw: surface.pixels().len(),
                     lz4_whole,
+                    keepalive: false,
                 });
             }
         })
@@ -120,7 +125,8 @@ fn run(rig: &Rig, name: &'static str, app: &str, key: input_api::Key, text: &str
     timed.lock().unwrap().clear();
     let mut round_trips = Vec::new();
     for _ in 0..frames {
-        let seen = timed.lock().unwrap().len();
+        let pictures = || timed.lock().unwrap().iter().filter(|t| !t.keepalive).count();
+        let seen = pictures();
         let sent = Instant::now();
         let press = input_api::KeyEvent {
             key,
@@ -137,7 +143,7 @@ fn run(rig: &Rig, name: &'static str, app: &str, key: input_api::Key, text: &str
         viewer.send_key(release).unwrap();
         let arrived = eventually(WAIT, || {
             viewer.poll(Duration::from_millis(1)).unwrap();
-            timed.lock().unwrap().len() > seen
+            pictures() > seen
         });
         assert!(arrived, "{name}: no frame after a key");
         round_trips.push(sent.elapsed().as_nanos() as u64);
@@ -146,9 +152,12 @@ fn run(rig: &Rig, name: &'static str, app: &str, key: input_api::Key, text: &str
         let _ = viewer.drain();
     }
     let after = rig.stream_status(app).unwrap();
-    let frames_seen: Vec<Timed> = timed.lock().unwrap().iter().copied().filter(|t| !t.keyframe).collect();
+    let all: Vec<Timed> = timed.lock().unwrap().clone();
+    let keepalives = all.iter().filter(|t| t.keepalive).count() as u64;
+    let frames_seen: Vec<Timed> = all.into_iter().filter(|t| !t.keyframe && !t.keepalive).collect();
     let count = frames_seen.len().max(1) as u64;
-    let encoded_frames = (after.frames - before.frames).max(1);
+    // Keep-alives cost next to nothing to encode; leave them out of the mean.
+    let encoded_frames = (after.frames - before.frames).saturating_sub(keepalives).max(1);
     Row {
         name,
         frames: frames_seen.len(),
