@@ -59,7 +59,12 @@ pub fn strip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, String> {
     let root = util::root();
     let system_path = root.join("boards").join(&options.board).join(&options.system);
-    let system = weft_manifest::compile::load_system(&root, &system_path)?;
+    let mut system = weft_manifest::compile::load_system(&root, &system_path)?;
+    for extra in &options.extra_services {
+        let path = root.join(extra);
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        system.services.push(weft_manifest::compile::parse_manifest(&text, extra)?);
+    }
     let mut programs: BTreeSet<String> = system.services.iter().map(|s| s.program.clone()).collect();
     programs.insert(options.root_program.clone());
     programs.extend(options.extra_programs.iter().cloned());
@@ -102,9 +107,10 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
     let bytes = bundle.to_bytes();
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let stem = format!(
-        "{}{}",
+        "{}{}{}",
         options.system.trim_end_matches(".toml"),
-        if options.tamper_in_place.is_some() { "-tampered" } else { "" }
+        if options.tamper_in_place.is_some() { "-tampered" } else { "" },
+        if options.extra_services.is_empty() { "" } else { "-extra" }
     );
     let path = out.join(format!("{stem}.bundle"));
     std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -44,6 +44,9 @@ pub struct Options {
     pub root_program: String,
     /// Programs packed beside those the manifests name (tests).
     pub extra_programs: Vec<String>,
+    /// Service manifests (files, relative to the repository root) added
+    /// to the system's (tests).
+    pub extra_services: Vec<String>,
 }
 
 impl Options {
@@ -56,6 +59,7 @@ impl Options {
             tamper_in_place: None,
             root_program: "root".into(),
             extra_programs: Vec::new(),
+            extra_services: Vec::new(),
         }
     }
 }

@@ -6,10 +6,12 @@
 //!   process, kill, process list) and measures IPC; passes when it prints
 //!   `ktest: N passed, 0 failed` and the kernel logged the crash.
 //!   Runs on GICv2 (EL1 entry) and GICv3 (EL2 entry).
-//! - `devices`: boots the QEMU system with virtio-gpu, keyboard, tablet
-//!   and a disk; checks the screen over QMP `screendump`, injects a key and
-//!   a click with `input-send-event` and watches them arrive in the input
-//!   driver, and checks the block driver's self-test.
+//! - `desktop`: boots the QEMU desktop with virtio-gpu, keyboard, tablet
+//!   and a disk; compares the screen (QMP `screendump`) with the hosted
+//!   desktop's screenshot, checks a key reaches the input driver and the
+//!   block driver's self-test, launches an app that crashes at EL0 (the
+//!   kernel reports it, the desktop goes on), then the Terminal from the
+//!   launcher with clicks and keys (`input-send-event`), and types `ps`.
 
 use std::time::Duration;
 
@@ -117,11 +119,11 @@ pub fn command(args: &[String]) -> Result<(), String> {
     match devices_run(echo) {
         Ok(()) => {
             passed += 1;
-            println!("qemu devices test (display, input, block): ok");
+            println!("qemu desktop test (display, input, block, crash, terminal): ok");
         }
         Err(error) => {
             failed += 1;
-            println!("qemu devices test: FAILED: {error}");
+            println!("qemu desktop test: FAILED: {error}");
         }
     }
     println!("qemu: {passed} passed, {failed} failed");
@@ -130,54 +132,187 @@ pub fn command(args: &[String]) -> Result<(), String> {
 
 /// The background the display driver paints before any client draws.
 const BOOT_BACKGROUND: [u8; 3] = [0x1e, 0x2a, 0x3a];
+/// The screen QEMU's virtio-gpu shows.
+const SCREEN: (u32, u32) = (1280, 800);
+/// Where the panel's Apps button is (as in the hosted desktop tests).
+const APPS_BUTTON: (u32, u32) = (44, 20);
 
-/// Boot the full QEMU system headless and check the devices end to end:
-/// the display driver's first frame is on screen (QMP screendump), keys
-/// and tablet clicks injected over QMP reach the input driver, and the
-/// block driver's self-test passed.
+type Picture = ::image::RgbImage;
+
+fn screendump(qmp: &mut Qmp, name: &str) -> Result<Picture, String> {
+    let shot = image::target_dir().join("weft").join(format!("{name}.png"));
+    qmp.screendump(&shot)?;
+    let picture = ::image::open(&shot).map_err(|e| format!("{}: {e}", shot.display()))?.to_rgb8();
+    if picture.dimensions() != SCREEN {
+        return Err(format!("screen is {:?}, not {SCREEN:?}", picture.dimensions()));
+    }
+    Ok(picture)
+}
+
+/// Take screendumps until `ready` holds for one, or `timeout` passes.
+fn wait_screen(
+    qmp: &mut Qmp,
+    name: &str,
+    timeout: Duration,
+    mut ready: impl FnMut(&Picture) -> bool,
+) -> Result<Picture, String> {
+    let started = std::time::Instant::now();
+    loop {
+        let picture = screendump(qmp, name)?;
+        if ready(&picture) {
+            return Ok(picture);
+        }
+        if started.elapsed() > timeout {
+            return Err(format!("timed out; last screen in target/weft/{name}.png"));
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Pixels that differ between `a` and `b` by more than `tolerance` in some
+/// channel.
+fn differing(a: &Picture, b: &Picture, tolerance: u8) -> usize {
+    a.pixels()
+        .zip(b.pixels())
+        .filter(|(p, q)| p.0.iter().zip(q.0).any(|(x, y)| x.abs_diff(y) > tolerance))
+        .count()
+}
+
+/// The first and last rows where `a` and `b` differ.
+fn changed_rows(a: &Picture, b: &Picture) -> Option<(u32, u32)> {
+    let rows: Vec<u32> =
+        (0..a.height()).filter(|&y| (0..a.width()).any(|x| a.get_pixel(x, y) != b.get_pixel(x, y))).collect();
+    Some((*rows.first()?, *rows.last()?))
+}
+
+/// Mean brightness of a region.
+fn brightness(picture: &Picture, x: u32, y: u32, width: u32, height: u32) -> f64 {
+    let mut sum = 0u64;
+    for row in y..y + height {
+        for column in x..x + width {
+            sum += picture.get_pixel(column, row).0.iter().map(|&c| u64::from(c)).sum::<u64>();
+        }
+    }
+    sum as f64 / f64::from(width * height * 3)
+}
+
+/// A click at screen pixel (x, y): the tablet's axes run 0..=32767.
+fn click_at(qmp: &mut Qmp, (x, y): (u32, u32)) -> Result<(), String> {
+    let scale = |v: u32, size: u32| v * 32767 / (size - 1);
+    for step in click(scale(x, SCREEN.0), scale(y, SCREEN.1)) {
+        qmp.input(&step)?;
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    Ok(())
+}
+
+/// Type `text` (lower-case letters, digits, space, newline).
+fn type_text(qmp: &mut Qmp, text: &str) -> Result<(), String> {
+    for c in text.chars() {
+        let name = match c {
+            '\n' => "ret".to_string(),
+            ' ' => "spc".to_string(),
+            c if c.is_ascii_lowercase() || c.is_ascii_digit() => c.to_string(),
+            c => return Err(format!("cannot type {c:?}")),
+        };
+        qmp.input(&key(&name))?;
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    Ok(())
+}
+
+/// Open the launcher with the Apps button, search for `name` and start
+/// it with Enter; returns the screen with the launcher open.
+fn launch(qmp: &mut Qmp, desktop: &Picture, name: &str) -> Result<Picture, String> {
+    let before = brightness(desktop, 100, 300, 200, 200);
+    click_at(qmp, APPS_BUTTON)?;
+    let open = wait_screen(qmp, "qemu-launcher", Duration::from_secs(30), |p| {
+        brightness(p, 100, 300, 200, 200) < before - 40.0
+    })
+    .map_err(|e| format!("the launcher did not open: {e}"))?;
+    type_text(qmp, name)?;
+    std::thread::sleep(Duration::from_millis(500));
+    type_text(qmp, "\n")?;
+    Ok(open)
+}
+
+/// Boot the QEMU desktop headless and use it over QMP, as a person would:
+/// the desktop comes up (and looks like the hosted one), a key and a click
+/// reach the input driver, the block driver's self-test passed, an app
+/// that crashes at EL0 is reported by the kernel while the desktop goes
+/// on, the launcher starts the Terminal, and `ps` typed into it prints the
+/// processes.
 fn devices_run(echo: bool) -> Result<(), String> {
-    let artifacts = image::build(&Options::qemu())?;
+    let options =
+        Options { extra_services: vec!["boards/qemu-virt/crash-app.toml".into()], ..Options::qemu() };
+    let artifacts = image::build(&options)?;
     let qmp_path = image::target_dir().join("weft").join("qmp-test.sock");
     let _ = std::fs::remove_file(&qmp_path);
     let mut machine = Machine::new(artifacts.kernel, artifacts.bundle);
     machine.headless = true;
     machine.qmp = Some(qmp_path.clone());
     machine.disk = Some(crate::qemu::scratch_disk()?);
-    util::step("booting the QEMU system headless (display, input, block)");
+    util::step("booting the QEMU desktop headless");
     let mut running = Running::start(&machine, echo)?;
     let mut qmp = Qmp::connect(&qmp_path)?;
     running
         .wait_for(Duration::from_secs(60), |l| l.contains("virtio-gpu: first frame"))
         .ok_or("the display driver never showed its first frame")?;
-    let shot = image::target_dir().join("weft").join("qemu-boot.png");
-    qmp.screendump(&shot)?;
-    let picture = ::image::open(&shot).map_err(|e| format!("{}: {e}", shot.display()))?.to_rgb8();
-    if (picture.width(), picture.height()) != (1280, 800) {
-        return Err(format!("screen is {}x{}, not 1280x800", picture.width(), picture.height()));
-    }
-    let centre = picture.get_pixel(640, 400).0;
-    if centre != BOOT_BACKGROUND {
-        return Err(format!("screen centre is {centre:?}, not the boot background"));
-    }
+    running
+        .wait_for(Duration::from_secs(120), |l| l.contains("shell ready"))
+        .ok_or("the shell never came up")?;
+
+    // The desktop: the panel and wallpaper where the hosted desktop has
+    // them (the clock differs, so compare with a tolerance).
+    let reference_path = util::root().join("screenshots").join("desktop-light.png");
+    let reference =
+        ::image::open(&reference_path).map_err(|e| format!("{}: {e}", reference_path.display()))?.to_rgb8();
+    let pixels = (SCREEN.0 * SCREEN.1) as usize;
+    let desktop = wait_screen(&mut qmp, "qemu-desktop", Duration::from_secs(60), |p| {
+        p.get_pixel(640, 400).0 != BOOT_BACKGROUND && differing(p, &reference, 24) < pixels / 50
+    })
+    .map_err(|e| format!("the desktop does not match screenshots/desktop-light.png: {e}"))?;
+
+    // Input and block devices.
     running
         .wait_for(Duration::from_secs(30), |l| l.contains("QEMU Virtio Keyboard (Keyboard)"))
         .ok_or("the input driver never found the keyboard")?;
-    for event in key("a") {
-        qmp.input(&[event])?;
-    }
+    qmp.input(&key("shift"))?;
     running
-        .wait_for(Duration::from_secs(10), |l| l.contains("Key { key: Key(30), state: Pressed }"))
+        .wait_for(Duration::from_secs(10), |l| l.contains("Key { key: Key(42), state: Pressed }"))
         .ok_or("a key pressed over QMP never reached the input driver")?;
-    for step in click(16384, 8192) {
-        qmp.input(&step)?;
-    }
-    running
-        .wait_for(Duration::from_secs(10), |l| l.contains("Button { button: Left, state: Released }"))
-        .ok_or("a click over QMP never reached the input driver")?;
-    let lines = running.lines();
-    if !lines.iter().any(|l| l.text.contains("virtio-blk: self-test passed")) {
+    if !running.lines().iter().any(|l| l.text.contains("virtio-blk: self-test passed")) {
         return Err("the block driver's self-test did not pass".into());
     }
+
+    // An app that faults at EL0: the kernel reports it, the desktop lives.
+    launch(&mut qmp, &desktop, "crash")?;
+    running
+        .wait_for(Duration::from_secs(30), |l| l.contains("kernel: process crash faulted"))
+        .ok_or("the crashing app's fault was not reported by the kernel")?;
+    let desktop = wait_screen(&mut qmp, "qemu-after-crash", Duration::from_secs(30), |p| {
+        differing(p, &desktop, 24) < pixels / 50
+    })
+    .map_err(|e| format!("the desktop did not come back after the crash: {e}"))?;
+
+    // The Terminal from the launcher; `ps` lists the processes.
+    launch(&mut qmp, &desktop, "terminal")?;
+    running
+        .wait_for(Duration::from_secs(30), |l| l.contains("launching terminal"))
+        .ok_or("the shell did not launch the terminal")?;
+    let opened = wait_screen(&mut qmp, "qemu-terminal", Duration::from_secs(60), |p| {
+        differing(p, &desktop, 24) > pixels / 8
+    })
+    .map_err(|e| format!("the terminal's window never appeared: {e}"))?;
+    std::thread::sleep(Duration::from_secs(2));
+    let before = screendump(&mut qmp, "qemu-terminal")?;
+    type_text(&mut qmp, "ps\n")?;
+    // At least the ten services and the header: many text lines change.
+    wait_screen(&mut qmp, "qemu-terminal-ps", Duration::from_secs(30), |p| {
+        changed_rows(p, &before).is_some_and(|(first, last)| last - first > 150)
+    })
+    .map_err(|e| format!("`ps` printed no process list: {e}"))?;
+    let _ = opened;
     running.stop();
     Ok(())
 }

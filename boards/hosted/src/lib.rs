@@ -25,6 +25,8 @@ use weft_manifest::{BUNDLE_FORMAT, Bundle, Image, Manifest};
 /// Every program this board can run, by program name.
 pub fn programs() -> Vec<(&'static str, ProgramMain)> {
     vec![
+        // Logs that it is off and exits on hosts other than Linux.
+        ("wayland", weft_wayland::entry),
         ("root", weft_root::entry),
         ("log", weft_log::entry),
         ("config", weft_config::entry),

@@ -295,3 +295,50 @@ fn typing_into_the_terminal_runs_the_command() {
     let (after, printed) = desktop.wait_for(WAIT, |s| ink(s) > 150);
     assert!(printed, "no output below the prompt: {}", keep(&after, "terminal-after"));
 }
+
+#[test]
+fn choosing_dark_in_settings_turns_the_shell_and_every_window_dark() {
+    let desktop = boot("light");
+    // Terminal first (content from (48, 110)), then Settings cascaded one
+    // step down and right (content from (80, 142)), both from the launcher.
+    for app in ["terminal", "settings"] {
+        let before = desktop.settle(Duration::from_millis(300), WAIT);
+        weft_board_hosted::scenes::open_launcher(&desktop, &before).unwrap();
+        desktop.type_text(app).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        desktop.key(Key::ENTER).unwrap();
+        assert!(
+            desktop.wait_for_record("shell", &format!("launching {app}"), WAIT),
+            "{app} was not launched"
+        );
+    }
+    // Settings' Dark tile (at (460, 173) + 176 × 112 in its window) is the
+    // one dark patch on a light screen.
+    let tile = (80 + 460, 142 + 173, 176, 112);
+    let (light, shown) = desktop.wait_for(WAIT, |s| brightness(s, tile.0, tile.1, tile.2, tile.3) < 80.0);
+    assert!(shown, "Settings did not open on Appearance: {}", keep(&light, "settings-light"));
+    // What stays visible of the Terminal: a strip left of Settings.
+    let terminal = (50, 300, 26, 200);
+    let panel = (500, 8, 300, 20);
+    let wallpaper = (1150, 720, 100, 60);
+    let sidebar = (100, 450, 150, 80);
+    let regions = [("terminal", terminal), ("panel", panel), ("wallpaper", wallpaper), ("settings", sidebar)];
+    for (name, (x, y, w, h)) in regions {
+        assert!(brightness(&light, x, y, w, h) > 180.0, "{name} is not light to begin with");
+    }
+
+    desktop.point(1270, 790).unwrap();
+    desktop.click(tile.0 + tile.2 / 2, tile.1 + tile.3 / 2).unwrap();
+    let (dark, switched) = desktop
+        .wait_for(WAIT, |s| regions.iter().all(|(_, (x, y, w, h))| brightness(s, *x, *y, *w, *h) < 80.0));
+    let figures: Vec<String> = regions
+        .iter()
+        .map(|(name, (x, y, w, h))| format!("{name} {:.0}", brightness(&dark, *x, *y, *w, *h)))
+        .collect();
+    assert!(
+        switched,
+        "not everything turned dark ({}): {}",
+        figures.join(", "),
+        keep(&dark, "settings-dark")
+    );
+}

@@ -112,6 +112,15 @@ impl WallClock {
         }
     }
 
+    /// From a wall-clock reading: `unix_ms` was the time when the
+    /// monotonic clock read `monotonic_ns`.
+    pub fn from_reading(unix_ms: i64, monotonic_ns: u64, utc_offset: Option<&str>) -> WallClock {
+        let mut clock = WallClock::new(None, utc_offset);
+        clock.unix_ms_at_zero = unix_ms.saturating_sub((monotonic_ns / 1_000_000) as i64);
+        clock.known = true;
+        clock
+    }
+
     /// Local time at monotonic instant `now`.
     pub fn at(&self, now: Duration) -> LocalTime {
         let ms = self.unix_ms_at_zero + now.as_millis() as i64 + self.offset_minutes * 60_000;

@@ -4,6 +4,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use clock_api::{ClockProtocol, ClockRequest, ClockResponse};
 use compositor_api::client::{ClientError, Display};
 use compositor_api::shell::{ShellEvent, ShellProtocol, ShellRequest, ShellResponse, Shortcut, WindowInfo};
 use compositor_api::{Anchor, CompositorProtocol, Event, KeyboardInteractivity, Layer, LayerRole, Size};
@@ -102,10 +103,7 @@ impl Shell {
             service.watch(config.channel(), WATCH)?;
         }
         let theme = Theme::builtin(kind);
-        let clock = WallClock::new(startup.arg("wall-clock"), startup.arg("utc-offset"));
-        if !clock.known {
-            weft_rt::warn!("no wall-clock argument: the clock counts from 2025-01-01 00:00");
-        }
+        let clock = wall_clock(startup);
         let mut wallpaper = ShellSurface::new(&theme);
         let root_id = wallpaper.ui.root();
         wallpaper.ui.adjust_layout(root_id, |style| style.fill_height = true);
@@ -527,5 +525,29 @@ impl Shell {
             self.notifications.surface.show(&mut self.display, role).map_err(client_error)?;
         }
         Ok(())
+    }
+}
+
+/// The time of day: the board's `wall-clock` argument (hosted), else the
+/// `weft.clock` service (a real-time clock driver), else a fixed start.
+fn wall_clock(startup: &Startup) -> WallClock {
+    let offset = startup.arg("utc-offset");
+    let clock = WallClock::new(startup.arg("wall-clock"), offset);
+    if clock.known {
+        return clock;
+    }
+    let reading = startup
+        .namespace()
+        .connect::<ClockProtocol>()
+        .map_err(|error| alloc::format!("{error}"))
+        .and_then(|service| service.call(&ClockRequest::Now).map_err(|error| alloc::format!("{error}")));
+    match reading {
+        Ok(ClockResponse::Now { unix_ms, monotonic_ns }) => {
+            WallClock::from_reading(unix_ms, monotonic_ns, offset)
+        }
+        Ok(ClockResponse::Error(why)) | Err(why) => {
+            weft_rt::warn!("no wall clock ({why}): the clock counts from 2025-01-01 00:00");
+            clock
+        }
     }
 }

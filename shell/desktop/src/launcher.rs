@@ -213,7 +213,7 @@ mod tests {
         assert!(!matches(&terminal, "files"));
         assert!(matches(&monitor, "mon"));
         assert!(matches(&monitor, "system proc"));
-        assert!(matches(&monitor, "item"), "inside the title");
+        assert!(matches(&monitor, "onito"), "inside the title");
         assert!(!matches(&monitor, "system files"));
         let _ = vec![terminal, monitor];
     }
