@@ -1,11 +1,11 @@
 //! `cargo xtask bench <what>`: benchmarks, reported as figures and ratios.
 
-use crate::util;
+use crate::{bench_stream, util};
 
-/// `bench ipc | ...`.
+/// `bench ipc | stream`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let Some(what) = args.first() else {
-        return Err("usage: cargo xtask bench <ipc>".into());
+        return Err("usage: cargo xtask bench <ipc | stream>".into());
     };
     match what.as_str() {
         "ipc" => {
@@ -14,6 +14,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             command.args(&args[1..]);
             util::run(&mut command)
         }
-        other => Err(format!("unknown benchmark `{other}` (try: ipc)")),
+        "stream" => bench_stream::run(&args[1..]),
+        other => Err(format!("unknown benchmark `{other}` (try: ipc, stream)")),
     }
 }

@@ -5,6 +5,7 @@
 //! what it can, or prints the one command that would.
 
 mod bench;
+mod bench_stream;
 mod bundle;
 mod image;
 mod keys;
@@ -24,7 +25,9 @@ fn usage() -> &'static str {
     "usage: cargo xtask <command> [options]
 
 commands:
-  run [--hosted] [--headless]   boot Weft (QEMU by default; --hosted runs it in this process)
+  run [--hosted] [--headless] [--stream]
+                                boot Weft (QEMU by default; --hosted runs it in this process;
+                                --stream makes it a streaming server for remote viewers)
   test                          run every test
   build                         build everything for the host and aarch64
   image                         build the bootable kernel image and boot bundle

@@ -131,8 +131,6 @@ pub struct Line {
 pub struct Running {
     child: Child,
     lines: Arc<Mutex<Vec<Line>>>,
-    /// When QEMU was started.
-    pub started: Instant,
     echo: bool,
     printed: usize,
 }
@@ -160,7 +158,7 @@ impl Running {
                 }
             }
         });
-        Ok(Running { child, lines, started, echo, printed: 0 })
+        Ok(Running { child, lines, echo, printed: 0 })
     }
 
     /// Every line so far.

@@ -2,7 +2,7 @@
 
 use crate::util;
 
-/// `run [--hosted] [--headless] [--quiet]`.
+/// `run [--hosted] [--headless] [--quiet] [--stream [--listen ENDPOINT]]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let hosted = args.iter().any(|a| a == "--hosted");
     if !hosted {

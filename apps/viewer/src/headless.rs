@@ -1,6 +1,7 @@
 //! Headless viewing: subscribe, decode, write each changed picture as a
-//! PNG file, and play scripted input after the first frame. The
-//! end-to-end tests drive the viewer through this mode.
+//! PNG file (a frame that leaves the picture as it was is not written),
+//! and play scripted input after the first frame. The end-to-end tests
+//! drive the viewer through this mode.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -93,6 +94,7 @@ pub fn run(session: &Session, run: &HeadlessRun) -> Result<HeadlessReport, Viewe
     let mut stream = ViewerStream::open(session, app.clone(), run.stream)?;
     let deadline = Instant::now() + run.timeout;
     let mut frames = Vec::new();
+    let mut last: Option<((u32, u32), Vec<u8>)> = None;
     let mut played = false;
     let mut played_at = Instant::now();
     while (frames.len() as u32) < run.frames {
@@ -113,6 +115,13 @@ pub fn run(session: &Session, run: &HeadlessRun) -> Result<HeadlessReport, Viewe
         let Some(surface) = stream.surface() else {
             continue;
         };
+        // A repeated keyframe (the viewer's join request and its stream
+        // start can each earn one) may carry the same picture again.
+        let size = (surface.width(), surface.height());
+        if last.as_ref().is_some_and(|(shown, pixels)| *shown == size && pixels == surface.pixels()) {
+            continue;
+        }
+        last = Some((size, surface.pixels().to_vec()));
         let path = run.out.join(format!("{app}-{:04}.png", frames.len()));
         write_png(&surface, &path)?;
         frames.push(WrittenFrame {

@@ -12,7 +12,8 @@
 //!   stream with [`weft_wlstream::source::StreamSource`] and hands viewer
 //!   input back;
 //! - [`headless`] writes received frames as PNG files and plays scripted
-//!   input; [`window`] shows each stream in its own window.
+//!   input; [`window`] shows each stream in its own window; [`cli`] is the
+//!   command line.
 //!
 //! Invariants: nothing here blocks on a slow peer — frames received faster
 //! than they are consumed are dropped (the decoder then sees a gap and asks
@@ -20,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod blit;
+pub mod cli;
 pub mod clock;
 pub mod discovery;
 mod error;

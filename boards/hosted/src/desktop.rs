@@ -11,12 +11,14 @@ use config_api::Value;
 use display_hosted::{HostDisplay, Snapshot};
 use input_api::protocol::RawEvent;
 use input_api::{Button, Key, KeyState};
+use mesh_api::MeshStatus;
 use notify_api::Notification;
 use status_api::{ProcessInfo, ServiceStatus};
 use weft_hosted::Hosted;
 use weft_manifest::{Bundle, Manifest};
 
 use crate::probe::{self, Command};
+use crate::stream::{self, StreamSetup};
 use crate::{BootOptions, System, default_bundle, set_config_default, set_shell_clock};
 
 /// A fixed wall clock for reproducible pictures: Saturday 14 June 2025,
@@ -35,11 +37,20 @@ pub struct DesktopOptions {
     pub extra: Vec<(Manifest, weft_hosted::ProgramMain)>,
     /// Copy the kernel log to standard error.
     pub echo: bool,
+    /// Make it a streaming server (the mesh service at boot).
+    pub stream: Option<StreamSetup>,
 }
 
 impl Default for DesktopOptions {
     fn default() -> DesktopOptions {
-        DesktopOptions { width: 1280, height: 800, theme: "light", extra: Vec::new(), echo: false }
+        DesktopOptions {
+            width: 1280,
+            height: 800,
+            theme: "light",
+            extra: Vec::new(),
+            echo: false,
+            stream: None,
+        }
     }
 }
 
@@ -87,8 +98,12 @@ impl Desktop {
         }
         let (probe, commands) = channel();
         hosted.register_closure(probe::PROGRAM, Arc::new(probe::program(Arc::new(Mutex::new(commands)))));
+        let mut bundle = desktop_bundle(options.theme, &manifests);
+        if let Some(setup) = &options.stream {
+            stream::enable(&mut bundle, setup)?;
+        }
         let boot = BootOptions {
-            bundle: desktop_bundle(options.theme, &manifests),
+            bundle,
             echo: options.echo || std::env::var_os("WEFT_TEST_ECHO").is_some(),
             devices: vec![(
                 "device:display".to_string(),
@@ -196,6 +211,17 @@ impl Desktop {
     /// Every process.
     pub fn processes(&self) -> Result<Vec<ProcessInfo>, String> {
         self.ask(Command::Processes)
+    }
+
+    /// The mesh service's status (streams, viewers, frames held, the
+    /// compositor's capture figures); an error if it does not run.
+    pub fn mesh_status(&self) -> Result<MeshStatus, String> {
+        self.ask(Command::Mesh)
+    }
+
+    /// Bytes mapped by the processes of service `name`.
+    pub fn mapped_bytes(&self, name: &str) -> Result<u64, String> {
+        Ok(self.processes()?.iter().filter(|process| process.name == name).map(|p| p.mapped_bytes).sum())
     }
 
     /// Every service.

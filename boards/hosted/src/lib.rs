@@ -11,6 +11,7 @@ mod console;
 pub mod desktop;
 pub mod probe;
 pub mod scenes;
+pub mod stream;
 
 use std::any::Any;
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub fn programs() -> Vec<(&'static str, ProgramMain)> {
         ("files", weft_files::entry),
         ("settings", weft_settings::entry),
         ("monitor", weft_monitor::entry),
+        ("mesh", mesh::entry),
+        ("stream-demo", mesh::demo::entry),
     ]
 }
 

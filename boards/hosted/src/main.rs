@@ -1,12 +1,16 @@
 //! `weft-hosted`: run Weft inside this process (host only).
 //!
-//! `weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] [--screenshot FILE.png]`
+//! `weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] [--screenshot FILE.png]
+//! [--stream [--listen ENDPOINT]]`
 //!
 //! By default the desktop opens in a host window (winit + softbuffer);
 //! its event loop owns the main thread, as winit requires, and Weft runs
 //! on other threads. `--headless` renders into an in-memory framebuffer
 //! instead (a streaming server, CI). `--for` stops after that many
 //! seconds; `--screenshot` saves the screen as a PNG just before.
+//! `--stream` makes it a streaming server: the mesh service starts at boot,
+//! streams every window and listens on `--listen` (default
+//! `tcp/0.0.0.0:7447`).
 
 use std::any::Any;
 use std::path::PathBuf;
@@ -14,10 +18,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use display_hosted::HostDisplay;
-use weft_board_hosted::{BootOptions, System, default_bundle, set_shell_clock};
+use weft_board_hosted::{BootOptions, System, default_bundle, set_shell_clock, stream};
 
-const USAGE: &str =
-    "usage: weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] [--screenshot FILE.png]";
+const USAGE: &str = "usage: weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] \
+                     [--screenshot FILE.png] [--stream [--listen ENDPOINT]]";
 
 struct Options {
     headless: bool,
@@ -25,11 +29,21 @@ struct Options {
     size: (u32, u32),
     run_for: Option<Duration>,
     screenshot: Option<PathBuf>,
+    /// The Zenoh endpoint to stream on, with `--stream`.
+    stream: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options =
-        Options { headless: false, quiet: false, size: (1280, 800), run_for: None, screenshot: None };
+    let mut options = Options {
+        headless: false,
+        quiet: false,
+        size: (1280, 800),
+        run_for: None,
+        screenshot: None,
+        stream: None,
+    };
+    let mut streaming = false;
+    let mut listen = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -52,8 +66,16 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 options.screenshot =
                     Some(PathBuf::from(args.next().ok_or("--screenshot needs a file name")?));
             }
+            "--stream" => streaming = true,
+            "--listen" => listen = Some(args.next().ok_or("--listen needs an endpoint")?.clone()),
             other => return Err(format!("unknown option `{other}`")),
         }
+    }
+    if listen.is_some() && !streaming {
+        return Err("--listen only makes sense with --stream".into());
+    }
+    if streaming {
+        options.stream = Some(listen.unwrap_or_else(|| stream::DEFAULT_LISTEN.to_string()));
     }
     Ok(options)
 }
@@ -64,10 +86,18 @@ fn wall_clock() -> (i64, i32) {
     (now.timestamp_millis(), now.offset().local_minus_utc() / 60)
 }
 
-fn boot(display: &Arc<HostDisplay>, quiet: bool) -> System {
+fn boot(display: &Arc<HostDisplay>, options: &Options) -> System {
     let mut bundle = default_bundle();
     let (unix_ms, offset_minutes) = wall_clock();
     set_shell_clock(&mut bundle, unix_ms, offset_minutes);
+    if let Some(listen) = &options.stream {
+        if let Err(error) = stream::enable(&mut bundle, &stream::StreamSetup::server(listen)) {
+            eprintln!("weft-hosted: {error}");
+            std::process::exit(1);
+        }
+        println!("{}", stream::instructions(listen));
+    }
+    let quiet = options.quiet;
     let devices = vec![("device:display".to_string(), display.clone() as Arc<dyn Any + Send + Sync>)];
     match System::boot(BootOptions { bundle, echo: !quiet, devices }) {
         Ok(system) => system,
@@ -97,7 +127,7 @@ fn window_system_missing() -> bool {
 
 fn run_headless(options: &Options) {
     let display = HostDisplay::headless(options.size.0, options.size.1);
-    let system = boot(&display, options.quiet);
+    let system = boot(&display, options);
     match options.run_for {
         Some(duration) => std::thread::sleep(duration),
         None => loop {
@@ -126,7 +156,7 @@ fn run_windowed(options: &Options) {
             std::process::exit(1);
         }
     };
-    let system = boot(&display, options.quiet);
+    let system = boot(&display, options);
     if let Some(duration) = options.run_for {
         let display = display.clone();
         let screenshot = options.screenshot.clone();

@@ -1,7 +1,8 @@
 //! The probe: a program inside the service graph that tests and the
 //! screenshot tool drive from the host, to inject input, read the log and
-//! the process list, change settings and post notifications through the
-//! real protocols (with the grants its manifest names, like any program).
+//! the process list, change settings, post notifications and read the
+//! mesh service's status through the real protocols (with the grants its
+//! manifest names, like any program).
 
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -10,8 +11,10 @@ use std::time::Duration;
 use config_api::{ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
 use log_api::{Filter, LogReaderProtocol, ReaderRequest, ReaderResponse};
+use mesh_api::{MeshProtocol, MeshRequest, MeshResponse, MeshStatus};
 use notify_api::{Notification, NotifyProtocol, NotifyRequest, NotifyResponse};
 use status_api::{ProcessInfo, ServiceStatus, StatusProtocol, StatusRequest, StatusResponse};
+use weft_ipc::Namespace;
 use weft_ipc::program::{ProgramError, run_with};
 use weft_manifest::Manifest;
 
@@ -26,7 +29,8 @@ pub fn manifest() -> Manifest {
         [[use]]\nprotocol = \"weft.status\"\n\
         [[use]]\nprotocol = \"weft.log.reader\"\n\
         [[use]]\nprotocol = \"weft.config\"\ngrants = [\"write\"]\n\
-        [[use]]\nprotocol = \"weft.notifications\"\noptional = true\n";
+        [[use]]\nprotocol = \"weft.notifications\"\noptional = true\n\
+        [[use]]\nprotocol = \"weft.mesh\"\noptional = true\n";
     weft_manifest::compile::parse_manifest(text, "probe").expect("the probe manifest parses")
 }
 
@@ -44,13 +48,15 @@ pub enum Command {
     SetConfig(String, Value, Sender<Result<(), String>>),
     /// Post a notification.
     Notify(Notification, Sender<Result<(), String>>),
+    /// The mesh service's status (read only: no `control` grant).
+    Mesh(Sender<Result<MeshStatus, String>>),
 }
 
 fn text<E: std::fmt::Display>(error: E) -> String {
     error.to_string()
 }
 
-fn serve(command: Command, clients: &Clients) {
+fn serve(command: Command, clients: &mut Clients) {
     match command {
         Command::Inject(events, reply) => {
             let request = InputRequest::Inject(events.into_iter().map(InjectedEvent::Raw).collect());
@@ -104,6 +110,9 @@ fn serve(command: Command, clients: &Clients) {
             };
             let _ = reply.send(result);
         }
+        Command::Mesh(reply) => {
+            let _ = reply.send(mesh_status(clients));
+        }
         Command::Notify(notification, reply) => {
             let result = match weft_ipc::connect::<NotifyProtocol>() {
                 Ok(client) => match client.call(&NotifyRequest::Notify(notification)) {
@@ -124,10 +133,29 @@ fn serve(command: Command, clients: &Clients) {
 }
 
 struct Clients {
+    namespace: Namespace,
     input: weft_ipc::Client<InputProtocol>,
     status: weft_ipc::Client<StatusProtocol>,
     log: weft_ipc::Client<LogReaderProtocol>,
     config: weft_ipc::Client<ConfigProtocol>,
+    /// Connected on first use: connecting would start the mesh service
+    /// (it starts on demand), which only streaming systems want.
+    mesh: Option<weft_ipc::Client<MeshProtocol>>,
+}
+
+fn mesh_status(clients: &mut Clients) -> Result<MeshStatus, String> {
+    if clients.mesh.is_none() {
+        clients.mesh = Some(clients.namespace.connect::<MeshProtocol>().map_err(text)?);
+    }
+    let mesh = clients.mesh.as_ref().ok_or("no mesh connection")?;
+    match mesh.call(&MeshRequest::Status) {
+        Ok(MeshResponse::Status(status)) => Ok(status),
+        Ok(other) => Err(format!("{other:?}")),
+        Err(error) => {
+            clients.mesh = None;
+            Err(text(error))
+        }
+    }
 }
 
 /// The probe program, reading commands from `commands`.
@@ -136,7 +164,9 @@ pub fn program(commands: Arc<Mutex<Receiver<Command>>>) -> impl Fn(u32) -> i32 +
         let commands = commands.clone();
         run_with(bootstrap, move |startup| -> Result<(), ProgramError> {
             let namespace = startup.namespace();
-            let clients = Clients {
+            let mut clients = Clients {
+                namespace: namespace.clone(),
+                mesh: None,
                 input: namespace.connect::<InputProtocol>()?,
                 status: namespace.connect::<StatusProtocol>()?,
                 log: namespace.connect::<LogReaderProtocol>()?,
@@ -149,7 +179,7 @@ pub fn program(commands: Arc<Mutex<Receiver<Command>>>) -> impl Fn(u32) -> i32 +
                     .map_err(|_| ProgramError("probe lock".into()))?
                     .recv_timeout(Duration::from_millis(200));
                 match command {
-                    Ok(command) => serve(command, &clients),
+                    Ok(command) => serve(command, &mut clients),
                     Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                         weft_rt::sleep(Duration::from_millis(1))
                     }

@@ -21,13 +21,16 @@
 //! everything it had.
 //!
 //! [`shell`] is the second protocol, for the desktop shell: the window
-//! list, window actions and the shortcuts the compositor keeps. [`client`]
-//! is the typed client apps and the shell use.
+//! list, window actions and the shortcuts the compositor keeps.
+//! [`capture`] is the third, for the mesh service alone: window pictures
+//! with flow control, remote input and resizes. [`client`] is the typed
+//! client apps and the shell use.
 #![no_std]
 #![forbid(unsafe_code)]
 
 extern crate alloc;
 
+pub mod capture;
 pub mod client;
 mod geometry;
 pub mod shell;
@@ -38,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use weft_ipc::Protocol;
 
 pub use geometry::{Point, Rect, Size};
-pub use input_api::{KeyEvent, Modifiers, PointerEvent, TouchEvent};
+pub use input_api::{InputEvent, KeyEvent, Modifiers, PointerEvent, TouchEvent};
 
 /// The surface protocol.
 pub enum CompositorProtocol {}

@@ -425,7 +425,7 @@ impl Compositor {
     }
 
     /// Focus and raise what a click or touch landed on.
-    fn focus_target(&mut self, key: SurfaceKey) {
+    pub(crate) fn focus_target(&mut self, key: SurfaceKey) {
         let root = self.root_surface(key);
         match self.surface(root).and_then(|s| s.role.as_ref()) {
             Some(Role::Toplevel(id)) => {
@@ -499,6 +499,7 @@ impl Compositor {
                                 );
                                 let size = window.size;
                                 self.windows[index].resizing = true;
+                                self.windows[index].requested = None;
                                 self.configure_window(index);
                                 Grab::Resize { window: id, edges, start: (x, y), size, anchor }
                             }

@@ -22,8 +22,10 @@
 
 extern crate alloc;
 
+mod capture;
 mod decorations;
 mod input;
+mod remote;
 mod requests;
 mod shell;
 mod state;
@@ -36,10 +38,12 @@ mod windows;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
+use compositor_api::capture::CaptureEvent;
 use compositor_api::shell::ShellEvent;
 use compositor_api::{BufferId, Event};
 use weft_scene::{Content, ImageId, ImageView, NodeId, Scene};
 
+pub use capture::CaptureDamage;
 pub use decorations::{Edges, Part, arrow_cursor};
 pub use input::PointerState;
 pub use state::{ClientConfig, ClientId, SurfaceKey};
@@ -75,6 +79,8 @@ pub enum Outgoing {
     Client(ClientId, Event),
     /// An event for the shell (only while it is subscribed).
     Shell(ShellEvent),
+    /// An event for the capture consumer (only while it is subscribed).
+    Capture(CaptureEvent),
 }
 
 /// Client buffers, as mapped by the service.
@@ -130,6 +136,8 @@ pub struct Compositor {
     touches: BTreeMap<u32, input::TouchTarget>,
     outgoing: Vec<Outgoing>,
     shell_subscribed: bool,
+    captures: capture::Captures,
+    clock: u64,
     placed: u32,
     serial: u32,
     dirty: bool,
@@ -177,6 +185,8 @@ impl Compositor {
             touches: BTreeMap::new(),
             outgoing: Vec::new(),
             shell_subscribed: false,
+            captures: capture::Captures::default(),
+            clock: 0,
             placed: 0,
             serial: 0,
             dirty: true,
@@ -309,5 +319,7 @@ impl Compositor {
     }
 }
 
+#[cfg(test)]
+mod capture_tests;
 #[cfg(test)]
 mod tests;

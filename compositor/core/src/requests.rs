@@ -56,6 +56,7 @@ impl Compositor {
                 self.windows[window].title = title;
                 self.windows[window].title_drawn = None;
                 self.notify_window_changed(window);
+                self.capture_window_changed(window);
                 self.dirty = true;
             }
             Request::SetMinSize { surface, size } => {
@@ -204,6 +205,7 @@ impl Compositor {
         let record = self.surface_mut(key).ok_or(ProtocolError::UnknownSurface(key.1))?;
         let previous = record.buffer.replace(buffer);
         let pixels = (layout.width, layout.height);
+        let resized = record.pixels != pixels;
         let was_mapped = previous.is_some();
         record.pixels = pixels;
         record.frame_requested = true;
@@ -217,6 +219,13 @@ impl Compositor {
             let _ = self.scene.set_size(node, pixels.0 as f32 / scale, pixels.1 as f32 / scale);
         }
         self.surface_presented(key, was_mapped);
+        self.capture_presented(key, damage, compositor_api::Size::new(pixels.0, pixels.1));
+        if was_mapped
+            && resized
+            && let Ok(index) = self.toplevel_index(key)
+        {
+            self.capture_window_changed(index);
+        }
         self.dirty = true;
         Ok(())
     }

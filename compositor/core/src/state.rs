@@ -91,6 +91,10 @@ pub(crate) struct Window {
     pub y: i32,
     /// Content size, logical (follows the client's buffer unless maximised).
     pub size: Size,
+    /// A size asked for on a remote viewer's behalf, configured until the
+    /// client presents at it (or the window is maximised or resized by
+    /// hand).
+    pub requested: Option<Size>,
     pub maximized: bool,
     pub minimized: bool,
     /// Position and size to return to from maximised.

@@ -86,6 +86,7 @@ impl Compositor {
             x: 0,
             y: 0,
             size: requested,
+            requested: None,
             maximized: false,
             minimized: false,
             saved: (0, 0, requested),
@@ -116,7 +117,11 @@ impl Compositor {
         states.set(WindowStates::MAXIMIZED, window.maximized);
         states.set(WindowStates::RESIZING, window.resizing);
         states.set(WindowStates::SUSPENDED, window.minimized);
-        let (key, size) = (window.key, window.size);
+        let size = match window.requested {
+            Some(requested) if !window.maximized => requested,
+            _ => window.size,
+        };
+        let key = window.key;
         let serial = self.next_serial();
         self.emit(
             key.0,
@@ -129,6 +134,9 @@ impl Compositor {
             return;
         };
         let window = self.windows.remove(index);
+        if window.mapped {
+            self.capture_window_removed(id, window.key);
+        }
         let _ = self.scene.remove(window.group);
         self.images.remove(&window.title_image);
         if window.mapped && self.shell_subscribed {
@@ -152,7 +160,8 @@ impl Compositor {
             Size::new((pixels.0 as f32 / scale + 0.5) as u32, (pixels.1 as f32 / scale + 0.5) as u32);
         match &surface.role {
             Some(Role::Toplevel(id)) => {
-                let Some(index) = self.window_index(*id) else {
+                let id = *id;
+                let Some(index) = self.window_index(id) else {
                     return;
                 };
                 let window = &mut self.windows[index];
@@ -162,6 +171,9 @@ impl Compositor {
                         window.y = bottom - logical.height as i32;
                     }
                     window.size = logical;
+                    if window.requested == Some(logical) {
+                        window.requested = None;
+                    }
                 }
                 if !window.mapped {
                     window.mapped = true;
@@ -169,6 +181,9 @@ impl Compositor {
                     let key = self.windows[index].key;
                     self.activate(index);
                     let _ = key;
+                    // Activating raised it: look it up again.
+                    let index = self.window_index(id).unwrap_or(index);
+                    self.capture_window_added(index);
                     if self.shell_subscribed {
                         let info = self.window_info(index);
                         self.outgoing.push(crate::Outgoing::Shell(
@@ -203,6 +218,7 @@ impl Compositor {
                     && self.windows[index].mapped
                 {
                     self.windows[index].mapped = false;
+                    self.capture_window_removed(id, key);
                     if self.shell_subscribed {
                         self.outgoing.push(crate::Outgoing::Shell(
                             compositor_api::shell::ShellEvent::WindowRemoved { window: id },
@@ -385,6 +401,7 @@ impl Compositor {
         if window.maximized == maximized {
             return;
         }
+        window.requested = None;
         if maximized {
             window.saved = (window.x, window.y, window.size);
             window.maximized = true;

@@ -2,8 +2,10 @@
 //!
 //! It connects to the display service (`weft.display`) for a framebuffer
 //! and to the input service (`weft.input`) for seat events, serves
-//! `weft.compositor` to apps and `weft.compositor.shell` to the shell, and
-//! runs the [`weft_compositor::Compositor`] core between them: requests
+//! `weft.compositor` to apps, `weft.compositor.shell` to the shell and
+//! `weft.compositor.capture` to the mesh service (window pictures with
+//! flow control and remote input; only for routes that grant `capture`),
+//! and runs the [`weft_compositor::Compositor`] core between them: requests
 //! and input go in, events come out, and at most once per refresh period
 //! the damaged part of the scene is recomposited, copied into the
 //! framebuffer and flushed; then clients get `FrameDone`.
@@ -18,11 +20,13 @@
 
 extern crate alloc;
 
+mod capture;
 mod clients;
 mod output;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
+use compositor_api::capture::{CaptureProtocol, GRANT_CAPTURE};
 use compositor_api::shell::{ShellProtocol, ShellRequest};
 use compositor_api::{CompositorProtocol, Event, ProtocolError, Request};
 use input_api::protocol::{InputProtocol, InputRequest, InputResponse};
@@ -33,6 +37,7 @@ use weft_ipc::{Client, Connection, Protocol, Startup};
 use weft_rt::{Deadline, Key, Ready, Signals, WaitSet};
 use weft_scene::Renderer;
 
+use capture::CaptureConnection;
 use clients::{Buffers, ClientConnection};
 pub use output::{Output, OutputError};
 
@@ -46,6 +51,7 @@ const WATCH: Signals = Signals::READABLE.union(Signals::PEER_CLOSED);
 enum Peer {
     Client(ClientId),
     Shell,
+    Capture,
 }
 
 struct Service {
@@ -57,6 +63,7 @@ struct Service {
     clients: BTreeMap<ClientId, (Key, ClientConnection)>,
     buffers: Buffers,
     shell: Option<(Key, Connection<ShellProtocol>)>,
+    capture: Option<(Key, CaptureConnection)>,
     next_client: u32,
     last_frame: u64,
     period: u64,
@@ -121,6 +128,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
         clients: BTreeMap::new(),
         buffers: Buffers::default(),
         shell: None,
+        capture: None,
         next_client: 1,
         last_frame: 0,
         period,
@@ -133,7 +141,9 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
         } else {
             Deadline::INFINITE
         };
-        match service.waits.wait(deadline) {
+        let waited = service.waits.wait(deadline);
+        service.core.set_clock(weft_rt::now());
+        match waited {
             Ok(Ready::Signals { key, .. }) if key == parent_key => {
                 if !service.parent(&namespace) {
                     return Ok(());
@@ -201,6 +211,20 @@ impl Service {
                             self.peers.insert(key, Peer::Shell);
                             self.shell = Some((key, connection));
                         }
+                    } else if protocol == CaptureProtocol::NAME {
+                        // Only a route that grants `capture` may see windows;
+                        // anyone else's channel is closed at once.
+                        if !client.has(GRANT_CAPTURE) {
+                            weft_rt::warn!("refusing capture for {}: no `capture` grant", client.name);
+                            continue;
+                        }
+                        self.drop_capture();
+                        weft_rt::info!("capture consumer connected: {}", client.name);
+                        let connection = CaptureConnection::new(Connection::new(channel, client));
+                        if let Ok(key) = self.waits.add(connection.channel(), WATCH) {
+                            self.peers.insert(key, Peer::Capture);
+                            self.capture = Some((key, connection));
+                        }
                     }
                 }
                 Ok(Some(ParentEvent::Stop)) => return false,
@@ -260,6 +284,16 @@ impl Service {
                 }
             }
             Some(Peer::Shell) => self.serve_shell(observed),
+            Some(Peer::Capture) => {
+                let closed = observed.contains(Signals::PEER_CLOSED) && !observed.contains(Signals::READABLE);
+                let served = match &mut self.capture {
+                    Some((_, capture)) => capture.serve(&mut self.core).is_ok(),
+                    None => true,
+                };
+                if closed || !served {
+                    self.drop_capture();
+                }
+            }
             None => {}
         }
     }
@@ -330,6 +364,15 @@ impl Service {
         }
     }
 
+    fn drop_capture(&mut self) {
+        if let Some((key, _)) = self.capture.take() {
+            self.waits.remove(key);
+            self.peers.remove(&key);
+            self.core.capture_disconnected();
+            weft_rt::info!("capture consumer disconnected");
+        }
+    }
+
     fn drop_shell(&mut self, key: Key) {
         self.waits.remove(key);
         self.peers.remove(&key);
@@ -355,6 +398,7 @@ impl Service {
     /// Hand the core's events to their clients and the shell.
     fn deliver(&mut self) {
         let mut broken = alloc::vec::Vec::new();
+        let mut capture_broken = false;
         for outgoing in self.core.take_outgoing() {
             match outgoing {
                 Outgoing::Client(id, event) => {
@@ -369,7 +413,22 @@ impl Service {
                         let _ = shell.emit(&event);
                     }
                 }
+                Outgoing::Capture(event) => {
+                    if let Some((_, capture)) = &mut self.capture
+                        && capture.event(event).is_err()
+                    {
+                        capture_broken = true;
+                    }
+                }
             }
+        }
+        if let Some((_, capture)) = &mut self.capture
+            && (capture.pump(&mut self.core, &self.buffers).is_err() || capture.flush().is_err())
+        {
+            capture_broken = true;
+        }
+        if capture_broken {
+            self.drop_capture();
         }
         for (id, (_, client)) in self.clients.iter_mut() {
             if let Err(error) = client.flush() {

@@ -171,11 +171,24 @@ impl StreamSource {
         self.viewers.iter().any(|viewer| !self.expired(viewer, now_ns))
     }
 
-    /// Frames sent that the slowest live viewer has not acknowledged.
+    /// Frames sent that the slowest viewer still tracked has not
+    /// acknowledged.
     pub fn in_flight(&self) -> u64 {
+        self.in_flight_of(|_| true)
+    }
+
+    /// Frames sent that the slowest viewer live at `now_ns` has not
+    /// acknowledged (a viewer that went silent no longer holds credit back,
+    /// even before it is forgotten).
+    pub fn in_flight_at(&self, now_ns: u64) -> u64 {
+        self.in_flight_of(|viewer| !self.expired(viewer, now_ns))
+    }
+
+    fn in_flight_of(&self, counted: impl Fn(&Viewer) -> bool) -> u64 {
         let next = self.encoder.next_sequence();
         self.viewers
             .iter()
+            .filter(|viewer| counted(viewer))
             .map(|viewer| match viewer.acked {
                 Some(acked) => next.saturating_sub(acked + 1),
                 None => next.saturating_sub(viewer.joined_at),
@@ -186,7 +199,7 @@ impl StreamSource {
 
     /// Whether [`StreamSource::poll`] would emit a frame now.
     pub fn ready(&self, now_ns: u64) -> bool {
-        self.is_active(now_ns) && self.in_flight() < self.config.window && self.has_work(now_ns)
+        self.is_active(now_ns) && self.in_flight_at(now_ns) < self.config.window && self.has_work(now_ns)
     }
 
     /// Emit the next frame into `out` if a live viewer has credit and
@@ -239,7 +252,10 @@ impl StreamSource {
         now_ns.saturating_sub(viewer.last_seen_ns) > self.config.viewer_timeout_ns
     }
 
-    fn expire(&mut self, now_ns: u64) {
+    /// Forget viewers silent longer than the timeout ([`StreamSource::poll`]
+    /// does it too; callers that poll only when [`StreamSource::ready`] call
+    /// this so the viewer list stays true).
+    pub fn expire(&mut self, now_ns: u64) {
         let before = self.viewers.len();
         let timeout = self.config.viewer_timeout_ns;
         self.viewers.retain(|viewer| now_ns.saturating_sub(viewer.last_seen_ns) <= timeout);

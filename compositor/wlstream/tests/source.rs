@@ -82,6 +82,27 @@ fn silent_viewer_expires_and_rejoin_gets_keyframe() {
 }
 
 #[test]
+fn a_dead_viewer_does_not_hold_back_a_new_one() {
+    let canvas = Canvas::new(16, 16, [1, 2, 3, 255]);
+    let config = SourceConfig { window: 2, viewer_timeout_ns: 100 * MS, ..SourceConfig::default() };
+    let mut source = StreamSource::new(Encoder::new(1), config);
+    let mut out = Vec::new();
+    join(&mut source, 1, 0);
+    for step in 0..2 {
+        assert!(source.poll(step * MS, 0, &canvas.surface(), &mut out).unwrap().is_some());
+        source.damage(&[Rect::new(0, 0, 1, 1)]);
+    }
+    // Viewer 1 never acknowledged and went silent; viewer 2 joins later.
+    assert!(!source.ready(10 * MS), "no credit while viewer 1 lives");
+    join(&mut source, 2, 150 * MS);
+    assert_eq!(source.in_flight(), 2, "viewer 1 is still tracked");
+    assert!(source.ready(150 * MS), "only live viewers hold credit back");
+    source.expire(150 * MS);
+    assert_eq!((source.viewer_count(), source.stats().expired_viewers), (1, 1));
+    assert!(source.poll(150 * MS, 0, &canvas.surface(), &mut out).unwrap().unwrap().keyframe);
+}
+
+#[test]
 fn keepalive_frames_are_empty_deltas() {
     let canvas = Canvas::new(16, 16, [1, 2, 3, 255]);
     let mut source = StreamSource::new(Encoder::new(1), SourceConfig::default());

@@ -1,0 +1,171 @@
+//! Viewer messages from Zenoh's threads to the service's wait set.
+//!
+//! Zenoh delivers samples on its own host threads, which are not Weft
+//! threads and cannot make system calls. Each callback decodes and checks
+//! its sample (`weft_wlstream::message::decode_on`: version, size, ranges,
+//! the right key) and pushes it into a bounded [`Inbox`]; a small Weft
+//! thread turns "something arrived" into a user packet on the service's
+//! port, so the service sleeps until there is work.
+//!
+//! Nothing here grows without bound: the queue holds at most
+//! [`INBOX_CAPACITY`] messages (more are dropped and counted), and at most
+//! one wake-up is pending at a time.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use weft_rt::Port;
+use weft_wlstream::keys::{self, AppId, Channel};
+use weft_wlstream::message::{self, ViewerMessage};
+
+/// Most viewer messages waiting for the service.
+pub const INBOX_CAPACITY: usize = 4096;
+
+/// The user packet key that means "the inbox has messages".
+pub const WAKE_KEY: u64 = weft_rt::port::USER_KEYS + 1;
+
+/// One checked viewer message.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inbound {
+    /// On a key under `weft/app/<app>/`.
+    App {
+        /// The app the key names.
+        app: AppId,
+        /// The message.
+        message: ViewerMessage,
+    },
+    /// On `weft/ctl/stream/start` or `stop`.
+    Control(ViewerMessage),
+}
+
+/// Messages waiting for the service, and counters.
+pub struct Inbox {
+    queue: Mutex<VecDeque<Inbound>>,
+    wake: Mutex<Option<SyncSender<()>>>,
+    rejected: AtomicU64,
+    dropped: AtomicU64,
+}
+
+impl Inbox {
+    /// An inbox and the receiving end of its wake-ups (for [`Inbox::bridge`]).
+    pub fn new() -> (Arc<Inbox>, Receiver<()>) {
+        let (wake, woken) = sync_channel(1);
+        let inbox = Inbox {
+            queue: Mutex::new(VecDeque::new()),
+            wake: Mutex::new(Some(wake)),
+            rejected: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+        };
+        (Arc::new(inbox), woken)
+    }
+
+    /// Forward wake-ups to `port` as [`WAKE_KEY`] packets, on a Weft thread,
+    /// until the inbox is closed.
+    pub fn bridge(woken: Receiver<()>, port: Port) -> Result<weft_rt::Thread, weft_rt::Error> {
+        weft_rt::thread::spawn("mesh-inbox", move || {
+            while woken.recv().is_ok() {
+                if port.queue(WAKE_KEY, [0; 4]).is_err() {
+                    return;
+                }
+            }
+        })
+    }
+
+    /// Decode a sample that arrived on `key` and queue it.
+    pub fn receive(&self, key: &str, bytes: &[u8]) {
+        match decode(key, bytes) {
+            Some(inbound) => self.push(inbound),
+            None => {
+                self.rejected.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Queue a checked message and wake the service.
+    pub fn push(&self, inbound: Inbound) {
+        {
+            let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            if queue.len() >= INBOX_CAPACITY {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            queue.push_back(inbound);
+        }
+        if let Some(wake) = self.wake.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
+            // Full means a wake-up is already pending: it will see this one.
+            match wake.try_send(()) {
+                Ok(()) | Err(TrySendError::Full(())) | Err(TrySendError::Disconnected(())) => {}
+            }
+        }
+    }
+
+    /// Take everything queued.
+    pub fn drain(&self) -> Vec<Inbound> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner).drain(..).collect()
+    }
+
+    /// Messages refused as malformed or misrouted.
+    pub fn rejected(&self) -> u64 {
+        self.rejected.load(Ordering::Relaxed)
+    }
+
+    /// Messages dropped because the queue was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Stop waking the service; the bridge thread ends.
+    pub fn close(&self) {
+        self.wake.lock().unwrap_or_else(PoisonError::into_inner).take();
+    }
+}
+
+/// Check a sample: the key must be a viewer key, and the message must
+/// decode and belong on it.
+pub fn decode(key: &str, bytes: &[u8]) -> Option<Inbound> {
+    match key {
+        keys::STREAM_START => message::decode_on(Channel::Start, bytes).ok().map(Inbound::Control),
+        keys::STREAM_STOP => message::decode_on(Channel::Stop, bytes).ok().map(Inbound::Control),
+        _ => {
+            let (app, channel) = AppId::parse_channel_key(key)?;
+            let message = message::decode_on(channel, bytes).ok()?;
+            Some(Inbound::App { app, message })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use weft_wlstream::message::{Ack, StreamControl};
+
+    #[test]
+    fn samples_are_checked_against_their_key() {
+        let ack = ViewerMessage::Ack(Ack { viewer: 1, stream: 2, sequence: 3 });
+        let bytes = message::encode(&ack);
+        assert_eq!(
+            decode("weft/app/term/viewer/ack", &bytes),
+            Some(Inbound::App { app: AppId::new("term").unwrap(), message: ack })
+        );
+        assert_eq!(decode("weft/app/term/viewer/size", &bytes), None, "wrong key");
+        assert_eq!(decode("weft/app/term/stream", &bytes), None, "not a viewer key");
+        assert_eq!(decode("weft/app/term/viewer/ack", &[1, 2, 3]), None, "garbage");
+        let start = ViewerMessage::Start(StreamControl { app: "term".into(), viewer: 9 });
+        assert_eq!(decode(keys::STREAM_START, &message::encode(&start)), Some(Inbound::Control(start)));
+    }
+
+    #[test]
+    fn the_queue_is_bounded() {
+        let (inbox, _woken) = Inbox::new();
+        let ack = Inbound::Control(ViewerMessage::Stop(StreamControl { app: "a".into(), viewer: 1 }));
+        for _ in 0..INBOX_CAPACITY + 10 {
+            inbox.push(ack.clone());
+        }
+        assert_eq!(inbox.dropped(), 10);
+        assert_eq!(inbox.drain().len(), INBOX_CAPACITY);
+        inbox.receive("weft/app/a/viewer/ack", b"");
+        assert_eq!(inbox.rejected(), 1);
+    }
+}

@@ -1,0 +1,319 @@
+//! One streamed window: its capture buffer, its pacing
+//! ([`StreamSource`]) and its Zenoh publisher and subscriber.
+//!
+//! The capture buffer is the compositor's; this side may read it only
+//! while it holds a frame (from `Frame` to `Release`). A frame is held:
+//! - until it is encoded, when a viewer has credit — then released at once;
+//! - while viewers lack credit (a slow link): the compositor meanwhile
+//!   merges new damage into a bounded set, and the latest picture goes out
+//!   when credit returns — nothing queues on either side;
+//! - while nobody watches: the compositor stops copying altogether; the
+//!   next viewer gets a keyframe of the held picture, then the merged
+//!   damage as the next frame.
+//!
+//! When a frame is due without new damage (a keyframe for a new viewer,
+//! an idle keep-alive), the stream asks the compositor to `Refresh`.
+
+use compositor_api::capture::{CaptureFrame, CaptureLayout, CaptureProtocol, CaptureRequest};
+use compositor_api::shell::WindowId;
+use compositor_api::{InputEvent, Size};
+use mesh_api::StreamStatus;
+use weft_ipc::Client;
+use weft_rt::{Mapping, Vmo};
+use weft_wlstream::keys::AppId;
+use weft_wlstream::message::{ViewerMessage, ViewerSize};
+use weft_wlstream::source::{SourceConfig, StreamSource};
+use weft_wlstream::{Encoder, Rect, SurfaceRef};
+use zenoh::pubsub::{Publisher, Subscriber};
+use zenoh::qos::CongestionControl;
+use zenoh::{Session, Wait};
+
+use crate::inbox::Inbox;
+
+/// The compositor's capture buffer, mapped read-only.
+struct Picture {
+    layout: CaptureLayout,
+    mapping: Mapping,
+    _memory: Vmo,
+}
+
+/// One window streamed on `weft/app/<id>/stream`.
+pub struct Stream {
+    /// The window.
+    pub window: WindowId,
+    /// Its stream id.
+    pub app: AppId,
+    /// Its title.
+    pub title: String,
+    /// Started by request (not by policy): ends when its last viewer stops.
+    pub requested: bool,
+    source: StreamSource,
+    frames: Publisher<'static>,
+    _viewers: Subscriber<()>,
+    picture: Option<Picture>,
+    held: Option<u64>,
+    refresh_asked: bool,
+    presented_at: u64,
+    encoded: Vec<u8>,
+    input_events: u64,
+    encode_ns: u64,
+}
+
+/// The service's clocks: monotonic (the kernel's, shared with the
+/// compositor) and wall time (for frame timestamps viewers compare).
+#[derive(Clone, Copy, Debug)]
+pub struct Now {
+    /// Monotonic nanoseconds.
+    pub monotonic: u64,
+    /// Unix-epoch nanoseconds.
+    pub wall: u64,
+}
+
+impl Now {
+    /// Read both clocks.
+    pub fn read() -> Now {
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos() as u64);
+        Now { monotonic: weft_rt::now(), wall }
+    }
+
+    /// The wall time of monotonic instant `at`.
+    pub fn wall_of(&self, at: u64) -> u64 {
+        self.wall.saturating_sub(self.monotonic.saturating_sub(at))
+    }
+}
+
+/// A fresh stream id for an encoder session (from the clock and a counter).
+fn session_id() -> u32 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(1);
+    let mut state =
+        Now::read().wall ^ COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    state = (state ^ (state >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    state = (state ^ (state >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (state ^ (state >> 31)) as u32
+}
+
+impl Stream {
+    /// Declare the stream's publisher and its viewer subscriber.
+    pub fn open(
+        session: &Session,
+        inbox: &std::sync::Arc<Inbox>,
+        window: WindowId,
+        app: AppId,
+        title: String,
+        config: SourceConfig,
+    ) -> Result<Stream, String> {
+        let frames = session
+            .declare_publisher(app.stream_key())
+            .congestion_control(CongestionControl::Drop)
+            .wait()
+            .map_err(|error| format!("publisher for {app}: {error}"))?;
+        let inbox = inbox.clone();
+        let viewers = session
+            .declare_subscriber(app.viewer_keys())
+            .callback(move |sample| {
+                inbox.receive(sample.key_expr().as_str(), &sample.payload().to_bytes());
+            })
+            .wait()
+            .map_err(|error| format!("subscriber for {app}: {error}"))?;
+        Ok(Stream {
+            window,
+            app,
+            title,
+            requested: false,
+            source: StreamSource::new(Encoder::new(session_id()), config),
+            frames,
+            _viewers: viewers,
+            picture: None,
+            held: None,
+            refresh_asked: false,
+            presented_at: 0,
+            encoded: Vec::new(),
+            input_events: 0,
+            encode_ns: 0,
+        })
+    }
+
+    /// Live viewers.
+    pub fn viewers(&self, now: &Now) -> usize {
+        if self.source.is_active(now.monotonic) { self.source.viewer_count() } else { 0 }
+    }
+
+    /// A frame arrived from the compositor (with its buffer when new).
+    pub fn frame(&mut self, frame: CaptureFrame, memory: Option<Vmo>) -> Result<(), String> {
+        if frame.new_buffer {
+            let memory = memory.ok_or("a new capture buffer came without its memory")?;
+            let span = frame.layout.span() as usize;
+            let mapping =
+                memory.map_read(0, span).map_err(|error| format!("mapping the capture: {error}"))?;
+            self.picture = Some(Picture { layout: frame.layout, mapping, _memory: memory });
+        }
+        match &self.picture {
+            Some(picture) if picture.layout == frame.layout => {}
+            _ => return Err("a frame for a capture buffer never received".into()),
+        }
+        self.held = Some(frame.frame);
+        self.refresh_asked = false;
+        self.presented_at = frame.presented_at;
+        let damage: Vec<Rect> = frame
+            .damage
+            .iter()
+            .filter(|rect| rect.x >= 0 && rect.y >= 0)
+            .map(|rect| Rect::new(rect.x as u32, rect.y as u32, rect.width, rect.height))
+            .collect();
+        self.source.damage(&damage);
+        Ok(())
+    }
+
+    /// A message from a viewer of this stream. Pacing messages go to the
+    /// source; input and resizes go to the window (when `input` allows).
+    pub fn viewer_message(
+        &mut self,
+        message: &ViewerMessage,
+        now: &Now,
+        capture: &Client<CaptureProtocol>,
+        input: bool,
+    ) {
+        if self.source.handle(message, now.monotonic) {
+            return;
+        }
+        if !input {
+            return;
+        }
+        let request = match message {
+            ViewerMessage::Key(event) => Some(InputEvent::Key(event.clone())),
+            ViewerMessage::Pointer(event) => Some(InputEvent::Pointer(*event)),
+            ViewerMessage::Touch(event) => Some(InputEvent::Touch(*event)),
+            _ => None,
+        }
+        .map(|event| CaptureRequest::Input { window: self.window, event })
+        .or_else(|| match message {
+            ViewerMessage::Resize(size) => {
+                Some(CaptureRequest::Resize { window: self.window, size: logical_size(size) })
+            }
+            _ => None,
+        });
+        if let Some(request) = request {
+            self.input_events += 1;
+            let _ = capture.send(&request);
+        }
+    }
+
+    /// Do what is due: encode and publish the held picture when a viewer
+    /// has credit, release it, or ask for a picture when a frame is due.
+    pub fn step(&mut self, now: &Now, capture: &Client<CaptureProtocol>) -> Result<(), String> {
+        // A viewer that went silent (killed, unplugged) is forgotten here
+        // even when no frame is held, so it never holds credit back.
+        self.source.expire(now.monotonic);
+        let Some(picture) = &self.picture else {
+            return Ok(()); // the first frame is on its way
+        };
+        let Some(frame) = self.held else {
+            if self.source.ready(now.monotonic) && !self.refresh_asked {
+                self.refresh_asked = true;
+                capture
+                    .send(&CaptureRequest::Refresh { window: self.window })
+                    .map_err(|error| format!("capture: {error:?}"))?;
+            }
+            return Ok(());
+        };
+        let layout = picture.layout;
+        let surface = SurfaceRef::new(layout.width, layout.height, layout.stride, picture.mapping.bytes())
+            .map_err(|error| format!("capture buffer: {error}"))?;
+        if !self.source.is_active(now.monotonic) {
+            // Nobody watches: keep the picture, let the compositor merge
+            // damage instead of copying (this also forgets our damage and
+            // makes the next frame a keyframe).
+            let _ = self.source.poll(now.monotonic, 0, &surface, &mut self.encoded);
+            return Ok(());
+        }
+        if !self.source.ready(now.monotonic) {
+            return Ok(()); // no credit: hold; the compositor merges damage
+        }
+        let timestamp = now.wall_of(self.presented_at.min(now.monotonic));
+        let started = std::time::Instant::now();
+        let sent = self
+            .source
+            .poll(now.monotonic, timestamp, &surface, &mut self.encoded)
+            .map_err(|error| format!("encoding {}: {error}", self.app))?;
+        self.encode_ns += started.elapsed().as_nanos() as u64;
+        if sent.is_some() {
+            // Drop congestion control: a full link loses this frame, which
+            // the viewer repairs with a keyframe request.
+            let _ = self.frames.put(std::mem::take(&mut self.encoded)).wait();
+        }
+        self.held = None;
+        capture
+            .send(&CaptureRequest::Release { window: self.window, frame })
+            .map_err(|error| format!("capture: {error:?}"))
+    }
+
+    /// The window's title changed.
+    pub fn set_title(&mut self, title: String) {
+        self.title = title;
+    }
+
+    /// Figures for `weft.mesh` status.
+    pub fn status(&self, now: &Now) -> StreamStatus {
+        let stats = self.source.stats();
+        let (width, height, mapped_bytes) = self
+            .picture
+            .as_ref()
+            .map_or((0, 0, 0), |p| (p.layout.width, p.layout.height, p.mapping.len() as u64));
+        StreamStatus {
+            app: self.app.to_string(),
+            window: self.window.0,
+            title: self.title.clone(),
+            width,
+            height,
+            viewers: self.viewers(now) as u32,
+            frames: stats.frames,
+            keyframes: stats.keyframes,
+            bytes: stats.bytes,
+            stalls: stats.stalls,
+            in_flight: self.source.in_flight(),
+            pending_damage: self.source.pending_damage().len() as u32,
+            holding: self.held.is_some(),
+            mapped_bytes,
+            round_trip_ns: self.source.round_trip_ns(),
+            encode_ns: self.encode_ns,
+            input_events: self.input_events,
+        }
+    }
+
+    /// The picture's size, once known.
+    pub fn size(&self) -> Option<(u32, u32)> {
+        self.picture.as_ref().map(|p| (p.layout.width, p.layout.height))
+    }
+}
+
+/// A viewer's drawable size in logical pixels: physical pixels divided by
+/// its scale, so the app lays out for the viewer's apparent size.
+pub fn logical_size(size: &ViewerSize) -> Size {
+    let scale = u64::from(size.scale_milli.max(1));
+    let side =
+        |pixels: u32| ((u64::from(pixels) * 1000 + scale / 2) / scale).clamp(1, u64::from(u32::MAX)) as u32;
+    Size::new(side(size.width), side(size.height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn viewer_sizes_become_logical() {
+        let size = |width, height, scale_milli| ViewerSize { viewer: 1, width, height, scale_milli };
+        assert_eq!(logical_size(&size(640, 480, 1000)), Size::new(640, 480));
+        assert_eq!(logical_size(&size(1280, 960, 2000)), Size::new(640, 480));
+        assert_eq!(logical_size(&size(1, 1, 16000)), Size::new(1, 1));
+    }
+
+    #[test]
+    fn wall_times_follow_the_monotonic_clock() {
+        let now = Now { monotonic: 5_000, wall: 1_000_000 };
+        assert_eq!(now.wall_of(4_000), 999_000);
+        assert_eq!(now.wall_of(6_000), 1_000_000);
+    }
+}
