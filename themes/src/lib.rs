@@ -24,6 +24,10 @@ pub use model::{
 
 use core::fmt;
 
+/// The config key that picks the system theme (`"light"` or `"dark"`);
+/// the shell, the compositor and every app follow it.
+pub const THEME_SETTING: &str = "appearance.theme";
+
 /// The themes built into Weft.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ThemeKind {
@@ -36,6 +40,20 @@ pub enum ThemeKind {
 impl ThemeKind {
     /// Both built-in themes.
     pub const ALL: [ThemeKind; 2] = [ThemeKind::Light, ThemeKind::Dark];
+
+    /// The setting's value for this theme (`appearance.theme`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ThemeKind::Light => "light",
+            ThemeKind::Dark => "dark",
+        }
+    }
+
+    /// The theme a setting's value names: dark for `"dark"`, light for
+    /// anything else (unset, unknown, another type).
+    pub fn named(name: Option<&str>) -> ThemeKind {
+        if name == Some("dark") { ThemeKind::Dark } else { ThemeKind::Light }
+    }
 
     /// The other one of the two.
     pub fn toggled(self) -> ThemeKind {

@@ -49,10 +49,10 @@ const PAGES: [(Page, &str, &str); 3] = [
 
 /// The theme a setting names (light for anything else).
 pub fn theme_named(value: Option<&Value>) -> ThemeKind {
-    match value {
-        Some(Value::Text(name)) if name == "dark" => ThemeKind::Dark,
-        _ => ThemeKind::Light,
-    }
+    ThemeKind::named(match value {
+        Some(Value::Text(name)) => Some(name.as_str()),
+        _ => None,
+    })
 }
 
 /// A scale setting as a factor (1.0 when unset or odd).
@@ -263,7 +263,7 @@ impl<C: Store, S: StatusSource> Settings<C, S> {
                 }
             }
             Message::Theme(kind) => {
-                let name = if kind == ThemeKind::Dark { "dark" } else { "light" };
+                let name = kind.name();
                 let saved = self.store.set(THEME_KEY, Value::Text(String::from(name)));
                 self.note(
                     ui,

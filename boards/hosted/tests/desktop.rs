@@ -322,7 +322,16 @@ fn choosing_dark_in_settings_turns_the_shell_and_every_window_dark() {
     let panel = (500, 8, 300, 20);
     let wallpaper = (1150, 720, 100, 60);
     let sidebar = (100, 450, 150, 80);
-    let regions = [("terminal", terminal), ("panel", panel), ("wallpaper", wallpaper), ("settings", sidebar)];
+    // The Terminal's title bar left of its title: the compositor's
+    // decorations follow the theme too.
+    let title_bar = (50, 84, 8, 22);
+    let regions = [
+        ("terminal", terminal),
+        ("panel", panel),
+        ("wallpaper", wallpaper),
+        ("settings", sidebar),
+        ("title bar", title_bar),
+    ];
     for (name, (x, y, w, h)) in regions {
         assert!(brightness(&light, x, y, w, h) > 180.0, "{name} is not light to begin with");
     }

@@ -235,6 +235,26 @@ impl Compositor {
         self.dirty = true;
     }
 
+    /// Draw decorations with `theme` from now on (the system switched
+    /// between light and dark): title bars are redrawn, frames, content
+    /// backdrops and the desktop behind everything take its colours.
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.scene.set_background(theme.desktop);
+        for window in &mut self.windows {
+            window.title_drawn = None;
+            let _ = self.scene.set_color(window.frame, theme.border);
+            let _ = self.scene.set_color(window.backdrop, theme.content_background);
+        }
+        self.theme = theme;
+        self.arrange();
+        self.dirty = true;
+    }
+
+    /// The decoration theme.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
     /// The scene (for inspection in tests).
     pub fn scene(&self) -> &Scene {
         &self.scene

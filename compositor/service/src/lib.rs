@@ -29,6 +29,7 @@ use alloc::collections::BTreeMap;
 use compositor_api::capture::{CaptureProtocol, GRANT_CAPTURE};
 use compositor_api::shell::{ShellProtocol, ShellRequest};
 use compositor_api::{CompositorProtocol, Event, ProtocolError, Request};
+use config_api::{ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use input_api::protocol::{InputProtocol, InputRequest, InputResponse};
 use weft_compositor::{ClientConfig, ClientId, Compositor, Outgoing, Theme, TitleText};
 use weft_ipc::namespace::ParentEvent;
@@ -36,6 +37,7 @@ use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, Connection, Protocol, Startup};
 use weft_rt::{Deadline, Key, Ready, Signals, WaitSet};
 use weft_scene::Renderer;
+use weft_theme::{THEME_SETTING, ThemeKind};
 
 use capture::CaptureConnection;
 use clients::{Buffers, ClientConnection};
@@ -70,13 +72,35 @@ struct Service {
 }
 
 /// The decoration theme: the toolkit's light theme, or its dark one with
-/// the argument `theme = "dark"`.
+/// the argument `theme = "dark"`, until the `appearance.theme` setting
+/// says otherwise.
 pub fn theme(startup: &Startup) -> Theme {
-    let kind = match startup.arg("theme") {
-        Some("dark") => weft_theme::ThemeKind::Dark,
-        _ => weft_theme::ThemeKind::Light,
-    };
+    decorations(ThemeKind::named(startup.arg("theme")))
+}
+
+fn decorations(kind: ThemeKind) -> Theme {
     Theme::from_toolkit(&weft_theme::Theme::builtin(kind))
+}
+
+fn setting(value: Option<&Value>) -> ThemeKind {
+    ThemeKind::named(match value {
+        Some(Value::Text(name)) => Some(name.as_str()),
+        _ => None,
+    })
+}
+
+/// The config service, watched for the theme setting, if it is routed
+/// here; and the theme it names now.
+fn watch_theme(namespace: &weft_ipc::Namespace) -> (Option<Client<ConfigProtocol>>, Option<ThemeKind>) {
+    let Ok(config) = namespace.connect::<ConfigProtocol>() else {
+        return (None, None);
+    };
+    let now = match config.call(&ConfigRequest::Get { key: THEME_SETTING.into() }) {
+        Ok(ConfigResponse::Value(value)) => Some(setting(value.as_ref())),
+        _ => None,
+    };
+    let _ = config.call(&ConfigRequest::Watch { prefix: THEME_SETTING.into() });
+    (Some(config), now)
 }
 
 /// Serve until the parent says stop or the output closes.
@@ -109,6 +133,11 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
     );
     let mut waits = WaitSet::new()?;
     let parent_key = waits.add(namespace.channel(), WATCH)?;
+    let (config, kind) = watch_theme(&namespace);
+    let config_key = match &config {
+        Some(config) => Some(waits.add(config.channel(), WATCH)?),
+        None => None,
+    };
     let display_key = waits.add(output.display().channel(), WATCH)?;
     let input_key = match &input {
         Some(input) => Some(waits.add(input.channel(), WATCH)?),
@@ -133,6 +162,9 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
         last_frame: 0,
         period,
     };
+    if let Some(kind) = kind {
+        service.core.set_theme(decorations(kind));
+    }
     namespace.ready()?;
     weft_rt::info!("compositor ready on `{}` ({}×{})", info.name, info.width, info.height);
     loop {
@@ -159,6 +191,11 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
                     service.input_events(input, observed);
                 }
             }
+            Ok(Ready::Signals { key, observed }) if Some(key) == config_key => {
+                if let Some(config) = &config {
+                    service.config_events(config, key, observed);
+                }
+            }
             Ok(Ready::Signals { key, observed }) => service.serve(key, observed),
             Ok(Ready::User { .. }) => {}
             Err(weft_rt::Error::TimedOut) => {}
@@ -174,6 +211,23 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
 }
 
 impl Service {
+    /// Follow theme changes from the config service.
+    fn config_events(&mut self, config: &Client<ConfigProtocol>, key: Key, observed: Signals) {
+        let mut theme = None;
+        while let Ok(Some((ConfigEvent::Changed { key, value }, _))) = config.try_event() {
+            if key == THEME_SETTING {
+                theme = Some(setting(value.as_ref()));
+            }
+        }
+        if let Some(kind) = theme {
+            weft_rt::info!("decorations follow the {} theme", kind.name());
+            self.core.set_theme(decorations(kind));
+        }
+        if observed.contains(Signals::PEER_CLOSED) {
+            self.waits.remove(key);
+        }
+    }
+
     /// Handle the parent's events; false to stop.
     fn parent(&mut self, namespace: &weft_ipc::Namespace) -> bool {
         loop {

@@ -68,10 +68,10 @@ pub struct Shell {
 }
 
 fn theme_from(value: Option<&Value>) -> ThemeKind {
-    match value {
-        Some(Value::Text(name)) if name == "dark" => ThemeKind::Dark,
-        _ => ThemeKind::Light,
-    }
+    ThemeKind::named(match value {
+        Some(Value::Text(name)) => Some(name.as_str()),
+        _ => None,
+    })
 }
 
 fn client_error(error: ClientError) -> ProgramError {

@@ -10,10 +10,10 @@ pub const THEME_KEY: &str = "appearance.theme";
 
 /// The theme named by a setting value (light for anything unknown).
 pub fn kind_of(value: Option<&Value>) -> ThemeKind {
-    match value {
-        Some(Value::Text(name)) if name == "dark" => ThemeKind::Dark,
-        _ => ThemeKind::Light,
-    }
+    ThemeKind::named(match value {
+        Some(Value::Text(name)) => Some(name.as_str()),
+        _ => None,
+    })
 }
 
 /// Watches the theme setting through the config service. Without a route
@@ -71,7 +71,7 @@ impl ThemeFollower {
     /// Set the theme for everyone (needs the `write` grant on the route).
     pub fn set(&self, kind: ThemeKind) -> bool {
         let Some(client) = &self.config else { return false };
-        let name = if kind == ThemeKind::Dark { "dark" } else { "light" };
+        let name = kind.name();
         matches!(
             client.call(&ConfigRequest::Set { key: THEME_KEY.into(), value: Value::Text(name.into()) }),
             Ok(ConfigResponse::Ok)
