@@ -2,7 +2,7 @@
 
 use crate::util;
 
-/// `run [--hosted] [--headless] [--quiet] [--stream [--listen ENDPOINT]]`.
+/// `run --hosted [--headless] [--quiet] [--stream [--listen ENDPOINT]] [--open APP]…`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let hosted = args.iter().any(|a| a == "--hosted");
     if !hosted {

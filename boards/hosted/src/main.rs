@@ -1,7 +1,7 @@
 //! `weft-hosted`: run Weft inside this process (host only).
 //!
 //! `weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] [--screenshot FILE.png]
-//! [--stream [--listen ENDPOINT]]`
+//! [--stream [--listen ENDPOINT]] [--open APP]…`
 //!
 //! By default the desktop opens in a host window (winit + softbuffer);
 //! its event loop owns the main thread, as winit requires, and Weft runs
@@ -10,7 +10,8 @@
 //! seconds; `--screenshot` saves the screen as a PNG just before.
 //! `--stream` makes it a streaming server: the mesh service starts at boot,
 //! streams every window and listens on `--listen` (default
-//! `tcp/0.0.0.0:7447`).
+//! `tcp/0.0.0.0:7447`). `--open APP` starts an app (`terminal`, `files`,
+//! ...) at boot, as if it had been picked in the launcher.
 
 use std::any::Any;
 use std::path::PathBuf;
@@ -21,7 +22,7 @@ use display_hosted::HostDisplay;
 use weft_board_hosted::{BootOptions, System, default_bundle, set_shell_clock, stream};
 
 const USAGE: &str = "usage: weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] \
-                     [--screenshot FILE.png] [--stream [--listen ENDPOINT]]";
+                     [--screenshot FILE.png] [--stream [--listen ENDPOINT]] [--open APP]...";
 
 struct Options {
     headless: bool,
@@ -31,6 +32,8 @@ struct Options {
     screenshot: Option<PathBuf>,
     /// The Zenoh endpoint to stream on, with `--stream`.
     stream: Option<String>,
+    /// Apps to start at boot.
+    open: Vec<String>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -41,6 +44,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         run_for: None,
         screenshot: None,
         stream: None,
+        open: Vec::new(),
     };
     let mut streaming = false;
     let mut listen = None;
@@ -68,6 +72,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--stream" => streaming = true,
             "--listen" => listen = Some(args.next().ok_or("--listen needs an endpoint")?.clone()),
+            "--open" => options.open.push(args.next().ok_or("--open needs an app's name")?.clone()),
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -96,6 +101,23 @@ fn boot(display: &Arc<HostDisplay>, options: &Options) -> System {
             std::process::exit(1);
         }
         println!("{}", stream::instructions(listen));
+    }
+    for app in &options.open {
+        let manifest =
+            bundle.services.iter_mut().find(|manifest| manifest.name == *app && manifest.app.is_some());
+        match manifest {
+            Some(manifest) => manifest.start = weft_manifest::Start::Boot,
+            None => {
+                let apps: Vec<&str> = bundle
+                    .services
+                    .iter()
+                    .filter(|manifest| manifest.app.is_some())
+                    .map(|manifest| manifest.name.as_str())
+                    .collect();
+                eprintln!("weft-hosted: --open: no app `{app}` (apps: {})", apps.join(", "));
+                std::process::exit(2);
+            }
+        }
     }
     let quiet = options.quiet;
     let devices = vec![("device:display".to_string(), display.clone() as Arc<dyn Any + Send + Sync>)];
