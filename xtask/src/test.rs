@@ -22,8 +22,14 @@ fn lints() -> Result<(), String> {
     util::run(util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
 }
 
+/// The viewer runs on Macs: it must type-check for Apple silicon.
+pub const MAC_TARGET: &str = "aarch64-apple-darwin";
+
 fn portable_build() -> Result<(), String> {
-    portable::build_portable(METAL_TARGET)
+    portable::build_portable(METAL_TARGET)?;
+    prereq::rust_target(MAC_TARGET)?;
+    util::step(&format!("checking the viewer for {MAC_TARGET}"));
+    util::run(util::cargo().args(["check", "-p", "weft-viewer", "--target", MAC_TARGET]))
 }
 
 fn qemu_end_to_end() -> Result<(), String> {
@@ -34,7 +40,10 @@ fn stages() -> Vec<Stage> {
     vec![
         Stage { name: "host tests (cargo test --workspace)", run: host_tests },
         Stage { name: "screenshots (desktop scenes, host window under Xvfb)", run: screenshots::check },
-        Stage { name: "portable crates build for aarch64-unknown-none", run: portable_build },
+        Stage {
+            name: "portable crates build for aarch64-unknown-none; the viewer checks for macOS",
+            run: portable_build,
+        },
         Stage { name: "lints (rustfmt, clippy -D warnings)", run: lints },
         Stage { name: "QEMU end-to-end (kernel at EL0, devices)", run: qemu_end_to_end },
     ]

@@ -51,7 +51,20 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
 
 /// The Wayland front needs a Linux host; elsewhere it does nothing.
 #[cfg(not(target_os = "linux"))]
-pub fn main(_startup: Startup) -> Result<(), ProgramError> {
+pub fn main(startup: Startup) -> Result<(), ProgramError> {
     weft_rt::info!("the Wayland front runs on Linux hosts only");
-    Ok(())
+    idle(&startup)
+}
+
+/// With the front off, stay up doing nothing until the parent says stop:
+/// the service is accounted for in the graph, and no process exits in the
+/// middle of everyone else's start.
+fn idle(startup: &Startup) -> Result<(), ProgramError> {
+    let mut service = weft_ipc::ServiceLoop::new(startup)?;
+    service.ready()?;
+    loop {
+        if let weft_ipc::LoopEvent::Stop = service.next(weft_rt::Deadline::INFINITE)? {
+            return Ok(());
+        }
+    }
 }

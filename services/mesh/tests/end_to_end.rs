@@ -222,3 +222,85 @@ fn a_stalled_viewer_keeps_memory_bounded_and_recovers() {
         viewer.stats()
     );
 }
+
+/// Whether `program` is on the PATH.
+fn installed(program: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
+    if !found {
+        eprintln!("SKIPPED: `{program}` is not installed (`.ci/run` installs it)");
+    }
+    found
+}
+
+/// A real Wayland client from the distribution (`foot`), connected to
+/// the Wayland front of the streaming desktop: its window is streamed
+/// like a native one, and keys typed in the viewer reach it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_real_wayland_client_is_streamed_and_takes_viewer_input() {
+    if !installed("foot") {
+        return;
+    }
+    let runtime = scratch("wayland-runtime");
+    let socket = runtime.join("weft-wayland");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../compositor/wayland/manifest.toml"
+    ))
+    .unwrap();
+    let mut front = weft_manifest::compile::parse_manifest(&text, "compositor/wayland").unwrap();
+    front.args.retain(|(key, _)| key != "socket");
+    front.args.push(("socket".into(), socket.display().to_string()));
+    let rig =
+        Rig::boot_with((WIDTH, HEIGHT), &[], vec![(front, weft_wayland::entry as weft_hosted::ProgramMain)]);
+    assert!(rig.wait_for_log("wayland: listening on"), "the Wayland front did not start");
+
+    // foot runs a shell that writes the first line it reads to a file.
+    let typed = runtime.join("typed");
+    let script = format!("read line; echo \"$line\" > {}; exec cat", typed.display());
+    let background = [0x20, 0x30, 0x40];
+    let mut foot = std::process::Command::new("foot")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("WAYLAND_DISPLAY", &socket)
+        .env_remove("DISPLAY")
+        .args([
+            "--app-id",
+            "foot-test",
+            "-o",
+            "colors.background=203040",
+            "-o",
+            "main.font=monospace:size=10",
+        ])
+        .args(["sh", "-c", &script])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start foot");
+    rig.wait_streaming("foot-test");
+
+    // The viewer's first picture is foot's window: its background colour,
+    // the size the compositor shows.
+    let viewer =
+        ViewerProcess::headless("wayland", rig.port, "foot-test", &["--frames", "2", "--type", "weft\n"]);
+    let frames = viewer.finish(WAIT);
+    let _ = foot.kill();
+    let _ = foot.wait();
+    assert!(frames.len() == 2 && frames[0].keyframe, "{frames:?}");
+    let first = Picture::from_png(&frames[0].path);
+    let shown = on_screen(rig.display(), background).expect("foot's window on screen");
+    assert_eq!((first.width, first.height), (shown.width, shown.height), "the stream is the window's size");
+    let plain = first.pixels.chunks(4).filter(|p| p[..3] == background).count();
+    assert!(
+        plain * 2 > (first.width * first.height) as usize,
+        "not foot's picture: {plain} background pixels"
+    );
+
+    // The keys went through the mesh and the compositor into foot: its
+    // shell read the line, and the echo came back in the second picture.
+    let read = eventually(WAIT, || std::fs::read_to_string(&typed).is_ok_and(|line| line == "weft\n"));
+    assert!(read, "foot's shell did not read the typed line: {:?}", std::fs::read_to_string(&typed));
+    let second = Picture::from_png(&frames[1].path);
+    assert_ne!(second.first_difference(&first), None, "the typed text never came back");
+}

@@ -66,7 +66,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
     let requested = startup.arg("socket").unwrap_or("auto");
     let Some((listener, path)) = bind(requested)? else {
         weft_rt::warn!("XDG_RUNTIME_DIR is not set: no Wayland socket, the Wayland front is off");
-        return Ok(());
+        return crate::idle(&startup);
     };
     let mut display: Display<Bridge> = Display::new().map_err(|e| BridgeError::Socket(e.to_string()))?;
     let namespace = startup.namespace().clone();

@@ -105,13 +105,24 @@ impl Rig {
 
     /// [`Rig::boot`] on a display of `size`.
     pub fn boot_on(size: (u32, u32), apps: &[App]) -> Rig {
+        Rig::boot_with(size, apps, Vec::new())
+    }
+
+    /// [`Rig::boot_on`] with further services (replacing the board's of
+    /// the same name) and their programs.
+    pub fn boot_with(
+        size: (u32, u32),
+        apps: &[App],
+        services: Vec<(Manifest, weft_hosted::ProgramMain)>,
+    ) -> Rig {
         let port = free_port();
         let stream = StreamSetup::loopback(port)
             .arg("viewer-timeout-ms", &VIEWER_TIMEOUT.as_millis().to_string())
             .arg("keepalive-ms", "200")
             .arg("heartbeat-ms", "200");
-        let extra: Vec<(Manifest, weft_hosted::ProgramMain)> =
+        let mut extra: Vec<(Manifest, weft_hosted::ProgramMain)> =
             apps.iter().map(|app| (app.manifest(), mesh::demo::entry as weft_hosted::ProgramMain)).collect();
+        extra.extend(services);
         let options = DesktopOptions {
             width: size.0,
             height: size.1,
