@@ -38,7 +38,13 @@ pub struct Scene {
     pub theme: &'static str,
     /// What it shows.
     pub view: View,
+    /// It shows live figures (CPU, memory, uptime) that differ from run to
+    /// run: rendered for the README, not compared.
+    pub live: bool,
 }
+
+/// Apps whose windows show live system figures.
+const LIVE_APPS: [&str; 1] = ["monitor"];
 
 /// The apps the hosted system ships, by launcher title.
 pub fn app_titles() -> Vec<(String, String)> {
@@ -54,12 +60,13 @@ pub fn scenes() -> Vec<Scene> {
     let mut scenes = Vec::new();
     for theme in ["light", "dark"] {
         for (stem, view) in [("desktop", View::Desktop), ("launcher", View::Launcher), ("lock", View::Lock)] {
-            scenes.push(Scene { name: format!("{stem}-{theme}"), theme, view });
+            scenes.push(Scene { name: format!("{stem}-{theme}"), theme, view, live: false });
         }
         for (name, title) in app_titles() {
             scenes.push(Scene {
                 name: format!("desktop-{name}-{theme}"),
                 theme,
+                live: LIVE_APPS.contains(&name.as_str()),
                 view: View::App(name, title),
             });
         }

@@ -283,8 +283,12 @@ fn the_root_manager_runs_a_service_graph() {
     ));
 
     // The log service holds records from every program that logged.
+    // (A program's records reach the log service a moment after it logs.)
+    let names = ["root", "log", "echo", "client", "isolated", "lazy"];
+    let all_there = |sources: &[String]| names.iter().all(|name| sources.contains(&name.to_string()));
+    assert!(wait_until(|| all_there(&ask(&commands, Command::LogSources))));
     let sources = ask(&commands, Command::LogSources);
-    for name in ["root", "log", "echo", "client", "isolated", "lazy"] {
+    for name in names {
         assert!(sources.contains(&name.to_string()), "no records from {name}: {sources:?}");
     }
 }

@@ -16,6 +16,10 @@ fn the_desktop_matches_its_screenshots() {
     // Text and anti-aliasing may drift a little between machines.
     let tolerance = Tolerance { channel: 12, max_fraction: 0.002 };
     for scene in scenes() {
+        if scene.live {
+            eprintln!("{}: live figures, not compared", scene.name);
+            continue;
+        }
         let path = directory.join(format!("{}.png", scene.name));
         if !path.exists() && std::env::var("WEFT_BLESS").as_deref() != Ok("1") {
             panic!(
