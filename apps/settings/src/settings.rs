@@ -49,10 +49,7 @@ const PAGES: [(Page, &str, &str); 3] = [
 
 /// The theme a setting names (light for anything else).
 pub fn theme_named(value: Option<&Value>) -> ThemeKind {
-    ThemeKind::named(match value {
-        Some(Value::Text(name)) => Some(name.as_str()),
-        _ => None,
-    })
+    weft_app::theme_kind(value)
 }
 
 /// A scale setting as a factor (1.0 when unset or odd).

@@ -83,10 +83,7 @@ fn decorations(kind: ThemeKind) -> Theme {
 }
 
 fn setting(value: Option<&Value>) -> ThemeKind {
-    ThemeKind::named(match value {
-        Some(Value::Text(name)) => Some(name.as_str()),
-        _ => None,
-    })
+    ThemeKind::named(value.and_then(Value::as_text))
 }
 
 /// The config service, watched for the theme setting, if it is routed

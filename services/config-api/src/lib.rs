@@ -58,6 +58,14 @@ impl Value {
         }
     }
 
+    /// The text, if this is text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
     /// Parse `kind:literal` (`bool:true`, `int:2`, `float:1.5`, `text:dark`).
     pub fn parse(text: &str) -> Option<Value> {
         let (kind, literal) = text.split_once(':')?;

@@ -67,13 +67,6 @@ pub struct Shell {
     next_tick: Duration,
 }
 
-fn theme_from(value: Option<&Value>) -> ThemeKind {
-    ThemeKind::named(match value {
-        Some(Value::Text(name)) => Some(name.as_str()),
-        _ => None,
-    })
-}
-
 fn client_error(error: ClientError) -> ProgramError {
     ProgramError(alloc::format!("compositor: {error}"))
 }
@@ -97,7 +90,7 @@ impl Shell {
             if let Ok(ConfigResponse::Value(value)) =
                 config.call(&ConfigRequest::Get { key: THEME_KEY.into() })
             {
-                kind = theme_from(value.as_ref());
+                kind = weft_app::theme_kind(value.as_ref());
             }
             let _ = config.call(&ConfigRequest::Watch { prefix: THEME_KEY.into() });
             service.watch(config.channel(), WATCH)?;
@@ -242,7 +235,7 @@ impl Shell {
         if let Some(config) = &self.config {
             while let Ok(Some((ConfigEvent::Changed { key, value }, _))) = config.try_event() {
                 if key == THEME_KEY {
-                    theme = Some(theme_from(value.as_ref()));
+                    theme = Some(weft_app::theme_kind(value.as_ref()));
                 }
             }
         }

@@ -26,7 +26,7 @@ mod window;
 pub use compositor_api::client::{Display, Window};
 pub use context::Context;
 pub use run::{App, WindowOptions, run};
-pub use theme::ThemeFollower;
+pub use theme::{ThemeFollower, kind_of as theme_kind};
 pub use weft_toolkit::Ui;
 pub use window::{UiWindow, WindowOutcome};
 

@@ -10,10 +10,7 @@ pub const THEME_KEY: &str = "appearance.theme";
 
 /// The theme named by a setting value (light for anything unknown).
 pub fn kind_of(value: Option<&Value>) -> ThemeKind {
-    ThemeKind::named(match value {
-        Some(Value::Text(name)) => Some(name.as_str()),
-        _ => None,
-    })
+    ThemeKind::named(value.and_then(Value::as_text))
 }
 
 /// Watches the theme setting through the config service. Without a route
