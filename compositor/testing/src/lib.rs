@@ -166,6 +166,30 @@ impl System {
         &self.hosted
     }
 
+    /// Start the graphics stack as the board wires it: the input service,
+    /// `display-hosted` on `display` (a `HostDisplay`), and the compositor.
+    /// The programs `input`, `display-hosted` and `compositor` must be
+    /// registered.
+    pub fn start_graphics(
+        &mut self,
+        display: Arc<dyn std::any::Any + Send + Sync>,
+    ) -> Result<(), weft_rt::Error> {
+        self.start(Service::new("input", "input").exposes("weft.input.device").exposes("weft.input"))?;
+        self.start(
+            Service::new("display", "display-hosted")
+                .exposes("weft.display")
+                .uses("weft.input.device", &[])
+                .device("device:display", display),
+        )?;
+        self.start(
+            Service::new("compositor", "compositor")
+                .exposes("weft.compositor")
+                .exposes("weft.compositor.shell")
+                .uses("weft.display", &[])
+                .uses("weft.input", &[]),
+        )
+    }
+
     /// Start a service.
     pub fn start(&mut self, service: Service) -> Result<(), weft_rt::Error> {
         let principal = self.next_principal;

@@ -76,24 +76,7 @@ pub fn boot() -> Rig {
     if std::env::var_os("WEFT_TEST_ECHO").is_some() {
         system.hosted().debug_log().set_echo(true);
     }
-    system.start(Service::new("input", "input").exposes("weft.input.device").exposes("weft.input")).unwrap();
-    system
-        .start(
-            Service::new("display", "display-hosted")
-                .exposes("weft.display")
-                .uses("weft.input.device", &[])
-                .device("device:display", display.clone()),
-        )
-        .unwrap();
-    system
-        .start(
-            Service::new("compositor", "compositor")
-                .exposes("weft.compositor")
-                .exposes("weft.compositor.shell")
-                .uses("weft.display", &[])
-                .uses("weft.input", &[]),
-        )
-        .unwrap();
+    system.start_graphics(display.clone()).unwrap();
     assert!(system.wait_for_log("compositor ready", WAIT), "the compositor did not start");
     let runtime = fresh_runtime_dir();
     let socket = "wayland-weft".to_string();
