@@ -1,32 +1,124 @@
-//! Prerequisites: rustup targets and host packages. Installs what it can,
-//! otherwise says exactly what to run.
-#![allow(dead_code, reason = "tool checks are used by the QEMU and Wayland stages as they land")]
+//! Prerequisites: rustup targets and components, and host packages. Each
+//! command names what it needs; what is missing is installed (Debian/Ubuntu
+//! as root: `apt-get update` once, then one `apt-get install`; macOS:
+//! Homebrew), or the one command that would install it is printed.
 
+use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::util;
 
-/// Whether `program` is there: `program --version` succeeds, or (for
-/// tools without `--version`, such as `xwd`) it is a file on `PATH`.
+/// One host package a command needs, and how to tell it is there.
+#[derive(Clone, Copy, Debug)]
+pub struct Package {
+    /// What it is for, for messages.
+    pub purpose: &'static str,
+    /// How to see it is installed.
+    pub check: Check,
+    /// The Debian/Ubuntu package.
+    pub apt: &'static str,
+    /// The Homebrew formula, where macOS needs it at all.
+    pub brew: Option<&'static str>,
+}
+
+/// How to see that a package is installed.
+#[derive(Clone, Copy, Debug)]
+pub enum Check {
+    /// A program on `PATH`.
+    Program(&'static str),
+    /// A file (a header or a library) at one of these paths.
+    File(&'static [&'static str]),
+}
+
+impl Check {
+    fn holds(self) -> bool {
+        match self {
+            Check::Program(program) => have(program),
+            Check::File(paths) => paths.iter().any(|path| Path::new(path).exists()),
+        }
+    }
+}
+
+/// QEMU for the aarch64 `virt` machine.
+pub const QEMU: Package = Package {
+    purpose: "boot Weft in QEMU",
+    check: Check::Program("qemu-system-aarch64"),
+    apt: "qemu-system-arm",
+    brew: Some("qemu"),
+};
+/// `qemu-img`, for disk images.
+pub const QEMU_IMG: Package =
+    Package { purpose: "make disk images", check: Check::Program("qemu-img"), apt: "qemu-utils", brew: Some("qemu") };
+/// xkbcommon headers and library: anything linking Smithay (the hosted
+/// runner, the Wayland front) needs them on Linux.
+pub const XKBCOMMON: Package = Package {
+    purpose: "link the hosted runner and the Wayland front",
+    check: Check::File(&["/usr/include/xkbcommon/xkbcommon.h"]),
+    apt: "libxkbcommon-dev",
+    brew: None,
+};
+/// A virtual X server for the window tests.
+pub const XVFB: Package =
+    Package { purpose: "run the desktop in a virtual X server", check: Check::Program("Xvfb"), apt: "xvfb", brew: None };
+/// `xvfb-run` needs `xauth`.
+pub const XAUTH: Package =
+    Package { purpose: "start the virtual X server", check: Check::Program("xauth"), apt: "xauth", brew: None };
+/// `xwd` captures the X screen.
+pub const XWD: Package =
+    Package { purpose: "capture the X screen", check: Check::Program("xwd"), apt: "x11-apps", brew: None };
+/// Real Wayland clients for the Wayland front's tests.
+pub const WESTON: Package = Package {
+    purpose: "real Wayland clients (weston-terminal, weston-simple-shm)",
+    check: Check::Program("weston-simple-shm"),
+    apt: "weston",
+    brew: None,
+};
+/// foot, a real Wayland terminal.
+pub const FOOT: Package =
+    Package { purpose: "a real Wayland terminal (foot)", check: Check::Program("foot"), apt: "foot", brew: None };
+
+/// What the host tests need on Linux.
+pub const HOST_TESTS_LINUX: &[Package] = &[XKBCOMMON, WESTON, FOOT];
+/// What the screenshot stage needs on Linux.
+pub const SCREENSHOTS_LINUX: &[Package] = &[XKBCOMMON, XVFB, XAUTH, XWD];
+
+/// Whether `program` is there: `program --version` succeeds, or it is a
+/// file on `PATH` (tools such as `xwd` have no `--version`).
 pub fn have(program: &str) -> bool {
-    Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
-        || std::env::var_os("PATH")
-            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+        || Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
 /// Make sure the rustup target is installed.
 pub fn rust_target(target: &str) -> Result<(), String> {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .current_dir(util::root())
-        .output()
-        .map_err(|_| format!("rustup not found; install the target yourself: rustup target add {target}"))?;
-    if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == target) {
+    let installed = rustup(&["target", "list", "--installed"])?;
+    if installed.lines().any(|l| l.trim() == target) {
         return Ok(());
     }
-    eprintln!("xtask: installing the Rust target {target}");
+    util::step(&format!("installing the Rust target {target}"));
     util::run(Command::new("rustup").args(["target", "add", target]).current_dir(util::root()))
         .map_err(|e| format!("{e}\nrun: rustup target add {target}"))
+}
+
+/// Make sure the rustup component (clippy, rustfmt) is installed.
+pub fn rust_component(component: &str) -> Result<(), String> {
+    let installed = rustup(&["component", "list", "--installed"])?;
+    if installed.lines().any(|l| l.trim().starts_with(component)) {
+        return Ok(());
+    }
+    util::step(&format!("installing the Rust component {component}"));
+    util::run(Command::new("rustup").args(["component", "add", component]).current_dir(util::root()))
+        .map_err(|e| format!("{e}\nrun: rustup component add {component}"))
+}
+
+fn rustup(args: &[&str]) -> Result<String, String> {
+    let output = Command::new("rustup")
+        .args(args)
+        .current_dir(util::root())
+        .output()
+        .map_err(|_| format!("rustup not found; Weft is built with rustup (https://rustup.rs), then: rustup {}", args.join(" ")))?;
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 fn is_root() -> bool {
@@ -34,36 +126,65 @@ fn is_root() -> bool {
 }
 
 fn debian_like() -> bool {
-    std::path::Path::new("/etc/debian_version").exists() && have("apt-get")
+    Path::new("/etc/debian_version").exists() && have("apt-get")
 }
 
-/// Make sure `program` exists, installing Debian `package` (as root) or
-/// Homebrew `brew` on macOS when it does not.
-pub fn tool(program: &str, package: &str, brew: Option<&str>) -> Result<(), String> {
-    if have(program) {
+/// `apt-get update` runs at most once per xtask run.
+static APT_UPDATED: AtomicBool = AtomicBool::new(false);
+
+/// Make sure every package is installed: one install for all that are
+/// missing, or an error with the exact command to run.
+pub fn ensure(packages: &[Package]) -> Result<(), String> {
+    let mut missing: Vec<&Package> = Vec::new();
+    for package in packages {
+        let wanted = if cfg!(target_os = "macos") { package.brew.is_some() } else { true };
+        if wanted && !package.check.holds() && !missing.iter().any(|m| m.apt == package.apt) {
+            missing.push(package);
+        }
+    }
+    if missing.is_empty() {
         return Ok(());
     }
-    if cfg!(target_os = "linux") && debian_like() {
-        if is_root() {
-            eprintln!("xtask: installing {package} (for {program})");
-            util::run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", package]))?;
-            if have(program) {
-                return Ok(());
-            }
-        }
-        return Err(format!("{program} is missing; run: sudo apt-get install -y {package}"));
+    for package in &missing {
+        util::step(&format!("missing: {} (to {})", package.apt, package.purpose));
     }
-    if cfg!(target_os = "macos")
-        && let Some(formula) = brew
-    {
-        if have("brew") {
-            eprintln!("xtask: installing {formula} with Homebrew (for {program})");
-            util::run(Command::new("brew").args(["install", formula]))?;
-            if have(program) {
-                return Ok(());
-            }
+    if cfg!(target_os = "macos") {
+        let formulas: Vec<&str> = missing.iter().filter_map(|p| p.brew).collect();
+        let command = format!("brew install {}", formulas.join(" "));
+        if !have("brew") {
+            return Err(format!("install Homebrew (https://brew.sh), then run: {command}"));
         }
-        return Err(format!("{program} is missing; run: brew install {formula}"));
+        util::run(Command::new("brew").arg("install").args(&formulas))
+            .map_err(|e| format!("{e}\nrun: {command}"))?;
+    } else if debian_like() {
+        let names: Vec<&str> = missing.iter().map(|p| p.apt).collect();
+        let command = format!("sudo apt-get update && sudo apt-get install -y {}", names.join(" "));
+        if !is_root() {
+            return Err(format!("some host packages are missing; run: {command}"));
+        }
+        if !APT_UPDATED.swap(true, Ordering::SeqCst) {
+            util::run(Command::new("apt-get").args(["update", "-q"]).env("DEBIAN_FRONTEND", "noninteractive"))
+                .map_err(|e| format!("{e}\nrun: {command}"))?;
+        }
+        util::run(
+            Command::new("apt-get")
+                .args(["install", "-y", "-q", "--no-install-recommends"])
+                .args(&names)
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )
+        .map_err(|e| format!("{e}\nrun: {command}"))?;
+    } else {
+        let names: Vec<&str> = missing.iter().map(|p| p.apt).collect();
+        return Err(format!(
+            "some host packages are missing; install these (Debian names) with your package manager: {}",
+            names.join(" ")
+        ));
     }
-    Err(format!("{program} is missing; install {package} with your package manager"))
+    let still: Vec<&str> = missing.iter().filter(|p| !p.check.holds()).map(|p| p.apt).collect();
+    if still.is_empty() { Ok(()) } else { Err(format!("still missing after installing: {}", still.join(" "))) }
+}
+
+/// The packages the host build and its tests need on this host.
+pub fn host_tests() -> &'static [Package] {
+    if cfg!(target_os = "linux") { HOST_TESTS_LINUX } else { &[] }
 }

@@ -94,23 +94,8 @@ impl Machine {
 
 /// Find `qemu-system-aarch64`, installing it where that is possible.
 pub fn find() -> Result<PathBuf, String> {
-    if let Some(path) = which("qemu-system-aarch64") {
-        return Ok(path);
-    }
-    let root = std::env::var("USER").map(|u| u == "root").unwrap_or(false)
-        || Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
-    if Path::new("/usr/bin/apt-get").exists() && root {
-        util::step("qemu-system-aarch64 is missing; installing Debian's qemu-system-arm");
-        util::run(Command::new("apt-get").args(["install", "-y", "qemu-system-arm"]))?;
-    } else if cfg!(target_os = "macos") && which("brew").is_some() {
-        util::step("qemu-system-aarch64 is missing; installing it with Homebrew");
-        util::run(Command::new("brew").args(["install", "qemu"]))?;
-    }
-    which("qemu-system-aarch64").ok_or_else(|| {
-        "qemu-system-aarch64 is not installed; install it with \
-         `sudo apt-get install -y qemu-system-arm` (Debian/Ubuntu) or `brew install qemu` (macOS)"
-            .to_string()
-    })
+    crate::prereq::ensure(&[crate::prereq::QEMU, crate::prereq::QEMU_IMG])?;
+    which("qemu-system-aarch64").ok_or_else(|| "qemu-system-aarch64 is not on PATH".to_string())
 }
 
 fn which(program: &str) -> Option<PathBuf> {

@@ -1,6 +1,6 @@
 //! `cargo xtask run`: boot Weft.
 
-use crate::util;
+use crate::{prereq, util};
 
 /// `run --hosted [--headless] [--quiet] [--stream [--listen ENDPOINT]] [--open APP]…`.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -8,6 +8,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !hosted {
         eprintln!("xtask: the QEMU boot is not wired in yet; running hosted Weft instead");
     }
+    prereq::ensure(prereq::host_tests())?;
     let passthrough: Vec<&String> = args.iter().filter(|a| a.as_str() != "--hosted").collect();
     let mut command = util::cargo();
     command.args(["run", "--release", "-p", "weft-board-hosted", "--bin", "weft-hosted", "--"]);

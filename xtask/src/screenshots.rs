@@ -15,6 +15,7 @@ use crate::{prereq, util};
 
 /// `cargo xtask screenshots [SCENE…]`.
 pub fn run(args: &[String]) -> Result<(), String> {
+    prereq::ensure(prereq::host_tests())?;
     let directory = util::root().join("screenshots");
     let mut command = util::cargo();
     command.args(["run", "-p", "weft-board-hosted", "--bin", "weft-screenshots", "--"]);
@@ -27,6 +28,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// The screenshot comparison tests and the host-window check.
 pub fn check() -> Result<(), String> {
+    prereq::ensure(prereq::host_tests())?;
     util::run(util::cargo().args([
         "test",
         "-p",
@@ -53,8 +55,7 @@ fn window_check() -> Result<(), String> {
         eprintln!("xtask: skipping the Xvfb window check (Linux only)");
         return Ok(());
     }
-    prereq::tool("xvfb-run", "xvfb", None)?;
-    prereq::tool("xwd", "x11-apps", None)?;
+    prereq::ensure(prereq::SCREENSHOTS_LINUX)?;
     let capture = std::env::temp_dir().join(format!("weft-window-{}.xwd", std::process::id()));
     let script = "\"$0\" --quiet --for 14 & pid=$!; sleep 9; xwd -root -silent -out \"$1\"; wait $pid";
     let output = Command::new("xvfb-run")

@@ -14,10 +14,13 @@ struct Stage {
 }
 
 fn host_tests() -> Result<(), String> {
+    prereq::ensure(prereq::host_tests())?;
     util::run(util::cargo().args(["test", "--workspace", "--no-fail-fast"]))
 }
 
 fn lints() -> Result<(), String> {
+    prereq::rust_component("rustfmt")?;
+    prereq::rust_component("clippy")?;
     util::run(util::cargo().args(["fmt", "--all", "--check"]))?;
     util::run(util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
 }
