@@ -29,7 +29,7 @@ pub fn build_programs(names: &BTreeSet<String>) -> Result<Vec<(String, PathBuf)>
 pub fn sign(elf: &Path, key: &ed25519_dalek::SigningKey) -> Result<Vec<u8>, String> {
     let bytes = std::fs::read(elf).map_err(|e| format!("{}: {e}", elf.display()))?;
     let loadable = strip(&bytes).map_err(|e| format!("{}: {e}", elf.display()))?;
-    Ok(weft_aarch64::image::sign(&loadable, key))
+    Ok(weft_kernel_aarch64::image::sign(&loadable, key))
 }
 
 /// Keep only what the loader reads: the file up to the end of the last
@@ -78,14 +78,14 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
         if options.tamper.as_deref() == Some(name.as_str()) {
             // Flip one payload byte after signing: the kernel must refuse it.
             let mut tampered = bytes.clone();
-            let at = weft_aarch64::image::HEADER_LEN + 0x100;
+            let at = weft_kernel_aarch64::image::HEADER_LEN + 0x100;
             if let Some(byte) = tampered.get_mut(at) {
                 *byte ^= 0x40;
             }
             images.push(Image { name: format!("{name}-tampered"), bytes: tampered });
         }
         if options.tamper_in_place.as_deref() == Some(name.as_str()) {
-            if let Some(byte) = bytes.get_mut(weft_aarch64::image::HEADER_LEN + 0x100) {
+            if let Some(byte) = bytes.get_mut(weft_kernel_aarch64::image::HEADER_LEN + 0x100) {
                 *byte ^= 0x40;
             }
             util::step(&format!("packed a tampered image of `{name}` (test)"));

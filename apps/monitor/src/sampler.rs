@@ -4,7 +4,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use status_api::{ProcessInfo, SystemInfo};
+use weft_status_api::{ProcessInfo, SystemInfo};
 
 /// A process with its CPU use over the last interval.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 use weft_app_support::status::{StatusError, StatusSource};
 use weft_app_support::widgets::DataRow;
 use weft_monitor::{Graph, Message, Monitor};
+use weft_status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 use weft_toolkit::accessibility::Role;
-use weft_toolkit::input_api::{Key, Modifiers};
+use weft_toolkit::weft_input_api::{Key, Modifiers};
 use weft_toolkit::{Theme, ThemeKind, Ui};
 use weft_toolkit_harness::{Harness, Tolerance};
 

@@ -4,10 +4,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use log_api::{Entry, Filter};
-use status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 use weft_app_support::FileTree;
 use weft_app_support::status::StatusError;
+use weft_log_api::{Entry, Filter};
+use weft_status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 
 /// Why the shell could not get what a command needs.
 #[derive(Clone, Debug, PartialEq, Eq)]

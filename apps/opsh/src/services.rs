@@ -3,12 +3,12 @@
 
 use alloc::vec::Vec;
 
-use log_api::{Entry, Filter, LogReaderProtocol, ReaderEvent, ReaderRequest, ReaderResponse};
-use status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 use weft_app_support::FileTree;
 use weft_app_support::status::{StatusClient, StatusSource};
 use weft_ipc::{Client, ConnectError};
+use weft_log_api::{Entry, Filter, LogReaderProtocol, ReaderEvent, ReaderRequest, ReaderResponse};
 use weft_rt::Channel;
+use weft_status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 
 use crate::host::{Host, HostError, LogPage};
 

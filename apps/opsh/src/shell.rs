@@ -4,7 +4,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use log_api::Filter;
+use weft_log_api::Filter;
 
 use crate::args::split;
 use crate::commands::{self, Invocation, Outcome, format_entry};

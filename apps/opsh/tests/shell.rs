@@ -4,10 +4,10 @@
 use std::string::String;
 use std::vec::Vec;
 
-use log_api::{Entry, Filter};
-use status_api::{ProcessInfo, ServiceState, ServiceStatus, SystemInfo};
 use weft_app_support::FileTree;
+use weft_log_api::{Entry, Filter};
 use weft_opsh::{Host, HostError, LogPage, Shell};
+use weft_status_api::{ProcessInfo, ServiceState, ServiceStatus, SystemInfo};
 
 const SECOND: u64 = 1_000_000_000;
 

@@ -6,9 +6,9 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use config_api::Value;
 use weft_app_support::format::{bytes, count, duration};
 use weft_app_support::status::StatusSource;
+use weft_config_api::Value;
 use weft_toolkit::prelude::*;
 use weft_toolkit::widgets::Surface;
 

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use config_api::{ConfigError, ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
+use weft_config_api::{ConfigError, ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use weft_ipc::{Client, ConnectError};
 use weft_rt::Channel;
 

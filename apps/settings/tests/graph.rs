@@ -6,12 +6,12 @@ use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use config_api::Value;
 use weft_abi::Signals;
 use weft_app_support::status::StatusClient;
 use weft_board_hosted::{BootOptions, System, bundle_for};
-use weft_hosted::Hosted;
+use weft_config_api::Value;
 use weft_ipc::program::{ProgramError, run_with};
+use weft_kernel_hosted::Hosted;
 use weft_manifest::compile::parse_manifest;
 use weft_rt::Deadline;
 use weft_settings::{ConfigStore, Message, Settings, Store, THEME_KEY, theme_named};

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use config_api::Value;
-use status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 use weft_app_support::status::{StatusError, StatusSource};
+use weft_config_api::Value;
 use weft_settings::{Message, Page, Settings, Store, StoreError, THEME_KEY, ThemeTile};
+use weft_status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 use weft_toolkit::accessibility::Role;
-use weft_toolkit::input_api::{Key, Modifiers};
+use weft_toolkit::weft_input_api::{Key, Modifiers};
 use weft_toolkit::{Theme, ThemeKind, Ui};
 use weft_toolkit_harness::{Harness, Tolerance, compare};
 

@@ -5,8 +5,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use status_api::{ProcessInfo, ServiceStatus, StatusProtocol, StatusRequest, StatusResponse, SystemInfo};
 use weft_ipc::{Client, ConnectError};
+use weft_status_api::{
+    ProcessInfo, ServiceStatus, StatusProtocol, StatusRequest, StatusResponse, SystemInfo,
+};
 
 /// Why a status request failed.
 #[derive(Clone, Debug, PartialEq, Eq)]

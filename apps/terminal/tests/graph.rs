@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 use weft_app_support::bundle::files_from_startup;
 use weft_app_support::status::{StatusClient, StatusSource};
 use weft_board_hosted::{BootOptions, System, bundle_for};
-use weft_hosted::Hosted;
 use weft_ipc::program::{ProgramError, run_with};
+use weft_kernel_hosted::Hosted;
 use weft_manifest::compile::parse_manifest;
 use weft_opsh::ServiceHost;
 use weft_rt::Deadline;
 use weft_terminal::{Message, Session};
-use weft_toolkit::input_api::{Key, Modifiers};
+use weft_toolkit::weft_input_api::{Key, Modifiers};
 use weft_toolkit::{Theme, Ui};
 use weft_toolkit_harness::Harness;
 

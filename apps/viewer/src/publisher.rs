@@ -9,7 +9,7 @@
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use input_api::InputEvent;
+use weft_input_api::InputEvent;
 use weft_wlstream::keys::{self, AppId, Channel};
 use weft_wlstream::message::{self, ViewerMessage, ViewerSize};
 use weft_wlstream::source::{SourceConfig, SourceStats, StreamSource};

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{TestApp, endpoint, eventually, stream_options, wait_for_picture, wait_for_state};
-use input_api::{InputEvent, KeyState, PointerEvent};
+use weft_input_api::{InputEvent, KeyState, PointerEvent};
 use weft_viewer::link::{self, LinkOptions, free_port};
 use weft_viewer::publisher::AppEvent;
 use weft_viewer::script::{self, Action};
@@ -75,7 +75,7 @@ fn input_from_the_viewer_arrives() {
     assert_eq!(
         pointer[3],
         AppEvent::Input(InputEvent::Pointer(PointerEvent::Button {
-            button: input_api::Button::Left,
+            button: weft_input_api::Button::Left,
             state: KeyState::Released,
             x: 10.0,
             y: 20.5,

@@ -6,7 +6,7 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-use input_api::{Button, Key, KeyEvent, KeyState, Modifiers};
+use weft_input_api::{Button, Key, KeyEvent, KeyState, Modifiers};
 use weft_paint::{Point, Rect, Size};
 use weft_theme::Theme;
 use weft_toolkit::accessibility::{Description, Role};

@@ -2,10 +2,10 @@
 //! change after, to the host terminal. A hosted-only program (it writes to
 //! the host's standard output).
 
-use status_api::{ServiceState, StatusEvent, StatusProtocol, StatusRequest, StatusResponse};
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_rt::Deadline;
+use weft_status_api::{ServiceState, StatusEvent, StatusProtocol, StatusRequest, StatusResponse};
 
 fn main(startup: Startup) -> Result<(), ProgramError> {
     let status = startup.namespace().connect::<StatusProtocol>()?;

@@ -7,15 +7,15 @@ use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use config_api::Value;
-use display_hosted::{HostDisplay, Snapshot};
-use input_api::protocol::RawEvent;
-use input_api::{Button, Key, KeyState};
-use mesh_api::MeshStatus;
-use notify_api::Notification;
-use status_api::{ProcessInfo, ServiceStatus};
-use weft_hosted::Hosted;
+use weft_config_api::Value;
+use weft_display_hosted::{HostDisplay, Snapshot};
+use weft_input_api::protocol::RawEvent;
+use weft_input_api::{Button, Key, KeyState};
+use weft_kernel_hosted::Hosted;
 use weft_manifest::{Bundle, Manifest};
+use weft_mesh_api::MeshStatus;
+use weft_notify_api::Notification;
+use weft_status_api::{ProcessInfo, ServiceStatus};
 
 use crate::probe::{self, Command};
 use crate::stream::{self, StreamSetup};
@@ -34,7 +34,7 @@ pub struct DesktopOptions {
     /// `appearance.theme` at boot: `"light"` or `"dark"`.
     pub theme: &'static str,
     /// Extra services (test apps) and their programs.
-    pub extra: Vec<(Manifest, weft_hosted::ProgramMain)>,
+    pub extra: Vec<(Manifest, weft_kernel_hosted::ProgramMain)>,
     /// Copy the kernel log to standard error.
     pub echo: bool,
     /// Make it a streaming server (the mesh service at boot).
@@ -202,7 +202,8 @@ impl Desktop {
     /// Type `text` on the US keymap.
     pub fn type_text(&self, text: &str) -> Result<(), String> {
         for c in text.chars() {
-            let (key, shift) = input_api::keymap::key_for(c).ok_or_else(|| format!("no key types {c:?}"))?;
+            let (key, shift) =
+                weft_input_api::keymap::key_for(c).ok_or_else(|| format!("no key types {c:?}"))?;
             if shift { self.chord(&[Key::LEFT_SHIFT], key)? } else { self.key(key)? }
         }
         Ok(())

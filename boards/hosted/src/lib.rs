@@ -18,8 +18,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use weft_abi::{Koid, PRINCIPAL_ROOT, ResourceKind, Rights};
-use weft_hosted::{Hosted, ProgramMain};
 use weft_ipc::namespace::{StartupInfo, encode_startup};
+use weft_kernel_hosted::{Hosted, ProgramMain};
 use weft_manifest::{BUNDLE_FORMAT, Bundle, Image, Manifest};
 
 /// Every program this board can run, by program name.
@@ -32,16 +32,16 @@ pub fn programs() -> Vec<(&'static str, ProgramMain)> {
         ("config", weft_config::entry),
         ("status", weft_status::entry),
         ("hosted-console", console::entry),
-        ("input", input::entry),
-        ("display-hosted", display_hosted::entry),
-        ("compositor", compositor::entry),
+        ("input", weft_input::entry),
+        ("display-hosted", weft_display_hosted::entry),
+        ("compositor", weft_compositor_service::entry),
         ("shell", weft_shell::entry),
         ("terminal", weft_terminal::entry),
         ("files", weft_files::entry),
         ("settings", weft_settings::entry),
         ("monitor", weft_monitor::entry),
-        ("mesh", mesh::entry),
-        ("stream-demo", mesh::demo::entry),
+        ("mesh", weft_mesh::entry),
+        ("stream-demo", weft_mesh::demo::entry),
     ]
 }
 

@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use display_hosted::HostDisplay;
 use weft_board_hosted::{BootOptions, System, default_bundle, set_shell_clock, stream};
+use weft_display_hosted::HostDisplay;
 
 const USAGE: &str = "usage: weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] \
                      [--screenshot FILE.png] [--stream [--listen ENDPOINT]] [--open APP]...";
@@ -170,14 +170,14 @@ fn run_windowed(options: &Options) {
         );
         std::process::exit(1);
     }
-    let (display, window_loop) = match display_hosted::window::create("Weft", options.size.0, options.size.1)
-    {
-        Ok(pair) => pair,
-        Err(error) => {
-            eprintln!("{no_window}: {error}\nRun it without a window with --headless.");
-            std::process::exit(1);
-        }
-    };
+    let (display, window_loop) =
+        match weft_display_hosted::window::create("Weft", options.size.0, options.size.1) {
+            Ok(pair) => pair,
+            Err(error) => {
+                eprintln!("{no_window}: {error}\nRun it without a window with --headless.");
+                std::process::exit(1);
+            }
+        };
     let system = boot(&display, options);
     if let Some(duration) = options.run_for {
         let display = display.clone();
@@ -188,7 +188,7 @@ fn run_windowed(options: &Options) {
             display.close();
         });
     }
-    if let Err(error) = display_hosted::window::run_window_loop(window_loop) {
+    if let Err(error) = weft_display_hosted::window::run_window_loop(window_loop) {
         eprintln!("{no_window}: {error}\nRun it without a window with --headless.");
         system.shutdown();
         std::process::exit(1);

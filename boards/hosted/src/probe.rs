@@ -8,15 +8,15 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use config_api::{ConfigProtocol, ConfigRequest, ConfigResponse, Value};
-use input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
-use log_api::{Filter, LogReaderProtocol, ReaderRequest, ReaderResponse};
-use mesh_api::{MeshProtocol, MeshRequest, MeshResponse, MeshStatus};
-use notify_api::{Notification, NotifyProtocol, NotifyRequest, NotifyResponse};
-use status_api::{ProcessInfo, ServiceStatus, StatusProtocol, StatusRequest, StatusResponse};
+use weft_config_api::{ConfigProtocol, ConfigRequest, ConfigResponse, Value};
+use weft_input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
 use weft_ipc::Namespace;
 use weft_ipc::program::{ProgramError, run_with};
+use weft_log_api::{Filter, LogReaderProtocol, ReaderRequest, ReaderResponse};
 use weft_manifest::Manifest;
+use weft_mesh_api::{MeshProtocol, MeshRequest, MeshResponse, MeshStatus};
+use weft_notify_api::{Notification, NotifyProtocol, NotifyRequest, NotifyResponse};
+use weft_status_api::{ProcessInfo, ServiceStatus, StatusProtocol, StatusRequest, StatusResponse};
 
 /// The probe's program name.
 pub const PROGRAM: &str = "board-probe";

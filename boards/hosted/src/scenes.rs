@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use display_hosted::Snapshot;
-use input_api::Key;
+use weft_display_hosted::Snapshot;
+use weft_input_api::Key;
 
 use crate::desktop::{Desktop, DesktopOptions};
 
@@ -128,7 +128,7 @@ pub fn render(scene: &Scene) -> Result<Snapshot, String> {
                 let running = desktop
                     .services()?
                     .iter()
-                    .any(|s| s.state == status_api::ServiceState::Running && s.name == *service);
+                    .any(|s| s.state == weft_status_api::ServiceState::Running && s.name == *service);
                 if running {
                     break;
                 }

@@ -8,8 +8,8 @@ mod common;
 use std::time::Duration;
 
 use common::{WAIT, boot, brightness, compositor_mapped, find, find_below, keep, rgb, window_of};
-use config_api::Value;
-use input_api::Key;
+use weft_config_api::Value;
+use weft_input_api::Key;
 use weft_toolkit::ThemeKind;
 
 /// Where the panel's Apps button is.
@@ -41,7 +41,7 @@ fn launch_move_and_close_an_app_from_the_launcher() {
     let black = weft_toolkit::theme::Color::BLACK;
     let middle = base.mix(white, 0.18).mix(base.mix(black, 0.12), 0.5);
     let plate = [middle.red, middle.green, middle.blue];
-    let one_plate = |s: &display_hosted::Snapshot| {
+    let one_plate = |s: &weft_display_hosted::Snapshot| {
         find(s, plate, 10)
             .is_some_and(|((x0, y0, x1, y1), count)| count > 100 && x1 - x0 <= 64 && y1 - y0 <= 64)
     };
@@ -74,7 +74,7 @@ fn launch_move_and_close_an_app_from_the_launcher() {
     assert!(mapped_with_app >= mapped_before + app_buffer, "the compositor maps the app's buffers");
 
     // The panel lists it (its task button changed the panel strip).
-    let strip = |s: &display_hosted::Snapshot| brightness(s, 100, 6, 300, 28);
+    let strip = |s: &weft_display_hosted::Snapshot| brightness(s, 100, 6, 300, 28);
     let (listed, _) = desktop.wait_for(WAIT, |s| (strip(s) - strip(&empty)).abs() > 0.5);
     assert!(
         (strip(&listed) - strip(&empty)).abs() > 0.5,
@@ -107,7 +107,7 @@ fn launch_move_and_close_an_app_from_the_launcher() {
             .services()
             .unwrap()
             .iter()
-            .any(|s| s.name == "sketch" && s.state == status_api::ServiceState::Idle)
+            .any(|s| s.name == "sketch" && s.state == weft_status_api::ServiceState::Idle)
     });
     assert!(ended, "the app did not end");
     // (The shell's own surfaces may have registered their second buffer
@@ -152,7 +152,7 @@ fn theme_switch_rerenders_the_shell_and_every_window() {
     // Notes overlaps Sketch, so count Sketch's visible pixels instead of
     // matching its whole rectangle; no pixel of either light colour stays.
     let visible =
-        |s: &display_hosted::Snapshot, color| find_below(s, color, 0, 41).map_or(0, |(_, count)| count);
+        |s: &weft_display_hosted::Snapshot, color| find_below(s, color, 0, 41).map_or(0, |(_, count)| count);
     let (sketch_light, notes_light) =
         (rgb(ThemeKind::Light, |p| p.accent), rgb(ThemeKind::Light, |p| p.success));
     let sketch_shown = visible(&light, sketch_light);
@@ -168,14 +168,14 @@ fn theme_switch_rerenders_the_shell_and_every_window() {
     assert!(switched, "not everything turned dark: {}", keep(&dark, "dark"));
 
     // Alt+Tab switches to the other window (the title bars swap focus).
-    let title_colour = |s: &display_hosted::Snapshot, color: [u8; 3], size: (u32, u32)| {
+    let title_colour = |s: &weft_display_hosted::Snapshot, color: [u8; 3], size: (u32, u32)| {
         window_of(s, color, size.0, size.1).map(|(x, y)| s.pixel(x + 8, y - TITLE + 4))
     };
     let before = title_colour(&dark, sketch_dark, (360, 240));
     desktop
-        .inject(vec![input_api::protocol::RawEvent::Key {
+        .inject(vec![weft_input_api::protocol::RawEvent::Key {
             key: Key::LEFT_ALT,
-            state: input_api::KeyState::Pressed,
+            state: weft_input_api::KeyState::Pressed,
         }])
         .unwrap();
     desktop.key(Key::TAB).unwrap();
@@ -183,9 +183,9 @@ fn theme_switch_rerenders_the_shell_and_every_window() {
         desktop.wait_for(WAIT, |s| brightness(s, 640, 400, 40, 20) != brightness(&dark, 640, 400, 40, 20));
     assert!(switcher, "the switcher did not show");
     desktop
-        .inject(vec![input_api::protocol::RawEvent::Key {
+        .inject(vec![weft_input_api::protocol::RawEvent::Key {
             key: Key::LEFT_ALT,
-            state: input_api::KeyState::Released,
+            state: weft_input_api::KeyState::Released,
         }])
         .unwrap();
     let (after, focused) = desktop.wait_for(WAIT, |s| title_colour(s, sketch_dark, (360, 240)) != before);
@@ -196,10 +196,10 @@ fn theme_switch_rerenders_the_shell_and_every_window() {
 fn notifications_show_as_toasts_and_close() {
     let desktop = boot("light");
     let empty = desktop.settle(Duration::from_millis(300), WAIT);
-    let area = |s: &display_hosted::Snapshot| brightness(s, 520, 60, 240, 50);
+    let area = |s: &weft_display_hosted::Snapshot| brightness(s, 520, 60, 240, 50);
     let clear = area(&empty);
     let mut notification =
-        notify_api::Notification::new("Backup finished", "42 files copied to the archive.");
+        weft_notify_api::Notification::new("Backup finished", "42 files copied to the archive.");
     notification.timeout_ms = Some(0);
     desktop.notify(notification).unwrap();
     let (_, shown) = desktop.wait_for(WAIT, |s| (area(s) - clear).abs() > 8.0);
@@ -213,7 +213,7 @@ fn notifications_show_as_toasts_and_close() {
     assert!(closed, "the toast did not close");
 
     // A short one expires by itself.
-    let mut quick = notify_api::Notification::new("Saved", "");
+    let mut quick = weft_notify_api::Notification::new("Saved", "");
     quick.timeout_ms = Some(800);
     desktop.notify(quick).unwrap();
     let (_, shown) = desktop.wait_for(WAIT, |s| (area(s) - clear).abs() > 8.0);
@@ -232,8 +232,8 @@ fn lock_screen_takes_all_input_until_the_password() {
     desktop.chord(&[Key::LEFT_META], Key::L).unwrap();
     assert!(desktop.wait_for_record("shell", "screen locked", WAIT), "the screen did not lock");
     // The lock screen darkens the wallpaper and covers the panel.
-    let corner = |s: &display_hosted::Snapshot| brightness(s, 100, 600, 200, 100);
-    let panel = |s: &display_hosted::Snapshot| brightness(s, 1000, 5, 200, 30);
+    let corner = |s: &weft_display_hosted::Snapshot| brightness(s, 100, 600, 200, 100);
+    let panel = |s: &weft_display_hosted::Snapshot| brightness(s, 1000, 5, 200, 30);
     let (shot, covered) = desktop
         .wait_for(WAIT, |s| corner(s) < corner(&empty) * 0.8 && (panel(s) - panel(&empty)).abs() > 5.0);
     assert!(covered, "the lock screen is not up: {}", keep(&shot, "locked"));
@@ -273,7 +273,7 @@ fn typing_into_the_terminal_runs_the_command() {
     desktop.point(1270, 790).unwrap();
     let before = desktop.settle(Duration::from_millis(450), Duration::from_secs(5));
     // Ink below the prompt line: none yet.
-    let ink = |s: &display_hosted::Snapshot| {
+    let ink = |s: &weft_display_hosted::Snapshot| {
         let background = s.pixel(content_x + 500, content_y + 300);
         let mut count = 0;
         for y in content_y + 44..content_y + 130 {

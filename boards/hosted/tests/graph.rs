@@ -4,15 +4,15 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use log_api::{Filter, LogReaderProtocol, ReaderRequest, ReaderResponse};
 use serde::{Deserialize, Serialize};
-use status_api::{ServiceState, StatusProtocol, StatusRequest, StatusResponse};
 use weft_board_hosted::{BootOptions, System, bundle_for};
-use weft_hosted::Hosted;
 use weft_ipc::program::{ProgramError, run_with};
 use weft_ipc::{Clients, ConnectError, LoopEvent, Protocol, ServiceLoop};
+use weft_kernel_hosted::Hosted;
+use weft_log_api::{Filter, LogReaderProtocol, ReaderRequest, ReaderResponse};
 use weft_manifest::compile::parse_manifest;
 use weft_rt::Deadline;
+use weft_status_api::{ServiceState, StatusProtocol, StatusRequest, StatusResponse};
 
 /// A tiny protocol for the test services.
 enum EchoProtocol {}
@@ -112,9 +112,9 @@ fn lazy_app(bootstrap: u32) -> i32 {
 
 /// Commands the test sends the probe, which runs inside the graph.
 enum Command {
-    Apps(Sender<Vec<root_api::AppEntry>>),
-    Launch(String, Sender<root_api::RootResponse>),
-    Services(Sender<Vec<status_api::ServiceStatus>>),
+    Apps(Sender<Vec<weft_root_api::AppEntry>>),
+    Launch(String, Sender<weft_root_api::RootResponse>),
+    Services(Sender<Vec<weft_status_api::ServiceStatus>>),
     LogSources(Sender<Vec<String>>),
     Echo(String, Sender<Result<String, String>>),
 }
@@ -126,17 +126,19 @@ fn probe(commands: Arc<Mutex<Receiver<Command>>>) -> impl Fn(u32) -> i32 + Send 
             let status = startup.namespace().connect::<StatusProtocol>()?;
             let log = startup.namespace().connect::<LogReaderProtocol>()?;
             let mut echo = startup.namespace().connect::<EchoProtocol>()?;
-            let root = startup.namespace().connect::<root_api::RootProtocol>()?;
+            let root = startup.namespace().connect::<weft_root_api::RootProtocol>()?;
             loop {
                 let command = commands.lock().unwrap().recv();
                 match command {
                     Ok(Command::Apps(reply)) => {
-                        if let root_api::RootResponse::Apps(list) = root.call(&root_api::RootRequest::Apps)? {
+                        if let weft_root_api::RootResponse::Apps(list) =
+                            root.call(&weft_root_api::RootRequest::Apps)?
+                        {
                             let _ = reply.send(list);
                         }
                     }
                     Ok(Command::Launch(name, reply)) => {
-                        let _ = reply.send(root.call(&root_api::RootRequest::Launch { name })?);
+                        let _ = reply.send(root.call(&weft_root_api::RootRequest::Launch { name })?);
                     }
                     Ok(Command::Services(reply)) => {
                         if let StatusResponse::Services(list) = status.call(&StatusRequest::Services)? {
@@ -273,13 +275,16 @@ fn the_root_manager_runs_a_service_graph() {
     let lazy = apps.iter().find(|a| a.name == "lazy").expect("the app is listed");
     assert_eq!((lazy.title.as_str(), lazy.running), ("Lazy", false));
     assert!(!system.hosted.debug_log().contains("started lazy "));
-    assert_eq!(ask(&commands, |reply| Command::Launch("lazy".into(), reply)), root_api::RootResponse::Ok);
+    assert_eq!(
+        ask(&commands, |reply| Command::Launch("lazy".into(), reply)),
+        weft_root_api::RootResponse::Ok
+    );
     assert!(system.wait_for_log("started lazy ", Duration::from_secs(5)));
     assert!(wait_until(|| ask(&commands, Command::Apps).iter().any(|a| a.name == "lazy" && a.running)));
     // Services are not apps: launching one is refused.
     assert!(matches!(
         ask(&commands, |reply| Command::Launch("log".into(), reply)),
-        root_api::RootResponse::Error(root_api::RootError::BadState(_))
+        weft_root_api::RootResponse::Error(weft_root_api::RootError::BadState(_))
     ));
 
     // The log service holds records from every program that logged.

@@ -9,7 +9,7 @@
 
 #![no_std]
 
-use weft_aarch64::board::{Board, DeviceRule, Naming};
+use weft_kernel_aarch64::board::{Board, DeviceRule, Naming};
 
 /// The board.
 pub const BOARD: Board = Board {

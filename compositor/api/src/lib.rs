@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use weft_ipc::Protocol;
 
 pub use geometry::{Point, Rect, Size};
-pub use input_api::{InputEvent, KeyEvent, Modifiers, PointerEvent, TouchEvent};
+pub use weft_input_api::{InputEvent, KeyEvent, Modifiers, PointerEvent, TouchEvent};
 
 /// The surface protocol.
 pub enum CompositorProtocol {}

@@ -10,10 +10,10 @@
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
-use compositor_api::capture::{CaptureError, CaptureEvent, CaptureWindow, MAX_CAPTURES};
-use compositor_api::client::Damage;
-use compositor_api::shell::WindowId;
-use compositor_api::{BufferId, BufferLayout, Rect, Size};
+use weft_compositor_api::capture::{CaptureError, CaptureEvent, CaptureWindow, MAX_CAPTURES};
+use weft_compositor_api::client::Damage;
+use weft_compositor_api::shell::WindowId;
+use weft_compositor_api::{BufferId, BufferLayout, Rect, Size};
 
 use crate::state::{ClientId, Role};
 use crate::{Compositor, Outgoing};

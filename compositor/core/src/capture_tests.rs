@@ -3,10 +3,10 @@
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
-use compositor_api::capture::{CaptureError, CaptureEvent};
-use compositor_api::shell::WindowId;
-use compositor_api::*;
-use input_api::{Button, Key, KeyState};
+use weft_compositor_api::capture::{CaptureError, CaptureEvent};
+use weft_compositor_api::shell::WindowId;
+use weft_compositor_api::*;
+use weft_input_api::{Button, Key, KeyState};
 
 use crate::tests::{APP, OTHER, Rig, SHELL};
 use crate::*;
@@ -271,8 +271,8 @@ fn a_remote_resize_is_configured_until_the_client_follows_it() {
     // The frame follows the old buffer until the client presents.
     assert_eq!(rig.compositor.window_geometry(app).unwrap().2, Size::new(200, 150));
     // A focus change before the client followed still asks for the new size.
-    rig.compositor.handle_shell_request(compositor_api::shell::ShellRequest::Activate { window: other });
-    rig.compositor.handle_shell_request(compositor_api::shell::ShellRequest::Activate { window: app });
+    rig.compositor.handle_shell_request(weft_compositor_api::shell::ShellRequest::Activate { window: other });
+    rig.compositor.handle_shell_request(weft_compositor_api::shell::ShellRequest::Activate { window: app });
     assert_eq!(configured(&drain(&mut rig)), Some(Size::new(300, 200)));
     rig.show(APP, 1, 12, 300, 200, RED);
     assert_eq!(rig.compositor.window_geometry(app).unwrap().2, Size::new(300, 200));

@@ -1,10 +1,10 @@
 //! Input routing: hit testing, pointer focus and grabs, moving and
 //! resizing windows, keyboard focus and shortcuts, touch.
 
-use compositor_api::shell::{ShellEvent, Shortcut, WindowId};
-use compositor_api::{Event, KeyboardEvent, Size};
-use input_api::protocol::{SeatEvent, TouchPhase};
-use input_api::{Button, Key, KeyState, Modifiers, PointerEvent, TouchEvent};
+use weft_compositor_api::shell::{ShellEvent, Shortcut, WindowId};
+use weft_compositor_api::{Event, KeyboardEvent, Size};
+use weft_input_api::protocol::{SeatEvent, TouchPhase};
+use weft_input_api::{Button, Key, KeyState, Modifiers, PointerEvent, TouchEvent};
 
 use crate::decorations::{Edges, Part, title_part};
 use crate::state::{Role, SurfaceKey};
@@ -127,8 +127,8 @@ impl Compositor {
         PointerState { x: self.pointer.x, y: self.pointer.y, focus: self.pointer.focus }
     }
 
-    fn layer_hit(&self, layers: &[compositor_api::Layer], x: f32, y: f32) -> Option<Hit> {
-        let mut best: Option<(compositor_api::Layer, Hit)> = None;
+    fn layer_hit(&self, layers: &[weft_compositor_api::Layer], x: f32, y: f32) -> Option<Hit> {
+        let mut best: Option<(weft_compositor_api::Layer, Hit)> = None;
         for (client_id, client) in &self.clients {
             for (surface_id, surface) in &client.surfaces {
                 let Some(Role::Layer(layer)) = &surface.role else {
@@ -170,7 +170,7 @@ impl Compositor {
 
     /// What is at logical `(x, y)`, topmost first.
     pub(crate) fn hit_test(&self, x: f32, y: f32) -> Hit {
-        use compositor_api::Layer::{Background, Bottom, Overlay, Top};
+        use weft_compositor_api::Layer::{Background, Bottom, Overlay, Top};
         if let Some(hit) = self.layer_hit(&[Overlay, Top], x, y) {
             return hit;
         }
@@ -584,7 +584,7 @@ impl Compositor {
         }
     }
 
-    fn key(&mut self, event: input_api::KeyEvent) {
+    fn key(&mut self, event: weft_input_api::KeyEvent) {
         self.keyboard.modifiers = event.modifiers;
         let pressed = event.state != KeyState::Released;
         let is_super = matches!(event.key, Key::LEFT_META | Key::RIGHT_META);

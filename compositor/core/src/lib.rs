@@ -38,9 +38,9 @@ mod windows;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
-use compositor_api::capture::CaptureEvent;
-use compositor_api::shell::ShellEvent;
-use compositor_api::{BufferId, Event};
+use weft_compositor_api::capture::CaptureEvent;
+use weft_compositor_api::shell::ShellEvent;
+use weft_compositor_api::{BufferId, Event};
 use weft_scene::{Content, ImageId, ImageView, NodeId, Scene};
 
 pub use capture::CaptureDamage;
@@ -288,7 +288,7 @@ impl Compositor {
                 config,
                 surfaces: BTreeMap::new(),
                 buffers: BTreeMap::new(),
-                cursor: compositor_api::CursorImage::Default,
+                cursor: weft_compositor_api::CursorImage::Default,
             },
         );
     }

@@ -13,9 +13,9 @@
 //! Positions arrive in the window's buffer pixels (what the captured
 //! picture shows) and are converted to logical surface coordinates.
 
-use compositor_api::shell::WindowId;
-use compositor_api::{Event, InputEvent, KeyEvent, KeyboardEvent, PointerEvent, Size, TouchEvent};
-use input_api::KeyState;
+use weft_compositor_api::shell::WindowId;
+use weft_compositor_api::{Event, InputEvent, KeyEvent, KeyboardEvent, PointerEvent, Size, TouchEvent};
+use weft_input_api::KeyState;
 
 use crate::Compositor;
 use crate::state::SurfaceKey;
@@ -209,7 +209,7 @@ impl Compositor {
             index = again;
         }
         let scale = if self.output.scale > 0.0 { self.output.scale } else { 1.0 };
-        let largest = ((compositor_api::MAX_BUFFER_SIDE as f32 / scale) as u32).max(1);
+        let largest = ((weft_compositor_api::MAX_BUFFER_SIDE as f32 / scale) as u32).max(1);
         let window = &mut self.windows[index];
         let minimum = window.min_size;
         let wanted = Size::new(

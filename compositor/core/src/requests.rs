@@ -1,7 +1,7 @@
 //! Handling client requests.
 
 use alloc::vec::Vec;
-use compositor_api::{
+use weft_compositor_api::{
     BufferId, BufferLayout, CursorImage, Event, ProtocolError, Request, Role as ApiRole, Size, SurfaceId,
     WindowAction,
 };
@@ -151,12 +151,12 @@ impl Compositor {
                 let serial = self.next_serial();
                 self.emit(
                     key.0,
-                    Event::Configure(compositor_api::Configure {
+                    Event::Configure(weft_compositor_api::Configure {
                         surface: key.1,
                         serial,
                         size: Size::default(),
                         scale: self.output.scale,
-                        states: compositor_api::WindowStates::empty(),
+                        states: weft_compositor_api::WindowStates::empty(),
                     }),
                 );
                 Role::Popup(Popup { parent: popup.parent, position: popup.position, grab: popup.grab })
@@ -189,7 +189,7 @@ impl Compositor {
         &mut self,
         key: SurfaceKey,
         buffer: Option<BufferId>,
-        damage: &[compositor_api::Rect],
+        damage: &[weft_compositor_api::Rect],
     ) -> Result<(), ProtocolError> {
         let Some(buffer) = buffer else {
             self.known_surface(key)?;
@@ -219,7 +219,7 @@ impl Compositor {
             let _ = self.scene.set_size(node, pixels.0 as f32 / scale, pixels.1 as f32 / scale);
         }
         self.surface_presented(key, was_mapped);
-        self.capture_presented(key, damage, compositor_api::Size::new(pixels.0, pixels.1));
+        self.capture_presented(key, damage, weft_compositor_api::Size::new(pixels.0, pixels.1));
         if was_mapped
             && resized
             && let Ok(index) = self.toplevel_index(key)

@@ -1,7 +1,7 @@
 //! The shell's view: the window list and window actions.
 
 use alloc::vec::Vec;
-use compositor_api::shell::{ShellRequest, ShellResponse, WindowInfo};
+use weft_compositor_api::shell::{ShellRequest, ShellResponse, WindowInfo};
 
 use crate::Compositor;
 
@@ -14,8 +14,8 @@ impl Compositor {
     /// Logical frame geometry of a window: content origin and size.
     pub fn window_geometry(
         &self,
-        id: compositor_api::shell::WindowId,
-    ) -> Option<(i32, i32, compositor_api::Size)> {
+        id: weft_compositor_api::shell::WindowId,
+    ) -> Option<(i32, i32, weft_compositor_api::Size)> {
         let window = &self.windows[self.window_index(id)?];
         Some((window.x, window.y, window.size))
     }

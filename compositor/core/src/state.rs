@@ -2,8 +2,8 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
-use compositor_api::shell::WindowId;
-use compositor_api::{
+use weft_compositor_api::shell::WindowId;
+use weft_compositor_api::{
     BufferId, BufferLayout, CursorImage, KeyboardInteractivity, LayerRole, Point, Size, SurfaceId,
 };
 use weft_scene::{ImageId, NodeId};

@@ -7,7 +7,7 @@
 //! content damage is passed on explicitly (in `present`).
 
 use alloc::vec::Vec;
-use compositor_api::CursorImage;
+use weft_compositor_api::CursorImage;
 use weft_scene::{Content, ImageId, ImageSource, ImageView, NodeId, Renderer, Transform};
 
 use crate::decorations::TitleBar;
@@ -31,7 +31,7 @@ impl ImageSource for Sources<'_> {
             });
         }
         let client = crate::ClientId((image.0 >> 32) as u32);
-        let buffer = compositor_api::BufferId(image.0 as u32);
+        let buffer = weft_compositor_api::BufferId(image.0 as u32);
         // Only buffers the client still has registered are read.
         let layout = self.compositor.clients.get(&client)?.buffers.get(&buffer)?;
         let view = self.buffers.buffer(client, buffer)?;

@@ -1,8 +1,8 @@
 //! Window management: placing, stacking, focusing, maximising and
 //! minimising windows; laying out layer surfaces and the work area.
 
-use compositor_api::shell::WindowId;
-use compositor_api::{
+use weft_compositor_api::shell::WindowId;
+use weft_compositor_api::{
     Anchor, Configure, Event, KeyboardEvent, Layer, ProtocolError, Size, SurfaceId, ToplevelRole,
     WindowStates,
 };
@@ -140,9 +140,9 @@ impl Compositor {
         let _ = self.scene.remove(window.group);
         self.images.remove(&window.title_image);
         if window.mapped && self.shell_subscribed {
-            self.outgoing.push(crate::Outgoing::Shell(compositor_api::shell::ShellEvent::WindowRemoved {
-                window: id,
-            }));
+            self.outgoing.push(crate::Outgoing::Shell(
+                weft_compositor_api::shell::ShellEvent::WindowRemoved { window: id },
+            ));
         }
         self.pointer.forget_window(id);
         self.dirty = true;
@@ -187,7 +187,7 @@ impl Compositor {
                     if self.shell_subscribed {
                         let info = self.window_info(index);
                         self.outgoing.push(crate::Outgoing::Shell(
-                            compositor_api::shell::ShellEvent::WindowAdded(info),
+                            weft_compositor_api::shell::ShellEvent::WindowAdded(info),
                         ));
                     }
                 }
@@ -221,7 +221,7 @@ impl Compositor {
                     self.capture_window_removed(id, key);
                     if self.shell_subscribed {
                         self.outgoing.push(crate::Outgoing::Shell(
-                            compositor_api::shell::ShellEvent::WindowRemoved { window: id },
+                            weft_compositor_api::shell::ShellEvent::WindowRemoved { window: id },
                         ));
                     }
                 }
@@ -479,7 +479,7 @@ impl Compositor {
             for (surface_id, surface) in &client.surfaces {
                 if let Some(Role::Layer(layer)) = &surface.role
                     && surface.mapped()
-                    && layer.role.keyboard == compositor_api::KeyboardInteractivity::Exclusive
+                    && layer.role.keyboard == weft_compositor_api::KeyboardInteractivity::Exclusive
                     && best.is_none_or(|(l, _)| layer.role.layer >= l)
                 {
                     best = Some((layer.role.layer, (*client_id, *surface_id)));
@@ -564,9 +564,9 @@ impl Compositor {
         }
     }
 
-    pub(crate) fn window_info(&self, index: usize) -> compositor_api::shell::WindowInfo {
+    pub(crate) fn window_info(&self, index: usize) -> weft_compositor_api::shell::WindowInfo {
         let window = &self.windows[index];
-        compositor_api::shell::WindowInfo {
+        weft_compositor_api::shell::WindowInfo {
             id: window.id,
             title: window.title.clone(),
             app_id: window.app_id.clone(),
@@ -581,7 +581,7 @@ impl Compositor {
         if self.shell_subscribed && self.windows.get(index).is_some_and(|w| w.mapped) {
             let info = self.window_info(index);
             self.outgoing
-                .push(crate::Outgoing::Shell(compositor_api::shell::ShellEvent::WindowChanged(info)));
+                .push(crate::Outgoing::Shell(weft_compositor_api::shell::ShellEvent::WindowChanged(info)));
         }
     }
 

@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
-use compositor_api::*;
-use input_api::protocol::SeatEvent;
 use weft_compositor::{ClientBuffers, ClientConfig, ClientId, Compositor, Output, Theme, TitleText};
+use weft_compositor_api::*;
+use weft_input_api::protocol::SeatEvent;
 use weft_scene::{ImageView, Renderer};
 
 type Entry = ((ClientId, BufferId), (u32, u32, Vec<u8>));

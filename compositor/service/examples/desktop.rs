@@ -8,11 +8,11 @@
 
 use std::time::Duration;
 
-use compositor_api::client::{Display, Window, WindowEvent};
-use compositor_api::{KeyboardEvent, Size, ToplevelRole};
-use display_hosted::window;
-use input_api::KeyState;
+use weft_compositor_api::client::{Display, Window, WindowEvent};
+use weft_compositor_api::{KeyboardEvent, Size, ToplevelRole};
 use weft_compositor_testing::{Service, System};
+use weft_display_hosted::window;
+use weft_input_api::KeyState;
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_rt::Deadline;
@@ -72,9 +72,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = display.clone();
     std::thread::spawn(move || {
         let mut system = System::new(&[
-            ("input", input::entry),
-            ("display-hosted", display_hosted::entry),
-            ("compositor", compositor::entry),
+            ("input", weft_input::entry),
+            ("display-hosted", weft_display_hosted::entry),
+            ("compositor", weft_compositor_service::entry),
             ("demo", demo),
         ]);
         system.hosted().debug_log().set_echo(true);

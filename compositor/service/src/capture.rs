@@ -15,13 +15,13 @@
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec;
 use alloc::vec::Vec;
-use compositor_api::capture::{
+use weft_compositor::{ClientBuffers, ClientId, Compositor};
+use weft_compositor_api::capture::{
     CaptureError, CaptureEvent, CaptureFrame, CaptureLayout, CaptureProtocol, CaptureRequest,
     CaptureResponse, CaptureStats, GRANT_CONTROL, MAX_CAPTURE_BYTES,
 };
-use compositor_api::shell::WindowId;
-use compositor_api::{BufferId, Rect};
-use weft_compositor::{ClientBuffers, ClientId, Compositor};
+use weft_compositor_api::shell::WindowId;
+use weft_compositor_api::{BufferId, Rect};
 use weft_ipc::Connection;
 use weft_rt::{Mapping, Vmo};
 

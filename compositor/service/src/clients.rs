@@ -3,8 +3,10 @@
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
-use compositor_api::{BufferId, BufferLayout, CompositorProtocol, Event, ProtocolError, Request, Response};
 use weft_compositor::{ClientBuffers, ClientId};
+use weft_compositor_api::{
+    BufferId, BufferLayout, CompositorProtocol, Event, ProtocolError, Request, Response,
+};
 use weft_ipc::Connection;
 use weft_rt::{Handle, Mapping, Vmo};
 use weft_scene::ImageView;
@@ -101,8 +103,11 @@ impl ClientConnection {
     pub fn push(&mut self, event: Event) -> Result<(), ProtocolError> {
         // Consecutive pointer motion on one surface collapses to the last.
         if let (
-            Some(Event::Pointer { surface: last_surface, event: input_api::PointerEvent::Motion { .. } }),
-            Event::Pointer { surface, event: input_api::PointerEvent::Motion { .. } },
+            Some(Event::Pointer {
+                surface: last_surface,
+                event: weft_input_api::PointerEvent::Motion { .. },
+            }),
+            Event::Pointer { surface, event: weft_input_api::PointerEvent::Motion { .. } },
         ) = (self.queue.back(), &event)
             && last_surface == surface
         {

@@ -26,12 +26,12 @@ mod output;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
-use compositor_api::capture::{CaptureProtocol, GRANT_CAPTURE};
-use compositor_api::shell::{ShellProtocol, ShellRequest};
-use compositor_api::{CompositorProtocol, Event, ProtocolError, Request};
-use config_api::{ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
-use input_api::protocol::{InputProtocol, InputRequest, InputResponse};
 use weft_compositor::{ClientConfig, ClientId, Compositor, Outgoing, Theme, TitleText};
+use weft_compositor_api::capture::{CaptureProtocol, GRANT_CAPTURE};
+use weft_compositor_api::shell::{ShellProtocol, ShellRequest};
+use weft_compositor_api::{CompositorProtocol, Event, ProtocolError, Request};
+use weft_config_api::{ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
+use weft_input_api::protocol::{InputProtocol, InputRequest, InputResponse};
 use weft_ipc::namespace::ParentEvent;
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, Connection, Protocol, Startup};
@@ -103,7 +103,7 @@ fn watch_theme(namespace: &weft_ipc::Namespace) -> (Option<Client<ConfigProtocol
 /// Serve until the parent says stop or the output closes.
 pub fn main(startup: Startup) -> Result<(), ProgramError> {
     let namespace = startup.namespace().clone();
-    let display = namespace.connect::<display_api::DisplayProtocol>()?;
+    let display = namespace.connect::<weft_display_api::DisplayProtocol>()?;
     let output = Output::open(display)?;
     let input = match namespace.connect::<InputProtocol>() {
         Ok(input) => match input.call(&InputRequest::Subscribe) {
@@ -235,7 +235,7 @@ impl Service {
                         self.next_client += 1;
                         let config = ClientConfig {
                             name: client.name.clone(),
-                            may_use_layers: client.has(compositor_api::GRANT_LAYER),
+                            may_use_layers: client.has(weft_compositor_api::GRANT_LAYER),
                         };
                         let connection = Connection::new(channel, client);
                         let Ok(key) = self.waits.add(connection.channel(), WATCH) else {
@@ -289,11 +289,11 @@ impl Service {
     fn display_events(&mut self, observed: Signals) -> Result<bool, ProgramError> {
         loop {
             match self.output.display().try_event() {
-                Ok(Some((display_api::DisplayEvent::OutputChanged(info), _))) if info.id == 0 => {
+                Ok(Some((weft_display_api::DisplayEvent::OutputChanged(info), _))) if info.id == 0 => {
                     self.output.refresh()?;
                     self.resize();
                 }
-                Ok(Some((display_api::DisplayEvent::OutputClosed { output: 0 }, _))) => {
+                Ok(Some((weft_display_api::DisplayEvent::OutputClosed { output: 0 }, _))) => {
                     return Ok(false);
                 }
                 Ok(Some(_)) => {}

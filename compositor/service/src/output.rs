@@ -1,7 +1,7 @@
 //! The output: a framebuffer from the display service, flushed by rects.
 
 use alloc::vec::Vec;
-use display_api::{DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat, Rect};
+use weft_display_api::{DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat, Rect};
 use weft_ipc::Client;
 use weft_rt::{Deadline, Mapping, Vmo};
 use weft_scene::{OutputFormat, Region};

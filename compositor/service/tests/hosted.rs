@@ -6,10 +6,10 @@ mod programs;
 
 use std::time::Duration;
 
-use display_hosted::{HostDisplay, Snapshot};
-use input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
-use input_api::{Button, Key, KeyState};
 use weft_compositor_testing::{Service, System};
+use weft_display_hosted::{HostDisplay, Snapshot};
+use weft_input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
+use weft_input_api::{Button, Key, KeyState};
 use weft_ipc::Client;
 
 const WIDTH: u32 = 640;
@@ -18,9 +18,9 @@ const WAIT: Duration = Duration::from_secs(20);
 
 fn boot(display: &std::sync::Arc<HostDisplay>) -> System {
     let mut system = System::new(&[
-        ("input", input::entry),
-        ("display-hosted", display_hosted::entry),
-        ("compositor", compositor::entry),
+        ("input", weft_input::entry),
+        ("display-hosted", weft_display_hosted::entry),
+        ("compositor", weft_compositor_service::entry),
         ("test-client", programs::test_client),
         ("garbage-client", programs::garbage_client),
         ("liar-client", programs::liar_client),

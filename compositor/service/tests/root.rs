@@ -7,9 +7,9 @@ mod programs;
 use std::path::Path;
 use std::time::Duration;
 
-use display_hosted::HostDisplay;
 use weft_board_hosted::{BootOptions, System, bundle_for};
-use weft_hosted::Hosted;
+use weft_display_hosted::HostDisplay;
+use weft_kernel_hosted::Hosted;
 use weft_manifest::compile::parse_manifest;
 
 fn manifest(path: &str) -> weft_manifest::Manifest {
@@ -21,9 +21,9 @@ fn manifest(path: &str) -> weft_manifest::Manifest {
 #[test]
 fn the_root_manager_starts_the_graphics_stack_from_manifests() {
     let hosted = Hosted::new();
-    hosted.register_program("input", input::entry);
-    hosted.register_program("display-hosted", display_hosted::entry);
-    hosted.register_program("compositor", compositor::entry);
+    hosted.register_program("input", weft_input::entry);
+    hosted.register_program("display-hosted", weft_display_hosted::entry);
+    hosted.register_program("compositor", weft_compositor_service::entry);
     hosted.register_program("test-client", programs::test_client);
     let client = parse_manifest(
         r#"
@@ -42,7 +42,7 @@ protocol = "weft.compositor"
     let manifests = vec![
         manifest("services/log/manifest.toml"),
         manifest("services/input/manifest.toml"),
-        manifest("services/display-hosted/manifest.toml"),
+        manifest("services/drivers/display-hosted/manifest.toml"),
         manifest("compositor/service/manifest.toml"),
         client,
     ];

@@ -13,12 +13,12 @@
 use std::sync::{Arc, Mutex};
 
 use weft_abi::{ResourceKind, Rights};
-use weft_hosted::{Attached, Hosted};
 use weft_ipc::namespace::{
     ConnectError, NamespaceEvent, NamespaceProtocol, NamespaceRequest, NamespaceResponse, StartupInfo,
 };
 use weft_ipc::wire::{self, Kind};
 use weft_ipc::{Client, ClientInfo, Protocol};
+use weft_kernel_hosted::{Attached, Hosted};
 use weft_rt::{Channel, Deadline, Handle, Port, Process, Ready, Resource, Signals, Vmo, WaitSet};
 
 /// A program to start, as a manifest would describe it.
@@ -126,13 +126,13 @@ fn lock(routes: &Mutex<Routes>) -> std::sync::MutexGuard<'_, Routes> {
 
 impl System {
     /// Boot a hosted kernel with `programs` registered.
-    pub fn new(programs: &[(&str, weft_hosted::ProgramMain)]) -> System {
+    pub fn new(programs: &[(&str, weft_kernel_hosted::ProgramMain)]) -> System {
         let hosted = Hosted::new();
         // The hosted kernel's hook keeps panics of Weft threads for its
         // fault reports; the test thread is one, so print them too.
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !info.payload().is::<weft_hosted::ThreadEnded>() {
+            if !info.payload().is::<weft_kernel_hosted::ThreadEnded>() {
                 eprintln!("{info}");
             }
             previous(info);

@@ -12,7 +12,7 @@
 //! cut into rectangles, so composing any cover of the window gives the
 //! same picture (`tests::any_split_gives_the_same_picture`).
 
-use compositor_api::Rect;
+use weft_compositor_api::Rect;
 
 /// One surface's content placed in the window.
 #[derive(Clone, Copy, Debug)]

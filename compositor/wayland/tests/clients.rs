@@ -17,7 +17,10 @@ const SIMPLE_SHM_SIZE: u32 = 250;
 
 /// Pixels of `region` that are neither the desktop nor Weft's content
 /// backdrop: what the client drew.
-fn drawn_pixels(snapshot: &display_hosted::Snapshot, (x, y, width, height): (u32, u32, u32, u32)) -> usize {
+fn drawn_pixels(
+    snapshot: &weft_display_hosted::Snapshot,
+    (x, y, width, height): (u32, u32, u32, u32),
+) -> usize {
     let theme = decorations();
     let plain = [theme.desktop, theme.content_background].map(|c| [c.r, c.g, c.b]);
     let mut drawn = 0;

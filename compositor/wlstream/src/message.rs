@@ -11,8 +11,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use input_api::{KeyEvent, PointerEvent, TouchEvent};
 use serde::{Deserialize, Serialize};
+use weft_input_api::{KeyEvent, PointerEvent, TouchEvent};
 
 use crate::keys::{Channel, is_valid_app_id};
 use crate::surface::MAX_DIMENSION;

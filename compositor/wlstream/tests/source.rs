@@ -124,6 +124,6 @@ fn stop_removes_the_viewer_and_input_is_not_consumed() {
     assert_eq!(source.viewer_count(), 1);
     assert!(source.handle(&ViewerMessage::Stop(control), 0));
     assert_eq!(source.viewer_count(), 0);
-    let input = ViewerMessage::Pointer(input_api::PointerEvent::Leave);
+    let input = ViewerMessage::Pointer(weft_input_api::PointerEvent::Leave);
     assert!(!source.handle(&input, 0));
 }

@@ -5,14 +5,14 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use ed25519_dalek::VerifyingKey;
-use weft_aarch64::board::{self, Board, Naming};
-use weft_aarch64::kprintln;
-use weft_aarch64::metal::boot::{self, Booted};
-use weft_aarch64::metal::run::{self, Machine};
-use weft_aarch64::metal::{memory, panic};
 use weft_abi::{Koid, PRINCIPAL_ROOT, ResourceKind, Rights, limits};
 use weft_ipc::namespace::{StartupInfo, encode_startup};
 use weft_kernel::{Kernel, KernelConfig};
+use weft_kernel_aarch64::board::{self, Board, Naming};
+use weft_kernel_aarch64::kprintln;
+use weft_kernel_aarch64::metal::boot::{self, Booted};
+use weft_kernel_aarch64::metal::run::{self, Machine};
+use weft_kernel_aarch64::metal::{memory, panic};
 
 use crate::bundle::BundleView;
 
@@ -54,7 +54,7 @@ extern "C" fn weft_kernel_boot(dtb: u64, load: u64) -> ! {
 }
 
 /// Name every device the board describes, probing virtio transports.
-pub fn name_devices(booted: &Booted) -> Vec<(String, weft_aarch64::devicetree::Device)> {
+pub fn name_devices(booted: &Booted) -> Vec<(String, weft_kernel_aarch64::devicetree::Device)> {
     let Some(board) = booted.board else {
         return Vec::new();
     };
@@ -84,9 +84,9 @@ pub fn name_devices(booted: &Booted) -> Vec<(String, weft_aarch64::devicetree::D
 }
 
 fn start_root(
-    kernel: &mut Kernel<weft_aarch64::metal::backend::Metal>,
-    devices: &[(String, weft_aarch64::devicetree::Device)],
-    info: &weft_aarch64::devicetree::BoardInfo,
+    kernel: &mut Kernel<weft_kernel_aarch64::metal::backend::Metal>,
+    devices: &[(String, weft_kernel_aarch64::devicetree::Device)],
+    info: &weft_kernel_aarch64::devicetree::BoardInfo,
 ) -> Result<Koid, String> {
     let initrd = info.initrd.ok_or("no boot bundle (initrd) was passed")?;
     let bytes = memory::physical_slice(initrd).ok_or("the boot bundle is not in RAM")?;

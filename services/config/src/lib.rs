@@ -1,6 +1,6 @@
 //! weft-config — the config service.
 //!
-//! Holds typed settings ([`config_api::Value`]) under dotted keys, enforces
+//! Holds typed settings ([`weft_config_api::Value`]) under dotted keys, enforces
 //! who may write what (the `write` grant, or the client's own prefix), keeps
 //! each key's type, and notifies watchers of changes. Defaults come from the
 //! manifest (`default.<key> = "<type>:<literal>"`); a [`store::Persistence`]
@@ -14,7 +14,7 @@ pub mod store;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
-use config_api::{ConfigError, ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
+use weft_config_api::{ConfigError, ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Clients, LoopEvent, ServiceLoop, Startup};
 use weft_rt::{Deadline, Key};

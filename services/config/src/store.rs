@@ -3,7 +3,7 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
-use config_api::{ConfigError, VALUE_BYTES, Value, valid_key};
+use weft_config_api::{ConfigError, VALUE_BYTES, Value, valid_key};
 
 /// Most keys held.
 pub const KEYS_MAX: usize = 4096;

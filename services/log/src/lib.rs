@@ -16,10 +16,10 @@ mod store;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use log_api::{Entry, Filter, LogReaderProtocol, ReaderEvent, ReaderRequest, ReaderResponse};
 use weft_ipc::log_sink::LogSinkProtocol;
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Clients, LoopEvent, Protocol, ServiceLoop, Startup};
+use weft_log_api::{Entry, Filter, LogReaderProtocol, ReaderEvent, ReaderRequest, ReaderResponse};
 use weft_rt::{Deadline, Key};
 
 use own::OwnSink;

@@ -2,7 +2,7 @@
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
-use log_api::{Entry, Filter};
+use weft_log_api::{Entry, Filter};
 
 /// Most records kept; the oldest go first.
 pub const CAPACITY: usize = 8192;

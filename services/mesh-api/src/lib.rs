@@ -13,9 +13,9 @@ extern crate alloc;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-pub use compositor_api::capture::CaptureStats;
-pub use compositor_api::shell::WindowId;
 use serde::{Deserialize, Serialize};
+pub use weft_compositor_api::capture::CaptureStats;
+pub use weft_compositor_api::shell::WindowId;
 use weft_ipc::Protocol;
 
 /// The mesh protocol.

@@ -17,9 +17,9 @@
 //! `<title>: key <text>`, `<title>: configure <w>x<h>`, `<title>: click at
 //! <x>,<y>`, `<title>: touch at <x>,<y>`, `<title>: presented <w>x<h>`.
 
-use compositor_api::client::{Display, Window, WindowEvent};
-use compositor_api::{KeyboardEvent, PointerEvent, Rect as SurfaceRect, Size, ToplevelRole, TouchEvent};
-use input_api::{Key, KeyState};
+use weft_compositor_api::client::{Display, Window, WindowEvent};
+use weft_compositor_api::{KeyboardEvent, PointerEvent, Rect as SurfaceRect, Size, ToplevelRole, TouchEvent};
+use weft_input_api::{Key, KeyState};
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_rt::Deadline;

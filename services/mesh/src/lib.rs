@@ -38,12 +38,12 @@ pub mod service;
 pub mod stream;
 pub mod telemetry;
 
-use compositor_api::capture::CaptureProtocol;
-use status_api::StatusProtocol;
 use weft_abi::Rights;
+use weft_compositor_api::capture::CaptureProtocol;
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_rt::{Deadline, Port, WaitSet};
+use weft_status_api::StatusProtocol;
 
 use config::MeshConfig;
 use inbox::Inbox;

@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use compositor_api::capture::{
+use weft_compositor_api::capture::{
     CaptureEvent, CaptureProtocol, CaptureRequest, CaptureResponse, CaptureWindow,
 };
-use compositor_api::shell::WindowId;
-use mesh_api::{GRANT_CONTROL, MeshProtocol, MeshRequest, MeshResponse, MeshStatus, StreamTarget};
+use weft_compositor_api::shell::WindowId;
 use weft_ipc::namespace::ParentEvent;
 use weft_ipc::{Client, Connection, Namespace, Protocol};
+use weft_mesh_api::{GRANT_CONTROL, MeshProtocol, MeshRequest, MeshResponse, MeshStatus, StreamTarget};
 use weft_rt::{Deadline, Key, Ready, Signals, Vmo, WaitSet};
 use weft_wlstream::keys::{self, AppId};
 use weft_wlstream::message::ViewerMessage;

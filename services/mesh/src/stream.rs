@@ -14,11 +14,11 @@
 //! When a frame is due without new damage (a keyframe for a new viewer,
 //! an idle keep-alive), the stream asks the compositor to `Refresh`.
 
-use compositor_api::capture::{CaptureFrame, CaptureLayout, CaptureProtocol, CaptureRequest};
-use compositor_api::shell::WindowId;
-use compositor_api::{InputEvent, Size};
-use mesh_api::StreamStatus;
+use weft_compositor_api::capture::{CaptureFrame, CaptureLayout, CaptureProtocol, CaptureRequest};
+use weft_compositor_api::shell::WindowId;
+use weft_compositor_api::{InputEvent, Size};
 use weft_ipc::Client;
+use weft_mesh_api::StreamStatus;
 use weft_rt::{Mapping, Vmo};
 use weft_wlstream::keys::AppId;
 use weft_wlstream::message::{ViewerMessage, ViewerSize};

@@ -2,8 +2,8 @@
 //! status service, when routed), no battery on a host, and the windows
 //! this node can stream.
 
-use status_api::{StatusProtocol, StatusRequest, StatusResponse};
 use weft_ipc::Client;
+use weft_status_api::{StatusProtocol, StatusRequest, StatusResponse};
 use weft_wlstream::telemetry::{self, AppEntry, MAX_APPS, MAX_NAME, Telemetry};
 
 /// Load from the status service's process figures: CPU time used by

@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use mesh::demo::Mode;
+use weft_mesh::demo::Mode;
 use weft_viewer::script::{self, Action};
 
 const RED: [u8; 3] = [255, 0, 0];
@@ -252,8 +252,11 @@ fn a_real_wayland_client_is_streamed_and_takes_viewer_input() {
     let mut front = weft_manifest::compile::parse_manifest(&text, "compositor/wayland").unwrap();
     front.args.retain(|(key, _)| key != "socket");
     front.args.push(("socket".into(), socket.display().to_string()));
-    let rig =
-        Rig::boot_with((WIDTH, HEIGHT), &[], vec![(front, weft_wayland::entry as weft_hosted::ProgramMain)]);
+    let rig = Rig::boot_with(
+        (WIDTH, HEIGHT),
+        &[],
+        vec![(front, weft_wayland::entry as weft_kernel_hosted::ProgramMain)],
+    );
     assert!(rig.wait_for_log("wayland: listening on"), "the Wayland front did not start");
 
     // foot runs a shell that writes the first line it reads to a file.

@@ -1,9 +1,9 @@
 //! `weft.root`: status and control for services whose manifests use it.
 
 use alloc::vec::Vec;
-use root_api::{RootError, RootProtocol, RootRequest, RootResponse, ServiceState};
 use weft_abi::Signals;
 use weft_ipc::{ClientInfo, Connection};
+use weft_root_api::{RootError, RootProtocol, RootRequest, RootResponse, ServiceState};
 use weft_rt::{Channel, Key};
 
 use crate::manager::{Manager, Source};
@@ -96,10 +96,10 @@ impl Manager {
     }
 
     /// Every service's status, including those the graph left out.
-    pub fn statuses(&self) -> Vec<root_api::ServiceStatus> {
+    pub fn statuses(&self) -> Vec<weft_root_api::ServiceStatus> {
         let mut list: Vec<_> = self.instances.iter().map(|i| i.status()).collect();
         for (name, why) in &self.failed {
-            list.push(root_api::ServiceStatus {
+            list.push(weft_root_api::ServiceStatus {
                 name: name.clone(),
                 description: alloc::string::String::new(),
                 state: ServiceState::Failed,
@@ -115,12 +115,12 @@ impl Manager {
     }
 
     /// Every app, for the launcher.
-    fn apps(&self) -> Vec<root_api::AppEntry> {
+    fn apps(&self) -> Vec<weft_root_api::AppEntry> {
         self.instances
             .iter()
             .filter_map(|instance| {
                 let app = instance.manifest.app.as_ref()?;
-                Some(root_api::AppEntry {
+                Some(weft_root_api::AppEntry {
                     name: instance.name().into(),
                     title: app.title.clone(),
                     icon: app.icon.clone(),

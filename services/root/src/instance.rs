@@ -3,11 +3,11 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::time::Duration;
-use root_api::{Exit, ServiceState, ServiceStatus};
 use weft_abi::Instant;
 use weft_ipc::namespace::NamespaceProtocol;
 use weft_ipc::{ClientInfo, Connection};
 use weft_manifest::Manifest;
+use weft_root_api::{Exit, ServiceState, ServiceStatus};
 use weft_rt::{Channel, Key, Process};
 
 /// The first restart waits this long; each quick failure doubles it.

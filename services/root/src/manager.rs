@@ -3,10 +3,10 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
-use root_api::{Exit, RootEvent, ServiceState};
 use weft_abi::{Error, Signals, process_state};
 use weft_ipc::program::ProgramError;
 use weft_manifest::{Graph, Restart};
+use weft_root_api::{Exit, RootEvent, ServiceState};
 use weft_rt::{Deadline, Handle, Key, Ready, Resource, Timer, Vmo, WaitSet};
 
 use crate::api::RootClient;

@@ -2,13 +2,13 @@
 
 use alloc::string::String;
 use alloc::sync::Arc;
-use root_api::ServiceState;
 use weft_abi::Signals;
 use weft_ipc::log_sink::{ChannelSink, LogSinkProtocol};
 use weft_ipc::namespace::{NamespaceRequest, NamespaceResponse};
 use weft_ipc::wire::Fault;
 use weft_ipc::{Client, ClientInfo, ConnectError, IpcError};
 use weft_manifest::{LOG_SINK, ROOT};
+use weft_root_api::ServiceState;
 use weft_rt::{Channel, Key};
 
 use crate::instance::Pending;

@@ -3,10 +3,10 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use root_api::ServiceState;
 use weft_abi::{Rights, Signals, limits};
 use weft_ipc::namespace::{NamespaceEvent, StartupInfo, encode_event, encode_startup};
 use weft_ipc::{ClientInfo, Connection};
+use weft_root_api::ServiceState;
 use weft_rt::{Channel, Handle, Process};
 
 use crate::instance::{Pending, Running};

@@ -10,9 +10,9 @@ extern crate alloc;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-pub use root_api::{Exit, ServiceState, ServiceStatus};
 use serde::{Deserialize, Serialize};
 use weft_ipc::Protocol;
+pub use weft_root_api::{Exit, ServiceState, ServiceStatus};
 
 /// The status protocol.
 pub enum StatusProtocol {}

@@ -11,12 +11,12 @@ extern crate alloc;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use root_api::{RootEvent, RootProtocol, RootRequest, RootResponse, ServiceState, ServiceStatus};
-use status_api::{ProcessInfo, StatusEvent, StatusProtocol, StatusRequest, StatusResponse, SystemInfo};
 use weft_abi::{Signals, process_state};
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, Clients, LoopEvent, ServiceLoop, Startup};
+use weft_root_api::{RootEvent, RootProtocol, RootRequest, RootResponse, ServiceState, ServiceStatus};
 use weft_rt::{Deadline, Key, Resource};
+use weft_status_api::{ProcessInfo, StatusEvent, StatusProtocol, StatusRequest, StatusResponse, SystemInfo};
 
 fn process_info(record: &weft_abi::ProcessRecord) -> ProcessInfo {
     let state = match record.state {

@@ -4,19 +4,23 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use clock_api::{ClockProtocol, ClockRequest, ClockResponse};
-use compositor_api::client::{ClientError, Display};
-use compositor_api::shell::{ShellEvent, ShellProtocol, ShellRequest, ShellResponse, Shortcut, WindowInfo};
-use compositor_api::{Anchor, CompositorProtocol, Event, KeyboardInteractivity, Layer, LayerRole, Size};
-use config_api::{ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use core::time::Duration;
-use notify_api::NotifyProtocol;
-use root_api::{AppEntry, RootEvent, RootProtocol, RootRequest, RootResponse, ServiceState, ServiceStatus};
+use weft_clock_api::{ClockProtocol, ClockRequest, ClockResponse};
+use weft_compositor_api::client::{ClientError, Display};
+use weft_compositor_api::shell::{
+    ShellEvent, ShellProtocol, ShellRequest, ShellResponse, Shortcut, WindowInfo,
+};
+use weft_compositor_api::{Anchor, CompositorProtocol, Event, KeyboardInteractivity, Layer, LayerRole, Size};
+use weft_config_api::{ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, LoopEvent, Protocol, ServiceLoop, Startup};
+use weft_notify_api::NotifyProtocol;
+use weft_root_api::{
+    AppEntry, RootEvent, RootProtocol, RootRequest, RootResponse, ServiceState, ServiceStatus,
+};
 use weft_rt::{Deadline, Key, Signals};
 use weft_theme::{Theme, ThemeKind};
-use weft_toolkit::input_api::InputEvent;
+use weft_toolkit::weft_input_api::InputEvent;
 
 use crate::clock::WallClock;
 use crate::launcher::{KeyOutcome, Launcher};

@@ -9,9 +9,9 @@
 //! the lock screen says so.
 
 use alloc::string::String;
-use compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
 use core::fmt::Write;
 use sha2::{Digest, Sha256};
+use weft_compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
 use weft_paint::Rect;
 use weft_text::TextStyle;
 use weft_theme::{Color, Theme};

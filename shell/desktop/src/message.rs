@@ -1,7 +1,7 @@
 //! What the shell's widgets tell it.
 
 use alloc::string::String;
-use compositor_api::shell::WindowId;
+use weft_compositor_api::shell::WindowId;
 
 /// A message from a shell widget.
 #[derive(Clone, Debug, PartialEq)]

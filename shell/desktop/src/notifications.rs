@@ -10,14 +10,14 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
 use core::time::Duration;
-use notify_api::{
+use weft_compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
+use weft_ipc::{ClientInfo, Clients};
+use weft_notify_api::{
     CloseReason, MAX_LIVE_PER_CLIENT, Notification, NotificationId, NotifyError, NotifyEvent, NotifyProtocol,
     NotifyRequest, NotifyResponse, Urgency,
 };
-use root_api::AppEntry;
-use weft_ipc::{ClientInfo, Clients};
+use weft_root_api::AppEntry;
 use weft_rt::Key;
 use weft_theme::Theme;
 use weft_toolkit::Align;
@@ -209,7 +209,7 @@ impl Notifications {
             body,
             critical: false,
         };
-        let expires = Some(now + Duration::from_millis(u64::from(notify_api::DEFAULT_TIMEOUT_MS)));
+        let expires = Some(now + Duration::from_millis(u64::from(weft_notify_api::DEFAULT_TIMEOUT_MS)));
         self.entries.push(Entry { key, client: None, id, content, expires });
         self.dirty = true;
     }

@@ -7,10 +7,10 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use compositor_api::shell::WindowInfo;
-use compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
-use root_api::AppEntry;
+use weft_compositor_api::shell::WindowInfo;
+use weft_compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
 use weft_paint::Rect;
+use weft_root_api::AppEntry;
 use weft_text::TextStyle;
 use weft_theme::{Color, Theme, ThemeKind};
 use weft_toolkit::widgets::Container;

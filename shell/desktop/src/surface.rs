@@ -7,12 +7,12 @@
 //! below them, and only the pixels their widgets paint are opaque.
 
 use alloc::vec::Vec;
-use compositor_api::client::{ClientError, Display, Window, WindowEvent};
-use compositor_api::{Event, KeyboardEvent, LayerRole, Rect};
+use weft_compositor_api::client::{ClientError, Display, Window, WindowEvent};
+use weft_compositor_api::{Event, KeyboardEvent, LayerRole, Rect};
 use weft_paint::{Canvas, PixelRect};
 use weft_theme::{Color, Theme};
 use weft_toolkit::Ui;
-use weft_toolkit::input_api::{InputEvent, KeyEvent};
+use weft_toolkit::weft_input_api::{InputEvent, KeyEvent};
 
 /// What an event meant for a surface.
 pub enum SurfaceEvent<M> {

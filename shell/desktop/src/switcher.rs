@@ -6,9 +6,9 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use compositor_api::shell::{WindowId, WindowInfo};
-use compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
-use root_api::AppEntry;
+use weft_compositor_api::shell::{WindowId, WindowInfo};
+use weft_compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size};
+use weft_root_api::AppEntry;
 use weft_text::TextStyle;
 use weft_theme::Theme;
 use weft_toolkit::widgets::Container;

@@ -1,6 +1,6 @@
 //! Between compositor and toolkit types.
 
-use compositor_api::Rect;
+use weft_compositor_api::Rect;
 use weft_paint::PixelRect;
 
 /// A toolkit pixel rectangle as a compositor damage rectangle (clamped to

@@ -23,10 +23,10 @@ mod run;
 mod theme;
 mod window;
 
-pub use compositor_api::client::{Display, Window};
 pub use context::Context;
 pub use run::{App, WindowOptions, run};
 pub use theme::{ThemeFollower, kind_of as theme_kind};
+pub use weft_compositor_api::client::{Display, Window};
 pub use weft_toolkit::Ui;
 pub use window::{UiWindow, WindowOutcome};
 

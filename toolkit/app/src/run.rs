@@ -1,10 +1,10 @@
 //! The event loop of an app with one toplevel window.
 
 use alloc::string::String;
-use compositor_api::client::{Display, Window};
-use compositor_api::{Event, Request, Size, ToplevelRole};
 use core::time::Duration;
 use weft_abi::{Error, Signals};
+use weft_compositor_api::client::{Display, Window};
+use weft_compositor_api::{Event, Request, Size, ToplevelRole};
 use weft_ipc::program::ProgramError;
 use weft_rt::{Deadline, Key, Ready, Timer, WaitSet};
 use weft_toolkit::Ui;

@@ -1,6 +1,6 @@
 //! Following the `appearance.theme` setting.
 
-use config_api::{ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
+use weft_config_api::{ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use weft_ipc::Client;
 use weft_rt::Channel;
 use weft_theme::{Theme, ThemeKind};

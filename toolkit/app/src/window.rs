@@ -1,9 +1,9 @@
 //! One compositor window with one toolkit UI.
 
 use alloc::vec::Vec;
-use compositor_api::client::{ClientError, Display, Window, WindowEvent};
-use compositor_api::{Event, KeyboardEvent};
-use input_api::InputEvent;
+use weft_compositor_api::client::{ClientError, Display, Window, WindowEvent};
+use weft_compositor_api::{Event, KeyboardEvent};
+use weft_input_api::InputEvent;
 use weft_paint::Canvas;
 use weft_theme::Theme;
 use weft_toolkit::Ui;

@@ -4,8 +4,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use input_api::keymap::{Keyboard, key_for};
-use input_api::{Button, InputEvent, Key, KeyState, Modifiers, PointerEvent, TouchEvent};
+use weft_input_api::keymap::{Keyboard, key_for};
+use weft_input_api::{Button, InputEvent, Key, KeyState, Modifiers, PointerEvent, TouchEvent};
 use weft_paint::{Canvas, PixelRect, Point};
 use weft_theme::Theme;
 use weft_toolkit::{Ui, Widget, WidgetId};

@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use input_api::{Button, KeyEvent};
+use weft_input_api::{Button, KeyEvent};
 use weft_paint::Point;
 
 /// What produced a pointer-like event.

@@ -8,7 +8,7 @@
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use input_api::TouchEvent;
+use weft_input_api::TouchEvent;
 use weft_paint::Point;
 
 use crate::event::SwipeDirection;

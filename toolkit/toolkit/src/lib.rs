@@ -35,9 +35,9 @@ pub mod widgets;
 
 pub use event::{Event, Ime, PointerSource, Status, SwipeDirection};
 pub use id::WidgetId;
-pub use input_api;
 pub use style::{Align, Arrangement, Insets, LayoutStyle};
 pub use ui::{OverlayKind, Ui};
+pub use weft_input_api;
 pub use weft_paint::{self as paint, Canvas, PixelRect, Point, Rect, Size};
 pub use weft_text::{self as text, TextSystem};
 pub use weft_theme::{self as theme, Theme, ThemeKind};
@@ -51,5 +51,5 @@ pub mod prelude {
         TextRole,
     };
     pub use crate::{Align, Canvas, Insets, PixelRect, Point, Rect, Size, Theme, ThemeKind, Ui, WidgetId};
-    pub use input_api::InputEvent;
+    pub use weft_input_api::InputEvent;
 }

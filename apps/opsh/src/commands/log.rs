@@ -4,8 +4,8 @@ use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::String;
 
-use log_api::{Entry, Filter};
 use weft_app_support::format::timestamp;
+use weft_log_api::{Entry, Filter};
 
 use super::{Invocation, Outcome};
 use crate::host::Host;

@@ -8,7 +8,7 @@ mod system;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use log_api::Filter;
+use weft_log_api::Filter;
 
 use crate::history::History;
 use crate::host::Host;

@@ -4,8 +4,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use status_api::{Exit, ServiceState, ServiceStatus};
 use weft_app_support::format::{bytes, duration};
+use weft_status_api::{Exit, ServiceState, ServiceStatus};
 
 use super::{Invocation, Outcome, no_arguments};
 use crate::host::{Host, HostError};

@@ -10,7 +10,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use input_api::{Button as MouseButton, Key, KeyState, Modifiers};
+use weft_input_api::{Button as MouseButton, Key, KeyState, Modifiers};
 use weft_paint::{Color, Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextStyle};
 use weft_theme::Theme;

@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use input_api::{Button as MouseButton, Key, KeyState};
+use weft_input_api::{Button as MouseButton, Key, KeyState};
 use weft_paint::{Color, Rect};
 use weft_theme::{Icon, Theme};
 use weft_toolkit::accessibility::{Description, Role};

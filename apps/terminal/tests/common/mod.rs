@@ -1,9 +1,9 @@
 //! A fixed, in-memory system for the terminal's headless tests.
 
-use log_api::{Entry, Filter};
-use status_api::{ProcessInfo, ServiceState, ServiceStatus, SystemInfo};
 use weft_app_support::FileTree;
+use weft_log_api::{Entry, Filter};
 use weft_opsh::{Host, HostError, LogPage};
+use weft_status_api::{ProcessInfo, ServiceState, ServiceStatus, SystemInfo};
 
 pub const SECOND: u64 = 1_000_000_000;
 

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use input_api::InputEvent;
+use weft_input_api::InputEvent;
 use weft_viewer::link::{self, LinkOptions};
 use weft_viewer::publisher::{AppEvent, AppPublisher, publish_telemetry};
 use weft_viewer::stream::{LinkState, StreamOptions, ViewerStream};

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use weft_abi::{DEADLINE_INFINITE, MessageInfo, Rights, Signals, limits};
-use weft_hosted::Hosted;
 use weft_ipc::{Client, Connection, Protocol};
+use weft_kernel_hosted::Hosted;
 use weft_rt::{Channel, Deadline, Handle, sys};
 
 const MESSAGE: usize = 16;

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use display_hosted::Snapshot;
 use weft_app::{App, Context, WindowOptions};
 use weft_board_hosted::desktop::{Desktop, DesktopOptions};
+use weft_display_hosted::Snapshot;
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_manifest::Manifest;
@@ -92,12 +92,12 @@ fn app_manifest(name: &str, title: &str, icon: &str, keywords: &str) -> Manifest
 
 /// Boot the desktop with the two test apps.
 pub fn boot(theme: &'static str) -> Desktop {
-    let extra: Vec<(Manifest, weft_hosted::ProgramMain)> = vec![
+    let extra: Vec<(Manifest, weft_kernel_hosted::ProgramMain)> = vec![
         (
             app_manifest("sketch", "Sketch", "files", "\"draw\", \"paint\""),
-            sketch as weft_hosted::ProgramMain,
+            sketch as weft_kernel_hosted::ProgramMain,
         ),
-        (app_manifest("notes", "Notes", "info", "\"write\""), notes as weft_hosted::ProgramMain),
+        (app_manifest("notes", "Notes", "info", "\"write\""), notes as weft_kernel_hosted::ProgramMain),
     ];
     Desktop::boot(DesktopOptions { theme, extra, ..DesktopOptions::default() }).expect("the desktop boots")
 }

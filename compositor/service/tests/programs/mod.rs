@@ -1,11 +1,11 @@
 //! Small client programs the hosted tests start.
 #![allow(dead_code, reason = "each test binary uses some of the programs")]
 
-use compositor_api::client::{ClientError, Display, Window, WindowEvent};
-use compositor_api::{
+use weft_compositor_api::client::{ClientError, Display, Window, WindowEvent};
+use weft_compositor_api::{
     BufferId, BufferLayout, Event, KeyboardEvent, PointerEvent, Request, Size, SurfaceId, ToplevelRole,
 };
-use input_api::KeyState;
+use weft_input_api::KeyState;
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_rt::{Deadline, Signals, Vmo};

@@ -1,12 +1,12 @@
 //! Surface commits: content copies, Weft surface creation, damage.
 
-use compositor_api::{CursorImage, Point, PopupRole, Request, Role, Size, ToplevelRole};
 use smithay::input::pointer::{CursorImageStatus, CursorImageSurfaceData};
 use smithay::reexports::wayland_server::Resource;
 use smithay::reexports::wayland_server::backend::{ClientId, ObjectId};
 use smithay::reexports::wayland_server::protocol::wl_surface::WlSurface;
 use smithay::wayland::compositor::{TraversalAction, get_parent, with_states, with_surface_tree_upward};
 use smithay::wayland::shell::xdg::{SurfaceCachedState, XdgToplevelSurfaceData};
+use weft_compositor_api::{CursorImage, Point, PopupRole, Request, Role, Size, ToplevelRole};
 
 use super::content::{SurfaceContent, apply_commit};
 use super::error::CommitError;

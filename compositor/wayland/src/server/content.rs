@@ -19,7 +19,7 @@ use crate::compose::Layer;
 use crate::pixels::ShmFormat;
 
 /// Largest side of a surface buffer, as for Weft buffers.
-pub const MAX_SIDE: i32 = compositor_api::MAX_BUFFER_SIDE as i32;
+pub const MAX_SIDE: i32 = weft_compositor_api::MAX_BUFFER_SIDE as i32;
 
 /// A surface's current picture, premultiplied RGBA, rows packed.
 #[derive(Debug)]

@@ -12,8 +12,6 @@
 //! connections, so a `Leave` for one window may be read after the
 //! `Enter` for the next: a leave only clears focus still on its window.
 
-use compositor_api::{KeyboardEvent, Modifiers, SurfaceId};
-use input_api::{Button, KeyEvent, KeyState, PointerEvent, TouchEvent};
 use smithay::backend::input::{Axis, AxisSource, ButtonState, KeyState as WaylandKeyState, TouchSlot};
 use smithay::input::keyboard::{FilterResult, KeyboardHandle, KeyboardTarget, Keycode, ModifiersState};
 use smithay::input::pointer::{AxisFrame, ButtonEvent, MotionEvent};
@@ -21,6 +19,8 @@ use smithay::input::touch::{DownEvent, MotionEvent as TouchMotionEvent, UpEvent}
 use smithay::reexports::wayland_server::backend::ClientId;
 use smithay::reexports::wayland_server::protocol::wl_surface::WlSurface;
 use smithay::utils::{Logical, Point, SERIAL_COUNTER};
+use weft_compositor_api::{KeyboardEvent, Modifiers, SurfaceId};
+use weft_input_api::{Button, KeyEvent, KeyState, PointerEvent, TouchEvent};
 
 use super::state::Bridge;
 

@@ -20,8 +20,8 @@ mod window;
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::PathBuf;
 
-use compositor_api::client::Display as WeftDisplay;
 use smithay::reexports::wayland_server::{BindError, Display, ListeningSocket};
+use weft_compositor_api::client::Display as WeftDisplay;
 use weft_ipc::Startup;
 use weft_ipc::namespace::ParentEvent;
 use weft_ipc::program::ProgramError;

@@ -8,13 +8,13 @@
 
 use std::collections::HashMap;
 
-use compositor_api::client::{ClientError, Display};
-use compositor_api::{Configure, Event, Request, SurfaceId};
 use smithay::reexports::wayland_server::Client;
 use smithay::reexports::wayland_server::backend::protocol::ProtocolError;
 use smithay::reexports::wayland_server::backend::{ClientId, ObjectId};
 use smithay::utils::Transform;
 use smithay::wayland::compositor::{send_surface_state, with_states};
+use weft_compositor_api::client::{ClientError, Display};
+use weft_compositor_api::{Configure, Event, Request, SurfaceId};
 use weft_rt::Key;
 
 use super::content::SurfaceContent;
@@ -49,7 +49,7 @@ pub struct Peer {
     /// The root of its cursor window, if it set a cursor surface.
     pub cursor: Option<ObjectId>,
     /// The cursor surface and hotspot last told to Weft.
-    pub cursor_hotspot: Option<(SurfaceId, compositor_api::Point)>,
+    pub cursor_hotspot: Option<(SurfaceId, weft_compositor_api::Point)>,
 }
 
 impl Peer {

@@ -6,7 +6,6 @@
 //! moves and resizes, fullscreen and the window menu are answered with
 //! the current state.
 
-use compositor_api::{Request, WindowAction};
 use smithay::reexports::wayland_protocols::xdg::decoration::zv1::server::zxdg_toplevel_decoration_v1::Mode;
 use smithay::reexports::wayland_server::Resource;
 use smithay::reexports::wayland_server::protocol::{wl_output, wl_seat, wl_surface::WlSurface};
@@ -16,6 +15,7 @@ use smithay::wayland::shell::xdg::{
     Configure, PopupSurface, PositionerState, ToplevelSurface, XdgShellHandler, XdgShellState,
 };
 use smithay::{delegate_xdg_decoration, delegate_xdg_shell};
+use weft_compositor_api::{Request, WindowAction};
 
 use super::peer::DISPLAY_IMPLEMENTATION;
 use super::state::Bridge;

@@ -15,8 +15,6 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use compositor_api::client::{BufferPool, ClientError, Damage, Display};
-use compositor_api::{Configure, Rect, Request, Role, SurfaceId, WindowStates};
 use smithay::reexports::wayland_protocols::xdg::shell::server::xdg_toplevel;
 use smithay::reexports::wayland_server::Resource;
 use smithay::reexports::wayland_server::backend::ObjectId;
@@ -28,6 +26,8 @@ use smithay::wayland::compositor::{
     with_surface_tree_upward,
 };
 use smithay::wayland::shell::xdg::{PopupSurface, SurfaceCachedState, ToplevelSurface};
+use weft_compositor_api::client::{BufferPool, ClientError, Damage, Display};
+use weft_compositor_api::{Configure, Rect, Request, Role, SurfaceId, WindowStates};
 
 use super::content::{MAX_SIDE, SurfaceContent};
 use crate::compose::{Target, compose};
@@ -86,7 +86,7 @@ pub struct Window {
     /// A popup's parent Weft surface.
     pub parent: Option<SurfaceId>,
     /// The minimum size last told to Weft.
-    pub min_size: compositor_api::Size,
+    pub min_size: weft_compositor_api::Size,
     /// A toplevel that unmapped: it must commit again before Weft's
     /// configures may reach it.
     pub awaiting_commit: bool,
@@ -113,7 +113,7 @@ impl Window {
             last_configure: None,
             grab: false,
             parent: None,
-            min_size: compositor_api::Size::default(),
+            min_size: weft_compositor_api::Size::default(),
             awaiting_commit: false,
         }
     }
@@ -256,10 +256,10 @@ impl Window {
     }
 
     /// Size of the Weft buffer, in pixels.
-    pub fn pixel_size(&self) -> compositor_api::Size {
+    pub fn pixel_size(&self) -> weft_compositor_api::Size {
         let width = self.to_pixels_ceil(self.geometry.size.w).clamp(0, MAX_SIDE) as u32;
         let height = self.to_pixels_ceil(self.geometry.size.h).clamp(0, MAX_SIDE) as u32;
-        compositor_api::Size::new(width, height)
+        weft_compositor_api::Size::new(width, height)
     }
 
     /// Present what changed if Weft is ready for it; otherwise keep it for
@@ -342,7 +342,7 @@ impl Window {
     pub fn buffer_released(
         &mut self,
         display: &Display,
-        event: &compositor_api::Event,
+        event: &weft_compositor_api::Event,
     ) -> Result<bool, ClientError> {
         match self.pool.as_mut() {
             Some(pool) => pool.handle_event(display, event),

@@ -12,10 +12,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use display_hosted::{HostDisplay, Snapshot};
-use input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
-use input_api::{Button, Key, KeyState};
 use weft_compositor_testing::{Service, System};
+use weft_display_hosted::{HostDisplay, Snapshot};
+use weft_input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
+use weft_input_api::{Button, Key, KeyState};
 use weft_ipc::Client;
 
 /// Output size of the headless display.
@@ -68,9 +68,9 @@ fn fresh_runtime_dir() -> PathBuf {
 pub fn boot() -> Rig {
     let display = HostDisplay::headless(WIDTH, HEIGHT);
     let mut system = System::new(&[
-        ("input", input::entry),
-        ("display-hosted", display_hosted::entry),
-        ("compositor", compositor::entry),
+        ("input", weft_input::entry),
+        ("display-hosted", weft_display_hosted::entry),
+        ("compositor", weft_compositor_service::entry),
         ("wayland", weft_wayland::entry),
     ]);
     if std::env::var_os("WEFT_TEST_ECHO").is_some() {

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use weft_aarch64::board::{Board, DeviceRule, Naming};
-use weft_aarch64::devicetree::{self, UartKind};
+use weft_kernel_aarch64::board::{Board, DeviceRule, Naming};
+use weft_kernel_aarch64::devicetree::{self, UartKind};
 
 const BOARD: Board = Board {
     name: "qemu-virt",
@@ -39,7 +39,7 @@ fn qemu_virt_trees_are_read() {
         };
         let tree = fdt::Fdt::new(&bytes).expect("a flattened device tree");
         let compatible = devicetree::root_compatible(&tree);
-        let board = weft_aarch64::board::select(&[BOARD], &compatible).expect("board selected");
+        let board = weft_kernel_aarch64::board::select(&[BOARD], &compatible).expect("board selected");
         let info = devicetree::read(&bytes, 0x4800_0000, Some(board)).expect("readable");
         assert_eq!(info.memory.total(), 1 << 30, "{machine}: RAM");
         assert_eq!(info.memory.as_slice()[0].start, 0x4000_0000);

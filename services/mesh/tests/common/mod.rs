@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use display_hosted::{HostDisplay, Snapshot};
-use input_api::KeyState;
-use mesh_api::{MeshStatus, StreamStatus};
 use weft_board_hosted::desktop::{Desktop, DesktopOptions};
 use weft_board_hosted::stream::StreamSetup;
+use weft_display_hosted::{HostDisplay, Snapshot};
+use weft_input_api::KeyState;
 use weft_manifest::Manifest;
+use weft_mesh_api::{MeshStatus, StreamStatus};
 use weft_viewer::link::{self, LinkOptions, free_port};
 use weft_viewer::stream::{StreamOptions, ViewerStream};
 use weft_wlstream::keys::AppId;
@@ -113,15 +113,17 @@ impl Rig {
     pub fn boot_with(
         size: (u32, u32),
         apps: &[App],
-        services: Vec<(Manifest, weft_hosted::ProgramMain)>,
+        services: Vec<(Manifest, weft_kernel_hosted::ProgramMain)>,
     ) -> Rig {
         let port = free_port();
         let stream = StreamSetup::loopback(port)
             .arg("viewer-timeout-ms", &VIEWER_TIMEOUT.as_millis().to_string())
             .arg("keepalive-ms", "200")
             .arg("heartbeat-ms", "200");
-        let mut extra: Vec<(Manifest, weft_hosted::ProgramMain)> =
-            apps.iter().map(|app| (app.manifest(), mesh::demo::entry as weft_hosted::ProgramMain)).collect();
+        let mut extra: Vec<(Manifest, weft_kernel_hosted::ProgramMain)> = apps
+            .iter()
+            .map(|app| (app.manifest(), weft_mesh::demo::entry as weft_kernel_hosted::ProgramMain))
+            .collect();
         extra.extend(services);
         let options = DesktopOptions {
             width: size.0,
@@ -278,13 +280,13 @@ pub fn on_screen(display: &HostDisplay, marker: [u8; 3]) -> Option<Picture> {
 /// The picture `stream-demo` draws in text mode after typing `typed`,
 /// computed here, independently of the app's buffers.
 pub fn demo_text(width: u32, height: u32, marker: [u8; 3], typed: &str) -> Picture {
-    demo_picture(mesh::demo::Mode::Text, (width, height), marker, typed)
+    demo_picture(weft_mesh::demo::Mode::Text, (width, height), marker, typed)
 }
 
 /// The picture `stream-demo` in `mode` draws after the keys of `typed`.
-pub fn demo_picture(mode: mesh::demo::Mode, size: (u32, u32), marker: [u8; 3], typed: &str) -> Picture {
+pub fn demo_picture(mode: weft_mesh::demo::Mode, size: (u32, u32), marker: [u8; 3], typed: &str) -> Picture {
     let marker = Some([marker[0], marker[1], marker[2], 255]);
-    let mut demo = mesh::demo::Demo::new(mode, size.0, size.1, marker, 100);
+    let mut demo = weft_mesh::demo::Demo::new(mode, size.0, size.1, marker, 100);
     for key in weft_viewer::script::key_events(typed) {
         if key.state == KeyState::Pressed {
             demo.key(key.key, &key.text);

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use input_api::{Button, InputEvent, Key, KeyEvent, KeyState, Modifiers, PointerEvent, TouchEvent};
+use weft_input_api::{Button, InputEvent, Key, KeyEvent, KeyState, Modifiers, PointerEvent, TouchEvent};
 use weft_paint::Point;
 
 use crate::event::{Event, Ime, PointerSource, Status};

@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use input_api::{Button as MouseButton, Key, KeyState};
+use weft_input_api::{Button as MouseButton, Key, KeyState};
 use weft_paint::{Rect, Size};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::{Color, Theme};

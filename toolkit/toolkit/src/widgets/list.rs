@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use input_api::{Key, KeyState};
+use weft_input_api::{Key, KeyState};
 use weft_paint::{Rect, Size};
 use weft_text::{Overflow, TextLayout};
 use weft_theme::Theme;

@@ -3,7 +3,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use input_api::{Key, KeyState};
+use weft_input_api::{Key, KeyState};
 use weft_paint::{Point, Rect, Size};
 use weft_text::{Overflow, TextLayout};
 use weft_theme::Theme;

@@ -2,7 +2,7 @@
 
 use alloc::boxed::Box;
 
-use input_api::{Key, KeyState};
+use weft_input_api::{Key, KeyState};
 use weft_paint::{Point, Rect, Size};
 use weft_theme::{Color, Theme};
 

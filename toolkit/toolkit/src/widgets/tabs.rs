@@ -4,7 +4,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use input_api::{Key, KeyState};
+use weft_input_api::{Key, KeyState};
 use weft_paint::{Point, Rect};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::Theme;

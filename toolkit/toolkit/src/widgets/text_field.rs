@@ -4,7 +4,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::time::Duration;
 
-use input_api::{Key, KeyEvent, KeyState, Modifiers};
+use weft_input_api::{Key, KeyEvent, KeyState, Modifiers};
 use weft_paint::{Point, Rect, Size};
 use weft_text::{EditorColors, Movement, Overflow, TextEditor, TextLayout, TextSystem};
 use weft_theme::Theme;

@@ -4,7 +4,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::time::Duration;
 
-use input_api::{Button as MouseButton, Key, KeyState};
+use weft_input_api::{Button as MouseButton, Key, KeyState};
 use weft_paint::{Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::{Color, Shadow, Theme};
