@@ -131,6 +131,7 @@ impl System {
         }
         let info = StartupInfo {
             name: "root".into(),
+            program: "root".into(),
             principal: PRINCIPAL_ROOT,
             args: vec![("system".into(), options.bundle.system.clone())],
             handles: names,

@@ -211,6 +211,7 @@ impl System {
         }
         let startup = weft_ipc::namespace::encode_startup(&StartupInfo {
             name: service.name.clone(),
+            program: service.program.clone(),
             principal,
             args: service.args,
             handles: names,

@@ -2,7 +2,8 @@
 //!
 //! This crate holds only plain data: handle values, rights, signals, error
 //! codes, system-call numbers and the `#[repr(C)]` records that cross the
-//! system-call boundary. The kernel core, every arch backend, the hosted
+//! system-call boundary, and the one message every program starts with
+//! ([`startup`]). The kernel core, every arch backend, the hosted
 //! backend and the userspace runtime all speak exactly these types, so a
 //! program compiled against them runs on any backend.
 //!
@@ -12,11 +13,14 @@
 //!   or an [`Error`].
 #![no_std]
 
+extern crate alloc;
+
 mod error;
 mod handle;
 mod info;
 mod rights;
 mod signals;
+pub mod startup;
 mod syscall;
 
 pub use error::Error;

@@ -5,8 +5,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use ed25519_dalek::VerifyingKey;
+use weft_abi::startup::{self, StartupInfo};
 use weft_abi::{Koid, PRINCIPAL_ROOT, ResourceKind, Rights, limits};
-use weft_ipc::namespace::{StartupInfo, encode_startup};
 use weft_kernel::{Kernel, KernelConfig};
 use weft_kernel_aarch64::board::{self, Board, Naming};
 use weft_kernel_aarch64::kprintln;
@@ -131,8 +131,9 @@ fn start_root(
             device.interrupt
         );
     }
-    let startup = encode_startup(&StartupInfo {
+    let startup = startup::encode(&StartupInfo {
         name: "root".into(),
+        program: "root".into(),
         principal: PRINCIPAL_ROOT,
         args: alloc::vec![("system".into(), bundle.system.into())],
         handles: names,

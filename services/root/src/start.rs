@@ -88,6 +88,7 @@ impl Manager {
         };
         let info = StartupInfo {
             name: name.clone(),
+            program: instance.manifest.program.clone(),
             principal,
             args: instance.manifest.args.clone(),
             handles: capabilities.iter().map(|(n, _)| n.clone()).collect(),

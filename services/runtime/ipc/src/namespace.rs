@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use weft_abi::Error;
 use weft_rt::{Channel, Deadline, Handle};
 
+pub use weft_abi::startup::StartupInfo;
+
 use crate::client::Client;
 use crate::wire::{self, Kind};
 use crate::{IpcError, Protocol};
@@ -25,7 +27,7 @@ pub enum NamespaceProtocol {}
 
 impl Protocol for NamespaceProtocol {
     const NAME: &'static str = "weft.namespace";
-    const VERSION: u16 = 1;
+    const VERSION: u16 = weft_abi::startup::NAMESPACE_VERSION;
     type Request = NamespaceRequest;
     type Response = NamespaceResponse;
     type Event = NamespaceEvent;
@@ -67,21 +69,6 @@ pub enum NamespaceEvent {
     },
     /// Please finish and exit.
     Stop,
-}
-
-/// The startup record.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StartupInfo {
-    /// The program's name in the service graph.
-    pub name: String,
-    /// Its principal (the kernel stamps the same on its messages).
-    pub principal: u64,
-    /// Arguments from the manifest.
-    pub args: Vec<(String, String)>,
-    /// Names of the handles attached to the startup message, in order.
-    pub handles: Vec<String>,
-    /// Protocols this program is expected to serve.
-    pub exposes: Vec<String>,
 }
 
 /// Who is on the other end of a routed connection, as the parent (trusted)
@@ -220,9 +207,10 @@ fn parent_event(event: NamespaceEvent, handles: Vec<Handle>) -> Option<ParentEve
     }
 }
 
-/// Encode a startup message (for parents, and for the kernel's boot code).
+/// Encode a startup message (for parents; the kernel's boot code uses
+/// [`weft_abi::startup::encode`] directly, which writes the same bytes).
 pub fn encode_startup(info: &StartupInfo) -> Result<Vec<u8>, IpcError> {
-    wire::encode(NamespaceProtocol::VERSION, Kind::Event, &NamespaceEvent::Startup(info.clone()))
+    weft_abi::startup::encode(info).map_err(|_| IpcError::Encode)
 }
 
 /// Encode any namespace event (for parents).
@@ -235,6 +223,8 @@ pub fn encode_event(event: &NamespaceEvent) -> Result<Vec<u8>, IpcError> {
 pub struct Startup {
     /// Name in the service graph.
     pub name: String,
+    /// The program running (the name its image is registered under).
+    pub program: String,
     /// Principal.
     pub principal: u64,
     /// Manifest arguments.
@@ -262,6 +252,7 @@ impl Startup {
         let handles = info.handles.into_iter().zip(message.handles).collect();
         Ok(Startup {
             name: info.name,
+            program: info.program,
             principal: info.principal,
             args: info.args,
             exposes: info.exposes,

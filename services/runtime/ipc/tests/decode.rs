@@ -23,6 +23,7 @@ fn decode_all(bytes: &[u8]) {
 fn valid_messages() -> Vec<Vec<u8>> {
     let startup = StartupInfo {
         name: "files".into(),
+        program: "files".into(),
         principal: 42,
         args: vec![("root".into(), "/".into())],
         handles: vec!["bundle".into()],
@@ -82,4 +83,28 @@ fn strictness() {
     assert_eq!(wire::header(1, &kind).unwrap_err(), IpcError::Malformed);
     // Empty input is refused.
     assert_eq!(wire::header(1, &[]).unwrap_err(), IpcError::Malformed);
+}
+
+/// The kernel writes the startup message without this crate
+/// (`weft_abi::startup::encode`); the bytes must be the namespace event
+/// programs decode.
+#[test]
+fn the_abi_startup_message_is_the_namespace_startup_event() {
+    let info = StartupInfo {
+        name: "console".into(),
+        program: "hosted-console".into(),
+        principal: 7,
+        args: vec![("system".into(), "hosted".into())],
+        handles: vec!["root-resource".into(), "bundle".into()],
+        exposes: vec!["weft.console".into()],
+    };
+    let from_abi = weft_abi::startup::encode(&info).unwrap();
+    let from_ipc =
+        wire::encode(NamespaceProtocol::VERSION, Kind::Event, &NamespaceEvent::Startup(info.clone()))
+            .unwrap();
+    assert_eq!(from_abi, from_ipc);
+    assert_eq!(weft_ipc::namespace::encode_startup(&info).unwrap(), from_ipc);
+    let (kind, body) = wire::header(NamespaceProtocol::VERSION, &from_abi).unwrap();
+    assert_eq!(kind, Kind::Event);
+    assert_eq!(wire::body::<NamespaceEvent>(body).unwrap(), NamespaceEvent::Startup(info));
 }
