@@ -7,7 +7,7 @@ use weft_app_support::FileTree;
 use weft_app_support::widgets::DataRow;
 use weft_files::{Browser, DocumentView, Location, Message};
 use weft_toolkit::accessibility::Role;
-use weft_toolkit::weft_input_api::{Key, Modifiers};
+use weft_toolkit::weft_types::{Key, Modifiers};
 use weft_toolkit::{Theme, ThemeKind, Ui};
 use weft_toolkit_harness::{Harness, Tolerance};
 

@@ -9,7 +9,7 @@ use weft_app_support::widgets::DataRow;
 use weft_monitor::{Graph, Message, Monitor};
 use weft_status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 use weft_toolkit::accessibility::Role;
-use weft_toolkit::weft_input_api::{Key, Modifiers};
+use weft_toolkit::weft_types::{Key, Modifiers};
 use weft_toolkit::{Theme, ThemeKind, Ui};
 use weft_toolkit_harness::{Harness, Tolerance};
 

@@ -5,7 +5,7 @@ use alloc::string::String;
 use weft_toolkit::accessibility::{Description, Role};
 use weft_toolkit::paint::{Point, Rect, Size};
 use weft_toolkit::text::{Overflow, TextLayout, TextStyle};
-use weft_toolkit::weft_input_api::{Button as MouseButton, Key, KeyState};
+use weft_toolkit::weft_types::{Button as MouseButton, Key, KeyState};
 use weft_toolkit::{
     Event, EventContext, LayoutStyle, MeasureContext, PaintContext, Status, Theme, ThemeKind, Widget,
 };

@@ -15,7 +15,7 @@ use weft_manifest::compile::parse_manifest;
 use weft_opsh::ServiceHost;
 use weft_rt::Deadline;
 use weft_terminal::{Message, Session};
-use weft_toolkit::weft_input_api::{Key, Modifiers};
+use weft_toolkit::weft_types::{Key, Modifiers};
 use weft_toolkit::{Theme, Ui};
 use weft_toolkit_harness::Harness;
 

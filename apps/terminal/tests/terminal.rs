@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use weft_terminal::{Message, Session};
-use weft_toolkit::weft_input_api::{Button, InputEvent, Key, KeyState, Modifiers, PointerEvent};
+use weft_toolkit::weft_types::{Button, InputEvent, Key, KeyState, Modifiers, PointerEvent};
 use weft_toolkit::{Point, Theme, ThemeKind, Ui};
 use weft_toolkit_harness::{Harness, Tolerance};
 use weft_vt::Color;

@@ -1,6 +1,6 @@
 //! Converting premultiplied RGBA8 surfaces to softbuffer's `0RGB` words.
 
-use weft_wlstream::{Rect, SurfaceRef};
+use weft_wlstream::{SurfaceRect, SurfaceRef};
 
 /// Background shown where the surface has no pixels or is transparent.
 pub const BACKGROUND: u32 = 0x0020_2226;
@@ -31,7 +31,7 @@ pub fn blit(surface: Option<&SurfaceRef<'_>>, target: &mut [u32], width: u32, he
     };
     let visible_width = surface.width().min(width);
     let visible_height = surface.height().min(height);
-    let visible = Rect::new(0, 0, visible_width, visible_height);
+    let visible = SurfaceRect::new(0, 0, visible_width, visible_height);
     for (y, row) in target.chunks_exact_mut(width as usize).take(height as usize).enumerate() {
         let y = y as u32;
         if y >= visible_height || visible_width == 0 {
@@ -49,7 +49,7 @@ pub fn blit(surface: Option<&SurfaceRef<'_>>, target: &mut [u32], width: u32, he
 /// Convert a premultiplied RGBA8 surface to straight-alpha RGBA8 rows
 /// (what PNG stores).
 pub fn unpremultiply(surface: &SurfaceRef<'_>) -> Vec<u8> {
-    let full = Rect::full(surface.width(), surface.height());
+    let full = SurfaceRect::full(surface.width(), surface.height());
     let mut pixels = Vec::with_capacity(full.area() as usize * 4);
     for y in 0..surface.height() {
         for rgba in surface.rect_row(&full, y).chunks_exact(4) {

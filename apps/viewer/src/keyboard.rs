@@ -1,9 +1,9 @@
 //! Host keys to Weft keys: winit's physical key codes mapped to Linux
-//! evdev codes (what `weft_input_api::Key` carries), plus modifier and text
+//! evdev codes (what `weft_types::Key` carries), plus modifier and text
 //! handling so a remote key press is exactly a local one.
 
-use weft_input_api::keymap::Keyboard;
-use weft_input_api::{Key, KeyEvent, KeyState, Modifiers};
+use weft_types::keymap::Keyboard;
+use weft_types::{Key, KeyEvent, KeyState, Modifiers};
 use winit::keyboard::{KeyCode, ModifiersState};
 
 /// winit physical key → evdev code (from `linux/input-event-codes.h`).

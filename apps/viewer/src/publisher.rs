@@ -9,12 +9,12 @@
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use weft_input_api::InputEvent;
+use weft_types::InputEvent;
 use weft_wlstream::keys::{self, AppId, Channel};
 use weft_wlstream::message::{self, ViewerMessage, ViewerSize};
 use weft_wlstream::source::{SourceConfig, SourceStats, StreamSource};
 use weft_wlstream::telemetry::{self, Telemetry};
-use weft_wlstream::{EncodeStats, Encoder, EncoderConfig, Rect, SurfaceRef};
+use weft_wlstream::{EncodeStats, Encoder, EncoderConfig, SurfaceRect, SurfaceRef};
 use zenoh::pubsub::{Publisher, Subscriber};
 use zenoh::qos::CongestionControl;
 use zenoh::{Session, Wait};
@@ -132,7 +132,7 @@ impl AppPublisher {
     }
 
     /// The app drew `damage` into its surface.
-    pub fn damage(&mut self, damage: &[Rect]) {
+    pub fn damage(&mut self, damage: &[SurfaceRect]) {
         self.source.damage(damage);
     }
 

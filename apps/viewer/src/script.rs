@@ -1,8 +1,8 @@
 //! Scripted input for headless runs and tests: typing text, clicking,
 //! resizing — turned into exactly the events a person would cause.
 
-use weft_input_api::keymap::{Keyboard, key_for};
-use weft_input_api::{Button, Key, KeyEvent, KeyState, PointerEvent};
+use weft_types::keymap::{Keyboard, key_for};
+use weft_types::{Button, Key, KeyEvent, KeyState, PointerEvent};
 
 use crate::error::ViewerError;
 use crate::stream::ViewerStream;

@@ -11,7 +11,7 @@
 use std::sync::mpsc::{Receiver, TrySendError, sync_channel};
 use std::time::{Duration, Instant};
 
-use weft_input_api::{InputEvent, KeyEvent, PointerEvent, TouchEvent};
+use weft_types::{InputEvent, KeyEvent, PointerEvent, TouchEvent};
 use weft_wlstream::keys::{AppId, Channel};
 use weft_wlstream::message::{
     self, Ack, KeyframeReason, KeyframeRequest, StreamControl, ViewerId, ViewerMessage, ViewerSize,

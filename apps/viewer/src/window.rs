@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use weft_input_api::{Button, KeyState, PointerEvent, TouchEvent};
+use weft_types::{Button, KeyState, PointerEvent, TouchEvent};
 use weft_wlstream::keys::AppId;
 use winit::application::ApplicationHandler;
 use winit::dpi::PhysicalSize;

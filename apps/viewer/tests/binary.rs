@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::{TestApp, endpoint, eventually};
-use weft_input_api::InputEvent;
+use weft_types::InputEvent;
 use weft_viewer::link::free_port;
 use weft_viewer::publisher::AppEvent;
 use weft_wlstream::synthetic::text_page;

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{TestApp, endpoint, eventually, stream_options, wait_for_picture, wait_for_state};
-use weft_input_api::{InputEvent, KeyState, PointerEvent};
+use weft_types::{InputEvent, KeyState, PointerEvent};
 use weft_viewer::link::{self, LinkOptions, free_port};
 use weft_viewer::publisher::AppEvent;
 use weft_viewer::script::{self, Action};
@@ -32,7 +32,7 @@ fn decoded_pictures_equal_the_published_pixels() {
     let mut latencies = Vec::new();
     for kind in Scenario::ALL {
         let pair = scenario(kind, 640, 400);
-        app.draw(pair.before.clone(), vec![weft_wlstream::Rect::full(640, 400)]);
+        app.draw(pair.before.clone(), vec![weft_wlstream::SurfaceRect::full(640, 400)]);
         assert!(wait_for_picture(&mut stream, &pair.before, WAIT), "{} before", kind.name());
         let sent = Instant::now();
         app.draw(pair.after.clone(), pair.damage.clone());
@@ -75,7 +75,7 @@ fn input_from_the_viewer_arrives() {
     assert_eq!(
         pointer[3],
         AppEvent::Input(InputEvent::Pointer(PointerEvent::Button {
-            button: weft_input_api::Button::Left,
+            button: weft_types::Button::Left,
             state: KeyState::Released,
             x: 10.0,
             y: 20.5,
@@ -131,7 +131,7 @@ fn two_streams_do_not_cross() {
     let mut stream_b = ViewerStream::open(&session, app_b.id.clone(), stream_options()).unwrap();
     assert!(wait_for_picture(&mut stream_a, &app_a.picture(), WAIT));
     assert!(wait_for_picture(&mut stream_b, &app_b.picture(), WAIT));
-    app_a.draw(text_page(200, 120, 11), vec![weft_wlstream::Rect::full(200, 120)]);
+    app_a.draw(text_page(200, 120, 11), vec![weft_wlstream::SurfaceRect::full(200, 120)]);
     app_b.draw(list_screen(300, 160, 50), vec![list_area(300, 160)]);
     assert!(wait_for_picture(&mut stream_a, &text_page(200, 120, 11), WAIT));
     assert!(wait_for_picture(&mut stream_b, &list_screen(300, 160, 50), WAIT));
@@ -155,7 +155,7 @@ fn a_viewer_that_stops_reading_does_not_make_the_app_buffer() {
     // The viewer stops polling; the app draws 300 times as fast as it can.
     let mut canvas = app.picture();
     for step in 0..300u32 {
-        let rect = weft_wlstream::Rect::new((step * 7) % 300, (step * 3) % 220, 12, 12);
+        let rect = weft_wlstream::SurfaceRect::new((step * 7) % 300, (step * 3) % 220, 12, 12);
         canvas.fill(rect, [step as u8, 40, 90, 255]);
         app.draw(canvas.clone(), vec![rect]);
         std::thread::sleep(Duration::from_millis(2));

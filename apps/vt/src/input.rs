@@ -2,8 +2,8 @@
 
 use alloc::vec::Vec;
 
-use weft_input_api::keymap::text_for;
-use weft_input_api::{Key, KeyEvent, KeyState, Modifiers};
+use weft_types::keymap::text_for;
+use weft_types::{Key, KeyEvent, KeyState, Modifiers};
 
 use crate::screen::Modes;
 

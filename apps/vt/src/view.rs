@@ -6,11 +6,11 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-use weft_input_api::{Button, Key, KeyEvent, KeyState, Modifiers};
 use weft_paint::{Point, Rect, Size};
 use weft_theme::Theme;
 use weft_toolkit::accessibility::{Description, Role};
 use weft_toolkit::{Event, EventContext, Ime, LayoutStyle, MeasureContext, PaintContext, Status, Widget};
+use weft_types::{Button, Key, KeyEvent, KeyState, Modifiers};
 
 use crate::cell::Attributes;
 use crate::glyphs::{CellMetrics, Glyphs};

@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 
 use weft_config_api::Value;
 use weft_display_hosted::{HostDisplay, Snapshot};
-use weft_input_api::protocol::RawEvent;
-use weft_input_api::{Button, Key, KeyState};
+use weft_input_api::RawEvent;
 use weft_kernel_hosted::Hosted;
 use weft_manifest::{Bundle, Manifest};
 use weft_mesh_api::MeshStatus;
 use weft_notify_api::Notification;
 use weft_status_api::{ProcessInfo, ServiceStatus};
+use weft_types::{Button, Key, KeyState};
 
 use crate::probe::{self, Command};
 use crate::stream::{self, StreamSetup};
@@ -202,8 +202,7 @@ impl Desktop {
     /// Type `text` on the US keymap.
     pub fn type_text(&self, text: &str) -> Result<(), String> {
         for c in text.chars() {
-            let (key, shift) =
-                weft_input_api::keymap::key_for(c).ok_or_else(|| format!("no key types {c:?}"))?;
+            let (key, shift) = weft_types::keymap::key_for(c).ok_or_else(|| format!("no key types {c:?}"))?;
             if shift { self.chord(&[Key::LEFT_SHIFT], key)? } else { self.key(key)? }
         }
         Ok(())

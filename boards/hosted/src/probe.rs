@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use weft_config_api::{ConfigProtocol, ConfigRequest, ConfigResponse, Value};
-use weft_input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
+use weft_input_api::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
 use weft_ipc::Namespace;
 use weft_ipc::program::{ProgramError, run_with};
 use weft_log_api::{Filter, LogReaderProtocol, ReaderRequest, ReaderResponse};

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use weft_display_hosted::Snapshot;
-use weft_input_api::Key;
+use weft_types::Key;
 
 use crate::desktop::{Desktop, DesktopOptions};
 

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use common::{WAIT, boot, brightness, compositor_mapped, find, find_below, keep, rgb, window_of};
 use weft_config_api::Value;
-use weft_input_api::Key;
 use weft_toolkit::ThemeKind;
+use weft_types::Key;
 
 /// Where the panel's Apps button is.
 const APPS_BUTTON: (u32, u32) = (44, 20);
@@ -173,9 +173,9 @@ fn theme_switch_rerenders_the_shell_and_every_window() {
     };
     let before = title_colour(&dark, sketch_dark, (360, 240));
     desktop
-        .inject(vec![weft_input_api::protocol::RawEvent::Key {
+        .inject(vec![weft_input_api::RawEvent::Key {
             key: Key::LEFT_ALT,
-            state: weft_input_api::KeyState::Pressed,
+            state: weft_types::KeyState::Pressed,
         }])
         .unwrap();
     desktop.key(Key::TAB).unwrap();
@@ -183,9 +183,9 @@ fn theme_switch_rerenders_the_shell_and_every_window() {
         desktop.wait_for(WAIT, |s| brightness(s, 640, 400, 40, 20) != brightness(&dark, 640, 400, 40, 20));
     assert!(switcher, "the switcher did not show");
     desktop
-        .inject(vec![weft_input_api::protocol::RawEvent::Key {
+        .inject(vec![weft_input_api::RawEvent::Key {
             key: Key::LEFT_ALT,
-            state: weft_input_api::KeyState::Released,
+            state: weft_types::KeyState::Released,
         }])
         .unwrap();
     let (after, focused) = desktop.wait_for(WAIT, |s| title_colour(s, sketch_dark, (360, 240)) != before);

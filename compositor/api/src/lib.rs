@@ -32,7 +32,6 @@ extern crate alloc;
 
 pub mod capture;
 pub mod client;
-mod geometry;
 pub mod shell;
 
 use alloc::string::String;
@@ -40,8 +39,8 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 use weft_ipc::Protocol;
 
-pub use geometry::{Point, Rect, Size};
-pub use weft_input_api::{InputEvent, KeyEvent, Modifiers, PointerEvent, TouchEvent};
+/// The geometry and input vocabulary the protocol's messages carry.
+pub use weft_types::{InputEvent, KeyEvent, Modifiers, Point, PointerEvent, Rect, Size, TouchEvent};
 
 /// The surface protocol.
 pub enum CompositorProtocol {}

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use weft_compositor_api::capture::{CaptureError, CaptureEvent};
 use weft_compositor_api::shell::WindowId;
 use weft_compositor_api::*;
-use weft_input_api::{Button, Key, KeyState};
+use weft_types::{Button, Key, KeyState};
 
 use crate::tests::{APP, OTHER, Rig, SHELL};
 use crate::*;

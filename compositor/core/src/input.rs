@@ -3,8 +3,8 @@
 
 use weft_compositor_api::shell::{ShellEvent, Shortcut, WindowId};
 use weft_compositor_api::{Event, KeyboardEvent, Size};
-use weft_input_api::protocol::{SeatEvent, TouchPhase};
-use weft_input_api::{Button, Key, KeyState, Modifiers, PointerEvent, TouchEvent};
+use weft_input_api::{SeatEvent, TouchPhase};
+use weft_types::{Button, Key, KeyState, Modifiers, PointerEvent, TouchEvent};
 
 use crate::decorations::{Edges, Part, title_part};
 use crate::state::{Role, SurfaceKey};
@@ -584,7 +584,7 @@ impl Compositor {
         }
     }
 
-    fn key(&mut self, event: weft_input_api::KeyEvent) {
+    fn key(&mut self, event: weft_types::KeyEvent) {
         self.keyboard.modifiers = event.modifiers;
         let pressed = event.state != KeyState::Released;
         let is_super = matches!(event.key, Key::LEFT_META | Key::RIGHT_META);

@@ -15,7 +15,7 @@
 
 use weft_compositor_api::shell::WindowId;
 use weft_compositor_api::{Event, InputEvent, KeyEvent, KeyboardEvent, PointerEvent, Size, TouchEvent};
-use weft_input_api::KeyState;
+use weft_types::KeyState;
 
 use crate::Compositor;
 use crate::state::SurfaceKey;

@@ -2,10 +2,9 @@
 
 use alloc::vec::Vec;
 use weft_compositor_api::{
-    BufferId, BufferLayout, CursorImage, Event, ProtocolError, Request, Role as ApiRole, Size, SurfaceId,
-    WindowAction,
+    BufferId, BufferLayout, CursorImage, Event, ProtocolError, Rect, Request, Role as ApiRole, Size,
+    SurfaceId, WindowAction,
 };
-use weft_scene::Rect;
 
 use crate::state::{LayerSurface, Popup, Role, Surface, SurfaceKey};
 use crate::{ClientId, Compositor, MAX_BUFFERS, MAX_SURFACES, buffer_image};
@@ -189,7 +188,7 @@ impl Compositor {
         &mut self,
         key: SurfaceKey,
         buffer: Option<BufferId>,
-        damage: &[weft_compositor_api::Rect],
+        damage: &[Rect],
     ) -> Result<(), ProtocolError> {
         let Some(buffer) = buffer else {
             self.known_surface(key)?;
@@ -214,8 +213,7 @@ impl Compositor {
             self.release_if_unused(key.0, old);
         }
         if let Some(node) = node {
-            let rects: Vec<Rect> = damage.iter().map(|r| Rect::new(r.x, r.y, r.width, r.height)).collect();
-            let _ = self.scene.update_image(node, buffer_image(key.0, buffer), pixels, false, &rects);
+            let _ = self.scene.update_image(node, buffer_image(key.0, buffer), pixels, false, damage);
             let _ = self.scene.set_size(node, pixels.0 as f32 / scale, pixels.1 as f32 / scale);
         }
         self.surface_presented(key, was_mapped);

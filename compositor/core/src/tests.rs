@@ -7,9 +7,9 @@ use alloc::vec;
 use alloc::vec::Vec;
 use weft_compositor_api::shell::{ShellRequest, ShellResponse};
 use weft_compositor_api::*;
-use weft_input_api::protocol::SeatEvent;
-use weft_input_api::{Button, Key, KeyState};
+use weft_input_api::SeatEvent;
 use weft_scene::{ImageView, Renderer};
+use weft_types::{Button, Key, KeyState};
 
 use crate::*;
 
@@ -241,7 +241,7 @@ fn clicking_focuses_and_raises_and_keys_follow_focus() {
     assert!(windows[1].focused && !windows[0].focused);
     rig.take();
     let key = |rig: &mut Rig| {
-        rig.seat(SeatEvent::Key(weft_input_api::KeyEvent {
+        rig.seat(SeatEvent::Key(weft_types::KeyEvent {
             key: Key::A,
             state: KeyState::Pressed,
             modifiers: Default::default(),
@@ -343,7 +343,7 @@ fn alt_tab_goes_to_the_shell_and_is_not_seen_by_apps() {
     assert!(matches!(response, Some(ShellResponse::Windows(w)) if w.len() == 1));
     rig.take();
     let key = |key: Key, state: KeyState, modifiers: Modifiers| {
-        SeatEvent::Key(weft_input_api::KeyEvent { key, state, modifiers, text: String::new() })
+        SeatEvent::Key(weft_types::KeyEvent { key, state, modifiers, text: String::new() })
     };
     rig.seat(key(Key::LEFT_ALT, KeyState::Pressed, Modifiers::ALT));
     rig.seat(key(Key::TAB, KeyState::Pressed, Modifiers::ALT));
@@ -454,10 +454,10 @@ fn touch_goes_to_the_surface_it_went_down_on_and_moves_title_bars() {
     rig.take();
     let at = |px: f32, py: f32| (px / 640.0, py / 480.0);
     let (tx, ty) = at(x as f32 + 10.0, y as f32 + 10.0);
-    rig.seat(SeatEvent::Touch { id: 7, phase: weft_input_api::protocol::TouchPhase::Down, x: tx, y: ty });
+    rig.seat(SeatEvent::Touch { id: 7, phase: weft_input_api::TouchPhase::Down, x: tx, y: ty });
     let (mx, my) = at(x as f32 + 400.0, y as f32 + 10.0);
-    rig.seat(SeatEvent::Touch { id: 7, phase: weft_input_api::protocol::TouchPhase::Motion, x: mx, y: my });
-    rig.seat(SeatEvent::Touch { id: 7, phase: weft_input_api::protocol::TouchPhase::Up, x: mx, y: my });
+    rig.seat(SeatEvent::Touch { id: 7, phase: weft_input_api::TouchPhase::Motion, x: mx, y: my });
+    rig.seat(SeatEvent::Touch { id: 7, phase: weft_input_api::TouchPhase::Up, x: mx, y: my });
     let events = rig.take();
     assert!(has(
         &events,
@@ -476,10 +476,10 @@ fn touch_goes_to_the_surface_it_went_down_on_and_moves_title_bars() {
     )));
     // A finger on the title bar drags the window.
     let (tx, ty) = at(x as f32 + 20.0, y as f32 - 15.0);
-    rig.seat(SeatEvent::Touch { id: 1, phase: weft_input_api::protocol::TouchPhase::Down, x: tx, y: ty });
+    rig.seat(SeatEvent::Touch { id: 1, phase: weft_input_api::TouchPhase::Down, x: tx, y: ty });
     let (mx, my) = at(x as f32 + 70.0, y as f32 + 15.0);
-    rig.seat(SeatEvent::Touch { id: 1, phase: weft_input_api::protocol::TouchPhase::Motion, x: mx, y: my });
-    rig.seat(SeatEvent::Touch { id: 1, phase: weft_input_api::protocol::TouchPhase::Up, x: mx, y: my });
+    rig.seat(SeatEvent::Touch { id: 1, phase: weft_input_api::TouchPhase::Motion, x: mx, y: my });
+    rig.seat(SeatEvent::Touch { id: 1, phase: weft_input_api::TouchPhase::Up, x: mx, y: my });
     let (nx, ny, _) = rig.geometry(0);
     assert_eq!((nx, ny), (x + 50, y + 30));
 }
@@ -505,7 +505,7 @@ fn popups_sit_above_their_parent_and_a_click_outside_dismisses_them() {
     assert_eq!(rig.pixel((x + 150 + 100) as u32, (y + 100 + 10) as u32), BLUE);
     rig.take();
     // Keys go to the grabbing popup.
-    rig.seat(SeatEvent::Key(weft_input_api::KeyEvent {
+    rig.seat(SeatEvent::Key(weft_types::KeyEvent {
         key: Key::DOWN,
         state: KeyState::Pressed,
         modifiers: Default::default(),
@@ -574,7 +574,7 @@ fn an_exclusive_layer_takes_the_keyboard_from_windows() {
     .unwrap();
     rig.show(SHELL, 9, 1, 640, 480, BLUE);
     rig.take();
-    rig.seat(SeatEvent::Key(weft_input_api::KeyEvent {
+    rig.seat(SeatEvent::Key(weft_types::KeyEvent {
         key: Key::A,
         state: KeyState::Pressed,
         modifiers: Default::default(),

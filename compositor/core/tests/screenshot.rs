@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use weft_compositor::{ClientBuffers, ClientConfig, ClientId, Compositor, Output, Theme, TitleText};
 use weft_compositor_api::*;
-use weft_input_api::protocol::SeatEvent;
+use weft_input_api::SeatEvent;
 use weft_scene::{ImageView, Renderer};
 
 type Entry = ((ClientId, BufferId), (u32, u32, Vec<u8>));

@@ -15,7 +15,9 @@
 
 use alloc::vec::Vec;
 
-use crate::geometry::{Color, Rect, Transform};
+use weft_types::Rect;
+
+use crate::geometry::{Color, Transform};
 use crate::graph::{Content, ContentDamage, ImageId, NodeId, Scene};
 use crate::region::Region;
 
@@ -95,7 +97,7 @@ pub(crate) fn flatten(scene: &Scene) -> Vec<DrawItem> {
         }
         let transform = parent_transform.then(&node.transform);
         let clip = match node.clip {
-            Some([x, y, w, h]) => parent_clip.intersect(&transform.map_rect(x, y, w, h)),
+            Some([x, y, w, h]) => parent_clip.intersect(&transform.map_rect(x, y, w, h)).unwrap_or_default(),
             None => parent_clip,
         };
         if clip.is_empty() {
@@ -114,7 +116,7 @@ pub(crate) fn flatten(scene: &Scene) -> Vec<DrawItem> {
             )),
         };
         if let Some((dest, paint)) = leaf {
-            let visible = dest.intersect(&clip);
+            let visible = dest.intersect(&clip).unwrap_or_default();
             let empty_image = matches!(paint, Paint::Image { pixels, .. } if pixels.0 == 0 || pixels.1 == 0);
             let invisible_solid = matches!(paint, Paint::Solid(c) if c.a == 0);
             if !visible.is_empty() && !empty_image && !invisible_solid {
@@ -145,14 +147,14 @@ fn map_content_damage(item: &DrawItem, rect: &Rect) -> Rect {
         return item.visible;
     };
     let (iw, ih) = (i64::from(pixels.0.max(1)), i64::from(pixels.1.max(1)));
-    let (dw, dh) = (i64::from(item.dest.width()), i64::from(item.dest.height()));
+    let (dw, dh) = (i64::from(item.dest.width), i64::from(item.dest.height));
     let scaled = dw != iw || dh != ih;
     let floor_div = |a: i64, b: i64| a.div_euclid(b);
     let ceil_div = |a: i64, b: i64| -((-a).div_euclid(b));
-    let x0 = i64::from(item.dest.x0) + floor_div(i64::from(rect.x0) * dw, iw);
-    let y0 = i64::from(item.dest.y0) + floor_div(i64::from(rect.y0) * dh, ih);
-    let x1 = i64::from(item.dest.x0) + ceil_div(i64::from(rect.x1) * dw, iw);
-    let y1 = i64::from(item.dest.y0) + ceil_div(i64::from(rect.y1) * dh, ih);
+    let x0 = i64::from(item.dest.x) + floor_div(i64::from(rect.x) * dw, iw);
+    let y0 = i64::from(item.dest.y) + floor_div(i64::from(rect.y) * dh, ih);
+    let x1 = i64::from(item.dest.x) + ceil_div(i64::from(rect.right()) * dw, iw);
+    let y1 = i64::from(item.dest.y) + ceil_div(i64::from(rect.bottom()) * dh, ih);
     let clamp = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
     let mut mapped = Rect::from_edges(clamp(x0), clamp(y0), clamp(x1), clamp(y1));
     if scaled {
@@ -160,7 +162,7 @@ fn map_content_damage(item: &DrawItem, rect: &Rect) -> Rect {
         let reach = (dw / iw).max(dh / ih).max(1) as i32 + 1;
         mapped = mapped.inflate(reach);
     }
-    mapped.intersect(&item.visible)
+    mapped.intersect(&item.visible).unwrap_or_default()
 }
 
 /// This frame's draw list and damage; the scene remembers the list as
@@ -223,7 +225,7 @@ pub(crate) fn frame(scene: &mut Scene) -> (Vec<DrawItem>, Region) {
             for (i, a) in kept.iter().enumerate() {
                 for b in &kept[i + 1..] {
                     if a.0 > b.0 {
-                        let overlap = items[a.1].visible.intersect(&items[b.1].visible);
+                        let overlap = items[a.1].visible.intersect(&items[b.1].visible).unwrap_or_default();
                         damage.add(overlap);
                     }
                 }

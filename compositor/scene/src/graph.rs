@@ -5,7 +5,9 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::flatten::DrawItem;
-use crate::geometry::{Color, Rect, Transform};
+use weft_types::Rect;
+
+use crate::geometry::{Color, Transform};
 
 /// A node of a [`Scene`]. Ids of removed nodes are never valid again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -27,10 +27,12 @@ mod region;
 mod render;
 
 pub use flatten::{DrawItem, Paint};
-pub use geometry::{Color, Rect, Transform};
+pub use geometry::{Color, Transform};
 pub use graph::{Content, ImageId, NodeId, Scene, SceneError};
 pub use region::Region;
 pub use render::{Frame, ImageSource, ImageView, NoImages, OutputFormat, RenderStats, Renderer};
+/// Rectangles of whole pixels: the one `Rect` every layer shares.
+pub use weft_types::Rect;
 
 #[cfg(test)]
 mod tests;

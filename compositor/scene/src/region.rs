@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use crate::geometry::Rect;
+use weft_types::Rect;
 
 /// Most rectangles a region keeps before collapsing into its bounds.
 const MAX_RECTS: usize = 24;
@@ -55,7 +55,7 @@ impl Region {
 
     /// Whether any rectangle shares a pixel with `rect`.
     pub fn overlaps(&self, rect: &Rect) -> bool {
-        self.rects.iter().any(|r| r.overlaps(rect))
+        self.rects.iter().any(|r| r.intersects(rect))
     }
 
     /// Add a rectangle.
@@ -65,14 +65,14 @@ impl Region {
         }
         let mut rect = rect;
         loop {
-            if self.rects.iter().any(|r| r.contains(&rect)) {
+            if rect.is_empty() || self.rects.iter().any(|r| r.contains_rect(&rect)) {
                 return;
             }
             // Merge with a neighbour when the bounding box wastes at most
             // a quarter of the pair's area.
             let merge = self.rects.iter().position(|r| {
                 let union = r.union(&rect);
-                let covered = r.area() + rect.area() - r.intersect(&rect).area();
+                let covered = r.area() + rect.area() - r.intersect(&rect).map_or(0, |overlap| overlap.area());
                 union.area() * 3 <= covered * 4
             });
             match merge {
@@ -83,7 +83,7 @@ impl Region {
                 None => break,
             }
         }
-        self.rects.retain(|r| !rect.contains(r));
+        self.rects.retain(|r| !(r.is_empty() || rect.contains_rect(r)));
         self.rects.push(rect);
         if self.rects.len() > MAX_RECTS {
             let bounds = self.bounds();
@@ -102,7 +102,7 @@ impl Region {
     /// Keep only what lies inside `bounds`.
     pub fn clip(&mut self, bounds: &Rect) {
         for rect in &mut self.rects {
-            *rect = rect.intersect(bounds);
+            *rect = rect.intersect(bounds).unwrap_or_default();
         }
         self.rects.retain(|r| !r.is_empty());
     }

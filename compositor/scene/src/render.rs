@@ -15,7 +15,9 @@ use tiny_skia::{
 };
 
 use crate::flatten::{self, DrawItem, Paint};
-use crate::geometry::{Color, Rect};
+use weft_types::Rect;
+
+use crate::geometry::Color;
 use crate::graph::{ImageId, Scene};
 use crate::region::Region;
 
@@ -149,17 +151,18 @@ impl Renderer {
         for area in damage.rects() {
             stats.damaged_pixels += area.area();
             // Start at the topmost item that covers the whole area opaquely.
-            let start = items.iter().rposition(|item| item.is_opaque() && item.visible.contains(area));
+            let start = items
+                .iter()
+                .rposition(|item| item.is_opaque() && (area.is_empty() || item.visible.contains_rect(area)));
             if start.is_none() {
                 fill_solid(&mut target, area, background, BlendMode::Source);
                 stats.drawn_pixels += area.area();
                 stats.draws += 1;
             }
             for item in &items[start.unwrap_or(0)..] {
-                let part = item.visible.intersect(area);
-                if part.is_empty() {
+                let Some(part) = item.visible.intersect(area) else {
                     continue;
-                }
+                };
                 if draw_item(&mut target, item, &part, images) {
                     stats.drawn_pixels += part.area();
                     stats.draws += 1;
@@ -175,13 +178,12 @@ impl Renderer {
         let screen = Rect::new(0, 0, self.width, self.height);
         let source_stride = self.width as usize * 4;
         for rect in damage.rects() {
-            let rect = rect.intersect(&screen);
-            if rect.is_empty() {
+            let Some(rect) = rect.intersect(&screen) else {
                 continue;
-            }
-            let x0 = rect.x0 as usize * 4;
-            let x1 = rect.x1 as usize * 4;
-            for y in rect.y0 as usize..rect.y1 as usize {
+            };
+            let x0 = rect.x as usize * 4;
+            let x1 = rect.right() as usize * 4;
+            for y in rect.y as usize..rect.bottom() as usize {
                 let source = &self.back[y * source_stride + x0..y * source_stride + x1];
                 let start = y * stride + x0;
                 let Some(dest) = out.get_mut(start..start + (x1 - x0)) else {
@@ -205,7 +207,7 @@ fn swizzle(source: &[u8], dest: &mut [u8]) {
 }
 
 fn skia_rect(rect: &Rect) -> Option<tiny_skia::Rect> {
-    tiny_skia::Rect::from_ltrb(rect.x0 as f32, rect.y0 as f32, rect.x1 as f32, rect.y1 as f32)
+    tiny_skia::Rect::from_ltrb(rect.x as f32, rect.y as f32, rect.right() as f32, rect.bottom() as f32)
 }
 
 fn fill_solid(target: &mut PixmapMut<'_>, rect: &Rect, color: Color, blend: BlendMode) {
@@ -240,17 +242,16 @@ fn draw_item(target: &mut PixmapMut<'_>, item: &DrawItem, part: &Rect, images: &
             let Some(pixmap) = PixmapRef::from_bytes(bytes, view.stride / 4, view.height) else {
                 return false;
             };
-            let exact = item.dest.width() == view.width && item.dest.height() == view.height;
+            let exact = item.dest.width == view.width && item.dest.height == view.height;
             if exact && item.opacity >= 1.0 {
                 // Unscaled and unfaded: blit rows directly (the common case
                 // for client surfaces), which is exact by construction.
                 blit(target, item, part, bytes, view.stride as usize, blend == BlendMode::Source);
                 return true;
             }
-            let sx = item.dest.width() as f32 / view.width as f32;
-            let sy = item.dest.height() as f32 / view.height as f32;
-            let transform =
-                SkiaTransform::from_row(sx, 0.0, 0.0, sy, item.dest.x0 as f32, item.dest.y0 as f32);
+            let sx = item.dest.width as f32 / view.width as f32;
+            let sy = item.dest.height as f32 / view.height as f32;
+            let transform = SkiaTransform::from_row(sx, 0.0, 0.0, sy, item.dest.x as f32, item.dest.y as f32);
             let quality = if exact { FilterQuality::Nearest } else { FilterQuality::Bilinear };
             let shader = Pattern::new(pixmap, SpreadMode::Pad, quality, item.opacity, transform);
             let Some(area) = skia_rect(part) else {
@@ -268,11 +269,11 @@ fn draw_item(target: &mut PixmapMut<'_>, item: &DrawItem, part: &Rect, images: &
 fn blit(target: &mut PixmapMut<'_>, item: &DrawItem, part: &Rect, source: &[u8], stride: usize, copy: bool) {
     let width = target.width() as usize;
     let data = target.data_mut();
-    let x0 = part.x0 as usize;
-    let x1 = part.x1 as usize;
-    let sx0 = (part.x0 - item.dest.x0) as usize;
-    for y in part.y0..part.y1 {
-        let sy = (y - item.dest.y0) as usize;
+    let x0 = part.x as usize;
+    let x1 = part.right() as usize;
+    let sx0 = (part.x - item.dest.x) as usize;
+    for y in part.y..part.bottom() {
+        let sy = (y - item.dest.y) as usize;
         let from = &source[sy * stride + sx0 * 4..sy * stride + (sx0 + x1 - x0) * 4];
         let row = y as usize * width * 4;
         let to = &mut data[row + x0 * 4..row + x1 * 4];

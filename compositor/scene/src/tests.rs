@@ -244,14 +244,14 @@ impl World {
                 };
                 let r = Rect::new(i32::from(rect.0), i32::from(rect.1), u32::from(rect.2), u32::from(rect.3))
                     .intersect(&Rect::new(0, 0, w, h));
-                if r.is_empty() {
+                let Some(r) = r else {
                     return;
-                }
+                };
                 let opaque = bytes.chunks(4).all(|p| p[3] == 255);
                 let fresh = pattern(w, h, *seed, opaque);
                 let mut next = bytes;
-                for y in r.y0..r.y1 {
-                    for x in r.x0..r.x1 {
+                for y in r.y..r.bottom() {
+                    for x in r.x..r.right() {
                         let i = ((y as u32 * w + x as u32) * 4) as usize;
                         next[i..i + 4].copy_from_slice(&fresh[i..i + 4]);
                     }

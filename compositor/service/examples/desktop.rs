@@ -12,10 +12,10 @@ use weft_compositor_api::client::{Display, Window, WindowEvent};
 use weft_compositor_api::{KeyboardEvent, Size, ToplevelRole};
 use weft_compositor_testing::{Service, System};
 use weft_display_hosted::window;
-use weft_input_api::KeyState;
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_rt::Deadline;
+use weft_types::KeyState;
 
 fn demo(bootstrap: u32) -> i32 {
     weft_ipc::program::run(bootstrap, demo_main)

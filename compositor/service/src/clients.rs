@@ -103,11 +103,8 @@ impl ClientConnection {
     pub fn push(&mut self, event: Event) -> Result<(), ProtocolError> {
         // Consecutive pointer motion on one surface collapses to the last.
         if let (
-            Some(Event::Pointer {
-                surface: last_surface,
-                event: weft_input_api::PointerEvent::Motion { .. },
-            }),
-            Event::Pointer { surface, event: weft_input_api::PointerEvent::Motion { .. } },
+            Some(Event::Pointer { surface: last_surface, event: weft_types::PointerEvent::Motion { .. } }),
+            Event::Pointer { surface, event: weft_types::PointerEvent::Motion { .. } },
         ) = (self.queue.back(), &event)
             && last_surface == surface
         {

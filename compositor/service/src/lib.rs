@@ -31,7 +31,7 @@ use weft_compositor_api::capture::{CaptureProtocol, GRANT_CAPTURE};
 use weft_compositor_api::shell::{ShellProtocol, ShellRequest};
 use weft_compositor_api::{CompositorProtocol, Event, ProtocolError, Request};
 use weft_config_api::{ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
-use weft_input_api::protocol::{InputProtocol, InputRequest, InputResponse};
+use weft_input_api::{InputProtocol, InputRequest, InputResponse};
 use weft_ipc::namespace::ParentEvent;
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, Connection, Protocol, Startup};

@@ -1,7 +1,9 @@
 //! The output: a framebuffer from the display service, flushed by rects.
 
 use alloc::vec::Vec;
-use weft_display_api::{DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat, Rect};
+use weft_display_api::{
+    DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat, SurfaceRect,
+};
 use weft_ipc::Client;
 use weft_rt::{Deadline, Mapping, Vmo};
 use weft_scene::{OutputFormat, Region};
@@ -106,7 +108,7 @@ impl Output {
         let rects = damage
             .rects()
             .iter()
-            .map(|r| Rect::new(r.x0.max(0) as u32, r.y0.max(0) as u32, r.width(), r.height()))
+            .map(|r| SurfaceRect::new(r.x.max(0) as u32, r.y.max(0) as u32, r.width, r.height))
             .collect();
         match self.display.call(&DisplayRequest::Flush { output: 0, rects }).map_err(describe)? {
             DisplayResponse::Flushed => Ok(()),

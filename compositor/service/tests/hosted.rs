@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use weft_compositor_testing::{Service, System};
 use weft_display_hosted::{HostDisplay, Snapshot};
-use weft_input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
-use weft_input_api::{Button, Key, KeyState};
+use weft_input_api::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
 use weft_ipc::Client;
+use weft_types::{Button, Key, KeyState};
 
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 480;

@@ -75,16 +75,15 @@ pub struct Target<'a> {
 }
 
 fn covers(outer: &Rect, inner: &Rect) -> bool {
-    outer.intersect(inner) == *inner
+    outer.contains_rect(inner)
 }
 
 /// Draw `layers` (bottom first) into `rect` of `target`.
 pub fn compose(target: &mut Target<'_>, rect: Rect, layers: &[Layer<'_>]) {
-    let rect = rect.intersect(&Rect::new(0, 0, target.width, target.height));
-    if rect.is_empty() {
+    let Some(rect) = rect.intersect(&Rect::new(0, 0, target.width, target.height)) else {
         return;
-    }
-    let visible = |layer: &Layer<'_>| !layer.extent().intersect(&rect).is_empty() && layer.width > 0;
+    };
+    let visible = |layer: &Layer<'_>| layer.extent().intersects(&rect) && layer.width > 0;
     // Start from the topmost layer that hides everything below it here,
     // or from the lowest visible layer if it alone covers the rectangle.
     let base = layers
@@ -107,19 +106,18 @@ pub fn compose(target: &mut Target<'_>, rect: Rect, layers: &[Layer<'_>]) {
 }
 
 fn clear(target: &mut Target<'_>, rect: Rect) {
-    for y in rect.y..rect.bottom() as i32 {
+    for y in rect.y..rect.bottom() {
         let start = y as usize * target.stride + rect.x as usize * 4;
         target.pixels[start..start + rect.width as usize * 4].fill(0);
     }
 }
 
 fn draw(target: &mut Target<'_>, rect: Rect, layer: &Layer<'_>, blend: bool) {
-    let area = rect.intersect(&layer.extent());
-    if area.is_empty() {
+    let Some(area) = rect.intersect(&layer.extent()) else {
         return;
-    }
+    };
     let bytes = area.width as usize * 4;
-    for y in area.y..area.bottom() as i32 {
+    for y in area.y..area.bottom() {
         let to = y as usize * target.stride + area.x as usize * 4;
         let row = &mut target.pixels[to..to + bytes];
         if layer.same_scale() {

@@ -9,8 +9,8 @@ mod support;
 use support::probe::{Misbehave, Probe};
 use support::{WAIT, boot, decorations, find, keep_screenshot};
 use wayland_protocols::xdg::decoration::zv1::client::zxdg_toplevel_decoration_v1::Mode;
-use weft_input_api::protocol::RawEvent;
-use weft_input_api::{Key, KeyState};
+use weft_input_api::RawEvent;
+use weft_types::{Key, KeyState};
 
 const MAGENTA: u32 = 0xff_ff_00_ff;
 const MAGENTA_RGB: [u8; 3] = [255, 0, 255];

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use weft_input_api::{Key, KeyEvent, KeyState, Modifiers, PointerEvent, TouchEvent};
+use weft_types::{Key, KeyEvent, KeyState, Modifiers, PointerEvent, TouchEvent};
 use weft_wlstream::Encoder;
 use weft_wlstream::message::{self, Ack, StreamControl, ViewerMessage, ViewerSize};
 use weft_wlstream::synthetic::{Scenario, scenario};

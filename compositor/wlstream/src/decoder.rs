@@ -11,8 +11,8 @@ use alloc::vec::Vec;
 use crate::error::{DecodeError, RectangleError};
 use crate::format::{BYTES_PER_PIXEL, Encoding};
 use crate::parse::{FrameView, RectangleView, parse_frame};
-use crate::rect::Rect;
 use crate::surface::{Limits, SurfaceRef};
+use weft_types::SurfaceRect;
 
 /// What one successfully applied frame changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub struct Update {
     /// Surface height.
     pub height: u32,
     /// Bounding box of the changed pixels (`None` for an empty frame).
-    pub bounds: Option<Rect>,
+    pub bounds: Option<SurfaceRect>,
 }
 
 /// The reconstructed surface.
@@ -51,7 +51,7 @@ pub struct Decoder {
     last_sequence: u64,
     awaiting_keyframe: bool,
     scratch: Vec<u8>,
-    damage: Vec<Rect>,
+    damage: Vec<SurfaceRect>,
 }
 
 impl Decoder {
@@ -76,7 +76,7 @@ impl Decoder {
             self.check_delta(&frame)?;
         }
         self.damage.clear();
-        let mut bounds: Option<Rect> = None;
+        let mut bounds: Option<SurfaceRect> = None;
         for (index, rectangle) in frame.rectangles().enumerate() {
             if let Err(error) = self.apply(&rectangle) {
                 self.awaiting_keyframe = true;
@@ -122,7 +122,7 @@ impl Decoder {
     }
 
     /// Rectangles changed by the last successful [`Decoder::decode`].
-    pub fn damage(&self) -> &[Rect] {
+    pub fn damage(&self) -> &[SurfaceRect] {
         &self.damage
     }
 
@@ -191,7 +191,7 @@ impl Decoder {
             }
             Encoding::Move => {
                 let (x, y) = rectangle.move_source().ok_or(RectangleError::MoveSourceOutOfBounds)?;
-                let source = RowSpan { rect: Rect::new(x, y, rect.width, rect.height), ..rows };
+                let source = RowSpan { rect: SurfaceRect::new(x, y, rect.width, rect.height), ..rows };
                 rows.move_from(&mut surface.pixels, &source);
             }
             Encoding::Lz4 => {
@@ -237,7 +237,7 @@ fn inflate(payload: &[u8], output: &mut [u8]) -> Result<(), RectangleError> {
 /// by the parser).
 #[derive(Clone, Copy)]
 struct RowSpan {
-    rect: Rect,
+    rect: SurfaceRect,
     stride: usize,
     row_bytes: usize,
 }

@@ -9,7 +9,7 @@
 //! ```
 
 use crate::error::DecodeError;
-use crate::rect::Rect;
+use weft_types::SurfaceRect;
 
 /// The four bytes every frame starts with.
 pub const MAGIC: [u8; 4] = *b"WLSF";
@@ -214,7 +214,7 @@ impl FrameHeader {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RectangleHeader {
     /// Where on the surface.
-    pub rect: Rect,
+    pub rect: SurfaceRect,
     /// How the payload encodes the pixels.
     pub encoding: Encoding,
     /// Payload size in bytes.
@@ -235,9 +235,9 @@ impl RectangleHeader {
 
     /// The raw fields of a record: rectangle, encoding code, reserved
     /// field, payload length. `bytes` must hold at least 24 bytes.
-    pub(crate) fn read_raw(bytes: &[u8]) -> (Rect, u16, u16, u32) {
+    pub(crate) fn read_raw(bytes: &[u8]) -> (SurfaceRect, u16, u16, u32) {
         let fields = Fields(bytes);
-        let rect = Rect::new(fields.u32(0), fields.u32(4), fields.u32(8), fields.u32(12));
+        let rect = SurfaceRect::new(fields.u32(0), fields.u32(4), fields.u32(8), fields.u32(12));
         (rect, fields.u16(16), fields.u16(18), fields.u32(20))
     }
 }

@@ -35,7 +35,7 @@ pub mod measure;
 pub mod message;
 mod parse;
 mod pixels;
-mod rect;
+
 pub mod source;
 mod surface;
 pub mod synthetic;
@@ -49,5 +49,6 @@ pub use format::{
     RECTANGLE_HEADER_SIZE, RectangleHeader, VERSION,
 };
 pub use parse::{FrameView, MAX_AREA_FACTOR, RectangleView, Rectangles, parse_frame};
-pub use rect::Rect;
 pub use surface::{Limits, MAX_DIMENSION, SurfaceRef};
+/// Regions of a surface: the one rectangle type of the format.
+pub use weft_types::SurfaceRect;

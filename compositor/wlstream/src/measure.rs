@@ -8,8 +8,8 @@ use alloc::vec::Vec;
 
 use crate::decoder::Decoder;
 use crate::encoder::{EncodeStats, Encoder, EncoderConfig};
-use crate::rect::Rect;
 use crate::surface::{Limits, SurfaceRef};
+use weft_types::SurfaceRect;
 
 /// Sizes and times for one delta frame.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub fn measure(
     config: EncoderConfig,
     before: &SurfaceRef<'_>,
     after: &SurfaceRef<'_>,
-    damage: &[Rect],
+    damage: &[SurfaceRect],
     runs: u32,
     clock: &dyn Fn() -> u64,
 ) -> Measurement {
@@ -71,7 +71,7 @@ pub fn measure(
 }
 
 fn same_picture(left: &SurfaceRef<'_>, right: &SurfaceRef<'_>) -> bool {
-    let full = Rect::full(left.width(), left.height());
+    let full = SurfaceRect::full(left.width(), left.height());
     left.width() == right.width()
         && left.height() == right.height()
         && (0..left.height()).all(|row| left.rect_row(&full, row) == right.rect_row(&full, row))

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
-use weft_input_api::{KeyEvent, PointerEvent, TouchEvent};
+use weft_types::{KeyEvent, PointerEvent, TouchEvent};
 
 use crate::keys::{Channel, is_valid_app_id};
 use crate::surface::MAX_DIMENSION;

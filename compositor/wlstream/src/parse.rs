@@ -9,8 +9,8 @@ use crate::error::{DecodeError, RectangleError};
 use crate::format::{
     BYTES_PER_PIXEL, Encoding, FrameHeader, RECTANGLE_HEADER_SIZE, RectangleHeader, payload_u32,
 };
-use crate::rect::Rect;
 use crate::surface::Limits;
+use weft_types::SurfaceRect;
 
 /// Rectangles may cover at most this many times the surface's area in one
 /// frame. Bounds decoding work per frame; the encoder never needs more
@@ -168,7 +168,8 @@ fn check_rectangle(header: &FrameHeader, rest: &[u8]) -> Result<RectangleHeader,
         return Err(RectangleError::BadPayloadLength { payload_length });
     }
     if encoding == Encoding::Move {
-        let source = Rect::new(payload_u32(payload, 0), payload_u32(payload, 4), rect.width, rect.height);
+        let source =
+            SurfaceRect::new(payload_u32(payload, 0), payload_u32(payload, 4), rect.width, rect.height);
         if !source.fits_in(header.width, header.height) {
             return Err(RectangleError::MoveSourceOutOfBounds);
         }

@@ -19,8 +19,8 @@ use alloc::vec::Vec;
 use crate::encoder::{EncodeStats, Encoder, MAX_DAMAGE_RECTANGLES};
 use crate::error::EncodeError;
 use crate::message::{Ack, ViewerId, ViewerMessage};
-use crate::rect::Rect;
 use crate::surface::SurfaceRef;
+use weft_types::SurfaceRect;
 
 /// Pacing knobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,7 +80,7 @@ pub struct StreamSource {
     encoder: Encoder,
     config: SourceConfig,
     viewers: Vec<Viewer>,
-    pending: Vec<Rect>,
+    pending: Vec<SurfaceRect>,
     has_new_damage: bool,
     last_sent_ns: Option<u64>,
     sent: VecDeque<(u64, u64)>,
@@ -126,19 +126,19 @@ impl StreamSource {
 
     /// Damage rectangles waiting for the next frame (never more than
     /// [`MAX_DAMAGE_RECTANGLES`]).
-    pub fn pending_damage(&self) -> &[Rect] {
+    pub fn pending_damage(&self) -> &[SurfaceRect] {
         &self.pending
     }
 
     /// The client drew `damage` into the surface.
-    pub fn damage(&mut self, damage: &[Rect]) {
+    pub fn damage(&mut self, damage: &[SurfaceRect]) {
         if self.has_new_damage {
             self.stats.coalesced += 1;
         }
         self.has_new_damage = true;
         self.pending.extend(damage.iter().copied().filter(|rect| !rect.is_empty()));
         if self.pending.len() > MAX_DAMAGE_RECTANGLES {
-            let bounds = self.pending.iter().fold(Rect::default(), |bounds, rect| bounds.union(rect));
+            let bounds = self.pending.iter().fold(SurfaceRect::default(), |bounds, rect| bounds.union(rect));
             self.pending.clear();
             self.pending.push(bounds);
         }

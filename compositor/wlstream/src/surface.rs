@@ -3,7 +3,7 @@
 
 use crate::error::EncodeError;
 use crate::format::BYTES_PER_PIXEL;
-use crate::rect::Rect;
+use weft_types::SurfaceRect;
 
 /// The largest width or height the format allows.
 pub const MAX_DIMENSION: u32 = 16384;
@@ -95,7 +95,7 @@ impl<'a> SurfaceRef<'a> {
 
     /// The bytes of row `row` of `rect` (`rect.width * 4` bytes). The
     /// caller guarantees `rect` fits the surface and `row < rect.height`.
-    pub fn rect_row(&self, rect: &Rect, row: u32) -> &'a [u8] {
+    pub fn rect_row(&self, rect: &SurfaceRect, row: u32) -> &'a [u8] {
         let start = (rect.y + row) as usize * self.stride as usize + rect.x as usize * BYTES_PER_PIXEL;
         &self.pixels[start..start + rect.width as usize * BYTES_PER_PIXEL]
     }

@@ -7,8 +7,8 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::rect::Rect;
 use crate::surface::SurfaceRef;
+use weft_types::SurfaceRect;
 
 /// Width of a glyph cell in pixels.
 pub const GLYPH_WIDTH: u32 = 8;
@@ -59,7 +59,7 @@ impl Canvas {
     }
 
     /// Fill `rect` (clipped) with `color`.
-    pub fn fill(&mut self, rect: Rect, color: [u8; 4]) {
+    pub fn fill(&mut self, rect: SurfaceRect, color: [u8; 4]) {
         let Some(rect) = rect.clipped(self.width, self.height) else {
             return;
         };
@@ -160,17 +160,22 @@ pub fn text_page(width: u32, height: u32, seed: u64) -> Canvas {
 }
 
 /// The list area of [`list_screen`].
-pub fn list_area(width: u32, height: u32) -> Rect {
-    Rect::new(200.min(width / 4), 40.min(height / 8), width - 200.min(width / 4), height - 40.min(height / 8))
+pub fn list_area(width: u32, height: u32) -> SurfaceRect {
+    SurfaceRect::new(
+        200.min(width / 4),
+        40.min(height / 8),
+        width - 200.min(width / 4),
+        height - 40.min(height / 8),
+    )
 }
 
 /// An app with a title bar, a sidebar and a list scrolled by `offset` pixels.
 pub fn list_screen(width: u32, height: u32, offset: u32) -> Canvas {
     let mut canvas = Canvas::new(width, height, BACKGROUND);
     let area = list_area(width, height);
-    canvas.fill(Rect::new(0, 0, width, area.y), TITLE);
+    canvas.fill(SurfaceRect::new(0, 0, width, area.y), TITLE);
     canvas.text(16, 12, b"Files - Documents", [255, 255, 255, 255]);
-    canvas.fill(Rect::new(0, area.y, area.x, area.height), SIDEBAR);
+    canvas.fill(SurfaceRect::new(0, area.y, area.x, area.height), SIDEBAR);
     for entry in 0..12u32 {
         let label = words(1000 + entry as u64, 14);
         canvas.text(12, (area.y + 12 + entry * LIST_ROW) as i64, &label, INK);
@@ -184,18 +189,18 @@ pub fn list_screen(width: u32, height: u32, offset: u32) -> Canvas {
     canvas
 }
 
-fn draw_list_row(canvas: &mut Canvas, area: &Rect, top: i64, item: u32) {
+fn draw_list_row(canvas: &mut Canvas, area: &SurfaceRect, top: i64, item: u32) {
     let clip = |y: i64| y.clamp(area.y as i64, area.bottom() as i64) as u32;
     let (start, end) = (clip(top), clip(top + LIST_ROW as i64));
     if start >= end {
         return;
     }
     let shade = if item.is_multiple_of(2) { BACKGROUND } else { [244, 245, 247, 255] };
-    canvas.fill(Rect::new(area.x, start, area.width, end - start), shade);
+    canvas.fill(SurfaceRect::new(area.x, start, area.width, end - start), shade);
     let icon = [(item * 53 % 200) as u8, (item * 97 % 200) as u8, 180, 255];
     let icon_top = top + 6;
     if icon_top >= area.y as i64 && icon_top + 16 <= area.bottom() as i64 {
-        canvas.fill(Rect::new(area.x + 12, icon_top as u32, 16, 16), icon);
+        canvas.fill(SurfaceRect::new(area.x + 12, icon_top as u32, 16, 16), icon);
     }
     let text_top = top + 6;
     if text_top >= area.y as i64 && text_top + GLYPH_HEIGHT as i64 <= area.bottom() as i64 {
@@ -206,7 +211,7 @@ fn draw_list_row(canvas: &mut Canvas, area: &Rect, top: i64, item: u32) {
     }
     let line = top + LIST_ROW as i64 - 1;
     if line >= area.y as i64 && line < area.bottom() as i64 {
-        canvas.fill(Rect::new(area.x, line as u32, area.width, 1), SEPARATOR);
+        canvas.fill(SurfaceRect::new(area.x, line as u32, area.width, 1), SEPARATOR);
     }
 }
 
@@ -247,7 +252,7 @@ pub struct FramePair {
     /// The new picture.
     pub after: Canvas,
     /// What the client reports as damaged.
-    pub damage: Vec<Rect>,
+    pub damage: Vec<SurfaceRect>,
 }
 
 /// Build a scenario at `width` × `height`.
@@ -257,12 +262,12 @@ pub fn scenario(kind: Scenario, width: u32, height: u32) -> FramePair {
             let before = text_page(width, height, 7);
             let mut after = before.clone();
             let (x, y) = (GLYPH_WIDTH * 20, GLYPH_HEIGHT * 10);
-            let cell = Rect::new(x, y, GLYPH_WIDTH, GLYPH_HEIGHT);
-            let caret = Rect::new(x + GLYPH_WIDTH, y, 2, GLYPH_HEIGHT);
-            after.fill(Rect::new(x, y, GLYPH_WIDTH * 2, GLYPH_HEIGHT), BACKGROUND);
+            let cell = SurfaceRect::new(x, y, GLYPH_WIDTH, GLYPH_HEIGHT);
+            let caret = SurfaceRect::new(x + GLYPH_WIDTH, y, 2, GLYPH_HEIGHT);
+            after.fill(SurfaceRect::new(x, y, GLYPH_WIDTH * 2, GLYPH_HEIGHT), BACKGROUND);
             after.glyph(x as i64, y as i64, u32::from(b'k'), INK);
             after.fill(caret, INK);
-            let damage = alloc::vec![Rect::new(x, y, GLYPH_WIDTH * 2, GLYPH_HEIGHT), cell];
+            let damage = alloc::vec![SurfaceRect::new(x, y, GLYPH_WIDTH * 2, GLYPH_HEIGHT), cell];
             FramePair { before, after, damage }
         }
         Scenario::Scroll => FramePair {
@@ -273,7 +278,7 @@ pub fn scenario(kind: Scenario, width: u32, height: u32) -> FramePair {
         Scenario::FullScreen => FramePair {
             before: text_page(width, height, 7),
             after: text_page(width, height, 99),
-            damage: alloc::vec![Rect::full(width, height)],
+            damage: alloc::vec![SurfaceRect::full(width, height)],
         },
         Scenario::Cells => {
             let before = text_page(width, height, 7);
@@ -282,12 +287,12 @@ pub fn scenario(kind: Scenario, width: u32, height: u32) -> FramePair {
             for cell in 0..columns * rows {
                 let x = (cell % columns) * (width / columns) + GLYPH_WIDTH;
                 let y = (cell / columns) * (height / rows) + GLYPH_HEIGHT;
-                let area = Rect::new(x, y, GLYPH_WIDTH * 6, GLYPH_HEIGHT);
+                let area = SurfaceRect::new(x, y, GLYPH_WIDTH * 6, GLYPH_HEIGHT);
                 after.fill(area, BACKGROUND);
                 let digits = [b'0' + (cell % 10) as u8, b'.', b'0' + (cell * 7 % 10) as u8, b'%'];
                 after.text(x as i64, y as i64, &digits, ACCENT);
             }
-            FramePair { before, after, damage: alloc::vec![Rect::full(width, height)] }
+            FramePair { before, after, damage: alloc::vec![SurfaceRect::full(width, height)] }
         }
     }
 }

@@ -84,13 +84,13 @@ proptest! {
         flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
     ) {
         let samples = [
-            message::encode(&message::ViewerMessage::Key(weft_input_api::KeyEvent {
-                key: weft_input_api::Key::A,
-                state: weft_input_api::KeyState::Pressed,
-                modifiers: weft_input_api::Modifiers::SHIFT,
+            message::encode(&message::ViewerMessage::Key(weft_types::KeyEvent {
+                key: weft_types::Key::A,
+                state: weft_types::KeyState::Pressed,
+                modifiers: weft_types::Modifiers::SHIFT,
                 text: "A".into(),
             })),
-            message::encode(&message::ViewerMessage::Pointer(weft_input_api::PointerEvent::Motion {
+            message::encode(&message::ViewerMessage::Pointer(weft_types::PointerEvent::Motion {
                 x: 10.0,
                 y: 20.0,
             })),

@@ -5,7 +5,7 @@ mod common;
 
 use common::{RawRectangle, build, fill_keyframe, header, poke_u32};
 use weft_wlstream::{
-    DecodeError, Decoder, Encoder, HEADER_SIZE, Limits, MAX_DIMENSION, Rect, RectangleError,
+    DecodeError, Decoder, Encoder, HEADER_SIZE, Limits, MAX_DIMENSION, RectangleError, SurfaceRect,
 };
 
 fn decode(frame: &[u8]) -> Result<weft_wlstream::Update, DecodeError> {
@@ -146,13 +146,13 @@ fn class_13_truncated_record() {
 
 #[test]
 fn class_14_unknown_encoding() {
-    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(Rect::full(4, 4), 99, vec![])]);
+    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(SurfaceRect::full(4, 4), 99, vec![])]);
     assert_eq!(rectangle_error(&frame), RectangleError::UnknownEncoding { code: 99 });
 }
 
 #[test]
 fn class_15_reserved_non_zero() {
-    let mut rectangle = RawRectangle::new(Rect::full(4, 4), 3, vec![1, 2, 3, 4]);
+    let mut rectangle = RawRectangle::new(SurfaceRect::full(4, 4), 3, vec![1, 2, 3, 4]);
     rectangle.reserved = 1;
     let frame = build(&header(4, 4, true, 0), &[rectangle]);
     assert_eq!(rectangle_error(&frame), RectangleError::ReservedNonZero { value: 1 });
@@ -160,13 +160,16 @@ fn class_15_reserved_non_zero() {
 
 #[test]
 fn class_16_empty_rectangle() {
-    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(Rect::new(0, 0, 0, 4), 3, vec![0; 4])]);
+    let frame =
+        build(&header(4, 4, true, 0), &[RawRectangle::new(SurfaceRect::new(0, 0, 0, 4), 3, vec![0; 4])]);
     assert_eq!(rectangle_error(&frame), RectangleError::Empty);
 }
 
 #[test]
 fn class_17_rectangle_out_of_bounds() {
-    for rect in [Rect::new(1, 0, 4, 4), Rect::new(0, 3, 4, 2), Rect::new(u32::MAX, 0, 2, 1)] {
+    for rect in
+        [SurfaceRect::new(1, 0, 4, 4), SurfaceRect::new(0, 3, 4, 2), SurfaceRect::new(u32::MAX, 0, 2, 1)]
+    {
         let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(rect, 3, vec![0; 4])]);
         assert_eq!(rectangle_error(&frame), RectangleError::OutOfBounds, "{rect:?}");
     }
@@ -174,7 +177,7 @@ fn class_17_rectangle_out_of_bounds() {
 
 #[test]
 fn class_18_payload_overrun() {
-    let mut rectangle = RawRectangle::new(Rect::full(4, 4), 3, vec![1, 2, 3, 4]);
+    let mut rectangle = RawRectangle::new(SurfaceRect::full(4, 4), 3, vec![1, 2, 3, 4]);
     rectangle.payload_length = Some(u32::MAX);
     let frame = build(&header(4, 4, true, 0), &[rectangle]);
     assert!(matches!(rectangle_error(&frame), RectangleError::PayloadOverrun { .. }));
@@ -190,8 +193,10 @@ fn class_19_bad_payload_length() {
         (2, 4096),       // lz4 longer than any compression of 64 bytes
     ];
     for (encoding, length) in cases {
-        let frame =
-            build(&header(4, 4, true, 0), &[RawRectangle::new(Rect::full(4, 4), encoding, vec![0; length])]);
+        let frame = build(
+            &header(4, 4, true, 0),
+            &[RawRectangle::new(SurfaceRect::full(4, 4), encoding, vec![0; length])],
+        );
         assert!(
             matches!(rectangle_error(&frame), RectangleError::BadPayloadLength { .. }),
             "encoding {encoding} length {length}"
@@ -203,13 +208,13 @@ fn class_19_bad_payload_length() {
 fn class_20_move_source_out_of_bounds() {
     let mut payload = 1u32.to_le_bytes().to_vec();
     payload.extend_from_slice(&0u32.to_le_bytes());
-    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(Rect::full(4, 4), 4, payload)]);
+    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(SurfaceRect::full(4, 4), 4, payload)]);
     assert_eq!(rectangle_error(&frame), RectangleError::MoveSourceOutOfBounds);
 }
 
 #[test]
 fn class_21_excessive_area() {
-    let fill = || RawRectangle::new(Rect::full(4, 4), 3, vec![9, 9, 9, 255]);
+    let fill = || RawRectangle::new(SurfaceRect::full(4, 4), 3, vec![9, 9, 9, 255]);
     let four = build(&header(4, 4, true, 0), &[fill(), fill(), fill(), fill()]);
     assert!(decode(&four).is_ok());
     let five = build(&header(4, 4, true, 0), &[fill(), fill(), fill(), fill(), fill()]);
@@ -228,12 +233,13 @@ fn class_22_trailing_bytes() {
 #[test]
 fn class_23_malformed_lz4() {
     // A token promising 15+ literals with nothing behind it.
-    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(Rect::full(4, 4), 1, vec![0xf0, 0xff])]);
+    let frame =
+        build(&header(4, 4, true, 0), &[RawRectangle::new(SurfaceRect::full(4, 4), 1, vec![0xf0, 0xff])]);
     assert_eq!(rectangle_error(&frame), RectangleError::Decompression);
     // A match offset pointing before the start of the output.
     let frame = build(
         &header(4, 4, true, 0),
-        &[RawRectangle::new(Rect::full(4, 4), 1, vec![0x1f, 0xaa, 0x40, 0x00])],
+        &[RawRectangle::new(SurfaceRect::full(4, 4), 1, vec![0x1f, 0xaa, 0x40, 0x00])],
     );
     assert_eq!(rectangle_error(&frame), RectangleError::Decompression);
 }
@@ -241,14 +247,14 @@ fn class_23_malformed_lz4() {
 #[test]
 fn class_24_decompressed_size_mismatch() {
     let short = lz4_flex::block::compress(&[7u8; 60]);
-    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(Rect::full(4, 4), 1, short)]);
+    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(SurfaceRect::full(4, 4), 1, short)]);
     assert_eq!(
         rectangle_error(&frame),
         RectangleError::DecompressedSizeMismatch { expected: 64, produced: 60 }
     );
     // Too long is caught by the output bound.
     let long = lz4_flex::block::compress(&[7u8; 68]);
-    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(Rect::full(4, 4), 1, long)]);
+    let frame = build(&header(4, 4, true, 0), &[RawRectangle::new(SurfaceRect::full(4, 4), 1, long)]);
     assert_eq!(rectangle_error(&frame), RectangleError::Decompression);
 }
 
@@ -301,8 +307,8 @@ fn errors_while_applying_discard_the_surface_state() {
     let bad = build(
         &header(4, 4, false, 1),
         &[
-            RawRectangle::new(Rect::new(0, 0, 1, 1), 3, vec![0, 0, 0, 0]),
-            RawRectangle::new(Rect::full(4, 4), 2, vec![0xf0]),
+            RawRectangle::new(SurfaceRect::new(0, 0, 1, 1), 3, vec![0, 0, 0, 0]),
+            RawRectangle::new(SurfaceRect::full(4, 4), 2, vec![0xf0]),
         ],
     );
     assert!(matches!(decoder.decode(&bad), Err(DecodeError::Rectangle { index: 1, .. })));

@@ -1,6 +1,6 @@
 //! Viewer-to-app messages and telemetry: round trips and refusals.
 
-use weft_input_api::{Button, Key, KeyEvent, KeyState, Modifiers, PointerEvent, TouchEvent};
+use weft_types::{Button, Key, KeyEvent, KeyState, Modifiers, PointerEvent, TouchEvent};
 use weft_wlstream::keys::Channel;
 use weft_wlstream::message::{
     self, Ack, KeyframeReason, KeyframeRequest, MAX_MESSAGE_BYTES, MessageError, StreamControl,

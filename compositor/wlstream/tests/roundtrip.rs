@@ -4,14 +4,14 @@
 mod common;
 
 use weft_wlstream::synthetic::{Canvas, Scenario, list_screen, scenario, text_page};
-use weft_wlstream::{Decoder, Encoder, EncoderConfig, Encoding, Limits, Rect, Strategy, SurfaceRef};
+use weft_wlstream::{Decoder, Encoder, EncoderConfig, Encoding, Limits, Strategy, SurfaceRect, SurfaceRef};
 
 fn decoded_pixels(decoder: &Decoder) -> Vec<u8> {
     let surface = decoder.surface().expect("decoder has a surface");
     surface.pixels().to_vec()
 }
 
-fn round_trip(config: EncoderConfig, before: &Canvas, after: &Canvas, damage: &[Rect]) -> usize {
+fn round_trip(config: EncoderConfig, before: &Canvas, after: &Canvas, damage: &[SurfaceRect]) -> usize {
     let mut encoder = Encoder::with_config(1, config);
     let mut decoder = Decoder::new(Limits::default());
     let mut frame = Vec::new();
@@ -83,7 +83,7 @@ fn padded_stride_is_reproduced() {
     // Change a few pixels and send a delta.
     pixels[(5 * stride + 8) as usize] ^= 0xff;
     let surface = SurfaceRef::new(width, height, stride, &pixels).unwrap();
-    encoder.encode(&surface, &[Rect::new(0, 0, width, height)], 1, &mut frame).unwrap();
+    encoder.encode(&surface, &[SurfaceRect::new(0, 0, width, height)], 1, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
     assert_eq!(decoder.surface().unwrap().pixels(), &pixels[..]);
 }
@@ -98,14 +98,14 @@ fn changes_outside_damage_are_not_sent_but_stay_consistent() {
     encoder.encode(&before.surface(), &[], 0, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
     // Only the top half is reported as damaged.
-    encoder.encode(&after.surface(), &[Rect::new(0, 0, 200, 50)], 1, &mut frame).unwrap();
+    encoder.encode(&after.surface(), &[SurfaceRect::new(0, 0, 200, 50)], 1, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
     let decoded = decoded_pixels(&decoder);
     let half = 200 * 4 * 50;
     assert_eq!(decoded[..half], after.pixels[..half]);
     assert_eq!(decoded[half..], before.pixels[half..]);
     // Damaging the rest later converges on the new picture.
-    encoder.encode(&after.surface(), &[Rect::new(0, 50, 200, 50)], 2, &mut frame).unwrap();
+    encoder.encode(&after.surface(), &[SurfaceRect::new(0, 50, 200, 50)], 2, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
     assert_eq!(decoded_pixels(&decoder), after.pixels);
 }
@@ -118,7 +118,7 @@ fn empty_damage_gives_a_header_only_frame() {
     let mut frame = Vec::new();
     encoder.encode(&page.surface(), &[], 0, &mut frame).unwrap();
     decoder.decode(&frame).unwrap();
-    let stats = encoder.encode(&page.surface(), &[Rect::full(64, 64)], 1, &mut frame).unwrap();
+    let stats = encoder.encode(&page.surface(), &[SurfaceRect::full(64, 64)], 1, &mut frame).unwrap();
     assert_eq!(stats.bytes, weft_wlstream::HEADER_SIZE);
     assert_eq!(stats.rectangles, 0);
     let update = decoder.decode(&frame).unwrap();
@@ -162,7 +162,7 @@ fn long_random_edit_sequence_stays_exact() {
     for step in 1..200u64 {
         let mut damage = Vec::new();
         for _ in 0..1 + next(4) {
-            let rect = Rect::new(next(160), next(120), 1 + next(60), 1 + next(40));
+            let rect = SurfaceRect::new(next(160), next(120), 1 + next(60), 1 + next(40));
             match next(3) {
                 0 => canvas.fill(rect, [next(256) as u8, next(256) as u8, 0, 255]),
                 1 => canvas.text(rect.x as i64, rect.y as i64, b"hello world", [0, 0, 0, 255]),
@@ -174,7 +174,7 @@ fn long_random_edit_sequence_stays_exact() {
             damage.push(rect);
         }
         // Whole-canvas replacements are reported with full damage.
-        damage.push(Rect::full(160, 120));
+        damage.push(SurfaceRect::full(160, 120));
         encoder.encode(&canvas.surface(), &damage, step, &mut frame).unwrap();
         decoder.decode(&frame).unwrap();
         assert_eq!(decoded_pixels(&decoder), canvas.pixels, "step {step}");

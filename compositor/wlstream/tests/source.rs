@@ -4,7 +4,7 @@
 use weft_wlstream::message::{Ack, KeyframeReason, KeyframeRequest, StreamControl, ViewerMessage};
 use weft_wlstream::source::{SourceConfig, StreamSource};
 use weft_wlstream::synthetic::Canvas;
-use weft_wlstream::{Decoder, Encoder, Limits, Rect};
+use weft_wlstream::{Decoder, Encoder, Limits, SurfaceRect};
 
 const MS: u64 = 1_000_000;
 
@@ -23,7 +23,7 @@ fn nothing_is_encoded_without_viewers() {
     let canvas = Canvas::new(32, 32, [0, 0, 0, 255]);
     let mut source = StreamSource::new(Encoder::new(1), SourceConfig::default());
     let mut out = Vec::new();
-    source.damage(&[Rect::full(32, 32)]);
+    source.damage(&[SurfaceRect::full(32, 32)]);
     assert_eq!(source.poll(0, 0, &canvas.surface(), &mut out).unwrap(), None);
     assert_eq!(source.stats().frames, 0);
 }
@@ -39,7 +39,7 @@ fn stuck_viewer_bounds_in_flight_and_coalesces_damage() {
     let mut frames = Vec::new();
     // The app draws 1000 times; the viewer never acknowledges.
     for step in 0..1000u32 {
-        let rect = Rect::new(step % 60, (step / 60) % 60, 4, 4);
+        let rect = SurfaceRect::new(step % 60, (step / 60) % 60, 4, 4);
         canvas.fill(rect, [step as u8, 0, 0, 255]);
         source.damage(&[rect]);
         if let Some(_stats) =
@@ -90,7 +90,7 @@ fn a_dead_viewer_does_not_hold_back_a_new_one() {
     join(&mut source, 1, 0);
     for step in 0..2 {
         assert!(source.poll(step * MS, 0, &canvas.surface(), &mut out).unwrap().is_some());
-        source.damage(&[Rect::new(0, 0, 1, 1)]);
+        source.damage(&[SurfaceRect::new(0, 0, 1, 1)]);
     }
     // Viewer 1 never acknowledged and went silent; viewer 2 joins later.
     assert!(!source.ready(10 * MS), "no credit while viewer 1 lives");
@@ -124,6 +124,6 @@ fn stop_removes_the_viewer_and_input_is_not_consumed() {
     assert_eq!(source.viewer_count(), 1);
     assert!(source.handle(&ViewerMessage::Stop(control), 0));
     assert_eq!(source.viewer_count(), 0);
-    let input = ViewerMessage::Pointer(weft_input_api::PointerEvent::Leave);
+    let input = ViewerMessage::Pointer(weft_types::PointerEvent::Leave);
     assert!(!source.handle(&input, 0));
 }

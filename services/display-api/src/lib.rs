@@ -28,44 +28,8 @@ impl Protocol for DisplayProtocol {
     type Event = DisplayEvent;
 }
 
-/// A rectangle in physical pixels.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Rect {
-    /// Left edge.
-    pub x: u32,
-    /// Top edge.
-    pub y: u32,
-    /// Width.
-    pub width: u32,
-    /// Height.
-    pub height: u32,
-}
-
-impl Rect {
-    /// A rectangle.
-    pub const fn new(x: u32, y: u32, width: u32, height: u32) -> Rect {
-        Rect { x, y, width, height }
-    }
-
-    /// Area in pixels.
-    pub fn area(&self) -> u64 {
-        u64::from(self.width) * u64::from(self.height)
-    }
-
-    /// Whether it covers no pixel.
-    pub fn is_empty(&self) -> bool {
-        self.width == 0 || self.height == 0
-    }
-
-    /// The part inside `width` × `height`.
-    pub fn clamp_to(&self, width: u32, height: u32) -> Rect {
-        let x = self.x.min(width);
-        let y = self.y.min(height);
-        let right = self.x.saturating_add(self.width).min(width);
-        let bottom = self.y.saturating_add(self.height).min(height);
-        Rect { x, y, width: right - x, height: bottom - y }
-    }
-}
+/// Rectangles of a framebuffer (flush damage).
+pub use weft_types::SurfaceRect;
 
 /// Pixel layout of a framebuffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -112,7 +76,7 @@ pub enum DisplayRequest {
         /// Output id.
         output: u32,
         /// Damaged rectangles.
-        rects: Vec<Rect>,
+        rects: Vec<SurfaceRect>,
     },
 }
 

@@ -1,181 +1,229 @@
-//! input-api — the input events every layer of Weft speaks.
+//! weft-input-api — the protocols of the input service.
 //!
-//! Keys are identified by Linux evdev key codes (what virtio-input reports,
-//! what Wayland carries), so a key means the same thing from a QEMU
-//! keyboard, a host window, a PinePhone button or a remote viewer. A
-//! [`KeyEvent`] also carries the text the key produced under the active
-//! keymap, so clients need no keymap of their own.
+//! The input vocabulary itself (keys, modifiers, pointer and touch events)
+//! is `weft-types`, shared by every layer; this crate holds only what
+//! drivers and the compositor say to the input service.
 //!
-//! Coordinates are in logical pixels of the receiving surface (f32);
-//! touch points are tracked by id from down to up.
-//!
-//! [`protocol`] holds the two protocols of the input service: drivers
-//! report raw device events to it, and the compositor subscribes to the
-//! seat's events.
+//! Drivers (virtio-input, the Goodix touch panel, a hosted window) speak
+//! [`InputDeviceProtocol`]: they register and report [`RawEvent`]s. The
+//! input service applies the keymap, tracks modifiers and key repeat, and
+//! delivers [`SeatEvent`]s to its subscriber (the compositor) over
+//! [`InputProtocol`]. Positions from absolute devices are normalised to
+//! `0.0..=1.0` of the output, so the compositor maps them to whatever
+//! resolution it drives.
+
 #![no_std]
+#![forbid(unsafe_code)]
 
 extern crate alloc;
 
-pub mod keymap;
-mod keys;
-pub mod protocol;
-
 use alloc::string::String;
+use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
+use weft_ipc::Protocol;
 
-pub use keys::Key;
+use weft_types::{Button, Key, KeyEvent, KeyState};
 
-bitflags::bitflags! {
-    /// Modifier keys held during an event.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    pub struct Modifiers: u8 {
-        /// Either Shift.
-        const SHIFT = 1 << 0;
-        /// Either Control.
-        const CONTROL = 1 << 1;
-        /// Either Alt.
-        const ALT = 1 << 2;
-        /// Either Super (Logo).
-        const SUPER = 1 << 3;
-        /// Caps Lock is on.
-        const CAPS_LOCK = 1 << 4;
-    }
+/// What kind of device a driver registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeviceKind {
+    /// A keyboard.
+    Keyboard,
+    /// A relative pointer (mouse).
+    Mouse,
+    /// An absolute pointer (tablet, host window pointer).
+    Tablet,
+    /// A touch screen.
+    Touchscreen,
+    /// Buttons (power, volume).
+    Buttons,
 }
 
-/// Whether a key or button went down or up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum KeyState {
-    /// Pressed.
-    Pressed,
-    /// Released.
-    Released,
-    /// Held long enough to auto-repeat.
-    Repeated,
-}
-
-/// One key transition.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeyEvent {
-    /// The physical key (evdev code).
-    pub key: Key,
-    /// Down, up or repeat.
-    pub state: KeyState,
-    /// Modifiers in effect (after this event).
-    pub modifiers: Modifiers,
-    /// Text the key produces (empty for non-text keys and releases).
-    pub text: String,
-}
-
-/// Pointer buttons.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Button {
-    /// Primary (left).
-    Left,
-    /// Secondary (right).
-    Right,
-    /// Middle (wheel click).
-    Middle,
-    /// Back.
-    Back,
-    /// Forward.
-    Forward,
-}
-
-/// A pointer event on a surface.
+/// One event as a device reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum PointerEvent {
-    /// The pointer entered the surface at this position.
-    Enter {
-        /// Horizontal position.
+pub enum RawEvent {
+    /// A key changed (no text: the service applies the keymap).
+    Key {
+        /// The key.
+        key: Key,
+        /// Pressed, released or repeated.
+        state: KeyState,
+    },
+    /// Relative pointer motion in device units (about a pixel each).
+    PointerMotion {
+        /// Horizontal.
+        dx: f32,
+        /// Vertical.
+        dy: f32,
+    },
+    /// Absolute pointer position, normalised to `0.0..=1.0`.
+    PointerAbsolute {
+        /// Horizontal.
         x: f32,
-        /// Vertical position.
+        /// Vertical.
         y: f32,
     },
-    /// The pointer left the surface.
-    Leave,
-    /// The pointer moved.
-    Motion {
-        /// Horizontal position.
-        x: f32,
-        /// Vertical position.
-        y: f32,
-    },
-    /// A button changed.
+    /// A pointer button changed.
     Button {
-        /// Which button.
+        /// Which.
         button: Button,
         /// Pressed or released.
         state: KeyState,
-        /// Horizontal position.
-        x: f32,
-        /// Vertical position.
-        y: f32,
     },
-    /// Scrolling, in logical pixels (positive: content moves up/left,
-    /// i.e. the user scrolls down/right).
+    /// Scrolling in logical pixels.
     Scroll {
-        /// Horizontal amount.
+        /// Horizontal.
         dx: f32,
-        /// Vertical amount.
+        /// Vertical.
         dy: f32,
     },
-}
-
-/// A touch event on a surface.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum TouchEvent {
-    /// A finger went down.
-    Down {
-        /// Tracking id, stable until `Up`.
-        id: u32,
-        /// Horizontal position.
-        x: f32,
-        /// Vertical position.
-        y: f32,
-    },
-    /// A finger moved.
-    Motion {
+    /// A finger went down, moved or lifted; position normalised.
+    Touch {
         /// Tracking id.
         id: u32,
-        /// Horizontal position.
+        /// What happened.
+        phase: TouchPhase,
+        /// Horizontal.
         x: f32,
-        /// Vertical position.
+        /// Vertical.
         y: f32,
     },
-    /// A finger lifted.
-    Up {
-        /// Tracking id.
-        id: u32,
-    },
-    /// The touch sequence was taken away (e.g. by a system gesture).
-    Cancel,
 }
 
-/// Any input event.
+/// Touch phases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TouchPhase {
+    /// Down.
+    Down,
+    /// Moved.
+    Motion,
+    /// Lifted.
+    Up,
+}
+
+/// Drivers report to the input service.
+pub enum InputDeviceProtocol {}
+
+impl Protocol for InputDeviceProtocol {
+    const NAME: &'static str = "weft.input.device";
+    const VERSION: u16 = 1;
+    type Request = DeviceRequest;
+    type Response = DeviceResponse;
+    type Event = ();
+}
+
+/// A driver's requests.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum InputEvent {
-    /// Keyboard.
-    Key(KeyEvent),
-    /// Pointer.
-    Pointer(PointerEvent),
-    /// Touch.
-    Touch(TouchEvent),
+pub enum DeviceRequest {
+    /// Announce a device (a call). Later reports on this connection come
+    /// from it.
+    Register {
+        /// A name for people.
+        name: String,
+        /// What it is.
+        kind: DeviceKind,
+    },
+    /// Events, in order (one-way).
+    Report(Vec<RawEvent>),
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The service's answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeviceResponse {
+    /// Registered.
+    Registered,
+}
 
-    #[test]
-    fn events_round_trip_through_postcard() {
-        let event = InputEvent::Key(KeyEvent {
-            key: Key::A,
-            state: KeyState::Pressed,
-            modifiers: Modifiers::SHIFT,
-            text: "A".into(),
-        });
-        let bytes = postcard::to_allocvec(&event).unwrap();
-        let back: InputEvent = postcard::from_bytes(&bytes).unwrap();
-        assert_eq!(back, event);
-    }
+/// One event of the seat, ready for the compositor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SeatEvent {
+    /// A key, with text from the keymap.
+    Key(KeyEvent),
+    /// Relative pointer motion.
+    PointerMotion {
+        /// Horizontal.
+        dx: f32,
+        /// Vertical.
+        dy: f32,
+    },
+    /// Absolute pointer position, normalised.
+    PointerAbsolute {
+        /// Horizontal.
+        x: f32,
+        /// Vertical.
+        y: f32,
+    },
+    /// A pointer button.
+    Button {
+        /// Which.
+        button: Button,
+        /// Pressed or released.
+        state: KeyState,
+    },
+    /// Scrolling.
+    Scroll {
+        /// Horizontal.
+        dx: f32,
+        /// Vertical.
+        dy: f32,
+    },
+    /// Touch, normalised.
+    Touch {
+        /// Tracking id.
+        id: u32,
+        /// What happened.
+        phase: TouchPhase,
+        /// Horizontal.
+        x: f32,
+        /// Vertical.
+        y: f32,
+    },
+}
+
+/// The compositor's subscription to the seat.
+pub enum InputProtocol {}
+
+impl Protocol for InputProtocol {
+    const NAME: &'static str = "weft.input";
+    const VERSION: u16 = 1;
+    type Request = InputRequest;
+    type Response = InputResponse;
+    type Event = InputReport;
+}
+
+/// Subscriber requests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum InputRequest {
+    /// Start receiving events on this connection (a call).
+    Subscribe,
+    /// Inject events as if a device reported them (needs the `inject`
+    /// grant; used by the mesh service for remote input and by tests).
+    Inject(Vec<InjectedEvent>),
+}
+
+/// An event to inject: raw, or a whole key event with text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum InjectedEvent {
+    /// As a device would report it.
+    Raw(RawEvent),
+}
+
+/// Subscriber answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InputResponse {
+    /// Subscribed.
+    Subscribed,
+    /// Injected.
+    Injected,
+    /// Refused (e.g. no `inject` grant).
+    Denied,
+}
+
+/// A batch of seat events, with the time the first was reported.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InputReport {
+    /// Monotonic time in nanoseconds.
+    pub time: u64,
+    /// The events, in order.
+    pub events: Vec<SeatEvent>,
 }

@@ -20,7 +20,7 @@ pub mod seat;
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
-use weft_input_api::protocol::{
+use weft_input_api::{
     DeviceRequest, DeviceResponse, InjectedEvent, InputDeviceProtocol, InputProtocol, InputReport,
     InputRequest, InputResponse, RawEvent, SeatEvent,
 };

@@ -2,9 +2,9 @@
 //! repeat. Pure logic, driven by the service loop (and by tests).
 
 use alloc::vec::Vec;
-use weft_input_api::keymap::Keyboard;
-use weft_input_api::protocol::{RawEvent, SeatEvent};
-use weft_input_api::{Key, KeyState};
+use weft_input_api::{RawEvent, SeatEvent};
+use weft_types::keymap::Keyboard;
+use weft_types::{Key, KeyState};
 
 /// Delay before a held key repeats (nanoseconds).
 pub const REPEAT_DELAY: u64 = 500_000_000;
@@ -101,7 +101,7 @@ impl Seat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use weft_input_api::KeyEvent;
+    use weft_types::KeyEvent;
 
     fn key(key: Key, state: KeyState) -> RawEvent {
         RawEvent::Key { key, state }

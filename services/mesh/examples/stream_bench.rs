@@ -111,7 +111,7 @@ struct Row {
 }
 
 /// Drive `app` with `frames` presses of `key`, one frame at a time.
-fn run(rig: &Rig, name: &'static str, app: &str, key: weft_input_api::Key, text: &str, frames: usize) -> Row {
+fn run(rig: &Rig, name: &'static str, app: &str, key: weft_types::Key, text: &str, frames: usize) -> Row {
     let mut viewer = rig.view(app);
     let (_tap, timed) = tap(&rig.session, app);
     assert!(eventually(WAIT, || {
@@ -128,14 +128,14 @@ fn run(rig: &Rig, name: &'static str, app: &str, key: weft_input_api::Key, text:
         let pictures = || timed.lock().unwrap().iter().filter(|t| !t.keepalive).count();
         let seen = pictures();
         let sent = Instant::now();
-        let press = weft_input_api::KeyEvent {
+        let press = weft_types::KeyEvent {
             key,
-            state: weft_input_api::KeyState::Pressed,
+            state: weft_types::KeyState::Pressed,
             modifiers: Default::default(),
             text: text.into(),
         };
-        let release = weft_input_api::KeyEvent {
-            state: weft_input_api::KeyState::Released,
+        let release = weft_types::KeyEvent {
+            state: weft_types::KeyState::Released,
             text: String::new(),
             ..press.clone()
         };
@@ -198,9 +198,9 @@ fn main() {
     println!("(hosted Weft: stream-demo → compositor capture → mesh service → Zenoh tcp/127.0.0.1 → viewer)");
     let rig = Rig::boot_on((width + 200, height + 200), &apps);
     let rows = [
-        run(&rig, "typing (one glyph)", "typing", weft_input_api::Key::K, "k", frames),
-        run(&rig, "scrolling a list", "scrolling", weft_input_api::Key::DOWN, "", frames),
-        run(&rig, "full-window change", "paging", weft_input_api::Key::N, "n", frames.min(20)),
+        run(&rig, "typing (one glyph)", "typing", weft_types::Key::K, "k", frames),
+        run(&rig, "scrolling a list", "scrolling", weft_types::Key::DOWN, "", frames),
+        run(&rig, "full-window change", "paging", weft_types::Key::N, "n", frames.min(20)),
     ];
     println!(
         "{:<20} {:>6} {:>10} {:>11} {:>10} {:>9} {:>9} {:>12} {:>12} {:>12}",

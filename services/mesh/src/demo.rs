@@ -18,12 +18,12 @@
 //! <x>,<y>`, `<title>: touch at <x>,<y>`, `<title>: presented <w>x<h>`.
 
 use weft_compositor_api::client::{Display, Window, WindowEvent};
-use weft_compositor_api::{KeyboardEvent, PointerEvent, Rect as SurfaceRect, Size, ToplevelRole, TouchEvent};
-use weft_input_api::{Key, KeyState};
+use weft_compositor_api::{KeyboardEvent, PointerEvent, Rect, Size, ToplevelRole, TouchEvent};
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_rt::Deadline;
-use weft_wlstream::Rect;
+use weft_types::{Key, KeyState};
+use weft_wlstream::SurfaceRect;
 use weft_wlstream::synthetic::{Canvas, GLYPH_HEIGHT, GLYPH_WIDTH, list_area, list_screen, text_page};
 
 /// The program's entry point.
@@ -58,7 +58,7 @@ pub struct Demo {
     marker: Option<[u8; 4]>,
     counter: u32,
     /// What changed since the last present (buffer pixels); `None`: all.
-    damage: Option<Vec<Rect>>,
+    damage: Option<Vec<SurfaceRect>>,
 }
 
 impl Demo {
@@ -98,7 +98,7 @@ impl Demo {
         self.damage = None;
     }
 
-    fn note(&mut self, rect: Rect) {
+    fn note(&mut self, rect: SurfaceRect) {
         if let Some(rects) = &mut self.damage {
             rects.push(rect);
         }
@@ -111,12 +111,12 @@ impl Demo {
     /// The prompt line: "> " then the typed text and a caret.
     fn draw_prompt(&mut self) {
         let (width, top) = (self.canvas.width, GLYPH_HEIGHT);
-        self.canvas.fill(Rect::new(1, top, width.saturating_sub(2), GLYPH_HEIGHT), BACKGROUND);
+        self.canvas.fill(SurfaceRect::new(1, top, width.saturating_sub(2), GLYPH_HEIGHT), BACKGROUND);
         self.canvas.text(i64::from(GLYPH_WIDTH), i64::from(top), b">", PROMPT);
         let typed = self.typed.clone();
         self.canvas.text(i64::from(GLYPH_WIDTH * 3), i64::from(top), &typed, INK);
         let caret = GLYPH_WIDTH * (3 + typed.len() as u32);
-        self.canvas.fill(Rect::new(caret, top, 2, GLYPH_HEIGHT), INK);
+        self.canvas.fill(SurfaceRect::new(caret, top, 2, GLYPH_HEIGHT), INK);
     }
 
     fn draw_marker(&mut self) {
@@ -125,10 +125,10 @@ impl Demo {
         };
         let (width, height) = (self.canvas.width, self.canvas.height);
         for edge in [
-            Rect::new(0, 0, width, 1),
-            Rect::new(0, height.saturating_sub(1), width, 1),
-            Rect::new(0, 0, 1, height),
-            Rect::new(width.saturating_sub(1), 0, 1, height),
+            SurfaceRect::new(0, 0, width, 1),
+            SurfaceRect::new(0, height.saturating_sub(1), width, 1),
+            SurfaceRect::new(0, 0, 1, height),
+            SurfaceRect::new(width.saturating_sub(1), 0, 1, height),
         ] {
             self.canvas.fill(edge, color);
         }
@@ -161,9 +161,14 @@ impl Demo {
                 let last = before.max(after) + 1;
                 let x = GLYPH_WIDTH * (3 + first);
                 let width = GLYPH_WIDTH * (last - first) + 2;
-                self.note(Rect::new(x, GLYPH_HEIGHT, width, GLYPH_HEIGHT));
+                self.note(SurfaceRect::new(x, GLYPH_HEIGHT, width, GLYPH_HEIGHT));
                 if key == Key::ENTER || after == 0 {
-                    self.note(Rect::new(1, GLYPH_HEIGHT, self.canvas.width.saturating_sub(2), GLYPH_HEIGHT));
+                    self.note(SurfaceRect::new(
+                        1,
+                        GLYPH_HEIGHT,
+                        self.canvas.width.saturating_sub(2),
+                        GLYPH_HEIGHT,
+                    ));
                 }
             }
             Mode::List => {
@@ -175,7 +180,7 @@ impl Demo {
                 self.page += 1;
                 self.canvas = text_page(self.canvas.width, self.canvas.height, self.page);
                 self.draw_marker();
-                self.note(Rect::full(self.canvas.width, self.canvas.height));
+                self.note(SurfaceRect::full(self.canvas.width, self.canvas.height));
             }
         }
     }
@@ -196,7 +201,7 @@ impl Demo {
         self.counter = self.counter.wrapping_add(1);
         let (width, height) = (self.canvas.width, self.canvas.height);
         let digits = format!("{:06}", self.counter % 1_000_000);
-        let cell = Rect::new(
+        let cell = SurfaceRect::new(
             width.saturating_sub(GLYPH_WIDTH * 8),
             height.saturating_sub(GLYPH_HEIGHT + 4),
             GLYPH_WIDTH * 6,
@@ -209,18 +214,18 @@ impl Demo {
 
     /// Copy what `buffer` lacks (`repaint`) and what changed into it;
     /// returns the damage to present (empty: everything).
-    pub fn paint(&mut self, buffer: &mut [u8], repaint: &[SurfaceRect]) -> Vec<SurfaceRect> {
-        let damage: Vec<SurfaceRect> = match self.damage.take() {
-            Some(rects) => {
-                rects.iter().map(|r| SurfaceRect::new(r.x as i32, r.y as i32, r.width, r.height)).collect()
-            }
+    pub fn paint(&mut self, buffer: &mut [u8], repaint: &[Rect]) -> Vec<Rect> {
+        let damage: Vec<Rect> = match self.damage.take() {
+            Some(rects) => rects.iter().map(|r| Rect::from(*r)).collect(),
             None => Vec::new(),
         };
-        let full = SurfaceRect::new(0, 0, self.canvas.width, self.canvas.height);
+        let full = Rect::new(0, 0, self.canvas.width, self.canvas.height);
         let everything = [full];
         let copies = if damage.is_empty() { &everything[..] } else { &damage[..] };
         for rect in repaint.iter().chain(copies) {
-            let rect = rect.intersect(&full);
+            let Some(rect) = rect.intersect(&full) else {
+                continue;
+            };
             let stride = self.canvas.width as usize * 4;
             for row in rect.y as usize..rect.y as usize + rect.height as usize {
                 let start = row * stride + rect.x as usize * 4;
@@ -330,7 +335,7 @@ mod tests {
     fn typing_damages_only_the_changed_cells() {
         let mut demo = Demo::new(Mode::Text, 320, 200, Some([255, 0, 0, 255]), 100);
         let mut buffer = vec![0u8; 320 * 200 * 4];
-        let all = demo.paint(&mut buffer, &[SurfaceRect::new(0, 0, 320, 200)]);
+        let all = demo.paint(&mut buffer, &[Rect::new(0, 0, 320, 200)]);
         assert!(all.is_empty(), "the first present is whole");
         assert_eq!(buffer, demo.canvas().pixels);
         demo.key(Key::H, "h");
@@ -346,7 +351,7 @@ mod tests {
     fn lists_scroll_and_pages_turn() {
         let mut list = Demo::new(Mode::List, 400, 300, None, 100);
         let mut buffer = vec![0u8; 400 * 300 * 4];
-        list.paint(&mut buffer, &[SurfaceRect::new(0, 0, 400, 300)]);
+        list.paint(&mut buffer, &[Rect::new(0, 0, 400, 300)]);
         list.key(Key::DOWN, "");
         assert_eq!(list.canvas(), &list_screen(400, 300, 100));
         let damage = list.paint(&mut buffer, &[]);

@@ -23,7 +23,7 @@ use weft_rt::{Mapping, Vmo};
 use weft_wlstream::keys::AppId;
 use weft_wlstream::message::{ViewerMessage, ViewerSize};
 use weft_wlstream::source::{SourceConfig, StreamSource};
-use weft_wlstream::{Encoder, Rect, SurfaceRef};
+use weft_wlstream::{Encoder, SurfaceRect, SurfaceRef};
 use zenoh::pubsub::{Publisher, Subscriber};
 use zenoh::qos::CongestionControl;
 use zenoh::{Session, Wait};
@@ -157,11 +157,11 @@ impl Stream {
         self.held = Some(frame.frame);
         self.refresh_asked = false;
         self.presented_at = frame.presented_at;
-        let damage: Vec<Rect> = frame
+        let damage: Vec<SurfaceRect> = frame
             .damage
             .iter()
             .filter(|rect| rect.x >= 0 && rect.y >= 0)
-            .map(|rect| Rect::new(rect.x as u32, rect.y as u32, rect.width, rect.height))
+            .map(|rect| SurfaceRect::new(rect.x as u32, rect.y as u32, rect.width, rect.height))
             .collect();
         self.source.damage(&damage);
         Ok(())

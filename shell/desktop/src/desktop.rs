@@ -20,7 +20,7 @@ use weft_root_api::{
 };
 use weft_rt::{Deadline, Key, Signals};
 use weft_theme::{Theme, ThemeKind};
-use weft_toolkit::weft_input_api::InputEvent;
+use weft_toolkit::weft_types::InputEvent;
 
 use crate::clock::WallClock;
 use crate::launcher::{KeyOutcome, Launcher};

@@ -9,7 +9,7 @@ use weft_compositor_api::{Anchor, KeyboardInteractivity, Layer, LayerRole, Size}
 use weft_root_api::AppEntry;
 use weft_text::TextStyle;
 use weft_theme::Theme;
-use weft_toolkit::weft_input_api::{Key, KeyEvent, KeyState};
+use weft_toolkit::weft_types::{Key, KeyEvent, KeyState};
 use weft_toolkit::widgets::{Container, TextField};
 use weft_toolkit::{Align, WidgetId};
 

@@ -9,10 +9,10 @@
 use alloc::vec::Vec;
 use weft_compositor_api::client::{ClientError, Display, Window, WindowEvent};
 use weft_compositor_api::{Event, KeyboardEvent, LayerRole, Rect};
-use weft_paint::{Canvas, PixelRect};
+use weft_paint::Canvas;
 use weft_theme::{Color, Theme};
 use weft_toolkit::Ui;
-use weft_toolkit::weft_input_api::{InputEvent, KeyEvent};
+use weft_toolkit::weft_types::{InputEvent, KeyEvent};
 
 /// What an event meant for a surface.
 pub enum SurfaceEvent<M> {
@@ -141,7 +141,7 @@ impl<M: 'static> ShellSurface<M> {
         let scale = self.ui.scale();
         // A new or recycled buffer lacks what was drawn into the other one.
         for rect in frame.repaint() {
-            self.ui.add_damage(PixelRect { x: rect.x, y: rect.y, width: rect.width, height: rect.height });
+            self.ui.add_damage(rect);
         }
         let damage = match Canvas::new(frame.pixels_mut(), size.width, size.height, stride, scale) {
             Ok(mut canvas) => self.ui.render(&mut canvas),

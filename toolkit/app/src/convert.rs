@@ -1,19 +1,14 @@
-//! Between compositor and toolkit types.
+//! Toolkit damage as compositor damage.
 
-use weft_compositor_api::Rect;
-use weft_paint::PixelRect;
+use weft_types::Rect;
 
-/// A toolkit pixel rectangle as a compositor damage rectangle (clamped to
-/// non-negative coordinates).
-pub fn to_compositor(rect: PixelRect) -> Rect {
+/// A toolkit damage rectangle as compositor damage (clamped to
+/// non-negative coordinates: a buffer has no pixels left of or above its
+/// origin).
+pub fn to_compositor(rect: Rect) -> Rect {
     let x = rect.x.max(0);
     let y = rect.y.max(0);
     let width = rect.width.saturating_sub((x - rect.x) as u32);
     let height = rect.height.saturating_sub((y - rect.y) as u32);
     Rect { x, y, width, height }
-}
-
-/// A compositor rectangle as a toolkit pixel rectangle.
-pub fn to_toolkit(rect: Rect) -> PixelRect {
-    PixelRect { x: rect.x, y: rect.y, width: rect.width, height: rect.height }
 }

@@ -3,12 +3,12 @@
 use alloc::vec::Vec;
 use weft_compositor_api::client::{ClientError, Display, Window, WindowEvent};
 use weft_compositor_api::{Event, KeyboardEvent};
-use weft_input_api::InputEvent;
 use weft_paint::Canvas;
 use weft_theme::Theme;
 use weft_toolkit::Ui;
+use weft_types::InputEvent;
 
-use crate::convert::{to_compositor, to_toolkit};
+use crate::convert::to_compositor;
 
 /// What handling an event meant for the window's owner.
 #[derive(Debug)]
@@ -115,7 +115,7 @@ impl<M: 'static> UiWindow<M> {
         let scale = self.ui.scale();
         // A recycled buffer lacks what was drawn into the other one.
         for rect in frame.repaint() {
-            self.ui.add_damage(to_toolkit(rect));
+            self.ui.add_damage(rect);
         }
         let damage = match Canvas::new(frame.pixels_mut(), size.width, size.height, stride, scale) {
             Ok(mut canvas) => self.ui.render(&mut canvas),

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use weft_toolkit::weft_input_api::{Key, Modifiers};
+use weft_toolkit::weft_types::{Key, Modifiers};
 use weft_toolkit::{Theme, Ui};
 use weft_toolkit_harness::Harness;
 use weft_toolkit_harness::gallery;

@@ -4,11 +4,11 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use weft_input_api::keymap::{Keyboard, key_for};
-use weft_input_api::{Button, InputEvent, Key, KeyState, Modifiers, PointerEvent, TouchEvent};
 use weft_paint::{Canvas, PixelRect, Point};
 use weft_theme::Theme;
 use weft_toolkit::{Ui, Widget, WidgetId};
+use weft_types::keymap::{Keyboard, key_for};
+use weft_types::{Button, InputEvent, Key, KeyState, Modifiers, PointerEvent, TouchEvent};
 
 /// Time between simulated frames while animations run.
 pub const FRAME: Duration = Duration::from_millis(16);

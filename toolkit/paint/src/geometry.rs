@@ -1,4 +1,5 @@
-//! Points, sizes and rectangles in logical (f32) and physical (integer) pixels.
+//! Points, sizes and rectangles in logical pixels (`f32`, before the
+//! output scale), and the physical pixel rectangle they round to.
 
 /// A point in logical pixels.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -117,92 +118,7 @@ impl Rect {
     }
 }
 
-/// An axis-aligned rectangle of whole physical pixels (damage, clips).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct PixelRect {
-    /// Left edge, pixels.
-    pub x: i32,
-    /// Top edge, pixels.
-    pub y: i32,
-    /// Width, pixels.
-    pub width: u32,
-    /// Height, pixels.
-    pub height: u32,
-}
-
-impl PixelRect {
-    /// A rectangle from origin and size.
-    pub const fn new(x: i32, y: i32, width: u32, height: u32) -> PixelRect {
-        PixelRect { x, y, width, height }
-    }
-
-    /// A rectangle from its edges; empty when they cross.
-    pub fn from_edges(left: i32, top: i32, right: i32, bottom: i32) -> PixelRect {
-        PixelRect::new(left, top, (right - left).max(0) as u32, (bottom - top).max(0) as u32)
-    }
-
-    /// The right edge (exclusive).
-    pub fn right(&self) -> i32 {
-        self.x + self.width as i32
-    }
-
-    /// The bottom edge (exclusive).
-    pub fn bottom(&self) -> i32 {
-        self.y + self.height as i32
-    }
-
-    /// Number of pixels covered.
-    pub fn area(&self) -> u64 {
-        self.width as u64 * self.height as u64
-    }
-
-    /// Whether the rectangle covers no pixel.
-    pub fn is_empty(&self) -> bool {
-        self.width == 0 || self.height == 0
-    }
-
-    /// The overlap of two rectangles, if any.
-    pub fn intersect(&self, other: &PixelRect) -> Option<PixelRect> {
-        let rect = PixelRect::from_edges(
-            self.x.max(other.x),
-            self.y.max(other.y),
-            self.right().min(other.right()),
-            self.bottom().min(other.bottom()),
-        );
-        (!rect.is_empty()).then_some(rect)
-    }
-
-    /// Whether the two rectangles share at least one pixel.
-    pub fn intersects(&self, other: &PixelRect) -> bool {
-        self.intersect(other).is_some()
-    }
-
-    /// The smallest rectangle covering both.
-    pub fn union(&self, other: &PixelRect) -> PixelRect {
-        if self.is_empty() {
-            return *other;
-        }
-        if other.is_empty() {
-            return *self;
-        }
-        PixelRect::from_edges(
-            self.x.min(other.x),
-            self.y.min(other.y),
-            self.right().max(other.right()),
-            self.bottom().max(other.bottom()),
-        )
-    }
-
-    /// Whether `other` lies entirely inside this rectangle.
-    pub fn contains_rect(&self, other: &PixelRect) -> bool {
-        other.x >= self.x
-            && other.y >= self.y
-            && other.right() <= self.right()
-            && other.bottom() <= self.bottom()
-    }
-
-    /// Grows every edge outwards by `amount` pixels.
-    pub fn inflate(&self, amount: i32) -> PixelRect {
-        PixelRect::from_edges(self.x - amount, self.y - amount, self.right() + amount, self.bottom() + amount)
-    }
-}
+/// A rectangle of whole physical pixels (damage, clips): the shared
+/// `weft_types::Rect`, named here for what it holds beside the logical
+/// [`Rect`].
+pub use weft_types::Rect as PixelRect;

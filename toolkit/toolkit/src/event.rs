@@ -2,8 +2,8 @@
 
 use alloc::string::String;
 
-use weft_input_api::{Button, KeyEvent};
 use weft_paint::Point;
+use weft_types::{Button, KeyEvent};
 
 /// What produced a pointer-like event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

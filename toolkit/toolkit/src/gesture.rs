@@ -8,8 +8,8 @@
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use weft_input_api::TouchEvent;
 use weft_paint::Point;
+use weft_types::TouchEvent;
 
 use crate::event::SwipeDirection;
 

@@ -37,10 +37,10 @@ pub use event::{Event, Ime, PointerSource, Status, SwipeDirection};
 pub use id::WidgetId;
 pub use style::{Align, Arrangement, Insets, LayoutStyle};
 pub use ui::{OverlayKind, Ui};
-pub use weft_input_api;
 pub use weft_paint::{self as paint, Canvas, PixelRect, Point, Rect, Size};
 pub use weft_text::{self as text, TextSystem};
 pub use weft_theme::{self as theme, Theme, ThemeKind};
+pub use weft_types;
 pub use widget::{EventContext, MeasureContext, PaintContext, Widget, WidgetState};
 
 /// Everything an app usually needs, for `use weft_toolkit::prelude::*;`.
@@ -51,5 +51,5 @@ pub mod prelude {
         TextRole,
     };
     pub use crate::{Align, Canvas, Insets, PixelRect, Point, Rect, Size, Theme, ThemeKind, Ui, WidgetId};
-    pub use weft_input_api::InputEvent;
+    pub use weft_types::InputEvent;
 }

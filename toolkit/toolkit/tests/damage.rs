@@ -1,7 +1,7 @@
 //! Damage tracking: small edits repaint small regions, and repainting
 //! only the damage gives exactly the pixels of a full repaint.
 
-use weft_toolkit::weft_input_api::{Key, Modifiers};
+use weft_toolkit::weft_types::{Key, Modifiers};
 use weft_toolkit::{Point, Theme, Ui};
 use weft_toolkit_harness::gallery::{self, GalleryIds, GalleryMessage};
 use weft_toolkit_harness::{Harness, compare};

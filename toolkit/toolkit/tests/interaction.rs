@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use weft_toolkit::weft_input_api::{Key, Modifiers};
+use weft_toolkit::weft_types::{Key, Modifiers};
 use weft_toolkit::widgets::{
     Button, Checkbox, Container, Dialog, Menu, MenuItem, Slider, Switch, Tabs, TextField,
 };

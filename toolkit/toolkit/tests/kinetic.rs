@@ -130,7 +130,7 @@ fn tabbing_to_a_row_below_the_fold_scrolls_it_into_view() {
     let (mut harness, scroll, rows) = long_list();
     let viewport = harness.ui().rect(scroll).unwrap();
     for _ in 0..20 {
-        harness.key(weft_toolkit::weft_input_api::Key::TAB, weft_toolkit::weft_input_api::Modifiers::empty());
+        harness.key(weft_toolkit::weft_types::Key::TAB, weft_toolkit::weft_types::Modifiers::empty());
     }
     assert_eq!(harness.ui().focused(), Some(rows[19]));
     assert!(offset(&harness, scroll) > 0.0, "scrolled");
@@ -138,7 +138,7 @@ fn tabbing_to_a_row_below_the_fold_scrolls_it_into_view() {
     assert!(row.y >= viewport.y && row.bottom() <= viewport.bottom(), "{row:?} inside {viewport:?}");
     // Shift+Tab back to the first row scrolls back up.
     for _ in 0..19 {
-        harness.key(weft_toolkit::weft_input_api::Key::TAB, weft_toolkit::weft_input_api::Modifiers::SHIFT);
+        harness.key(weft_toolkit::weft_types::Key::TAB, weft_toolkit::weft_types::Modifiers::SHIFT);
     }
     assert_eq!(harness.ui().focused(), Some(rows[0]));
     assert_eq!(offset(&harness, scroll), 0.0);

@@ -96,7 +96,7 @@ fn changing_scale_at_run_time_matches_the_reference_at_that_scale() {
 #[test]
 fn menu_selection_and_dialog_match_references() {
     use weft_toolkit::Point;
-    use weft_toolkit::weft_input_api::{Key, Modifiers};
+    use weft_toolkit::weft_types::{Key, Modifiers};
     use weft_toolkit::widgets::{Dialog, Menu, MenuItem};
 
     // Light: keyboard focus in a field with a selection, and an open menu.

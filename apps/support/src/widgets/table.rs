@@ -10,7 +10,6 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use weft_input_api::{Button as MouseButton, Key, KeyState, Modifiers};
 use weft_paint::{Color, Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextStyle};
 use weft_theme::Theme;
@@ -18,6 +17,7 @@ use weft_toolkit::accessibility::{Description, Role};
 use weft_toolkit::{
     Event, EventContext, LayoutStyle, MeasureContext, PaintContext, PointerSource, Status, Widget,
 };
+use weft_types::{Button as MouseButton, Key, KeyState, Modifiers};
 
 /// How wide a column is.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -3,11 +3,11 @@
 
 use alloc::string::String;
 
-use weft_input_api::{Button as MouseButton, Key, KeyState};
 use weft_paint::{Color, Rect};
 use weft_theme::{Icon, Theme};
 use weft_toolkit::accessibility::{Description, Role};
 use weft_toolkit::{Event, EventContext, LayoutStyle, PaintContext, Status, Widget};
+use weft_types::{Button as MouseButton, Key, KeyState};
 
 /// Which icon a tool button shows.
 #[derive(Clone, Debug)]

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use weft_input_api::InputEvent;
+use weft_types::InputEvent;
 use weft_viewer::link::{self, LinkOptions};
 use weft_viewer::publisher::{AppEvent, AppPublisher, publish_telemetry};
 use weft_viewer::stream::{LinkState, StreamOptions, ViewerStream};
@@ -17,7 +17,7 @@ use weft_wlstream::keys::AppId;
 use weft_wlstream::source::{SourceConfig, SourceStats};
 use weft_wlstream::synthetic::{Canvas, GLYPH_HEIGHT, GLYPH_WIDTH};
 use weft_wlstream::telemetry::{AppEntry, Telemetry};
-use weft_wlstream::{EncoderConfig, Rect};
+use weft_wlstream::{EncoderConfig, SurfaceRect};
 
 /// Fast timings so tests finish quickly.
 pub fn source_config() -> SourceConfig {
@@ -50,7 +50,7 @@ pub struct TestApp {
     pub id: AppId,
     pub port: u16,
     shared: Arc<Shared>,
-    commands: Sender<(Canvas, Vec<Rect>)>,
+    commands: Sender<(Canvas, Vec<SurfaceRect>)>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -65,7 +65,7 @@ impl TestApp {
             events: Mutex::new(Vec::new()),
             stats: Mutex::new((SourceStats::default(), 0, None)),
         });
-        let (commands, inbox) = channel::<(Canvas, Vec<Rect>)>();
+        let (commands, inbox) = channel::<(Canvas, Vec<SurfaceRect>)>();
         let stop = Arc::new(AtomicBool::new(false));
         let session = link::open(&LinkOptions::loopback(&[], &[endpoint(port)])).expect("app session");
         let thread = {
@@ -106,7 +106,7 @@ impl TestApp {
                             for byte in key.text.bytes() {
                                 let (x, y) = (8 + cursor * GLYPH_WIDTH, 8);
                                 canvas.glyph(i64::from(x), i64::from(y), u32::from(byte), [0, 0, 0, 255]);
-                                publisher.damage(&[Rect::new(x, y, GLYPH_WIDTH, GLYPH_HEIGHT)]);
+                                publisher.damage(&[SurfaceRect::new(x, y, GLYPH_WIDTH, GLYPH_HEIGHT)]);
                                 cursor += 1;
                             }
                         }
@@ -129,7 +129,7 @@ impl TestApp {
     }
 
     /// Replace the picture and report `damage`.
-    pub fn draw(&self, canvas: Canvas, damage: Vec<Rect>) {
+    pub fn draw(&self, canvas: Canvas, damage: Vec<SurfaceRect>) {
         self.commands.send((canvas, damage)).unwrap();
     }
 

@@ -63,10 +63,10 @@ impl Damage {
         if self.full || rect.is_empty() {
             return;
         }
-        if self.rects.iter().any(|r| r.intersect(&rect) == rect) {
+        if self.rects.iter().any(|r| r.contains_rect(&rect)) {
             return;
         }
-        self.rects.retain(|r| rect.intersect(r) != *r);
+        self.rects.retain(|r| !rect.contains_rect(r));
         self.rects.push(rect);
         if self.rects.len() > MAX_RECTS {
             let bounds = self.rects.iter().fold(Rect::default(), |acc, r| acc.union(r));
@@ -80,6 +80,6 @@ impl Damage {
         if self.full {
             return alloc::vec![bounds];
         }
-        self.rects.iter().map(|r| r.intersect(&bounds)).filter(|r| !r.is_empty()).collect()
+        self.rects.iter().filter_map(|r| r.intersect(&bounds)).collect()
     }
 }

@@ -5,10 +5,10 @@ use weft_compositor_api::client::{ClientError, Display, Window, WindowEvent};
 use weft_compositor_api::{
     BufferId, BufferLayout, Event, KeyboardEvent, PointerEvent, Request, Size, SurfaceId, ToplevelRole,
 };
-use weft_input_api::KeyState;
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_rt::{Deadline, Signals, Vmo};
+use weft_types::KeyState;
 
 pub fn test_client(bootstrap: u32) -> i32 {
     weft_ipc::program::run(bootstrap, test_client_main)

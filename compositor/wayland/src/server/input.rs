@@ -20,7 +20,7 @@ use smithay::reexports::wayland_server::backend::ClientId;
 use smithay::reexports::wayland_server::protocol::wl_surface::WlSurface;
 use smithay::utils::{Logical, Point, SERIAL_COUNTER};
 use weft_compositor_api::{KeyboardEvent, Modifiers, SurfaceId};
-use weft_input_api::{Button, KeyEvent, KeyState, PointerEvent, TouchEvent};
+use weft_types::{Button, KeyEvent, KeyState, PointerEvent, TouchEvent};
 
 use super::state::Bridge;
 

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use weft_compositor_testing::{Service, System};
 use weft_display_hosted::{HostDisplay, Snapshot};
-use weft_input_api::protocol::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
-use weft_input_api::{Button, Key, KeyState};
+use weft_input_api::{InjectedEvent, InputProtocol, InputRequest, InputResponse, RawEvent};
 use weft_ipc::Client;
+use weft_types::{Button, Key, KeyState};
 
 /// Output size of the headless display.
 pub const WIDTH: u32 = 800;

@@ -16,8 +16,8 @@ use alloc::vec::Vec;
 use crate::error::EncodeError;
 use crate::format::{FrameFlags, FrameHeader, HEADER_SIZE, PixelFormat};
 use crate::pixels::changed_span;
-use crate::rect::Rect;
 use crate::surface::SurfaceRef;
+use weft_types::SurfaceRect;
 
 pub use damage::MAX_DAMAGE_RECTANGLES;
 use reference::Reference;
@@ -85,8 +85,8 @@ pub struct Encoder {
     keyframe_requested: bool,
     work: Workspace,
     search: ScrollSearch,
-    regions: Vec<Rect>,
-    runs: Vec<Rect>,
+    regions: Vec<SurfaceRect>,
+    runs: Vec<SurfaceRect>,
 }
 
 impl Encoder {
@@ -139,7 +139,7 @@ impl Encoder {
     pub fn encode(
         &mut self,
         surface: &SurfaceRef<'_>,
-        damage: &[Rect],
+        damage: &[SurfaceRect],
         timestamp_ns: u64,
         out: &mut Vec<u8>,
     ) -> Result<EncodeStats, EncodeError> {
@@ -147,7 +147,7 @@ impl Encoder {
             || !self.reference.as_ref().is_some_and(|reference| reference.matches(surface));
         let mut writer = FrameWriter::new(out);
         if keyframe {
-            let full = Rect::full(surface.width(), surface.height());
+            let full = SurfaceRect::full(surface.width(), surface.height());
             writer.stats.damaged_pixels = full.area();
             writer.push_pixels(&mut self.work, self.config.strategy, surface, None, full)?;
             self.reference = Some(Reference::capture(surface, self.reference.take()));
@@ -181,14 +181,14 @@ impl Encoder {
     fn encode_delta(
         &mut self,
         surface: &SurfaceRef<'_>,
-        damage: &[Rect],
+        damage: &[SurfaceRect],
         writer: &mut FrameWriter<'_>,
     ) -> Result<(), EncodeError> {
         let Some(reference) = self.reference.as_mut() else {
             return Ok(());
         };
         damage::normalize(damage, surface.width(), surface.height(), &mut self.regions);
-        writer.stats.damaged_pixels = self.regions.iter().map(Rect::area).sum();
+        writer.stats.damaged_pixels = self.regions.iter().map(SurfaceRect::area).sum();
         for region in &self.regions {
             if self.config.detect_scroll
                 && let Some(scroll) = self.search.detect(surface, &reference.view(), region)
@@ -220,9 +220,9 @@ impl Encoder {
 fn changed_runs(
     new: &SurfaceRef<'_>,
     old: &SurfaceRef<'_>,
-    region: &Rect,
+    region: &SurfaceRect,
     merge_gap: u32,
-    runs: &mut Vec<Rect>,
+    runs: &mut Vec<SurfaceRect>,
 ) {
     runs.clear();
     // (first row, last row, first column, last column), region-relative.
@@ -248,6 +248,6 @@ fn changed_runs(
     }
 }
 
-fn run_rect(region: &Rect, (top, bottom, left, right): (u32, u32, usize, usize)) -> Rect {
-    Rect::new(region.x + left as u32, region.y + top, (right - left + 1) as u32, bottom - top + 1)
+fn run_rect(region: &SurfaceRect, (top, bottom, left, right): (u32, u32, usize, usize)) -> SurfaceRect {
+    SurfaceRect::new(region.x + left as u32, region.y + top, (right - left + 1) as u32, bottom - top + 1)
 }

@@ -3,8 +3,8 @@
 use alloc::vec::Vec;
 
 use crate::format::BYTES_PER_PIXEL;
-use crate::rect::Rect;
 use crate::surface::SurfaceRef;
+use weft_types::SurfaceRect;
 
 /// The picture the receiver has after the last emitted rectangle, rows
 /// packed (`width * 4` bytes each). The header stride of the source is
@@ -22,7 +22,7 @@ impl Reference {
     pub fn capture(surface: &SurfaceRef<'_>, reuse: Option<Reference>) -> Reference {
         let mut pixels = reuse.map(|reference| reference.pixels).unwrap_or_default();
         pixels.clear();
-        let full = Rect::full(surface.width(), surface.height());
+        let full = SurfaceRect::full(surface.width(), surface.height());
         pixels.reserve(full.area() as usize * BYTES_PER_PIXEL);
         for row in 0..surface.height() {
             pixels.extend_from_slice(surface.rect_row(&full, row));
@@ -41,13 +41,13 @@ impl Reference {
             .expect("a reference always has valid geometry") // Invariant of `capture`.
     }
 
-    fn range(&self, rect: &Rect, row: u32) -> core::ops::Range<usize> {
+    fn range(&self, rect: &SurfaceRect, row: u32) -> core::ops::Range<usize> {
         let start = ((rect.y + row) as usize * self.width as usize + rect.x as usize) * BYTES_PER_PIXEL;
         start..start + rect.width as usize * BYTES_PER_PIXEL
     }
 
     /// Copy `rect` of `surface` into the reference.
-    pub fn store(&mut self, surface: &SurfaceRef<'_>, rect: &Rect) {
+    pub fn store(&mut self, surface: &SurfaceRef<'_>, rect: &SurfaceRect) {
         for row in 0..rect.height {
             let range = self.range(rect, row);
             self.pixels[range].copy_from_slice(surface.rect_row(rect, row));
@@ -56,8 +56,8 @@ impl Reference {
 
     /// Apply a move: `target` takes the pixels of the same-sized rectangle
     /// at `source`, as they were before the move.
-    pub fn apply_move(&mut self, target: &Rect, source: (u32, u32)) {
-        let source = Rect::new(source.0, source.1, target.width, target.height);
+    pub fn apply_move(&mut self, target: &SurfaceRect, source: (u32, u32)) {
+        let source = SurfaceRect::new(source.0, source.1, target.width, target.height);
         let mut copy_row = |row: u32| {
             let from = self.range(&source, row);
             let to = self.range(target, row).start;

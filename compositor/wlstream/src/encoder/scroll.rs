@@ -7,8 +7,8 @@
 use alloc::vec::Vec;
 
 use crate::pixels::row_hash;
-use crate::rect::Rect;
 use crate::surface::SurfaceRef;
+use weft_types::SurfaceRect;
 
 /// Regions smaller than this on either side are not searched.
 const MIN_SIDE: u32 = 16;
@@ -21,7 +21,7 @@ const MAX_CANDIDATES: usize = 24;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scroll {
     /// Rectangle that receives the moved pixels.
-    pub target: Rect,
+    pub target: SurfaceRect,
     /// Origin of the same-sized source rectangle.
     pub source: (u32, u32),
 }
@@ -37,7 +37,12 @@ pub struct ScrollSearch {
 impl ScrollSearch {
     /// Find a vertical shift of `region`'s content between `old` and `new`
     /// that explains clearly more rows than no shift does.
-    pub fn detect(&mut self, new: &SurfaceRef<'_>, old: &SurfaceRef<'_>, region: &Rect) -> Option<Scroll> {
+    pub fn detect(
+        &mut self,
+        new: &SurfaceRef<'_>,
+        old: &SurfaceRef<'_>,
+        region: &SurfaceRect,
+    ) -> Option<Scroll> {
         if region.width < MIN_SIDE || region.height < MIN_SIDE {
             return None;
         }
@@ -66,7 +71,7 @@ impl ScrollSearch {
         let (target_y, source_y) =
             if shift > 0 { (region.y, region.y + distance) } else { (region.y + distance, region.y) };
         Some(Scroll {
-            target: Rect::new(region.x, target_y, region.width, rows),
+            target: SurfaceRect::new(region.x, target_y, region.width, rows),
             source: (region.x, source_y),
         })
     }

@@ -8,8 +8,8 @@ use lz4_flex::block::{CompressTable, compress_into_with_table, get_maximum_outpu
 use crate::error::EncodeError;
 use crate::format::{BYTES_PER_PIXEL, Encoding, HEADER_SIZE, RECTANGLE_HEADER_SIZE, RectangleHeader};
 use crate::pixels::{uniform_pixel, xor_to};
-use crate::rect::Rect;
 use crate::surface::SurfaceRef;
+use weft_types::SurfaceRect;
 
 use super::{EncodeStats, Strategy};
 
@@ -73,7 +73,7 @@ impl<'a> FrameWriter<'a> {
     }
 
     /// Append one rectangle record and its payload.
-    pub fn push(&mut self, rect: Rect, encoding: Encoding, payload: &[u8]) {
+    pub fn push(&mut self, rect: SurfaceRect, encoding: Encoding, payload: &[u8]) {
         let record = RectangleHeader { rect, encoding, payload_length: payload.len() as u32 };
         let mut bytes = [0u8; RECTANGLE_HEADER_SIZE];
         record.write(&mut bytes);
@@ -97,7 +97,7 @@ impl<'a> FrameWriter<'a> {
         strategy: Strategy,
         new: &SurfaceRef<'_>,
         old: Option<&SurfaceRef<'_>>,
-        rect: Rect,
+        rect: SurfaceRect,
     ) -> Result<(), EncodeError> {
         let packed_len = rect.area() as usize * BYTES_PER_PIXEL;
         work.packed.clear();

@@ -1,11 +1,11 @@
 //! Helpers shared by the integration tests: hand-built frames.
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
-use weft_wlstream::{FrameFlags, FrameHeader, HEADER_SIZE, PixelFormat, Rect};
+use weft_wlstream::{FrameFlags, FrameHeader, HEADER_SIZE, PixelFormat, SurfaceRect};
 
 /// A raw rectangle record with every field under the test's control.
 pub struct RawRectangle {
-    pub rect: Rect,
+    pub rect: SurfaceRect,
     pub encoding: u16,
     pub reserved: u16,
     pub payload_length: Option<u32>,
@@ -13,7 +13,7 @@ pub struct RawRectangle {
 }
 
 impl RawRectangle {
-    pub fn new(rect: Rect, encoding: u16, payload: Vec<u8>) -> RawRectangle {
+    pub fn new(rect: SurfaceRect, encoding: u16, payload: Vec<u8>) -> RawRectangle {
         RawRectangle { rect, encoding, reserved: 0, payload_length: None, payload }
     }
 }
@@ -56,7 +56,7 @@ pub fn build(header: &FrameHeader, rectangles: &[RawRectangle]) -> Vec<u8> {
 
 /// A valid 4×4 keyframe filled with one colour.
 pub fn fill_keyframe(sequence: u64) -> Vec<u8> {
-    build(&header(4, 4, true, sequence), &[RawRectangle::new(Rect::full(4, 4), 3, vec![1, 2, 3, 255])])
+    build(&header(4, 4, true, sequence), &[RawRectangle::new(SurfaceRect::full(4, 4), 3, vec![1, 2, 3, 255])])
 }
 
 /// Overwrite a little-endian u32 at `offset`.

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use weft_input_api::protocol::RawEvent;
+use weft_input_api::RawEvent;
 
 /// What the host side tells the display service.
 #[derive(Clone, Debug, PartialEq)]
@@ -240,7 +240,7 @@ impl HostDisplay {
         source: &[u8],
         stride: usize,
         size: (u32, u32),
-        rects: &[weft_display_api::Rect],
+        rects: &[weft_display_api::SurfaceRect],
     ) -> bool {
         let mut inner = lock(&self.inner);
         if (inner.width, inner.height) != size {
@@ -284,7 +284,7 @@ mod tests {
         for pixel in framebuffer.chunks_exact_mut(4) {
             pixel.copy_from_slice(&[255, 0, 0, 255]);
         }
-        assert!(display.flush(&framebuffer, 16, (4, 2), &[weft_display_api::Rect::new(1, 0, 2, 1)]));
+        assert!(display.flush(&framebuffer, 16, (4, 2), &[weft_display_api::SurfaceRect::new(1, 0, 2, 1)]));
         let shot = display.snapshot();
         assert_eq!(shot.pixel(1, 0), [0, 0, 255, 255]);
         assert_eq!(shot.pixel(0, 0), [0, 0, 0, 255], "outside the rectangle: untouched");
@@ -295,7 +295,7 @@ mod tests {
     fn a_stale_framebuffer_is_refused_after_a_resize() {
         let display = HostDisplay::headless(4, 2);
         display.resize(8, 8);
-        assert!(!display.flush(&[0; 32], 16, (4, 2), &[weft_display_api::Rect::new(0, 0, 4, 2)]));
+        assert!(!display.flush(&[0; 32], 16, (4, 2), &[weft_display_api::SurfaceRect::new(0, 0, 4, 2)]));
         assert_eq!(display.take_event(), Some(DeviceEvent::Resized));
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use weft_display_api::{
     DisplayError, DisplayEvent, DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat,
 };
-use weft_input_api::protocol::{DeviceKind, DeviceRequest, InputDeviceProtocol};
+use weft_input_api::{DeviceKind, DeviceRequest, InputDeviceProtocol};
 use weft_ipc::namespace::ParentEvent;
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, Connection, Startup};
@@ -94,7 +94,7 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                         DeviceEvent::Input(events) => {
                             let (keys, rest): (Vec<_>, Vec<_>) = events
                                 .into_iter()
-                                .partition(|e| matches!(e, weft_input_api::protocol::RawEvent::Key { .. }));
+                                .partition(|e| matches!(e, weft_input_api::RawEvent::Key { .. }));
                             if let (Some(device), false) = (&keyboard, keys.is_empty()) {
                                 let _ = device.send(&DeviceRequest::Report(keys));
                             }

@@ -11,8 +11,8 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use weft_input_api::protocol::RawEvent;
-use weft_input_api::{Button, Key, KeyState};
+use weft_input_api::RawEvent;
+use weft_types::{Button, Key, KeyState};
 use winit::application::ApplicationHandler;
 use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, EventLoop, EventLoopProxy};

@@ -2,6 +2,9 @@
 //! section 5.7.6), as plain little-endian records.
 
 use bytemuck::{Pod, Zeroable};
+// `virtio_gpu_rect` is four little-endian `u32` (x, y, width, height):
+// exactly the shared `SurfaceRect`.
+use weft_types::SurfaceRect;
 
 /// `VIRTIO_GPU_CMD_GET_DISPLAY_INFO`.
 pub const GET_DISPLAY_INFO: u32 = 0x0100;
@@ -45,26 +48,12 @@ impl Header {
     }
 }
 
-/// A rectangle.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Pod, Zeroable)]
-#[repr(C)]
-pub struct Rect {
-    /// Left.
-    pub x: u32,
-    /// Top.
-    pub y: u32,
-    /// Width.
-    pub width: u32,
-    /// Height.
-    pub height: u32,
-}
-
 /// One scanout in the display info.
 #[derive(Clone, Copy, Debug, Default, Pod, Zeroable)]
 #[repr(C)]
 pub struct Display {
     /// Its preferred rectangle.
-    pub rect: Rect,
+    pub rect: SurfaceRect,
     /// Non-zero if connected.
     pub enabled: u32,
     /// Flags.
@@ -122,7 +111,7 @@ pub struct SetScanout {
     /// Header.
     pub header: Header,
     /// Area shown.
-    pub rect: Rect,
+    pub rect: SurfaceRect,
     /// Scanout.
     pub scanout: u32,
     /// Resource.
@@ -136,7 +125,7 @@ pub struct TransferToHost2d {
     /// Header.
     pub header: Header,
     /// Area to copy.
-    pub rect: Rect,
+    pub rect: SurfaceRect,
     /// Byte offset of the area's first pixel in the backing.
     pub offset: u64,
     /// Resource.
@@ -152,7 +141,7 @@ pub struct ResourceFlush {
     /// Header.
     pub header: Header,
     /// Area to show.
-    pub rect: Rect,
+    pub rect: SurfaceRect,
     /// Resource.
     pub resource: u32,
     /// Padding.

@@ -10,6 +10,8 @@ use weft_virtio::virtio_drivers::queue::VirtQueue;
 use weft_virtio::virtio_drivers::transport::Transport;
 use weft_virtio::{Device, WeftHal};
 
+use weft_types::SurfaceRect;
+
 use crate::commands::*;
 
 bitflags::bitflags! {
@@ -102,7 +104,7 @@ impl Gpu {
         let _: Header = self.command(
             SetScanout {
                 header: Header::command(SET_SCANOUT),
-                rect: Rect { x: 0, y: 0, width, height },
+                rect: SurfaceRect { x: 0, y: 0, width, height },
                 scanout: SCANOUT,
                 resource: RESOURCE,
             },
@@ -131,7 +133,7 @@ impl Gpu {
     }
 
     /// Copy one rectangle of the framebuffer to the host and show it.
-    pub fn flush(&mut self, rect: Rect) -> Result<(), GpuError> {
+    pub fn flush(&mut self, rect: SurfaceRect) -> Result<(), GpuError> {
         if rect.width == 0 || rect.height == 0 {
             return Ok(());
         }

@@ -22,7 +22,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use weft_display_api::{
-    DisplayError, DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat, Rect,
+    DisplayError, DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat, SurfaceRect,
 };
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Clients, LoopEvent, ServiceLoop, Startup};
@@ -46,11 +46,10 @@ fn output(gpu: &Gpu) -> OutputInfo {
     }
 }
 
-fn flush(gpu: &mut Gpu, rects: &[Rect]) -> DisplayResponse {
+fn flush(gpu: &mut Gpu, rects: &[SurfaceRect]) -> DisplayResponse {
     for rect in rects {
         let rect = rect.clamp_to(gpu.width, gpu.height);
-        let device_rect = commands::Rect { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
-        if let Err(error) = gpu.flush(device_rect) {
+        if let Err(error) = gpu.flush(rect) {
             weft_rt::error!("flush failed: {error}");
             return DisplayResponse::Error(DisplayError::Device(error));
         }
@@ -87,7 +86,7 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
             pixel.copy_from_slice(&BACKGROUND);
         }
     }
-    let whole = Rect::new(0, 0, gpu.width, gpu.height);
+    let whole = SurfaceRect::new(0, 0, gpu.width, gpu.height);
     if let DisplayResponse::Error(error) = flush(&mut gpu, &[whole]) {
         return Err(ProgramError(format!("first flush: {error:?}")));
     }

@@ -20,7 +20,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use weft_input_api::protocol::{DeviceKind, DeviceRequest, DeviceResponse, InputDeviceProtocol};
+use weft_input_api::{DeviceKind, DeviceRequest, DeviceResponse, InputDeviceProtocol};
 use weft_ipc::program::ProgramError;
 use weft_ipc::{Client, ConnectError, LoopEvent, ServiceLoop, Startup};
 use weft_rt::{Deadline, Key, Signals};

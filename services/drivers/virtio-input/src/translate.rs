@@ -5,8 +5,8 @@
 //! with the axis ranges the device declares.
 
 use alloc::vec::Vec;
-use weft_input_api::protocol::{DeviceKind, RawEvent, TouchPhase};
-use weft_input_api::{Button, Key, KeyState};
+use weft_input_api::{DeviceKind, RawEvent, TouchPhase};
+use weft_types::{Button, Key, KeyState};
 
 /// evdev event types.
 pub const EV_SYN: u16 = 0;

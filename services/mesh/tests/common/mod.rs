@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 use weft_board_hosted::desktop::{Desktop, DesktopOptions};
 use weft_board_hosted::stream::StreamSetup;
 use weft_display_hosted::{HostDisplay, Snapshot};
-use weft_input_api::KeyState;
 use weft_manifest::Manifest;
 use weft_mesh_api::{MeshStatus, StreamStatus};
+use weft_types::KeyState;
 use weft_viewer::link::{self, LinkOptions, free_port};
 use weft_viewer::stream::{StreamOptions, ViewerStream};
 use weft_wlstream::keys::AppId;
@@ -241,7 +241,7 @@ pub fn viewer_picture(stream: &ViewerStream) -> Option<Picture> {
     let surface = stream.surface()?;
     let (width, height) = (surface.width(), surface.height());
     let mut pixels = Vec::with_capacity(width as usize * height as usize * 4);
-    let full = weft_wlstream::Rect::full(width, height);
+    let full = weft_wlstream::SurfaceRect::full(width, height);
     for row in 0..height {
         pixels.extend_from_slice(surface.rect_row(&full, row));
     }

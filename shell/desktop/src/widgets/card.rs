@@ -2,7 +2,7 @@
 
 use weft_paint::Rect;
 use weft_theme::{Color, Shadow, Theme};
-use weft_toolkit::weft_input_api::Button;
+use weft_toolkit::weft_types::Button;
 use weft_toolkit::{Event, EventContext, Insets, LayoutStyle, PaintContext, Status, Widget};
 
 /// A column on a rounded, shadowed surface that swallows presses (so a

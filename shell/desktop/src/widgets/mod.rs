@@ -16,7 +16,7 @@ pub use text::{Ink, Text};
 pub use tile::{AppTile, Dot};
 pub use toast::{TOAST_WIDTH, Toast, ToastContent, toast_height};
 
-use weft_toolkit::weft_input_api::{Button, KeyState};
+use weft_toolkit::weft_types::{Button, KeyState};
 use weft_toolkit::{Event, EventContext, Status};
 
 /// Press-and-release handling shared by the clickable widgets: repaint on
@@ -42,7 +42,7 @@ pub(crate) fn click<M: Clone>(cx: &mut EventContext<'_, M>, event: &Event, messa
             if key.state == KeyState::Pressed
                 && matches!(
                     key.key,
-                    weft_toolkit::weft_input_api::Key::ENTER | weft_toolkit::weft_input_api::Key::SPACE
+                    weft_toolkit::weft_types::Key::ENTER | weft_toolkit::weft_types::Key::SPACE
                 ) =>
         {
             cx.emit(message.clone());

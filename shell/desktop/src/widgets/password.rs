@@ -6,7 +6,7 @@ use weft_paint::{Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextStyle};
 use weft_theme::{Color, Theme};
 use weft_toolkit::accessibility::{Description, Role};
-use weft_toolkit::weft_input_api::{Key, KeyState};
+use weft_toolkit::weft_types::{Key, KeyState};
 use weft_toolkit::{Event, EventContext, LayoutStyle, MeasureContext, PaintContext, Status, Widget};
 
 const HEIGHT: f32 = 42.0;

@@ -7,7 +7,7 @@ use weft_paint::{Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextStyle, TextSystem};
 use weft_theme::{Color, Theme};
 use weft_toolkit::accessibility::{Description, Role};
-use weft_toolkit::weft_input_api::Button;
+use weft_toolkit::weft_types::Button;
 use weft_toolkit::{Event, EventContext, LayoutStyle, MeasureContext, PaintContext, Status, Widget};
 
 use super::card::card_color;

@@ -4,8 +4,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use weft_input_api::{Button, InputEvent, Key, KeyEvent, KeyState, Modifiers, PointerEvent, TouchEvent};
 use weft_paint::Point;
+use weft_types::{Button, InputEvent, Key, KeyEvent, KeyState, Modifiers, PointerEvent, TouchEvent};
 
 use crate::event::{Event, Ime, PointerSource, Status};
 use crate::gesture::Gesture;

@@ -2,10 +2,10 @@
 
 use alloc::string::String;
 
-use weft_input_api::{Button as MouseButton, Key, KeyState};
 use weft_paint::{Rect, Size};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::{Color, Theme};
+use weft_types::{Button as MouseButton, Key, KeyState};
 
 use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};

@@ -2,10 +2,10 @@
 
 use alloc::string::String;
 
-use weft_input_api::{Key, KeyState};
 use weft_paint::{Rect, Size};
 use weft_text::{Overflow, TextLayout};
 use weft_theme::Theme;
+use weft_types::{Key, KeyState};
 
 use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};

@@ -2,9 +2,9 @@
 
 use alloc::boxed::Box;
 
-use weft_input_api::{Key, KeyState};
 use weft_paint::{Point, Rect, Size};
 use weft_theme::{Color, Theme};
+use weft_types::{Key, KeyState};
 
 use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};

@@ -4,10 +4,10 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use weft_input_api::{Key, KeyState};
 use weft_paint::{Point, Rect};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::Theme;
+use weft_types::{Key, KeyState};
 
 use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status, SwipeDirection};

@@ -4,10 +4,10 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::time::Duration;
 
-use weft_input_api::{Key, KeyEvent, KeyState, Modifiers};
 use weft_paint::{Point, Rect, Size};
 use weft_text::{EditorColors, Movement, Overflow, TextEditor, TextLayout, TextSystem};
 use weft_theme::Theme;
+use weft_types::{Key, KeyEvent, KeyState, Modifiers};
 
 use crate::accessibility::{Description, Role};
 use crate::event::{Event, Ime, Status};

@@ -4,10 +4,10 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::time::Duration;
 
-use weft_input_api::{Button as MouseButton, Key, KeyState};
 use weft_paint::{Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::{Color, Shadow, Theme};
+use weft_types::{Button as MouseButton, Key, KeyState};
 
 use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};

@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use crate::{Key, KeyEvent, KeyState, Modifiers};
+use crate::input::{Key, KeyEvent, KeyState, Modifiers};
 
 /// Characters for keys `Key(2)..=Key(53)`: unshifted and shifted.
 const PRINTABLE: [(u16, char, char); 47] = [
