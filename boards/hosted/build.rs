@@ -17,22 +17,23 @@ fn main() {
     for source in &system.sources {
         println!("cargo:rerun-if-changed={}", source.display());
     }
-    let mut images: Vec<Image> = Vec::new();
-    for manifest in &system.services {
-        if !images.iter().any(|i| i.name == manifest.program) {
-            let mut bytes = b"#!weft-hosted ".to_vec();
-            bytes.extend_from_slice(manifest.program.as_bytes());
-            bytes.push(b'\n');
-            images.push(Image { name: manifest.program.clone(), bytes });
-        }
-    }
-    let bundle = Bundle {
+    let mut bundle = Bundle {
         format: BUNDLE_FORMAT,
         system: system.name,
-        services: system.services,
-        images,
+        root: system.root.program.clone(),
+        services: Vec::new(),
+        programs: Vec::new(),
+        images: Vec::new(),
         files: system.files,
     };
+    // A hosted image is a stub naming the registered program.
+    for manifest in core::iter::once(&system.root).chain(&system.services).chain(&system.programs) {
+        let mut bytes = b"#!weft-hosted ".to_vec();
+        bytes.extend_from_slice(manifest.program.as_bytes());
+        bytes.push(b'\n');
+        bundle.add_program(&manifest.program, Image { name: manifest.program.clone(), bytes });
+    }
+    bundle.services = system.services;
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("bundle.bin");
     std::fs::write(&out, bundle.to_bytes()).expect("write bundle");
 }

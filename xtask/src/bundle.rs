@@ -9,20 +9,29 @@ use weft_manifest::{BUNDLE_FORMAT, Bundle, Image};
 use crate::image::{TARGET, target_dir};
 use crate::{keys, util};
 
-/// The crate holding one binary per program.
+/// The crate whose binary is the one EL0 image of every program.
 pub const PROGRAMS_CRATE: &str = "weft-programs";
 
-/// Build the programs `names` (release, aarch64) and return their ELF paths.
-pub fn build_programs(names: &BTreeSet<String>) -> Result<Vec<(String, PathBuf)>, String> {
-    util::step(&format!("building {} programs (release, {TARGET})", names.len()));
+/// The image's name in the bundle.
+pub const PROGRAMS_IMAGE: &str = "weft-programs";
+
+/// Build the multi-program image (release, aarch64); returns its ELF path.
+pub fn build_programs() -> Result<PathBuf, String> {
+    util::step(&format!("building the program image (release, {TARGET})"));
     let mut cargo = util::cargo();
-    cargo.args(["build", "--release", "--target", TARGET, "-p", PROGRAMS_CRATE]);
-    for name in names {
-        cargo.args(["--bin", name]);
-    }
+    cargo.args(["build", "--release", "--target", TARGET, "-p", PROGRAMS_CRATE, "--bin", PROGRAMS_IMAGE]);
     util::run(&mut cargo)?;
-    let dir = target_dir().join(TARGET).join("release");
-    Ok(names.iter().map(|n| (n.clone(), dir.join(n))).collect())
+    Ok(target_dir().join(TARGET).join("release").join(PROGRAMS_IMAGE))
+}
+
+/// A copy of `image` with one payload byte flipped after signing: the kernel must
+/// refuse it.
+fn tampered(image: &[u8]) -> Vec<u8> {
+    let mut bytes = image.to_vec();
+    if let Some(byte) = bytes.get_mut(weft_kernel_aarch64::image::HEADER_LEN + 0x100) {
+        *byte ^= 0x40;
+    }
+    bytes
 }
 
 /// Sign one program ELF into an image (without its debug sections).
@@ -61,49 +70,41 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
     let system_path = root.join("boards").join(&options.board).join(&options.system);
     let mut system = weft_manifest::compile::load_system(&root, &system_path)?;
     for extra in &options.extra_services {
-        let path = root.join(extra);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        system.services.push(weft_manifest::compile::parse_manifest(&text, extra)?);
+        let (manifest, _) = weft_manifest::compile::read_manifest(&root, extra)?;
+        system.services.push(manifest);
     }
     let mut programs: BTreeSet<String> = system.services.iter().map(|s| s.program.clone()).collect();
-    programs.insert(options.root_program.clone());
-    programs.extend(options.extra_programs.iter().cloned());
-    programs.extend(options.tamper.iter().cloned());
-    let built = build_programs(&programs)?;
+    programs.extend(system.programs.iter().map(|p| p.program.clone()));
+    programs.insert(system.root.program.clone());
+    let elf = build_programs()?;
     let key = keys::signing_key()?;
-    util::step("signing program images");
-    let mut images = Vec::new();
-    for (name, path) in built {
-        let mut bytes = sign(&path, &key)?;
-        if options.tamper.as_deref() == Some(name.as_str()) {
-            // Flip one payload byte after signing: the kernel must refuse it.
-            let mut tampered = bytes.clone();
-            let at = weft_kernel_aarch64::image::HEADER_LEN + 0x100;
-            if let Some(byte) = tampered.get_mut(at) {
-                *byte ^= 0x40;
-            }
-            images.push(Image { name: format!("{name}-tampered"), bytes: tampered });
-        }
-        if options.tamper_in_place.as_deref() == Some(name.as_str()) {
-            if let Some(byte) = bytes.get_mut(weft_kernel_aarch64::image::HEADER_LEN + 0x100) {
-                *byte ^= 0x40;
-            }
-            util::step(&format!("packed a tampered image of `{name}` (test)"));
-        }
-        if name == options.root_program {
-            images.push(Image { name: "root".into(), bytes: bytes.clone() });
-        }
-        if name != "root" {
-            images.push(Image { name, bytes });
-        }
-    }
-    let bundle = Bundle {
+    util::step("signing the program image");
+    let image = sign(&elf, &key)?;
+    let mut bundle = Bundle {
         format: BUNDLE_FORMAT,
         system: system.name.clone(),
+        root: system.root.program.clone(),
         services: system.services,
-        images,
+        programs: Vec::new(),
+        images: Vec::new(),
         files: system.files,
     };
+    let tampered_name = format!("{PROGRAMS_IMAGE}-tampered");
+    if options.tamper.is_some() || options.tamper_in_place.is_some() {
+        bundle.images.push(Image { name: tampered_name.clone(), bytes: tampered(&image) });
+    }
+    bundle.images.push(Image { name: PROGRAMS_IMAGE.into(), bytes: image });
+    for program in programs {
+        if options.tamper.as_deref() == Some(program.as_str()) {
+            bundle.programs.push((format!("{program}-tampered"), tampered_name.clone()));
+        }
+        if options.tamper_in_place.as_deref() == Some(program.as_str()) {
+            util::step(&format!("`{program}` runs a tampered copy of the image (test)"));
+            bundle.programs.push((program, tampered_name.clone()));
+        } else {
+            bundle.programs.push((program, PROGRAMS_IMAGE.into()));
+        }
+    }
     let bytes = bundle.to_bytes();
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let stem = format!(
@@ -115,9 +116,10 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
     let path = out.join(format!("{stem}.bundle"));
     std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     util::step(&format!(
-        "boot bundle `{}`: {} services, {} images, {} KiB",
-        system.name,
+        "boot bundle `{}`: {} services, {} programs in {} images, {} KiB",
+        bundle.system,
         bundle.services.len(),
+        bundle.programs.len(),
         bundle.images.len(),
         bytes.len() / 1024
     ));

@@ -34,18 +34,14 @@ pub struct Options {
     pub board: String,
     /// The system file inside the board directory (default `system.toml`).
     pub system: String,
-    /// Also pack `<name>-tampered`: this program's signed image with one
+    /// Also pack program `<name>-tampered`: the signed image with one
     /// payload byte flipped (tests).
     pub tamper: Option<String>,
-    /// Replace this program's image with a tampered copy (tests: the
+    /// Run this program from a tampered copy of the image (tests: the
     /// kernel must refuse it at boot and the rest must come up).
     pub tamper_in_place: Option<String>,
-    /// The program packed as the bundle's `root` image.
-    pub root_program: String,
-    /// Programs packed beside those the manifests name (tests).
-    pub extra_programs: Vec<String>,
-    /// Service manifests (files, relative to the repository root) added
-    /// to the system's (tests).
+    /// Service manifests (paths relative to the repository root, as in a
+    /// system file) added to the system's (tests).
     pub extra_services: Vec<String>,
 }
 
@@ -57,8 +53,6 @@ impl Options {
             system: "system.toml".into(),
             tamper: None,
             tamper_in_place: None,
-            root_program: "root".into(),
-            extra_programs: Vec::new(),
             extra_services: Vec::new(),
         }
     }

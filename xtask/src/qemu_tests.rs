@@ -21,13 +21,7 @@ use crate::util;
 
 /// The kernel test bundle's options.
 pub fn kernel_options() -> Options {
-    Options {
-        system: "ktest.toml".into(),
-        root_program: "ktest".into(),
-        extra_programs: vec!["hello".into(), "crash".into(), "ipc-echo".into()],
-        tamper: Some("hello".into()),
-        ..Options::qemu()
-    }
+    Options { system: "ktest.toml".into(), tamper: Some("hello".into()), ..Options::qemu() }
 }
 
 /// Boot the kernel test on one machine variant; returns the serial lines.
@@ -243,8 +237,7 @@ fn launch(qmp: &mut Qmp, desktop: &Picture, name: &str) -> Result<Picture, Strin
 /// on, the launcher starts the Terminal, and `ps` typed into it prints the
 /// processes.
 fn devices_run(echo: bool) -> Result<(), String> {
-    let options =
-        Options { extra_services: vec!["boards/qemu-virt/crash-app.toml".into()], ..Options::qemu() };
+    let options = Options { extra_services: vec!["boards/programs/crash".into()], ..Options::qemu() };
     let artifacts = image::build(&options)?;
     let qmp_path = image::target_dir().join("weft").join("qmp-test.sock");
     let _ = std::fs::remove_file(&qmp_path);

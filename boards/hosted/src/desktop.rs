@@ -72,14 +72,10 @@ pub fn desktop_bundle(theme: &str, extra: &[Manifest]) -> Bundle {
         bundle.services.push(manifest.clone());
     }
     bundle.services.push(probe::manifest());
-    let mut programs: Vec<String> = bundle.images.iter().map(|image| image.name.clone()).collect();
-    for manifest in &bundle.services {
-        if !programs.contains(&manifest.program) {
-            bundle.images.push(weft_manifest::Image {
-                name: manifest.program.clone(),
-                bytes: Hosted::image_for(&manifest.program),
-            });
-            programs.push(manifest.program.clone());
+    let programs: Vec<String> = bundle.services.iter().map(|manifest| manifest.program.clone()).collect();
+    for program in programs {
+        if bundle.image(&program).is_none() {
+            crate::add_hosted_program(&mut bundle, &program);
         }
     }
     set_shell_clock(&mut bundle, FIXED_CLOCK_MS, 0);

@@ -7,7 +7,6 @@
 //! root manager the root resource, the bundle and the host device models,
 //! and starts it. Tests boot it in-process with their own manifests.
 
-mod console;
 pub mod desktop;
 pub mod probe;
 pub mod scenes;
@@ -22,27 +21,10 @@ use weft_ipc::namespace::{StartupInfo, encode_startup};
 use weft_kernel_hosted::{Hosted, ProgramMain};
 use weft_manifest::{BUNDLE_FORMAT, Bundle, Image, Manifest};
 
-/// Every program this board can run, by program name.
-pub fn programs() -> Vec<(&'static str, ProgramMain)> {
-    vec![
-        // Logs that it is off and exits on hosts other than Linux.
-        ("wayland", weft_wayland::entry),
-        ("root", weft_root::entry),
-        ("log", weft_log::entry),
-        ("config", weft_config::entry),
-        ("status", weft_status::entry),
-        ("hosted-console", console::entry),
-        ("input", weft_input::entry),
-        ("display-hosted", weft_display_hosted::entry),
-        ("compositor", weft_compositor_service::entry),
-        ("shell", weft_shell::entry),
-        ("terminal", weft_terminal::entry),
-        ("files", weft_files::entry),
-        ("settings", weft_settings::entry),
-        ("monitor", weft_monitor::entry),
-        ("mesh", weft_mesh::entry),
-        ("stream-demo", weft_mesh::demo::entry),
-    ]
+/// Every program this board can run, by program name: the hosted list of
+/// the program table the manifests generate (`weft-programs`).
+pub fn programs() -> &'static [(&'static str, ProgramMain)] {
+    weft_programs::PROGRAMS
 }
 
 /// Tell the shell the wall-clock time: `unix_ms` is the Unix time in
@@ -74,16 +56,29 @@ pub fn default_bundle() -> Bundle {
     Bundle::from_bytes(bytes).expect("the build script wrote a valid bundle")
 }
 
-/// A bundle of `manifests` with hosted image stubs for their programs.
+/// A bundle of `manifests` with hosted image stubs for their programs
+/// (and the root manager's).
 pub fn bundle_for(system: &str, manifests: Vec<Manifest>) -> Bundle {
-    let mut images: Vec<Image> = Vec::new();
+    let mut bundle = Bundle {
+        format: BUNDLE_FORMAT,
+        system: system.into(),
+        root: "root".into(),
+        services: Vec::new(),
+        programs: Vec::new(),
+        images: Vec::new(),
+        files: Vec::new(),
+    };
+    add_hosted_program(&mut bundle, "root");
     for manifest in &manifests {
-        if !images.iter().any(|i| i.name == manifest.program) {
-            images
-                .push(Image { name: manifest.program.clone(), bytes: Hosted::image_for(&manifest.program) });
-        }
+        add_hosted_program(&mut bundle, &manifest.program);
     }
-    Bundle { format: BUNDLE_FORMAT, system: system.into(), services: manifests, images, files: Vec::new() }
+    bundle.services = manifests;
+    bundle
+}
+
+/// Carry a hosted image stub for `program` in `bundle`.
+pub fn add_hosted_program(bundle: &mut Bundle, program: &str) {
+    bundle.add_program(program, Image { name: program.into(), bytes: Hosted::image_for(program) });
 }
 
 /// How to boot.
@@ -111,7 +106,7 @@ impl System {
     pub fn boot_on(hosted: Hosted, options: BootOptions) -> Result<System, String> {
         hosted.debug_log().set_echo(options.echo);
         for (name, entry) in programs() {
-            hosted.register_program(name, entry);
+            hosted.register_program(name, *entry);
         }
         let bundle_koid =
             hosted.create_vmo(&options.bundle.to_bytes()).map_err(|e| format!("bundle: {e}"))?;
@@ -131,7 +126,7 @@ impl System {
         }
         let info = StartupInfo {
             name: "root".into(),
-            program: "root".into(),
+            program: options.bundle.root.clone(),
             principal: PRINCIPAL_ROOT,
             args: vec![("system".into(), options.bundle.system.clone())],
             handles: names,
@@ -139,7 +134,7 @@ impl System {
         };
         let message = encode_startup(&info).map_err(|e| format!("startup message: {e}"))?;
         let root = hosted
-            .spawn("root", PRINCIPAL_ROOT, "root", &message, handles)
+            .spawn("root", PRINCIPAL_ROOT, &options.bundle.root, &message, handles)
             .map_err(|e| format!("starting the root manager: {e}"))?;
         Ok(System { hosted, root, booted: Instant::now() })
     }

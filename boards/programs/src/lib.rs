@@ -1,12 +1,45 @@
-//! weft-programs — every Weft program as an EL0 executable.
+//! weft-programs — every Weft program, by name, and the one EL0 image that
+//! runs any of them.
 //!
-//! Each binary in `src/bin/` is one program: a service, an app, or a test
-//! program, calling its library's `main` through [`weft_rt::entry!`]. The
-//! build links them at the user image address with `program.ld`; xtask
-//! signs them and packs them into the boot bundle. Test programs used by
-//! `cargo xtask test` live here too (`ktest`, `hello`, `crash`,
-//! `ipc-echo`).
+//! [`PROGRAMS`] is generated at build time from the manifests the boards'
+//! system files name (`weft_manifest::program_table`): each program's
+//! name with its crate's `entry`. The hosted board registers the host list
+//! with the hosted kernel; on the Weft kernel the `weft-programs` binary
+//! is a single image (busybox style) whose entry reads the startup message
+//! and runs the program it names ([`weft_ipc::program::dispatch`]), so the
+//! boot bundle carries the toolkit, the fonts and the runtime once for all
+//! programs.
+//!
+//! Adding a program: its crate, with `pub fn entry(bootstrap: u32) -> i32`
+//! and a `manifest.toml`; one entry in a board's system file; and the
+//! dependency line the build names if this crate lacks it.
+//!
+//! The kernel-test programs live here (`ktest`, `hello`, `crash`,
+//! `ipc-echo`), each with its manifest in the folder of its name.
 #![no_std]
+
+extern crate alloc;
+
+pub mod crash;
+pub mod hello;
+pub mod ipc_echo;
+pub mod ktest;
+
+/// A program's entry: `fn(bootstrap) -> exit code`.
+pub use weft_ipc::program::Entry as ProgramEntry;
+
+include!(concat!(env!("OUT_DIR"), "/programs.rs"));
+
+/// The entry of program `name`, if this build has it.
+pub fn entry_for(name: &str) -> Option<ProgramEntry> {
+    PROGRAMS.iter().find(|(program, _)| *program == name).map(|(_, entry)| *entry)
+}
+
+/// The multi-program image's entry: run the program the startup message
+/// names.
+pub fn dispatch(bootstrap: u32) -> i32 {
+    weft_ipc::program::dispatch(bootstrap, PROGRAMS)
+}
 
 /// The kernel-test programs' shared helpers.
 pub mod test_support {

@@ -1,6 +1,6 @@
 //! Reading the boot bundle in place: the kernel needs only the system's
-//! name and the root manager's image, so it borrows them from the initrd
-//! instead of copying the whole bundle onto its heap.
+//! name, the root program and its image, so it borrows them from the
+//! initrd instead of copying the whole bundle onto its heap.
 
 use alloc::vec::Vec;
 use serde::Deserialize;
@@ -9,7 +9,7 @@ use weft_manifest::{BUNDLE_FORMAT, Manifest};
 /// One image, borrowed. Postcard encodes `Vec<u8>` and `&[u8]` alike.
 #[derive(Deserialize)]
 pub struct ImageView<'a> {
-    /// Program name.
+    /// Image name.
     pub name: &'a str,
     /// Signed image bytes.
     pub bytes: &'a [u8],
@@ -22,8 +22,13 @@ pub struct BundleView<'a> {
     pub format: u32,
     /// System name.
     pub system: &'a str,
+    /// The program to start first.
+    pub root: &'a str,
     /// Manifests (decoded; small).
     pub services: Vec<Manifest>,
+    /// Which image runs each program.
+    #[serde(borrow)]
+    pub programs: Vec<(&'a str, &'a str)>,
     /// Program images.
     #[serde(borrow)]
     pub images: Vec<ImageView<'a>>,
@@ -52,8 +57,9 @@ impl<'a> BundleView<'a> {
         Ok(view)
     }
 
-    /// The image named `name`.
-    pub fn image(&self, name: &str) -> Option<&ImageView<'a>> {
-        self.images.iter().find(|image| image.name == name)
+    /// The image that runs program `program`.
+    pub fn image(&self, program: &str) -> Option<&ImageView<'a>> {
+        let (_, name) = self.programs.iter().find(|(name, _)| *name == program)?;
+        self.images.iter().find(|image| image.name == *name)
     }
 }

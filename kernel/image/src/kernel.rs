@@ -91,7 +91,9 @@ fn start_root(
     let initrd = info.initrd.ok_or("no boot bundle (initrd) was passed")?;
     let bytes = memory::physical_slice(initrd).ok_or("the boot bundle is not in RAM")?;
     let bundle = BundleView::read(bytes).map_err(|e| format!("boot bundle unusable: {e:?}"))?;
-    let image = bundle.image("root").ok_or("the boot bundle has no `root` image")?;
+    let image = bundle
+        .image(bundle.root)
+        .ok_or_else(|| format!("the boot bundle has no image for its root program `{}`", bundle.root))?;
     kprintln!(
         "weft: boot bundle `{}`: {} services, {} images, {} KiB",
         bundle.system,
@@ -133,7 +135,7 @@ fn start_root(
     }
     let startup = startup::encode(&StartupInfo {
         name: "root".into(),
-        program: "root".into(),
+        program: bundle.root.into(),
         principal: PRINCIPAL_ROOT,
         args: alloc::vec![("system".into(), bundle.system.into())],
         handles: names,

@@ -1,4 +1,10 @@
 //! The boot bundle: manifests plus program images, in one blob.
+//!
+//! Programs and images are separate lists: on the kernel one signed image
+//! holds every program (it runs the one its startup message names), so
+//! most programs map to the same image; a test can give one program an
+//! image of its own (a tampered copy). In hosted mode each program has a
+//! small stub image naming it.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -7,13 +13,13 @@ use serde::{Deserialize, Serialize};
 use crate::Manifest;
 
 /// Bundle format version this crate reads and writes.
-pub const BUNDLE_FORMAT: u32 = 1;
+pub const BUNDLE_FORMAT: u32 = 2;
 
 /// One program image. On the kernel, a signed ELF; in hosted mode, the
 /// hosted image stub naming a registered program.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
-    /// Program name (what manifests' `program` refers to).
+    /// The image's name (programs refer to it in [`Bundle::programs`]).
     pub name: String,
     /// Image bytes.
     pub bytes: Vec<u8>,
@@ -26,9 +32,14 @@ pub struct Bundle {
     pub format: u32,
     /// Which board or system this bundle is for.
     pub system: String,
+    /// The program started first: the root manager (`root`), or a test
+    /// program in its place.
+    pub root: String,
     /// Every service manifest.
     pub services: Vec<Manifest>,
-    /// Program images.
+    /// Which image runs each program: `(program, image name)`.
+    pub programs: Vec<(String, String)>,
+    /// Program images, by name.
     pub images: Vec<Image>,
     /// Read-only data files (fonts, themes, documents) by path.
     pub files: Vec<(String, Vec<u8>)>,
@@ -69,9 +80,19 @@ impl Bundle {
         Ok(bundle)
     }
 
-    /// The image for program `name`.
-    pub fn image(&self, name: &str) -> Option<&Image> {
-        self.images.iter().find(|image| image.name == name)
+    /// The image that runs program `program`.
+    pub fn image(&self, program: &str) -> Option<&Image> {
+        let (_, name) = self.programs.iter().find(|(name, _)| name == program)?;
+        self.images.iter().find(|image| image.name == *name)
+    }
+
+    /// Run `program` from `image` (added unless one of its name is there).
+    pub fn add_program(&mut self, program: &str, image: Image) {
+        self.programs.retain(|(name, _)| name != program);
+        self.programs.push((program.into(), image.name.clone()));
+        if !self.images.iter().any(|existing| existing.name == image.name) {
+            self.images.push(image);
+        }
     }
 
     /// A data file by path.

@@ -60,10 +60,17 @@ struct UseToml {
 #[serde(deny_unknown_fields)]
 struct SystemToml {
     name: String,
+    #[serde(default)]
+    root: Option<String>,
     services: Vec<String>,
+    #[serde(default)]
+    programs: Vec<String>,
     #[serde(default)]
     files: Vec<String>,
 }
+
+/// The root program when a system file names none.
+pub const DEFAULT_ROOT: &str = "services/root";
 
 /// Parse one manifest from TOML text. `origin` names it in errors.
 pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
@@ -114,17 +121,46 @@ pub fn parse_manifest(text: &str, origin: &str) -> Result<Manifest, String> {
     })
 }
 
-/// A system: a name, the manifests of its services, and read-only files.
+/// A system: a name, its root program, the manifests of its services and
+/// of the programs its root starts itself, and read-only files.
 #[derive(Clone, Debug)]
 pub struct System {
     /// The system's name.
     pub name: String,
+    /// The manifest of the program started first (the root manager, or a
+    /// test program in its place).
+    pub root: Manifest,
     /// Every service manifest, in file order.
     pub services: Vec<Manifest>,
+    /// Programs the bundle carries that no service runs: the root program
+    /// starts them itself (kernel tests).
+    pub programs: Vec<Manifest>,
+    /// Every manifest file read, with the program it names: where each
+    /// program's crate is found.
+    pub manifests: Vec<(String, PathBuf)>,
     /// Files for the bundle: path as the system sees it, and contents.
     pub files: Vec<(String, Vec<u8>)>,
     /// Every file the system was read from (for build-script change tracking).
     pub sources: Vec<PathBuf>,
+}
+
+/// Read the manifest an entry of a system file names: a directory
+/// (holding `manifest.toml`) or a manifest file, relative to `root`.
+pub fn read_manifest(root: &Path, entry: &str) -> Result<(Manifest, PathBuf), String> {
+    let mut path: PathBuf = root.join(entry);
+    if path.is_dir() {
+        path = path.join("manifest.toml");
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
+    Ok((parse_manifest(&text, &path.display().to_string())?, path))
+}
+
+/// Whether `path` is a system file: a TOML table with `name` and
+/// `services` (a board directory also holds `Cargo.toml` and manifests).
+pub fn is_system_file(text: &str) -> bool {
+    toml::from_str::<toml::Table>(text).is_ok_and(|table| {
+        table.get("services").is_some_and(toml::Value::is_array) && table.contains_key("name")
+    })
 }
 
 /// Read a system file and every manifest it lists. Entries are paths,
@@ -134,17 +170,17 @@ pub fn load_system(root: &Path, system: &Path) -> Result<System, String> {
     let text = std::fs::read_to_string(system).map_err(|e| alloc::format!("{}: {e}", system.display()))?;
     let parsed: SystemToml =
         toml::from_str(&text).map_err(|e| alloc::format!("{}: {e}", system.display()))?;
-    let mut services = Vec::new();
     let mut sources = alloc::vec![system.to_path_buf()];
-    for entry in parsed.services {
-        let mut path: PathBuf = root.join(&entry);
-        if path.is_dir() {
-            path = path.join("manifest.toml");
-        }
-        let text = std::fs::read_to_string(&path).map_err(|e| alloc::format!("{}: {e}", path.display()))?;
-        services.push(parse_manifest(&text, &path.display().to_string())?);
+    let mut manifests = Vec::new();
+    let mut read = |entry: &str| -> Result<Manifest, String> {
+        let (manifest, path) = read_manifest(root, entry)?;
+        manifests.push((manifest.program.clone(), path.clone()));
         sources.push(path);
-    }
+        Ok(manifest)
+    };
+    let root_manifest = read(parsed.root.as_deref().unwrap_or(DEFAULT_ROOT))?;
+    let services = parsed.services.iter().map(|entry| read(entry)).collect::<Result<Vec<_>, _>>()?;
+    let programs = parsed.programs.iter().map(|entry| read(entry)).collect::<Result<Vec<_>, _>>()?;
     // `files` entries are files or directories (taken recursively), stored
     // under their path relative to the repository root.
     let mut files = Vec::new();
@@ -152,7 +188,7 @@ pub fn load_system(root: &Path, system: &Path) -> Result<System, String> {
         collect_files(root, &root.join(&entry), &mut files, &mut sources)?;
     }
     files.sort();
-    Ok(System { name: parsed.name, services, files, sources })
+    Ok(System { name: parsed.name, root: root_manifest, services, programs, manifests, files, sources })
 }
 
 fn collect_files(

@@ -21,6 +21,8 @@ mod bundle;
 #[cfg(feature = "compile")]
 pub mod compile;
 mod graph;
+#[cfg(feature = "compile")]
+pub mod program_table;
 
 use alloc::string::String;
 use alloc::vec::Vec;

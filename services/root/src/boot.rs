@@ -9,6 +9,7 @@ use weft_ipc::program::ProgramError;
 use weft_manifest::{Bundle, Graph};
 use weft_rt::{Handle, Resource, Timer, Vmo, WaitSet};
 
+use crate::images::Images;
 use crate::instance::Instance;
 use crate::manager::Manager;
 
@@ -51,12 +52,7 @@ pub fn boot(mut startup: Startup) -> Result<Manager, ProgramError> {
 
     let process_resource = root.narrow(ResourceKind::Process, 0, 0)?;
     let info_resource = root.narrow(ResourceKind::Info, 0, 0)?;
-    let mut images = BTreeMap::new();
-    for image in &bundle.images {
-        let vmo = Vmo::create(image.bytes.len().max(1))?;
-        vmo.write(0, &image.bytes)?;
-        images.insert(image.name.clone(), vmo);
-    }
+    let images = Images::load(&bundle)?;
     let instances: Vec<Instance> = graph
         .services
         .iter()

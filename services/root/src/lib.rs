@@ -22,6 +22,7 @@ extern crate alloc;
 
 mod api;
 mod boot;
+mod images;
 mod instance;
 mod manager;
 mod namespace;

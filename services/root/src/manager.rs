@@ -10,6 +10,7 @@ use weft_root_api::{Exit, RootEvent, ServiceState};
 use weft_rt::{Deadline, Handle, Key, Ready, Resource, Timer, Vmo, WaitSet};
 
 use crate::api::RootClient;
+use crate::images::Images;
 use crate::instance::{HEALTHY_AFTER, Instance};
 
 /// What a wait-set key stands for.
@@ -31,7 +32,7 @@ pub struct Manager {
     pub instances: Vec<Instance>,
     /// Services the graph left out, with why.
     pub failed: Vec<(String, String)>,
-    pub images: BTreeMap<String, Vmo>,
+    pub images: Images,
     pub capabilities: Vec<(String, Handle)>,
     pub process_resource: Resource,
     pub info_resource: Resource,

@@ -109,3 +109,8 @@ mod tests {
         assert!(!is_pl031(&[0x31, 0x10]));
     }
 }
+
+/// The program's entry: run [`main`] on the bootstrap channel.
+pub fn entry(bootstrap: u32) -> i32 {
+    weft_ipc::program::run(bootstrap, main)
+}

@@ -111,3 +111,8 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
         }
     }
 }
+
+/// The program's entry: run [`main`] on the bootstrap channel.
+pub fn entry(bootstrap: u32) -> i32 {
+    weft_ipc::program::run(bootstrap, main)
+}

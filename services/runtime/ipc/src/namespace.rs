@@ -14,7 +14,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 use weft_abi::Error;
-use weft_rt::{Channel, Deadline, Handle};
+use weft_rt::{Channel, Deadline, Handle, Message};
 
 pub use weft_abi::startup::StartupInfo;
 
@@ -235,10 +235,26 @@ pub struct Startup {
     namespace: Namespace,
 }
 
+/// A startup message already read from the bootstrap channel, kept for
+/// the program (per process).
+#[derive(Default)]
+struct HandedOn(spin::Mutex<Option<Message>>);
+
+/// Keep `message`, the startup message a dispatcher read to pick the
+/// program, for that program's [`Startup::receive`].
+pub(crate) fn hand_on_startup(message: Message) {
+    *weft_rt::local::process_local::<HandedOn>().0.lock() = Some(message);
+}
+
 impl Startup {
-    /// Read the startup message from a fresh bootstrap channel.
+    /// Read the startup message from a fresh bootstrap channel (or take the
+    /// one [`crate::program::dispatch`] read and handed on).
     pub fn receive(bootstrap: Channel, deadline: Deadline) -> Result<Startup, IpcError> {
-        let message = bootstrap.read(deadline)?;
+        let handed_on = weft_rt::local::process_local::<HandedOn>().0.lock().take();
+        let message = match handed_on {
+            Some(message) => message,
+            None => bootstrap.read(deadline)?,
+        };
         let (kind, body) = wire::header(NamespaceProtocol::VERSION, &message.bytes)?;
         if kind != Kind::Event {
             return Err(IpcError::Unexpected);

@@ -1,6 +1,9 @@
-//! The hosted console: prints the service graph coming up, and every
-//! change after, to the host terminal. A hosted-only program (it writes to
-//! the host's standard output).
+//! weft-hosted-console — prints the service graph coming up, and every
+//! change after, to the host terminal.
+//!
+//! A hosted-only program of the hosted board (it writes to the host's
+//! standard output); its manifest names it `hosted-console`.
+#![forbid(unsafe_code)]
 
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;

@@ -1,12 +1,12 @@
 //! The IPC benchmark's server: answers every request on its bootstrap
 //! channel with an empty reply carrying the same transaction id, until the
 //! channel closes.
-#![cfg_attr(target_os = "none", no_std, no_main)]
 
 use weft_abi::{DEADLINE_INFINITE, Error, MessageInfo, Signals};
 use weft_rt::sys;
 
-fn entry(bootstrap: u32) -> i32 {
+/// The program's entry.
+pub fn entry(bootstrap: u32) -> i32 {
     let mut bytes = [0u8; 64];
     let mut handles = [0u32; 4];
     loop {
@@ -33,5 +33,3 @@ fn entry(bootstrap: u32) -> i32 {
         }
     }
 }
-
-weft_rt::entry!(entry);

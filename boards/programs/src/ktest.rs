@@ -5,9 +5,6 @@
 //! processes started from signed images, a crashing process, a tampered
 //! image, process listing and killing, and it measures the call/reply round
 //! trip between two processes. It ends with `ktest: N passed, M failed`.
-#![cfg_attr(target_os = "none", no_std, no_main)]
-
-extern crate alloc;
 
 use alloc::format;
 use alloc::string::String;
@@ -15,11 +12,12 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
 
+use crate::test_support::{cycle_frequency, cycles};
+use weft_abi::startup::{self, StartupInfo};
 use weft_abi::{DEADLINE_INFINITE, Error, MapFlags, MessageInfo, Rights, Syscall, process_state};
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
 use weft_manifest::Bundle;
-use weft_programs::test_support::{cycle_frequency, cycles};
 use weft_rt::{Channel, Deadline, Process, Resource, Timer, Vmo, sys};
 
 struct Report {
@@ -172,6 +170,12 @@ fn spawn(root: &Resource, bundle: &Bundle, name: &str) -> Result<(Process, Chann
     let vmo = image_vmo(bundle, name).ok_or(Error::NotFound)?;
     let process = Process::create(root, name, 100)?;
     let (ours, theirs) = Channel::create()?;
+    // Every program's image is the one multi-program image: the startup
+    // message says which program to run.
+    let startup =
+        StartupInfo { name: name.into(), program: name.into(), principal: 100, ..StartupInfo::default() };
+    let message = startup::encode(&startup).map_err(|_| Error::InvalidArgs)?;
+    ours.write(&message, Vec::new())?;
     process.start(&vmo, theirs)?;
     Ok((process, ours))
 }
@@ -385,8 +389,7 @@ fn run(mut startup: Startup) -> Result<(), ProgramError> {
     Ok(())
 }
 
-fn entry(bootstrap: u32) -> i32 {
+/// The program's entry.
+pub fn entry(bootstrap: u32) -> i32 {
     weft_ipc::program::run(bootstrap, run)
 }
-
-weft_rt::entry!(entry);

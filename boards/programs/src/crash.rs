@@ -1,13 +1,11 @@
 //! A program that crashes on purpose: a store through a null pointer at
 //! EL0. The kernel must log the fault, end this process, and keep running.
-#![cfg_attr(target_os = "none", no_std, no_main)]
 
-fn entry(_bootstrap: u32) -> i32 {
+/// The program's entry.
+pub fn entry(_bootstrap: u32) -> i32 {
     let _ = weft_rt::sys::debug_write(b"crash: writing through a null pointer\n");
     let null = core::hint::black_box(core::ptr::null_mut::<u64>());
     // SAFETY: deliberately unsound: this program exists to fault.
     unsafe { null.write_volatile(0xdead) };
     1
 }
-
-weft_rt::entry!(entry);

@@ -1,8 +1,0 @@
-//! The virtio-input driver as an EL0 program.
-#![cfg_attr(target_os = "none", no_std, no_main)]
-
-fn entry(bootstrap: u32) -> i32 {
-    weft_ipc::program::run(bootstrap, weft_virtio_input::main)
-}
-
-weft_rt::entry!(entry);
