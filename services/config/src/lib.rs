@@ -16,7 +16,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use weft_config_api::{ConfigError, ConfigEvent, ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use weft_ipc::program::ProgramError;
-use weft_ipc::{Clients, LoopEvent, ServiceLoop, Startup};
+use weft_ipc::{Service, ServiceEvent, Startup};
 use weft_rt::{Deadline, Key};
 
 use store::{InMemory, Table};
@@ -41,21 +41,15 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
         })
         .collect();
     let mut table = Table::new(defaults, InMemory);
-    let mut service = ServiceLoop::new(&startup)?;
-    let mut clients: Clients<ConfigProtocol> = Clients::new();
+    let mut service: Service<ConfigProtocol> = Service::new(&startup)?;
     let mut watches: BTreeMap<Key, Vec<String>> = BTreeMap::new();
     service.ready()?;
     loop {
         match service.next(Deadline::INFINITE)? {
-            LoopEvent::Connection { channel, client, .. } => {
-                if let Err(error) = clients.add(&mut service.waitset, channel, client) {
-                    weft_rt::warn!("cannot take a connection: {error}");
-                }
-            }
-            LoopEvent::Stop => return Ok(()),
-            LoopEvent::Signals { key, observed } if clients.owns(key) => {
+            ServiceEvent::Stop => return Ok(()),
+            ServiceEvent::Requests { key, observed } => {
                 let mut changes: Vec<(String, Option<Value>)> = Vec::new();
-                let alive = clients.serve(&mut service.waitset, key, observed, |connection, incoming| {
+                let alive = service.serve(key, observed, |connection, incoming| {
                     let client = &connection.client;
                     let response = match incoming.request {
                         ConfigRequest::Get { key } => ConfigResponse::Value(table.get(&key).cloned()),
@@ -102,7 +96,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
                 }
                 for (name, value) in changes {
                     let event = ConfigEvent::Changed { key: name.clone(), value };
-                    clients.broadcast(&mut service.waitset, &event, |client| {
+                    service.broadcast(&event, |client| {
                         watches
                             .get(client)
                             .is_some_and(|prefixes| prefixes.iter().any(|p| name.starts_with(p.as_str())))

@@ -13,7 +13,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use weft_abi::{Signals, process_state};
 use weft_ipc::program::ProgramError;
-use weft_ipc::{Client, Clients, LoopEvent, ServiceLoop, Startup};
+use weft_ipc::{Client, Service, ServiceEvent, Startup};
 use weft_root_api::{RootEvent, RootProtocol, RootRequest, RootResponse, ServiceState, ServiceStatus};
 use weft_rt::{Deadline, Key, Resource};
 use weft_status_api::{ProcessInfo, StatusEvent, StatusProtocol, StatusRequest, StatusResponse, SystemInfo};
@@ -111,31 +111,25 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
     };
     let platform = String::from(startup.arg("platform").unwrap_or("weft"));
     let mut state = State { services, info, root, platform };
-    let mut service = ServiceLoop::new(&startup)?;
+    let mut service: Service<StatusProtocol> = Service::new(&startup)?;
     let root_key: Key = service.watch(state.root.channel(), Signals::READABLE | Signals::PEER_CLOSED)?;
-    let mut clients: Clients<StatusProtocol> = Clients::new();
     let mut subscribers: Vec<Key> = Vec::new();
     service.ready()?;
     loop {
         match service.next(Deadline::INFINITE)? {
-            LoopEvent::Connection { channel, client, .. } => {
-                if let Err(error) = clients.add(&mut service.waitset, channel, client) {
-                    weft_rt::warn!("cannot take a connection: {error}");
-                }
-            }
-            LoopEvent::Stop => return Ok(()),
-            LoopEvent::Signals { key, observed } if key == root_key => {
+            ServiceEvent::Stop => return Ok(()),
+            ServiceEvent::Signals { key, observed } if key == root_key => {
                 while let Ok(Some((RootEvent::Changed(status), _))) = state.root.try_event() {
                     let event = StatusEvent::Service(status.clone());
                     state.update(status);
-                    clients.broadcast(&mut service.waitset, &event, |k| subscribers.contains(k));
+                    service.broadcast(&event, |k| subscribers.contains(k));
                 }
                 if observed.contains(Signals::PEER_CLOSED) {
                     return Err(ProgramError(String::from("lost the root manager")));
                 }
             }
-            LoopEvent::Signals { key, observed } if clients.owns(key) => {
-                let alive = clients.serve(&mut service.waitset, key, observed, |connection, incoming| {
+            ServiceEvent::Requests { key, observed } => {
+                let alive = service.serve(key, observed, |connection, incoming| {
                     if incoming.request == StatusRequest::Subscribe && !subscribers.contains(&key) {
                         subscribers.push(key);
                     }

@@ -6,6 +6,7 @@
 //! identification registers, and answers `weft.clock`. It reads the
 //! counter once, at start, and adds the monotonic clock from there on, so
 //! the answer has millisecond steps although the register counts seconds.
+#![allow(unsafe_code, reason = "a driver reads its device registers through a mapping of its MMIO resource")]
 #![no_std]
 
 extern crate alloc;
@@ -14,9 +15,9 @@ use alloc::format;
 use alloc::vec::Vec;
 
 use weft_clock_api::{ClockProtocol, ClockRequest, ClockResponse};
+use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
-use weft_ipc::{Clients, LoopEvent, ServiceLoop, Startup};
-use weft_rt::{Deadline, Resource};
+use weft_rt::Resource;
 
 /// `RTCDR`: the seconds counter.
 const DATA: usize = 0x000;
@@ -66,29 +67,19 @@ fn read_clock(startup: &mut Startup) -> Result<Reading, ProgramError> {
 pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
     let reading = read_clock(&mut startup)?;
     weft_rt::info!("rtc: wall clock {} s since 1970", reading.unix_ms / 1000);
-    let mut service = ServiceLoop::new(&startup)?;
-    let mut clients: Clients<ClockProtocol> = Clients::new();
-    service.ready()?;
-    loop {
-        match service.next(Deadline::INFINITE)? {
-            LoopEvent::Connection { channel, client, .. } => {
-                if let Err(error) = clients.add(&mut service.waitset, channel, client) {
-                    weft_rt::warn!("cannot take a connection: {error}");
-                }
-            }
-            LoopEvent::Stop => return Ok(()),
-            LoopEvent::Signals { key, observed } if clients.owns(key) => {
-                clients.serve(&mut service.waitset, key, observed, |_, incoming| {
-                    let ClockRequest::Now = incoming.request;
-                    let monotonic_ns = weft_rt::now();
-                    let elapsed_ms = monotonic_ns.saturating_sub(reading.monotonic_ns) / 1_000_000;
-                    let unix_ms = reading.unix_ms.saturating_add(elapsed_ms as i64);
-                    Some((ClockResponse::Now { unix_ms, monotonic_ns }, Vec::new()))
-                });
-            }
-            _ => {}
-        }
-    }
+    weft_ipc::serve::<ClockProtocol>(&startup, |_, incoming| {
+        let ClockRequest::Now = incoming.request;
+        let monotonic_ns = weft_rt::now();
+        let elapsed_ms = monotonic_ns.saturating_sub(reading.monotonic_ns) / 1_000_000;
+        let unix_ms = reading.unix_ms.saturating_add(elapsed_ms as i64);
+        Some((ClockResponse::Now { unix_ms, monotonic_ns }, Vec::new()))
+    })?;
+    Ok(())
+}
+
+/// The program's entry: run [`main`] on the bootstrap channel.
+pub fn entry(bootstrap: u32) -> i32 {
+    weft_ipc::program::run(bootstrap, main)
 }
 
 #[cfg(test)]
@@ -108,9 +99,4 @@ mod tests {
         assert!(!is_pl031(&[0x31, 0x10, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00]));
         assert!(!is_pl031(&[0x31, 0x10]));
     }
-}
-
-/// The program's entry: run [`main`] on the bootstrap channel.
-pub fn entry(bootstrap: u32) -> i32 {
-    weft_ipc::program::run(bootstrap, main)
 }

@@ -16,9 +16,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use weft_block_api::{BlockError, BlockInfo, BlockProtocol, BlockRequest, BlockResponse, SECTOR, check};
+use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
-use weft_ipc::{Clients, LoopEvent, ServiceLoop, Startup};
-use weft_rt::Deadline;
 use weft_virtio::virtio_drivers::device::blk::VirtIOBlk;
 use weft_virtio::virtio_drivers::transport::mmio::MmioTransport;
 use weft_virtio::{Device, WeftHal};
@@ -93,25 +92,10 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
     if startup.arg("self-test") == Some("true") && !blk.readonly() {
         self_test(&mut blk, &name);
     }
-    let mut service = ServiceLoop::new(&startup)?;
-    let mut clients: Clients<BlockProtocol> = Clients::new();
-    service.ready()?;
-    loop {
-        match service.next(Deadline::INFINITE)? {
-            LoopEvent::Connection { channel, client, .. } => {
-                if let Err(error) = clients.add(&mut service.waitset, channel, client) {
-                    weft_rt::warn!("cannot take a connection: {error}");
-                }
-            }
-            LoopEvent::Stop => return Ok(()),
-            LoopEvent::Signals { key, observed } if clients.owns(key) => {
-                clients.serve(&mut service.waitset, key, observed, |_, incoming| {
-                    Some((answer(&mut blk, &name, incoming.request), Vec::new()))
-                });
-            }
-            _ => {}
-        }
-    }
+    weft_ipc::serve::<BlockProtocol>(&startup, |_, incoming| {
+        Some((answer(&mut blk, &name, incoming.request), Vec::new()))
+    })?;
+    Ok(())
 }
 
 /// The program's entry: run [`main`] on the bootstrap channel.

@@ -10,6 +10,7 @@
 //! At start it paints the framebuffer the desktop's background colour and
 //! logs `virtio-gpu: first frame` once that is on screen (boot-time
 //! benchmarks read that line).
+#![allow(unsafe_code, reason = "a driver shares DMA buffers with its device")]
 #![no_std]
 
 extern crate alloc;
@@ -24,9 +25,9 @@ use alloc::vec::Vec;
 use weft_display_api::{
     DisplayError, DisplayProtocol, DisplayRequest, DisplayResponse, OutputInfo, PixelFormat, SurfaceRect,
 };
+use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
-use weft_ipc::{Clients, LoopEvent, ServiceLoop, Startup};
-use weft_rt::{Deadline, Rights};
+use weft_rt::Rights;
 use weft_virtio::Device;
 
 use gpu::Gpu;
@@ -91,25 +92,8 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
         return Err(ProgramError(format!("first flush: {error:?}")));
     }
     weft_rt::info!("virtio-gpu: first frame, {}x{} scanout ready", gpu.width, gpu.height);
-    let mut service = ServiceLoop::new(&startup)?;
-    let mut clients: Clients<DisplayProtocol> = Clients::new();
-    service.ready()?;
-    loop {
-        match service.next(Deadline::INFINITE)? {
-            LoopEvent::Connection { channel, client, .. } => {
-                if let Err(error) = clients.add(&mut service.waitset, channel, client) {
-                    weft_rt::warn!("cannot take a connection: {error}");
-                }
-            }
-            LoopEvent::Stop => return Ok(()),
-            LoopEvent::Signals { key, observed } if clients.owns(key) => {
-                clients.serve(&mut service.waitset, key, observed, |_, incoming| {
-                    Some(answer(&mut gpu, incoming.request))
-                });
-            }
-            _ => {}
-        }
-    }
+    weft_ipc::serve::<DisplayProtocol>(&startup, |_, incoming| Some(answer(&mut gpu, incoming.request)))?;
+    Ok(())
 }
 
 /// The program's entry: run [`main`] on the bootstrap channel.

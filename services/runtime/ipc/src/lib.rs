@@ -21,6 +21,7 @@ mod client;
 pub mod log_sink;
 pub mod namespace;
 pub mod program;
+mod serve;
 mod server;
 pub mod service;
 pub mod wire;
@@ -32,6 +33,7 @@ use weft_abi::Error;
 
 pub use client::Client;
 pub use namespace::{ClientInfo, ConnectError, Namespace, Startup, connect};
+pub use serve::{Handler, Service, ServiceEvent, serve};
 pub use server::{Connection, Incoming};
 pub use service::{Clients, LoopEvent, ServiceLoop};
 pub use weft_rt::Sender;
