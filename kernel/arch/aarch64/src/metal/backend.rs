@@ -12,6 +12,7 @@ use weft_abi::{Error, Instant, Koid, MapFlags};
 use weft_kernel::{Backend, ImageEntry, MemoryObject};
 
 use super::gic::Gic;
+use super::loader::{Loader, Verified};
 use super::memory::{DirectTables, PhysMemory};
 use super::random::Entropy;
 use super::{console, mmu, timer};
@@ -46,9 +47,9 @@ impl SpaceHandle {
 pub struct Space {
     table: Option<Table>,
     regions: Regions,
-    /// Memory the loader placed (segments, the main stack): lives as long
-    /// as the space.
-    owned: Vec<PhysMemory>,
+    /// Memory the loader placed (segments, some shared with every process
+    /// running the same image; the main stack): lives as long as the space.
+    owned: Vec<Arc<PhysMemory>>,
     handle: Arc<SpaceHandle>,
 }
 
@@ -68,6 +69,7 @@ pub struct Metal {
     entropy: Entropy,
     asids: Asids,
     key: Option<VerifyingKey>,
+    loader: Loader,
     ram: RangeSet<8>,
     /// The earliest kernel deadline.
     pub deadline: Option<Instant>,
@@ -85,6 +87,7 @@ impl Metal {
             entropy: Entropy::new(seed),
             asids: Asids::new(),
             key,
+            loader: Loader::default(),
             ram,
             deadline: None,
             last_woken: None,
@@ -304,28 +307,25 @@ impl Backend for Metal {
         if image_len > IMAGE_LIMIT {
             return Err(self.refuse_image(process, "larger than the loader's limit"));
         }
-        let mut bytes = Vec::new();
-        bytes.try_reserve_exact(image_len).map_err(|_| Error::NoMemory)?;
-        bytes.resize(image_len, 0);
-        memory.read(0, &mut bytes)?;
         let Some(key) = self.key else {
             return Err(self.refuse_image(process, "the kernel has no image-signing key"));
         };
-        let payload = match image::verify(&bytes, &key) {
-            Ok(payload) => payload,
-            Err(error) => return Err(self.refuse_image(process, error.describe())),
-        };
-        let plan = match image::plan(payload) {
-            Ok(plan) => plan,
-            Err(error) => return Err(self.refuse_image(process, error.describe())),
-        };
-        for segment in &plan.segments {
+        if !self.loader.find(memory, image_len)? {
+            let mut bytes = Vec::new();
+            bytes.try_reserve_exact(image_len).map_err(|_| Error::NoMemory)?;
+            bytes.resize(image_len, 0);
+            memory.read(0, &mut bytes)?;
+            let plan = match image::verify(&bytes, &key).and_then(image::plan) {
+                Ok(plan) => plan,
+                Err(error) => return Err(self.refuse_image(process, error.describe())),
+            };
+            self.loader.keep(Verified::new(bytes, plan)?);
+        }
+        let verified = self.loader.current().ok_or(Error::BadImage)?;
+        let entry = verified.plan.entry as usize;
+        for (index, segment) in verified.plan.segments.iter().enumerate() {
             let size = segment.page_end - segment.page_start;
-            let backing = PhysMemory::allocate(size as usize, false)?;
-            let data = payload
-                .get(segment.file_offset..segment.file_offset + segment.file_len)
-                .ok_or(Error::BadImage)?;
-            backing.write((segment.address - segment.page_start) as usize, data)?;
+            let backing = verified.backing(index)?;
             let access = Access { write: segment.access.write, execute: segment.access.execute, user: true };
             Self::map_at(space, &backing, 0, segment.page_start, size, access)?;
             space.owned.push(backing);
@@ -339,8 +339,8 @@ impl Backend for Metal {
             STACK_BYTES,
             Access { write: true, execute: false, user: true },
         )?;
-        space.owned.push(stack);
-        Ok(ImageEntry { entry: plan.entry as usize, stack: user::STACK_TOP as usize })
+        space.owned.push(Arc::new(stack));
+        Ok(ImageEntry { entry, stack: user::STACK_TOP as usize })
     }
 
     fn create_thread(

@@ -6,6 +6,7 @@ pub mod backend;
 pub mod boot;
 pub mod console;
 pub mod gic;
+pub mod loader;
 pub mod memory;
 pub mod mmu;
 pub mod panic;
