@@ -212,3 +212,35 @@ pub fn ensure(packages: &[Package]) -> Result<(), String> {
 pub fn host_tests() -> &'static [Package] {
     if cfg!(target_os = "linux") { HOST_TESTS_LINUX } else { &[] }
 }
+
+/// The toolchain the fuzz crates build with (`cargo-fuzz` needs
+/// sanitizer flags only nightly accepts); the product stays on stable.
+pub const FUZZ_TOOLCHAIN: &str = "nightly";
+
+/// Make sure the nightly toolchain and `cargo-fuzz` are installed,
+/// installing what is missing.
+pub fn fuzz_tools() -> Result<(), String> {
+    let toolchains = rustup(&["toolchain", "list"])?;
+    if !toolchains.lines().any(|line| line.starts_with(FUZZ_TOOLCHAIN)) {
+        util::step(&format!("installing the {FUZZ_TOOLCHAIN} toolchain (fuzz builds)"));
+        let command = format!("rustup toolchain install {FUZZ_TOOLCHAIN} --profile minimal");
+        util::run(
+            Command::new("rustup")
+                .args(["toolchain", "install", FUZZ_TOOLCHAIN, "--profile", "minimal"])
+                .current_dir(util::root()),
+        )
+        .map_err(|e| format!("{e}\nrun: {command}"))?;
+    }
+    let fuzz_version = Command::new("cargo")
+        .args([&format!("+{FUZZ_TOOLCHAIN}"), "fuzz", "--version"])
+        .current_dir(util::root())
+        .output();
+    if !fuzz_version.is_ok_and(|output| output.status.success()) {
+        util::step("installing cargo-fuzz");
+        util::run(
+            Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]).current_dir(util::root()),
+        )
+        .map_err(|e| format!("{e}\nrun: cargo install cargo-fuzz --locked"))?;
+    }
+    Ok(())
+}

@@ -4,6 +4,8 @@ use std::time::Instant;
 
 use crate::{portable, prereq, screenshots, util};
 
+mod fuzz;
+
 /// The bare-metal target every portable crate must build for.
 pub const METAL_TARGET: &str = "aarch64-unknown-none";
 
@@ -23,6 +25,13 @@ fn lints() -> Result<(), String> {
     prereq::rust_component("clippy")?;
     util::run(util::cargo().args(["fmt", "--all", "--check"]))?;
     util::run(util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+}
+
+/// The API documentation builds without a warning (broken intra-doc
+/// links, bad code blocks).
+fn docs() -> Result<(), String> {
+    prereq::ensure(prereq::host_tests())?;
+    util::run(util::cargo().args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"))
 }
 
 /// The viewer runs on Macs: it must type-check for Apple silicon.
@@ -48,6 +57,8 @@ fn stages() -> Vec<Stage> {
             run: portable_build,
         },
         Stage { name: "lints (rustfmt, clippy -D warnings)", run: lints },
+        Stage { name: "docs (cargo doc, warnings denied)", run: docs },
+        Stage { name: "fuzz crates build (cargo +nightly fuzz build)", run: fuzz::build_all },
         Stage { name: "QEMU end-to-end (kernel at EL0, devices)", run: qemu_end_to_end },
     ]
 }
