@@ -42,6 +42,7 @@ pub fn dispatch(bootstrap: u32) -> i32 {
 }
 
 /// The kernel-test programs' shared helpers.
+#[allow(unsafe_code, reason = "reads the EL0-readable counter registers")]
 pub mod test_support {
     /// Read the virtual counter (EL0 access is enabled by the kernel).
     pub fn cycles() -> u64 {

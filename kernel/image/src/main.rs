@@ -10,6 +10,7 @@
 //!
 //! On the host this crate builds to a stub that says how to build the real
 //! kernel, so `cargo build` of the workspace keeps working.
+#![allow(unsafe_code, reason = "the kernel binary is entered from assembly and starts the machine")]
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
 #[cfg(target_os = "none")]

@@ -149,6 +149,7 @@ fn copy_buffer(
         // which Smithay's handler turns into an error for this call. The
         // client may write the memory concurrently: every byte is read
         // once, so the worst it gets is a torn picture of its own window.
+        #[allow(unsafe_code, reason = "the client's shared-memory pool is only reachable as a raw pointer")]
         let pool = unsafe { std::slice::from_raw_parts(pool, pool_len) };
         for &(x, y, w, h) in &rects {
             for row in y..y + h {

@@ -18,6 +18,10 @@
 //!   the owning process's tables and the direct map, so a bad user pointer
 //!   is a `BadAddress` error, never a kernel fault;
 //! - nothing userspace sends can make this crate panic.
+#![allow(
+    unsafe_code,
+    reason = "the arch backend drives the MMU, exception vectors, system registers and device memory"
+)]
 #![cfg_attr(not(test), no_std)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]

@@ -13,6 +13,10 @@
 //! killed from outside, so a killed process's thread stops at its next
 //! system call; read-only mappings are enforced by the runtime's types, not
 //! by the MMU.
+#![allow(
+    unsafe_code,
+    reason = "the hosted backend maps shared memory for programs and copies through user pointers it has checked"
+)]
 
 mod backend;
 mod memory;

@@ -7,6 +7,7 @@
 //! logging. The same program source builds for the aarch64 kernel (system
 //! calls are `svc`) and for hosted mode (system calls are function calls
 //! into `weft-hosted`, with identical checks).
+#![allow(unsafe_code, reason = "the runtime makes the system calls, owns mappings and starts threads")]
 #![no_std]
 
 extern crate alloc;
