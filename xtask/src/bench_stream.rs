@@ -3,7 +3,7 @@
 //! whole frame, and the end-to-end latency on loopback.
 //!
 //! The measurement is the `stream_bench` example of the mesh service
-//! (`services/mesh/examples/stream_bench.rs`): real compositor surfaces
+//! (`boards/testing/examples/stream_bench.rs`): real compositor surfaces
 //! from hosted Weft, then wlstream's synthetic pictures for comparison.
 //! Built in release mode; options pass through (`--size WxH`,
 //! `--frames N`).
@@ -14,7 +14,7 @@ use crate::util;
 pub fn run(args: &[String]) -> Result<(), String> {
     util::step("bench stream: building the hosted system and the mesh service in release mode");
     let mut command = util::cargo();
-    command.args(["run", "--release", "-p", "mesh", "--example", "stream_bench", "--"]);
+    command.args(["run", "--release", "-p", "weft-testing", "--example", "stream_bench", "--"]);
     command.args(args);
     util::run(&mut command)
 }

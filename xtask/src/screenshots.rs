@@ -3,7 +3,7 @@
 //! - `screenshots [SCENE…]` renders the desktop scenes headless
 //!   (`weft-screenshots`, from the hosted board) into `screenshots/`.
 //! - The test stage compares the scenes with the committed pictures
-//!   (`boards/hosted/tests/screenshots.rs`), then checks the desktop in a
+//!   (`boards/testing/tests/screenshots.rs`), then checks the desktop in a
 //!   real host window: `weft-hosted` under Xvfb, the X screen captured with
 //!   `xwd` and decoded here; and that without any display server it stops
 //!   with a message pointing at `--headless`.
@@ -32,7 +32,7 @@ pub fn check() -> Result<(), String> {
     util::run(util::cargo().args([
         "test",
         "-p",
-        "weft-board-hosted",
+        "weft-testing",
         "--test",
         "screenshots",
         "--",

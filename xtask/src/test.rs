@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use crate::{portable, prereq, screenshots, util};
 
+mod cycles;
 mod fuzz;
 
 /// The bare-metal target every portable crate must build for.
@@ -24,7 +25,8 @@ fn lints() -> Result<(), String> {
     prereq::rust_component("rustfmt")?;
     prereq::rust_component("clippy")?;
     util::run(util::cargo().args(["fmt", "--all", "--check"]))?;
-    util::run(util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+    util::run(util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    cycles::check()
 }
 
 /// The API documentation builds without a warning (broken intra-doc
@@ -56,7 +58,7 @@ fn stages() -> Vec<Stage> {
             name: "portable crates build for aarch64-unknown-none; the viewer checks for macOS",
             run: portable_build,
         },
-        Stage { name: "lints (rustfmt, clippy -D warnings)", run: lints },
+        Stage { name: "lints (rustfmt, clippy -D warnings, no dev-dependency cycles)", run: lints },
         Stage { name: "docs (cargo doc, warnings denied)", run: docs },
         Stage { name: "fuzz crates build (cargo +nightly fuzz build)", run: fuzz::build_all },
         Stage { name: "QEMU end-to-end (kernel at EL0, devices)", run: qemu_end_to_end },

@@ -32,6 +32,7 @@ pub mod options;
 pub mod publisher;
 pub mod script;
 pub mod stream;
+pub mod testing;
 pub mod window;
 
 pub use error::ViewerError;

@@ -2,16 +2,14 @@
 //! plays scripted input; under X (Xvfb) the windowed viewer opens and
 //! presents a frame.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{TestApp, endpoint, eventually};
 use weft_types::InputEvent;
 use weft_viewer::link::free_port;
 use weft_viewer::publisher::AppEvent;
+use weft_viewer::testing::{TestApp, endpoint, eventually};
 use weft_wlstream::synthetic::text_page;
 
 fn viewer() -> Command {

@@ -1,16 +1,14 @@
 //! In-process loopback: a test app publishing over Zenoh on 127.0.0.1
 //! and the viewer core, with scouting off so runs are deterministic.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{TestApp, endpoint, eventually, stream_options, wait_for_picture, wait_for_state};
 use weft_types::{InputEvent, KeyState, PointerEvent};
 use weft_viewer::link::{self, LinkOptions, free_port};
 use weft_viewer::publisher::AppEvent;
 use weft_viewer::script::{self, Action};
 use weft_viewer::stream::{LinkState, ViewerStream};
+use weft_viewer::testing::{TestApp, endpoint, eventually, stream_options, wait_for_picture, wait_for_state};
 use weft_wlstream::keys::AppId;
 use weft_wlstream::synthetic::{Scenario, list_area, list_screen, scenario, text_page};
 

@@ -1,4 +1,4 @@
-//! compositor-api — the surface protocol every Weft app and the shell speak.
+//! weft-compositor-api — the surface protocol every Weft app and the shell speak.
 //!
 //! Modelled on a present/release loop (as in Fuchsia's Flatland): a client
 //! owns its buffers (shared-memory objects), registers each with the

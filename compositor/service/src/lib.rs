@@ -1,4 +1,4 @@
-//! compositor — the compositor service program.
+//! weft-compositor-service — the compositor service program.
 //!
 //! It connects to the display service (`weft.display`) for a framebuffer
 //! and to the input service (`weft.input`) for seat events, serves

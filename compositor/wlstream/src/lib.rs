@@ -35,6 +35,7 @@ pub mod measure;
 pub mod message;
 mod parse;
 mod pixels;
+pub mod raw;
 
 pub mod source;
 mod surface;

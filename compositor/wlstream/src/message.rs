@@ -2,7 +2,7 @@
 //! keyframe requests, acknowledgements and stream control.
 //!
 //! Encoding: one version byte ([`MESSAGE_VERSION`]) followed by the
-//! postcard encoding of a [`ViewerMessage`]. Input reuses `input-api`'s
+//! postcard encoding of a [`ViewerMessage`]. Input reuses `weft-types`'
 //! types, so a remote key press is exactly a local one. [`decode`]
 //! refuses oversized, trailing-garbage and out-of-range messages, and
 //! [`decode_on`] also refuses a message on the wrong key.

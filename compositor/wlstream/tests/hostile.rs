@@ -2,8 +2,6 @@
 //! bytes and mutations of valid frames and messages never panic, and a
 //! decoder that refused a frame still accepts the next keyframe.
 
-mod common;
-
 use proptest::prelude::*;
 use weft_wlstream::synthetic::{Scenario, scenario};
 use weft_wlstream::{Decoder, Encoder, Limits, message, telemetry};
@@ -44,13 +42,13 @@ proptest! {
         tail in proptest::collection::vec(any::<u8>(), 0..512),
         keyframe in any::<bool>(),
     ) {
-        let mut frame = common::build(&common::header(16, 16, keyframe, 1), &[]);
+        let mut frame = weft_wlstream::raw::build(&weft_wlstream::raw::header(16, 16, keyframe, 1), &[]);
         frame.extend_from_slice(&tail);
         let body = (frame.len() - weft_wlstream::HEADER_SIZE) as u32;
-        common::poke_u32(&mut frame, 52, body);
-        common::poke_u32(&mut frame, 48, (tail.len() / 24).max(1) as u32);
+        weft_wlstream::raw::poke_u32(&mut frame, 52, body);
+        weft_wlstream::raw::poke_u32(&mut frame, 48, (tail.len() / 24).max(1) as u32);
         let mut decoder = Decoder::new(small_limits());
-        let _ = decoder.decode(&common::fill_keyframe(0));
+        let _ = decoder.decode(&weft_wlstream::raw::fill_keyframe(0));
         let _ = decoder.decode(&frame);
     }
 

@@ -1,9 +1,7 @@
 //! One test per malformed-frame class listed in `docs/wlstream.md`: each
 //! maps to its typed error, never a panic, and leaves the decoder usable.
 
-mod common;
-
-use common::{RawRectangle, build, fill_keyframe, header, poke_u32};
+use weft_wlstream::raw::{RawRectangle, build, fill_keyframe, header, poke_u32};
 use weft_wlstream::{
     DecodeError, Decoder, Encoder, HEADER_SIZE, Limits, MAX_DIMENSION, RectangleError, SurfaceRect,
 };

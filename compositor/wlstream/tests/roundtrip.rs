@@ -1,8 +1,6 @@
 //! Encoder → decoder round trips: the decoded picture always equals the
 //! encoder's view of the receiver, and equals the source where damaged.
 
-mod common;
-
 use weft_wlstream::synthetic::{Canvas, Scenario, list_screen, scenario, text_page};
 use weft_wlstream::{Decoder, Encoder, EncoderConfig, Encoding, Limits, Strategy, SurfaceRect, SurfaceRef};
 

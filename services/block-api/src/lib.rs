@@ -1,4 +1,4 @@
-//! block-api — how the storage service talks to a block device.
+//! weft-block-api — how the storage service talks to a block device.
 //!
 //! A block service (virtio-blk in QEMU, the eMMC/SD controller on the
 //! phone) serves `weft.block`: it reports its geometry, reads and writes

@@ -1,4 +1,4 @@
-//! clock-api — the wall clock.
+//! weft-clock-api — the wall clock.
 //!
 //! A real-time clock driver answers `weft.clock` with the time of day; the
 //! monotonic clock (`weft_rt::now`) stays the one for timeouts and

@@ -1,4 +1,4 @@
-//! config-api — typed settings shared across the system.
+//! weft-config-api — typed settings shared across the system.
 //!
 //! Keys are dotted names (`appearance.theme`, `display.scale`). A key keeps
 //! the type of its first value: setting a text key to a number is refused.

@@ -1,4 +1,4 @@
-//! display-api — how the compositor drives a display service.
+//! weft-display-api — how the compositor drives a display service.
 //!
 //! The display service owns scanout (virtio-gpu in QEMU, the A64 display
 //! engine on the phone, a host window or an in-memory image in hosted

@@ -1,4 +1,4 @@
-//! input — the input service.
+//! weft-input — the input service.
 //!
 //! Drivers (virtio-input, the PinePhone's touch panel, the hosted window)
 //! connect over `weft.input.device`, register a device and report raw

@@ -1,4 +1,4 @@
-//! log-api — reading what every program logged.
+//! weft-log-api — reading what every program logged.
 //!
 //! Programs write records through `weft.log.sink` (defined in `weft-ipc`,
 //! part of every program's runtime). Tools read them here, through

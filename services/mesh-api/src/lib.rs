@@ -1,4 +1,4 @@
-//! mesh-api — the mesh service's local protocol, `weft.mesh`.
+//! weft-mesh-api — the mesh service's local protocol, `weft.mesh`.
 //!
 //! The mesh service streams windows to remote viewers over the Zenoh mesh
 //! (see `docs/mesh.md`). Local programs use this protocol to see what it

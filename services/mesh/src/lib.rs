@@ -1,4 +1,4 @@
-//! mesh — streams compositor windows to remote viewers over the Zenoh mesh.
+//! weft-mesh — streams compositor windows to remote viewers over the Zenoh mesh.
 //!
 //! The mesh service is the publishing end of `wlstream` (`docs/wlstream.md`)
 //! for real windows. It takes window pictures from the compositor through

@@ -1,4 +1,4 @@
-//! root-api — talking to the root manager about the service graph.
+//! weft-root-api — talking to the root manager about the service graph.
 //!
 //! The root manager serves `weft.root` to services whose manifests use it:
 //! the status of every service, start/stop/restart (with the `manage`

@@ -1,4 +1,4 @@
-//! status-api — what is running, for people and tools.
+//! weft-status-api — what is running, for people and tools.
 //!
 //! The status service answers `weft.status`: the service graph's state
 //! (from the root manager), every process (from the kernel), and system

@@ -1,6 +1,6 @@
 //! Measures gallery rendering: full frames and a one-character edit.
 //!
-//! Run with `cargo run --release -p weft-toolkit-harness --features png
+//! Run with `cargo run --release -p weft-toolkit-harness
 //! --example render_bench [width height scale]`. A benchmark, not a test:
 //! it prints timings and asserts nothing.
 

@@ -1,4 +1,4 @@
-//! display-hosted — the display service of hosted mode (host only).
+//! weft-display-hosted — the display service of hosted mode (host only).
 //!
 //! The program serves `weft.display` over a host device model,
 //! [`HostDisplay`], reached through the `device:display` capability (an

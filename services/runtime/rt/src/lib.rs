@@ -6,7 +6,7 @@
 //! (`WaitSet`), time and deadlines, threads, per-process globals and
 //! logging. The same program source builds for the aarch64 kernel (system
 //! calls are `svc`) and for hosted mode (system calls are function calls
-//! into `weft-hosted`, with identical checks).
+//! into `weft-kernel-hosted`, with identical checks).
 #![allow(unsafe_code, reason = "the runtime makes the system calls, owns mappings and starts threads")]
 #![no_std]
 

@@ -1,0 +1,299 @@
+//! Hosted Weft as a streaming server — the board's desktop with the real
+//! compositor and mesh service — and real viewers over Zenoh on loopback:
+//! pictures, typing, resizes, two windows, a viewer killed and restarted,
+//! and a viewer that stalls.
+
+use std::time::{Duration, Instant};
+
+use weft_mesh::demo::Mode;
+use weft_testing::installed;
+use weft_testing::mesh::*;
+use weft_viewer::script::{self, Action};
+
+const RED: [u8; 3] = [255, 0, 0];
+const GREEN: [u8; 3] = [0, 255, 0];
+
+/// The compositor's title bar height (its default theme).
+const TITLE: u32 = 30;
+
+/// Not a test: the `weft-viewer` process other tests start (and kill). It
+/// runs the viewer's command line with the arguments in [`VIEWER_ARGS`].
+#[test]
+#[ignore = "a helper process of the other tests"]
+fn viewer_process() {
+    let Ok(line) = std::env::var(VIEWER_ARGS) else {
+        return;
+    };
+    let arguments: Vec<String> = line.split('\u{1f}').map(String::from).collect();
+    if let Err(error) = weft_viewer::cli::run(&arguments) {
+        eprintln!("weft-viewer: {error}");
+        std::process::exit(1);
+    }
+}
+
+#[test]
+fn the_viewer_shows_the_windows_pixels_and_a_typed_key_comes_back() {
+    let rig = Rig::boot(&[App::text("alpha", RED, (320, 200))]);
+    rig.wait_streaming("alpha");
+    let first = demo_text(320, 200, RED, "");
+    wait_on_screen(rig.display(), RED, &first);
+
+    // weft-viewer --headless --frames 2 --type x: the first picture, then
+    // the key, then the picture the app drew for it.
+    let viewer = ViewerProcess::headless("typing", rig.port, "alpha", &["--frames", "2", "--type", "x"]);
+    let frames = viewer.finish(WAIT);
+    assert_eq!(frames.len(), 2, "{frames:?}");
+    assert!(frames[0].keyframe, "{frames:?}");
+    assert_eq!(
+        Picture::from_png(&frames[0].path),
+        first,
+        "the viewer's first picture is not the window's pixels (as drawn and as on screen)"
+    );
+    assert!(rig.wait_for_log("alpha: key x"), "the key never reached the app");
+    let typed = demo_text(320, 200, RED, "x");
+    let second = Picture::from_png(&frames[1].path);
+    assert_eq!(second.first_difference(&typed), None, "the typed key did not come back");
+    wait_on_screen(rig.display(), RED, &typed);
+    let status = rig.stream_status("alpha").unwrap();
+    assert!(status.input_events >= 2, "press and release went through the mesh: {status:?}");
+}
+
+#[test]
+fn a_viewer_resize_resizes_the_window() {
+    let rig = Rig::boot(&[App::text("alpha", RED, (320, 200))]);
+    let mut viewer = rig.view("alpha");
+    watch_matching(&mut viewer, rig.display(), RED, &demo_text(320, 200, RED, ""));
+
+    viewer.resize(400, 260, 1000).unwrap();
+    assert!(rig.wait_for_log("alpha: configure 400x260"), "no configure for the new size");
+    assert!(rig.wait_for_log("alpha: presented 400x260"), "the app never drew at the new size");
+    watch_matching(&mut viewer, rig.display(), RED, &demo_text(400, 260, RED, ""));
+    let status = rig.stream_status("alpha").unwrap();
+    assert_eq!((status.width, status.height), (400, 260), "the stream's size: {status:?}");
+
+    // A viewer on a 2× display asks for the same logical size.
+    viewer.resize(720, 480, 2000).unwrap();
+    assert!(rig.wait_for_log("alpha: presented 360x240"));
+    watch_matching(&mut viewer, rig.display(), RED, &demo_text(360, 240, RED, ""));
+    assert_eq!(viewer.stats().errors, 0, "{:?}", viewer.stats());
+}
+
+#[test]
+fn two_windows_stream_without_crosstalk() {
+    let list = App { name: "beta", mode: "list", marker: GREEN, size: (360, 240), animate: false };
+    let rig = Rig::boot(&[App::text("alpha", RED, (320, 200)), list]);
+    // New windows cascade and overlap: drag beta by its title bar so the
+    // screen shows both whole.
+    let (x0, y0, _, _) = find(&rig.display().snapshot(), GREEN).expect("beta on screen");
+    rig.desktop.drag((x0 + 80, y0 - TITLE / 2), (x0 + 580, y0 + 200 - TITLE / 2), 8).unwrap();
+    rig.desktop.point(WIDTH - 8, HEIGHT - 8).unwrap();
+    let moved = eventually(WAIT, || find(&rig.display().snapshot(), GREEN).is_some_and(|b| b.0 == x0 + 500));
+    assert!(moved, "beta did not follow the drag");
+
+    let mut alpha = rig.view("alpha");
+    let mut beta = rig.view("beta");
+    let beta_first = demo_picture(Mode::List, (360, 240), GREEN, "");
+    watch_matching(&mut alpha, rig.display(), RED, &demo_text(320, 200, RED, ""));
+    watch_matching(&mut beta, rig.display(), GREEN, &beta_first);
+
+    // A key into alpha's stream reaches alpha only; a click into beta's
+    // reaches beta only.
+    script::play(&alpha, &Action::Type("a".into())).unwrap();
+    script::play(&beta, &Action::Click { x: 30.0, y: 50.0 }).unwrap();
+    assert!(rig.wait_for_log("alpha: key a"));
+    assert!(rig.wait_for_log("beta: click at 30,50"));
+    rig.desktop.point(WIDTH - 8, HEIGHT - 8).unwrap(); // the remote click moved the cursor
+    let alpha_typed = demo_text(320, 200, RED, "a");
+    watch_matching(&mut alpha, rig.display(), RED, &alpha_typed);
+    // beta scrolls on Space, through its own stream.
+    script::play(&beta, &Action::Type(" ".into())).unwrap();
+    watch_matching(&mut beta, rig.display(), GREEN, &demo_picture(Mode::List, (360, 240), GREEN, " "));
+    watch_matching(&mut alpha, rig.display(), RED, &alpha_typed);
+    assert!(!rig.log_contains("alpha: click"), "a click for beta reached alpha");
+    assert!(!rig.log_contains("beta: key a"), "a key for alpha reached beta");
+    assert_eq!(alpha.stats().errors + beta.stats().errors, 0);
+    let status = rig.status();
+    let input = |app: &str| status.streams.iter().find(|s| s.app == app).map(|s| s.input_events);
+    assert_eq!(input("alpha"), Some(2), "alpha's stream carried its key press and release only");
+}
+
+#[test]
+fn a_viewer_killed_mid_stream_and_restarted_resumes_with_a_keyframe() {
+    let rig = Rig::boot(&[App::text("alpha", RED, (320, 200))]);
+    rig.wait_streaming("alpha");
+    let typed = demo_text(320, 200, RED, "ab");
+    // A viewer process watching and typing...
+    let killed = ViewerProcess::headless("killed", rig.port, "alpha", &["--frames", "1000", "--type", "ab"]);
+    let shown =
+        eventually(WAIT, || killed.pngs().iter().any(|png| Picture::read_png(png).as_ref() == Some(&typed)));
+    assert!(shown, "the first viewer never showed the typed text");
+    let before = rig.stream_status("alpha").unwrap();
+    assert_eq!(before.viewers, 1, "{before:?}");
+    // ...is killed mid-stream (no goodbye). The mesh keeps sending it
+    // keep-alives until its acknowledgement window is full; then the
+    // viewer is started again.
+    killed.kill();
+    let window = weft_wlstream::source::SourceConfig::default().window;
+    let full = eventually(WAIT, || rig.stream_status("alpha").is_some_and(|s| s.in_flight >= window));
+    assert!(full, "the dead viewer never filled its window: {:?}", rig.stream_status("alpha"));
+    let restarted_at = Instant::now();
+    let restarted = ViewerProcess::headless("restarted", rig.port, "alpha", &["--frames", "1"]);
+    let frames = restarted.finish(WAIT);
+    let elapsed = restarted_at.elapsed();
+    assert_eq!(frames.len(), 1, "{frames:?}");
+    assert!(frames[0].keyframe, "the first frame after a restart must be a keyframe: {frames:?}");
+    assert_eq!(Picture::from_png(&frames[0].path), typed, "the restarted viewer shows the current picture");
+    let after = rig.stream_status("alpha").unwrap();
+    assert!(after.keyframes > before.keyframes, "the mesh sent a new keyframe: {before:?} → {after:?}");
+    // The dead viewer's unacknowledged frames held credit back until it
+    // timed out, and no longer.
+    assert!(elapsed < VIEWER_TIMEOUT + Duration::from_secs(8), "restart took {elapsed:?}");
+    eprintln!("viewer restarted: first picture after {:.0} ms", elapsed.as_secs_f64() * 1e3);
+    assert!(eventually(WAIT, || rig.stream_status("alpha").is_some_and(|s| s.viewers == 0)));
+}
+
+#[test]
+fn a_stalled_viewer_keeps_memory_bounded_and_recovers() {
+    let animated = App { name: "clock", mode: "text", marker: RED, size: (320, 200), animate: true };
+    let rig = Rig::boot(&[animated]);
+    let mut viewer = rig.view("clock");
+    let picture = watch(&mut viewer, WAIT, |_| true).expect("a first picture");
+    assert_eq!((picture.width, picture.height), (320, 200));
+    // The viewer stops reading and acknowledging; the app keeps drawing
+    // at the display's rate.
+    let window = weft_wlstream::source::SourceConfig::default().window;
+    assert!(eventually(WAIT, || rig
+        .stream_status("clock")
+        .is_some_and(|s| s.holding && s.in_flight >= window)));
+    let start = rig.stream_status("clock").unwrap();
+    let mapped = (rig.mapped_bytes("mesh"), rig.mapped_bytes("compositor"));
+    let capture_start = rig.status().capture.unwrap();
+    let stalled_at = Instant::now();
+    let mut samples = Vec::new();
+    while stalled_at.elapsed() < Duration::from_millis(1200) {
+        std::thread::sleep(Duration::from_millis(150));
+        let status = rig.status();
+        let stream = status.streams.iter().find(|s| s.app == "clock").unwrap().clone();
+        samples.push((
+            stream,
+            status.capture.unwrap(),
+            rig.mapped_bytes("mesh"),
+            rig.mapped_bytes("compositor"),
+        ));
+    }
+    for (stream, capture, mesh_mapped, compositor_mapped) in &samples {
+        // The mesh: no frame published beyond the acknowledgement window,
+        // one captured picture held, damage bounded.
+        assert_eq!(stream.frames, start.frames, "the mesh kept publishing: {stream:?}");
+        assert!(stream.in_flight <= window, "{stream:?}");
+        assert!(stream.pending_damage as usize <= weft_wlstream::MAX_DAMAGE_RECTANGLES);
+        // The compositor: one frame held, a few rectangles, no event queue.
+        assert!(capture.held <= 1 && capture.pending_rectangles <= 8, "{capture:?}");
+        assert!(capture.queued_events <= 2, "{capture:?}");
+        assert_eq!(*mesh_mapped, mapped.0, "mesh mapped memory grew");
+        assert_eq!(*compositor_mapped, mapped.1, "compositor mapped memory grew");
+    }
+    let (_, capture_end, _, _) = samples.last().unwrap();
+    assert!(
+        capture_end.coalesced > capture_start.coalesced + 10,
+        "the app kept presenting and the compositor merged: {capture_start:?} → {capture_end:?}"
+    );
+    eprintln!(
+        "stalled viewer: capture merged {} presents in {} ms; mesh mapped {} B, compositor mapped {} B",
+        capture_end.coalesced - capture_start.coalesced,
+        stalled_at.elapsed().as_millis(),
+        mapped.0,
+        mapped.1
+    );
+    // The silent viewer is dropped; the stream then costs nothing.
+    assert!(eventually(WAIT, || rig.stream_status("clock").is_some_and(|s| s.viewers == 0)));
+    // The viewer reads again: it notices the loss, asks again, and gets a
+    // keyframe and then live frames.
+    let keyframes = viewer.stats().keyframes;
+    let frames = viewer.stats().frames;
+    assert!(
+        eventually(WAIT, || {
+            let _ = viewer.drain();
+            viewer.poll(Duration::from_millis(10)).unwrap();
+            viewer.stats().keyframes > keyframes && viewer.stats().frames > frames + 10
+        }),
+        "the viewer never recovered: {:?}",
+        viewer.stats()
+    );
+}
+
+/// Whether `program` is on the PATH.
+/// A real Wayland client from the distribution (`foot`), connected to
+/// the Wayland front of the streaming desktop: its window is streamed
+/// like a native one, and keys typed in the viewer reach it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_real_wayland_client_is_streamed_and_takes_viewer_input() {
+    if !installed("foot") {
+        return;
+    }
+    let runtime = scratch("wayland-runtime");
+    let socket = runtime.join("weft-wayland");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../compositor/wayland/manifest.toml"
+    ))
+    .unwrap();
+    let mut front = weft_manifest::compile::parse_manifest(&text, "compositor/wayland").unwrap();
+    front.args.retain(|(key, _)| key != "socket");
+    front.args.push(("socket".into(), socket.display().to_string()));
+    let rig = Rig::boot_with(
+        (WIDTH, HEIGHT),
+        &[],
+        vec![(front, weft_wayland::entry as weft_kernel_hosted::ProgramMain)],
+    );
+    assert!(rig.wait_for_log("wayland: listening on"), "the Wayland front did not start");
+
+    // foot runs a shell that writes the first line it reads to a file.
+    let typed = runtime.join("typed");
+    let script = format!("read line; echo \"$line\" > {}; exec cat", typed.display());
+    let background = [0x20, 0x30, 0x40];
+    let mut foot = std::process::Command::new("foot")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("WAYLAND_DISPLAY", &socket)
+        .env_remove("DISPLAY")
+        .args([
+            "--app-id",
+            "foot-test",
+            "-o",
+            "colors.background=203040",
+            "-o",
+            "main.font=monospace:size=10",
+        ])
+        .args(["sh", "-c", &script])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start foot");
+    rig.wait_streaming("foot-test");
+
+    // The viewer's first picture is foot's window: its background colour,
+    // the size the compositor shows.
+    let viewer =
+        ViewerProcess::headless("wayland", rig.port, "foot-test", &["--frames", "2", "--type", "weft\n"]);
+    let frames = viewer.finish(WAIT);
+    let _ = foot.kill();
+    let _ = foot.wait();
+    assert!(frames.len() == 2 && frames[0].keyframe, "{frames:?}");
+    let first = Picture::from_png(&frames[0].path);
+    let shown = on_screen(rig.display(), background).expect("foot's window on screen");
+    assert_eq!((first.width, first.height), (shown.width, shown.height), "the stream is the window's size");
+    let plain = first.pixels.chunks(4).filter(|p| p[..3] == background).count();
+    assert!(
+        plain * 2 > (first.width * first.height) as usize,
+        "not foot's picture: {plain} background pixels"
+    );
+
+    // The keys went through the mesh and the compositor into foot: its
+    // shell read the line, and the echo came back in the second picture.
+    let read = eventually(WAIT, || std::fs::read_to_string(&typed).is_ok_and(|line| line == "weft\n"));
+    assert!(read, "foot's shell did not read the typed line: {:?}", std::fs::read_to_string(&typed));
+    let second = Picture::from_png(&frames[1].path);
+    assert_ne!(second.first_difference(&first), None, "the typed text never came back");
+}

@@ -1,0 +1,176 @@
+//! The terminal's shell against the real service graph booted in-process:
+//! the real root manager, log, config and status services, the boot
+//! bundle's files, and the terminal's own manifest (less the compositor).
+
+use std::time::{Duration, Instant};
+
+use weft_app_support::bundle::files_from_startup;
+use weft_app_support::status::{StatusClient, StatusSource};
+use weft_kernel_hosted::Hosted;
+use weft_opsh::ServiceHost;
+use weft_rt::Deadline;
+use weft_terminal::{Message, Session};
+use weft_testing::{BootOptions, Probe, System, bundle_for, manifest};
+use weft_toolkit::weft_types::{Key, Modifiers};
+use weft_toolkit::{Theme, Ui};
+use weft_toolkit_harness::Harness;
+
+/// A terminal session inside the graph, driven from the test thread.
+struct Terminal {
+    harness: Harness<Message>,
+    session: Session<ServiceHost>,
+}
+
+impl Terminal {
+    fn pump(&mut self) {
+        for message in self.harness.take_messages() {
+            self.session.update(self.harness.ui(), message);
+        }
+        self.harness.render();
+    }
+}
+
+/// A probe running a terminal session (the terminal's own program, less
+/// the window).
+fn terminal_probe() -> (Probe<Terminal>, weft_kernel_hosted::ProgramClosure) {
+    Probe::new(|startup| {
+        let files = files_from_startup(startup)?;
+        let mut ui = Ui::new(Theme::light());
+        let mut session = Session::new(ServiceHost::new(files));
+        session.build(&mut ui);
+        let harness = Harness::new(ui, 1000, 600, 1.0);
+        Ok(Terminal { harness, session })
+    })
+}
+
+/// Type a line and press Enter; the screen's lines after.
+fn type_line(terminal: &Probe<Terminal>, line: &str) -> Vec<String> {
+    let line = line.to_string();
+    terminal.run(move |t| {
+        t.harness.type_text(&line);
+        t.harness.key(Key::ENTER, Modifiers::empty());
+        t.pump();
+        t.session.terminal().lines()
+    })
+}
+
+/// Restart a service straight through `weft.status`.
+fn restart(terminal: &Probe<Terminal>, name: &str) -> Result<(), String> {
+    let name = name.to_string();
+    terminal.run(move |_| StatusClient::new().restart(&name).map_err(|e| e.to_string()))
+}
+
+/// Wait up to a second for followed log entries; the screen after.
+fn follow(terminal: &Probe<Terminal>) -> Vec<String> {
+    terminal.run(|t| {
+        if let Some(channel) = t.session.shell().host().follow_channel() {
+            let _ =
+                channel.handle().wait(weft_abi::Signals::READABLE, Deadline::after(Duration::from_secs(1)));
+        }
+        t.session.poll(t.harness.ui());
+        t.harness.render();
+        t.session.terminal().lines()
+    })
+}
+
+fn manifests() -> Vec<weft_manifest::Manifest> {
+    let read = manifest;
+    // The terminal's real manifest, minus the compositor this graph lacks,
+    // running the probe instead of the app.
+    let mut terminal = read("apps/terminal");
+    terminal.uses.retain(|route| route.protocol != "weft.compositor");
+    terminal.program = "test-terminal".into();
+    terminal.start = weft_manifest::Start::Boot;
+    // A terminal without the `manage` grant.
+    let mut guest = terminal.clone();
+    guest.name = "guest".into();
+    guest.program = "test-guest".into();
+    for route in &mut guest.uses {
+        route.grants.clear();
+    }
+    vec![terminal, guest, read("services/log"), read("services/config"), read("services/status")]
+}
+
+fn output_after(lines: &[String], command: &str) -> Vec<String> {
+    let start =
+        lines.iter().rposition(|line| line.ends_with(&format!("$ {command}"))).expect("the command line");
+    lines[start + 1..].iter().take_while(|line| !line.starts_with("weft:")).cloned().collect()
+}
+
+#[test]
+fn the_shell_shows_the_real_system() {
+    let hosted = Hosted::new();
+    let (terminal, program) = terminal_probe();
+    hosted.register_closure("test-terminal", program);
+    let (guest, program) = terminal_probe();
+    hosted.register_closure("test-guest", program);
+    let mut bundle = bundle_for("test", manifests());
+    bundle.files = vec![
+        ("README.md".into(), b"# Weft\n".to_vec()),
+        ("docs/apps.md".into(), b"# The core apps\n\nTerminal, Settings, Files, Monitor.\n".to_vec()),
+    ];
+    let options = BootOptions { bundle, echo: false, devices: Vec::new() };
+    let system = System::boot_on(hosted, options).unwrap();
+    assert!(
+        system.wait_for_log("started guest", Duration::from_secs(10)),
+        "{:#?}",
+        system.hosted.debug_log().lines()
+    );
+
+    // `ps` lists the real processes.
+    let lines = type_line(&terminal, "ps");
+    let ps = output_after(&lines, "ps");
+    assert!(ps[0].contains("KOID") && ps[0].contains("NAME"), "{ps:#?}");
+    for name in ["root", "log", "config", "status", "terminal", "guest"] {
+        assert!(ps.iter().any(|line| line.ends_with(&format!(" {name}"))), "ps lists {name}: {ps:#?}");
+    }
+
+    // Services with their states, and the files of the boot bundle.
+    let svc = output_after(&type_line(&terminal, "svc"), "svc");
+    assert!(svc.iter().any(|line| line.starts_with("config") && line.contains("running")), "{svc:#?}");
+    let cat = output_after(&type_line(&terminal, "cat docs/apps.md"), "cat docs/apps.md");
+    assert_eq!(cat, ["# The core apps", "", "Terminal, Settings, Files, Monitor."]);
+    let uname = output_after(&type_line(&terminal, "uname -a"), "uname -a");
+    assert!(uname[0].starts_with("Weft "), "{uname:?}");
+
+    // The log, filtered by source.
+    let log = output_after(&type_line(&terminal, "log -s root -n 5"), "log -s root -n 5");
+    assert!(!log.is_empty() && log.iter().all(|line| line.contains(" root ")), "{log:#?}");
+
+    // Without `manage`, restarting is refused with a clear message.
+    let refused = type_line(&guest, "svc restart config");
+    let refused = output_after(&refused, "svc restart config");
+    assert!(
+        refused[0].contains("not allowed to restart config") && refused[0].contains("manage"),
+        "{refused:?}"
+    );
+
+    // With it (the terminal's manifest grants it), the service restarts.
+    let restarted = type_line(&terminal, "svc restart config");
+    assert!(output_after(&restarted, "svc restart config")[0].starts_with("restarting config"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = type_line(&terminal, "svc status config");
+        let status = output_after(&status, "svc status config");
+        if status.iter().any(|line| line.contains("restarts  1"))
+            && status.iter().any(|l| l.contains("running"))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "config did not come back: {status:#?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // `log -f` shows entries as they are logged.
+    type_line(&terminal, "log -f -s root");
+    restart(&terminal, "config").expect("the terminal may restart services");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let lines = follow(&terminal);
+        let followed = output_after(&lines, "log -f -s root");
+        if followed.iter().any(|line| line.contains("config")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no followed entries: {followed:#?}");
+    }
+}
