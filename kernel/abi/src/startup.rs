@@ -67,3 +67,32 @@ pub fn encode(info: &StartupInfo) -> Result<Vec<u8>, EncodeError> {
     postcard::to_allocvec(&(NAMESPACE_VERSION, EVENT_KIND, StartupEvent::Startup(info)))
         .map_err(|_| EncodeError)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    /// The worked example of `docs/abi.md`.
+    #[test]
+    fn the_documented_example_encodes_byte_for_byte() {
+        let info = StartupInfo {
+            name: "root".into(),
+            program: "ktest".into(),
+            principal: 1,
+            args: vec![("system".into(), "ktest".into())],
+            handles: Vec::new(),
+            exposes: Vec::new(),
+        };
+        let mut expected = vec![0x01, 0x03, 0x00, 0x04];
+        expected.extend_from_slice(b"root");
+        expected.push(0x05);
+        expected.extend_from_slice(b"ktest");
+        expected.extend_from_slice(&[0x01, 0x01, 0x06]);
+        expected.extend_from_slice(b"system");
+        expected.push(0x05);
+        expected.extend_from_slice(b"ktest");
+        expected.extend_from_slice(&[0x00, 0x00]);
+        assert_eq!(encode(&info), Ok(expected));
+    }
+}

@@ -2,7 +2,7 @@
 //!
 //! One file boots both QEMU `virt` (`-kernel`) and U-Boot (`booti`): the
 //! image starts with the arm64 Linux `Image` header (see `docs/boot.md`).
-//! The boot path in `weft-aarch64` brings the machine up from the device
+//! The boot path in `weft-kernel-aarch64` brings the machine up from the device
 //! tree; this crate then builds the kernel, reads the boot bundle from the
 //! initrd, hands the root manager its capabilities (the root resource, the
 //! bundle, and one `mmio:`/`irq:` resource pair per device the board

@@ -1,4 +1,4 @@
-//! notify-api — how apps ask the desktop shell to show a notification.
+//! weft-notify-api — how apps ask the desktop shell to show a notification.
 //!
 //! The shell serves `weft.notifications`. An app routed to it posts a
 //! [`Notification`] and gets its [`NotificationId`]; the shell shows it

@@ -1,4 +1,4 @@
-//! weft-aarch64 — the aarch64 backend of the Weft kernel.
+//! weft-kernel-aarch64 — the aarch64 backend of the Weft kernel.
 //!
 //! This crate turns an ARMv8-A CPU (QEMU `virt`, the Allwinner A64's
 //! Cortex-A53) into a [`weft_kernel::Backend`]: physical frames, four-level

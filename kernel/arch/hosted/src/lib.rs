@@ -1,4 +1,4 @@
-//! weft-hosted — the Weft kernel running inside a host process (host only).
+//! weft-kernel-hosted — the Weft kernel running inside a host process (host only).
 //!
 //! The portable core (`weft-kernel`) runs here unchanged behind one lock.
 //! Programs are host threads; the system-call boundary is a function call,
