@@ -29,7 +29,7 @@ mod seat;
 pub mod wayland;
 
 pub use graph::{Graph, GraphOptions, Harness, Service, WAIT};
-pub use probe::Probe;
+pub use probe::{ANSWER_WAIT, Probe};
 pub use seat::Seat;
 pub use weft_board_hosted::desktop::{Desktop, DesktopOptions};
 pub use weft_board_hosted::{BootOptions, System, bundle_for};

@@ -13,7 +13,7 @@
 //!   layers above windows, so a client cannot draw over system UI;
 //! - layer surfaces need the `layer` grant;
 //! - every id a client names must be its own; anything else is a
-//!   [`ProtocolError`] and the service disconnects the client;
+//!   [`ProtocolError`](weft_compositor_api::ProtocolError) and the service disconnects the client;
 //! - a buffer is read from present until release; it is released as soon
 //!   as another buffer replaces it, its surface goes away or it is
 //!   unregistered.

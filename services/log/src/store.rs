@@ -34,7 +34,7 @@ impl Store {
     }
 
     /// Entries after `after` passing `filter`, at most `max` and about
-    /// [`PAGE_BYTES`]; with the sequence to continue from and how many
+    /// `PAGE_BYTES` (48 KiB); with the sequence to continue from and how many
     /// were lost to overwriting.
     pub fn read(&self, after: u64, max: u32, filter: &Filter) -> (Vec<Entry>, u64, u64) {
         let oldest = self.entries.front().map_or(self.next_sequence, |e| e.sequence);
