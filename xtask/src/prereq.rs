@@ -48,8 +48,12 @@ pub const QEMU: Package = Package {
     brew: Some("qemu"),
 };
 /// `qemu-img`, for disk images.
-pub const QEMU_IMG: Package =
-    Package { purpose: "make disk images", check: Check::Program("qemu-img"), apt: "qemu-utils", brew: Some("qemu") };
+pub const QEMU_IMG: Package = Package {
+    purpose: "make disk images",
+    check: Check::Program("qemu-img"),
+    apt: "qemu-utils",
+    brew: Some("qemu"),
+};
 /// xkbcommon headers and library: anything linking Smithay (the hosted
 /// runner, the Wayland front) needs them on Linux.
 pub const XKBCOMMON: Package = Package {
@@ -59,11 +63,19 @@ pub const XKBCOMMON: Package = Package {
     brew: None,
 };
 /// A virtual X server for the window tests.
-pub const XVFB: Package =
-    Package { purpose: "run the desktop in a virtual X server", check: Check::Program("Xvfb"), apt: "xvfb", brew: None };
+pub const XVFB: Package = Package {
+    purpose: "run the desktop in a virtual X server",
+    check: Check::Program("Xvfb"),
+    apt: "xvfb",
+    brew: None,
+};
 /// `xvfb-run` needs `xauth`.
-pub const XAUTH: Package =
-    Package { purpose: "start the virtual X server", check: Check::Program("xauth"), apt: "xauth", brew: None };
+pub const XAUTH: Package = Package {
+    purpose: "start the virtual X server",
+    check: Check::Program("xauth"),
+    apt: "xauth",
+    brew: None,
+};
 /// `xwd` captures the X screen.
 pub const XWD: Package =
     Package { purpose: "capture the X screen", check: Check::Program("xwd"), apt: "x11-apps", brew: None };
@@ -75,8 +87,12 @@ pub const WESTON: Package = Package {
     brew: None,
 };
 /// foot, a real Wayland terminal.
-pub const FOOT: Package =
-    Package { purpose: "a real Wayland terminal (foot)", check: Check::Program("foot"), apt: "foot", brew: None };
+pub const FOOT: Package = Package {
+    purpose: "a real Wayland terminal (foot)",
+    check: Check::Program("foot"),
+    apt: "foot",
+    brew: None,
+};
 
 /// What the host tests need on Linux.
 pub const HOST_TESTS_LINUX: &[Package] = &[XKBCOMMON, WESTON, FOOT];
@@ -86,7 +102,8 @@ pub const SCREENSHOTS_LINUX: &[Package] = &[XKBCOMMON, XVFB, XAUTH, XWD];
 /// Whether `program` is there: `program --version` succeeds, or it is a
 /// file on `PATH` (tools such as `xwd` have no `--version`).
 pub fn have(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
         || Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
@@ -113,11 +130,12 @@ pub fn rust_component(component: &str) -> Result<(), String> {
 }
 
 fn rustup(args: &[&str]) -> Result<String, String> {
-    let output = Command::new("rustup")
-        .args(args)
-        .current_dir(util::root())
-        .output()
-        .map_err(|_| format!("rustup not found; Weft is built with rustup (https://rustup.rs), then: rustup {}", args.join(" ")))?;
+    let output = Command::new("rustup").args(args).current_dir(util::root()).output().map_err(|_| {
+        format!(
+            "rustup not found; Weft is built with rustup (https://rustup.rs), then: rustup {}",
+            args.join(" ")
+        )
+    })?;
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
@@ -163,8 +181,10 @@ pub fn ensure(packages: &[Package]) -> Result<(), String> {
             return Err(format!("some host packages are missing; run: {command}"));
         }
         if !APT_UPDATED.swap(true, Ordering::SeqCst) {
-            util::run(Command::new("apt-get").args(["update", "-q"]).env("DEBIAN_FRONTEND", "noninteractive"))
-                .map_err(|e| format!("{e}\nrun: {command}"))?;
+            util::run(
+                Command::new("apt-get").args(["update", "-q"]).env("DEBIAN_FRONTEND", "noninteractive"),
+            )
+            .map_err(|e| format!("{e}\nrun: {command}"))?;
         }
         util::run(
             Command::new("apt-get")
@@ -181,7 +201,11 @@ pub fn ensure(packages: &[Package]) -> Result<(), String> {
         ));
     }
     let still: Vec<&str> = missing.iter().filter(|p| !p.check.holds()).map(|p| p.apt).collect();
-    if still.is_empty() { Ok(()) } else { Err(format!("still missing after installing: {}", still.join(" "))) }
+    if still.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("still missing after installing: {}", still.join(" ")))
+    }
 }
 
 /// The packages the host build and its tests need on this host.
