@@ -3,6 +3,9 @@
 use crate::progress::Progress;
 use crate::{image, portable, prereq, test, util};
 
+/// One step of the build: a name and what does it.
+type Step<'a> = (&'a str, &'a dyn Fn() -> Result<(), String>);
+
 /// Build every host crate and test, every portable crate for the bare-metal
 /// target, and the QEMU kernel image with its boot bundle.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -11,7 +14,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     prereq::ensure(prereq::host_tests())?;
     prereq::rust_target(test::METAL_TARGET)?;
-    let steps: [(&str, &dyn Fn() -> Result<(), String>); 3] = [
+    let steps: [Step; 3] = [
         ("host crates and tests", &|| {
             util::run(util::cargo().args(["build", "--workspace", "--all-targets"]))
         }),
