@@ -1,16 +1,18 @@
 //! xtask — Weft's one build entry (host only).
 //!
-//! `cargo xtask <command>`: `build`, `run`, `test`, `image`, `screenshots`,
-//! `bench`, `repo`. Each command checks its prerequisites first and installs
-//! what it can, or prints the one command that would.
+//! `cargo xtask <command>`: see [`COMMANDS`]. Every command answers `--help`,
+//! checks its prerequisites first and installs what it can, or prints the
+//! one command that would.
 
 mod bench;
 mod bench_stream;
+mod build;
 mod bundle;
 mod image;
 mod keys;
 mod portable;
 mod prereq;
+mod progress;
 mod qemu;
 mod qemu_bench;
 mod qemu_tests;
@@ -21,53 +23,151 @@ mod util;
 
 use std::process::ExitCode;
 
-fn usage() -> &'static str {
-    "usage: cargo xtask <command> [options]
+/// One command: its name, a line for the overview, its full help, and what
+/// runs it.
+struct CommandSpec {
+    name: &'static str,
+    summary: &'static str,
+    help: &'static str,
+    run: fn(&[String]) -> Result<(), String>,
+}
 
-commands:
-  run [--hosted] [--headless] [--stream]
-                                boot Weft (QEMU by default; --hosted runs it in this process;
-                                --stream makes it a streaming server for remote viewers)
-  test                          run every test
-  build                         build everything for the host and aarch64
-  image                         build the bootable kernel image and boot bundle
-  screenshots [SCENE...]        render the desktop headless into screenshots/
-  bench <what>                  benchmarks: ipc, compositor, stream, boot
-  repo                          package repository tools"
+/// Every command xtask has; nothing is listed that does not exist.
+const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "run",
+        summary: "boot Weft (QEMU by default, or hosted)",
+        help: "usage: cargo xtask run [--headless] [--gic 2|3] [--el2]
+       cargo xtask run --hosted [--headless] [--quiet] [--for SECONDS] [--size WxH]
+                       [--screenshot FILE] [--stream [--listen ENDPOINT]] [--open APP]...
+
+Without --hosted: builds the kernel and the signed boot bundle and boots the
+desktop in a QEMU `virt` window (virtio-gpu, keyboard, tablet, disk; serial in
+this terminal).
+  --headless          no window: serial only
+  --gic 2|3           interrupt controller version (default 2)
+  --el2               enter the kernel at EL2 (virtualization=on)
+
+With --hosted: the same services in this host process.
+  --headless          no window: the service graph in this terminal
+  --quiet             no kernel log on the terminal
+  --for SECONDS       stop after that long
+  --size WxH          the display size (default 1280x800)
+  --screenshot FILE   write the screen to a PNG when stopping
+  --stream            also serve every window to remote viewers over Zenoh
+  --listen ENDPOINT   where to listen with --stream (default tcp/0.0.0.0:7447)
+  --open APP          start an app at boot (terminal, files, settings, monitor)",
+        run: run_command,
+    },
+    CommandSpec {
+        name: "test",
+        summary: "run every test, in stages",
+        help: "usage: cargo xtask test [--only TEXT] [--list]
+       cargo xtask test qemu [--verbose]
+
+Runs every stage (host tests, screenshots, portable build, lints, docs, fuzz
+builds, QEMU end-to-end) and reports all failures at the end. Installs what
+the stages need first.
+  --only TEXT   run only the stages whose name contains TEXT
+  --list        list the stages and stop
+  qemu          only the QEMU end-to-end tests (--verbose echoes the serial log)",
+        run: test_command,
+    },
+    CommandSpec {
+        name: "build",
+        summary: "build everything for the host and for aarch64",
+        help: "usage: cargo xtask build
+
+Builds every host crate and test, every portable crate for aarch64-unknown-none,
+and the kernel image with its signed boot bundle.",
+        run: build::run,
+    },
+    CommandSpec {
+        name: "image",
+        summary: "build the bootable kernel Image and the signed boot bundle",
+        help: "usage: cargo xtask image [--board NAME] [--system FILE] [--kernel-only]
+
+  --board NAME    the board (default qemu-virt)
+  --system FILE   the system description (default boards/<board>/system.toml)
+  --kernel-only   build only the kernel Image",
+        run: image::command,
+    },
+    CommandSpec {
+        name: "screenshots",
+        summary: "render the desktop scenes headless into screenshots/",
+        help: "usage: cargo xtask screenshots [SCENE...]
+
+Renders the named scenes (all when none is named) with the real services,
+headless, into screenshots/. Look at them before committing: the screenshot
+tests compare against these files.",
+        run: screenshots::run,
+    },
+    CommandSpec {
+        name: "bench",
+        summary: "benchmarks, each next to a baseline measured in the same run",
+        help: "usage: cargo xtask bench ipc [--rounds N]   hosted call/reply next to a pipe ping-pong
+       cargo xtask bench ipc --qemu        call/reply between EL0 processes in QEMU (guest instructions)
+       cargo xtask bench boot              QEMU start to the desktop
+       cargo xtask bench stream            wlstream frames over the mesh next to lz4 of the whole frame",
+        run: bench_command,
+    },
+];
+
+fn usage() -> String {
+    let mut text = String::from(
+        "usage: cargo xtask <command> [options]   (cargo xtask <command> --help)\n\ncommands:\n",
+    );
+    for command in COMMANDS {
+        text.push_str(&format!("  {:<13}{}\n", command.name, command.summary));
+    }
+    text
+}
+
+fn run_command(args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "--hosted") { run::run(args) } else { qemu::run(args) }
+}
+
+fn test_command(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("qemu") => qemu_tests::command(&args[1..]),
+        _ => test::run(args),
+    }
+}
+
+fn bench_command(args: &[String]) -> Result<(), String> {
+    let qemu = args.first().is_some_and(|a| a == "boot") || args.iter().any(|a| a == "--qemu");
+    if qemu { qemu_bench::command(args) } else { bench::run(args) }
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(command) = args.first() else {
-        eprintln!("{}", usage());
+    let Some(name) = args.first() else {
+        eprint!("{}", usage());
+        return ExitCode::from(2);
+    };
+    if matches!(name.as_str(), "help" | "--help" | "-h") {
+        match args.get(1).and_then(|topic| COMMANDS.iter().find(|c| c.name == topic)) {
+            Some(command) => println!("{}", command.help),
+            None => print!("{}", usage()),
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some(command) = COMMANDS.iter().find(|c| c.name == name) else {
+        eprintln!("xtask: unknown command `{name}`\n\n{}", usage());
         return ExitCode::from(2);
     };
     let rest = &args[1..];
-    let result = match command.as_str() {
-        "test" => match rest.first().map(String::as_str) {
-            Some("qemu") => qemu_tests::command(&rest[1..]),
-            _ => test::run(rest),
-        },
-        "run" if !rest.iter().any(|a| a == "--hosted") => qemu::run(rest),
-        "run" => run::run(rest),
-        "build" => util::not_yet("build", rest),
-        "image" => image::command(rest),
-        "screenshots" => screenshots::run(rest),
-        "bench" if rest.first().is_some_and(|a| a == "boot") || rest.iter().any(|a| a == "--qemu") => {
-            qemu_bench::command(rest)
-        }
-        "bench" => bench::run(rest),
-        "repo" => util::not_yet("repo", rest),
-        "help" | "--help" | "-h" => {
-            println!("{}", usage());
-            Ok(())
-        }
-        other => Err(format!("unknown command `{other}`\n\n{}", usage())),
-    };
-    match result {
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{}", command.help);
+        return ExitCode::SUCCESS;
+    }
+    match (command.run)(rest) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("xtask: {message}");
+            eprintln!("xtask {}: {message}", command.name);
+            if message.contains("unknown option") || message.starts_with("usage") {
+                eprintln!("\n{}", command.help);
+            }
             ExitCode::FAILURE
         }
     }

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use crate::progress::{Progress, clock};
 use crate::{portable, prereq, screenshots, util};
 
 mod cycles;
@@ -67,25 +68,45 @@ fn stages() -> Vec<Stage> {
 
 /// Run every stage; report all failures at the end.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
-    prereq::rust_target(METAL_TARGET)?;
+    let mut only = None;
+    let mut list = false;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--only" => only = Some(iter.next().ok_or("--only needs a stage name (or part of one)")?.clone()),
+            "--list" => list = true,
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
     let all = stages();
     let selected: Vec<&Stage> =
         all.iter().filter(|s| only.as_ref().is_none_or(|o| s.name.contains(o.as_str()))).collect();
+    if list {
+        for stage in &all {
+            println!("{}", stage.name);
+        }
+        return Ok(());
+    }
+    if selected.is_empty() {
+        return Err(format!("no stage matches `{}` (cargo xtask test --list)", only.unwrap_or_default()));
+    }
+    prereq::rust_target(METAL_TARGET)?;
+    let started = Instant::now();
     let mut failures = Vec::new();
     for (index, stage) in selected.iter().enumerate() {
-        eprintln!("\nxtask test [{}/{}]: {}", index + 1, selected.len(), stage.name);
-        let started = Instant::now();
+        let label = format!("test [{}/{}] {}", index + 1, selected.len(), stage.name);
+        eprintln!("\nxtask {label}");
+        let progress = Progress::start(&label);
         match (stage.run)() {
-            Ok(()) => eprintln!("xtask test: {} passed in {:.1?}", stage.name, started.elapsed()),
+            Ok(()) => eprintln!("xtask test: {} passed in {}", stage.name, clock(progress.elapsed())),
             Err(error) => {
-                eprintln!("xtask test: {} FAILED: {error}", stage.name);
+                eprintln!("xtask test: {} FAILED after {}: {error}", stage.name, clock(progress.elapsed()));
                 failures.push(stage.name);
             }
         }
     }
     if failures.is_empty() {
-        eprintln!("\nxtask test: all {} stages passed", selected.len());
+        eprintln!("\nxtask test: all {} stages passed in {}", selected.len(), clock(started.elapsed()));
         Ok(())
     } else {
         Err(format!("failed stages: {}", failures.join(", ")))

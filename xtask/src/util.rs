@@ -37,11 +37,6 @@ pub fn cargo() -> Command {
     command
 }
 
-/// Placeholder while a command is being built.
-pub fn not_yet(name: &str, _args: &[String]) -> Result<(), String> {
-    Err(format!("`{name}` is not available yet"))
-}
-
 /// Announce a long step.
 pub fn step(message: &str) {
     eprintln!("xtask: {message}");
