@@ -29,15 +29,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// The screenshot comparison tests and the host-window check.
 pub fn check() -> Result<(), String> {
     prereq::ensure(prereq::host_tests())?;
-    util::run(util::cargo().args([
-        "test",
-        "-p",
-        "weft-testing",
-        "--test",
-        "screenshots",
-        "--",
-        "--ignored",
-    ]))?;
+    // `--workspace` keeps the feature set of the host-test build, so this
+    // reuses its artefacts instead of rebuilding a hundred crates (and
+    // doubling the target folder).
+    util::run(util::cargo().args(["test", "--workspace", "--test", "screenshots", "--", "--ignored"]))?;
     window_check()
 }
 
@@ -48,7 +43,7 @@ fn target_dir() -> PathBuf {
 /// `weft-hosted` in a window under Xvfb shows the desktop; with no display
 /// it fails cleanly.
 fn window_check() -> Result<(), String> {
-    util::run(util::cargo().args(["build", "-p", "weft-board-hosted", "--bin", "weft-hosted"]))?;
+    util::run(util::cargo().args(["build", "--workspace", "--bin", "weft-hosted"]))?;
     let binary = target_dir().join("debug").join("weft-hosted");
     no_display_check(&binary)?;
     if !cfg!(target_os = "linux") {

@@ -8,12 +8,11 @@ use alloc::vec::Vec;
 
 use weft_app_support::format::bytes;
 use weft_app_support::tree::{compare_names, is_text, name_of, parent_of};
-use weft_app_support::widgets::{
-    Column, ColumnWidth, DataRow, Navigation, TableHeader, ToolButton, arrow_up,
-};
 use weft_app_support::{EntryKind, FileTree, TreeEntry};
 use weft_toolkit::prelude::*;
-use weft_toolkit::widgets::Surface;
+use weft_toolkit::widgets::{
+    CellAlign, Column, ColumnWidth, DataRow, IconButton, Navigation, Surface, TableHeader, arrow_up,
+};
 
 use crate::document::DocumentView;
 
@@ -87,11 +86,7 @@ const PAGE_ROWS: usize = 10;
 /// The columns of the listing.
 fn columns() -> Vec<Column> {
     vec![
-        Column {
-            title: String::from("Name"),
-            width: ColumnWidth::Fill(1.0),
-            align: weft_app_support::widgets::Align::Left,
-        },
+        Column { title: String::from("Name"), width: ColumnWidth::Fill(1.0), align: CellAlign::Left },
         Column::number("Size", 84.0),
         Column::text("Kind", 150.0),
     ]
@@ -200,9 +195,9 @@ impl Browser {
             root,
             Container::row().gap(2.0).padding_insets(Insets::symmetric(6.0, 8.0)).surface(Surface::Alternate),
         );
-        let back = ui.add(toolbar, ToolButton::named("back", "Back").on_click(Message::Back));
-        let forward = ui.add(toolbar, ToolButton::named("forward", "Forward").on_click(Message::Forward));
-        let up = ui.add(toolbar, ToolButton::custom(arrow_up(), "Up").on_click(Message::Up));
+        let back = ui.add(toolbar, IconButton::new("back").label("Back").on_click(Message::Back));
+        let forward = ui.add(toolbar, IconButton::new("forward").label("Forward").on_click(Message::Forward));
+        let up = ui.add(toolbar, IconButton::custom(arrow_up()).label("Up").on_click(Message::Up));
         let path = ui.add(toolbar, Container::row().gap(0.0).grow(1.0).min_width(0.0));
         ui.adjust_layout(path, |style| style.padding.left = 8.0);
         let monospace = ui.add(toolbar, Switch::new("Monospace").on_toggle(Message::Monospace));

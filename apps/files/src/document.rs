@@ -6,11 +6,11 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::time::Duration;
 
-use weft_app_support::widgets::Navigation;
 use weft_toolkit::accessibility::{Description, Role};
 use weft_toolkit::paint::{Point, Rect, Size};
 use weft_toolkit::text::{Overflow, TextLayout, TextStyle};
 use weft_toolkit::weft_types::{Key, KeyState, Modifiers};
+use weft_toolkit::widgets::Navigation;
 use weft_toolkit::{Event, EventContext, LayoutStyle, PaintContext, Status, Theme, Widget};
 
 /// Space around the text.

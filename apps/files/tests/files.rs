@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use weft_app_support::FileTree;
-use weft_app_support::widgets::DataRow;
 use weft_files::{Browser, DocumentView, Location, Message};
 use weft_toolkit::accessibility::Role;
 use weft_toolkit::weft_types::{Key, Modifiers};
+use weft_toolkit::widgets::DataRow;
 use weft_toolkit::{Theme, ThemeKind, Ui};
 use weft_toolkit_harness::{Harness, Tolerance};
 
@@ -184,7 +184,7 @@ fn sizes_kinds_and_sorting() {
         .collect();
     assert_eq!(kinds, ["TOML settings", "Binary data"]);
     // Sort by size (largest first), then back by name.
-    browser.update(harness.ui(), Message::Navigate(weft_app_support::widgets::Navigation::Parent));
+    browser.update(harness.ui(), Message::Navigate(weft_toolkit::widgets::Navigation::Parent));
     browser.update(harness.ui(), Message::Sort(1));
     assert_eq!(names(&browser), ["docs", "README.md", "themes"]);
     browser.update(harness.ui(), Message::Sort(1));

@@ -10,8 +10,8 @@ use core::cmp::Ordering;
 use weft_app_support::format::{bytes, clock, percent};
 use weft_app_support::status::StatusSource;
 use weft_app_support::tree::compare_names;
-use weft_app_support::widgets::{Column, DataRow, Navigation, TableHeader};
 use weft_toolkit::prelude::*;
+use weft_toolkit::widgets::{Column, DataRow, Navigation, TableHeader};
 
 use crate::graph::{Graph, GraphColor};
 use crate::sampler::{ProcessSample, Sample, Sampler};

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use weft_app_support::status::{StatusError, StatusSource};
-use weft_app_support::widgets::DataRow;
 use weft_monitor::{Graph, Message, Monitor};
 use weft_status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 use weft_toolkit::accessibility::Role;
 use weft_toolkit::weft_types::{Key, Modifiers};
+use weft_toolkit::widgets::DataRow;
 use weft_toolkit::{Theme, ThemeKind, Ui};
 use weft_toolkit_harness::{Harness, Tolerance};
 

@@ -5,7 +5,6 @@ use alloc::string::String;
 use weft_toolkit::accessibility::{Description, Role};
 use weft_toolkit::paint::{Point, Rect, Size};
 use weft_toolkit::text::{Overflow, TextLayout, TextStyle};
-use weft_toolkit::weft_types::{Button as MouseButton, Key, KeyState};
 use weft_toolkit::{
     Event, EventContext, LayoutStyle, MeasureContext, PaintContext, Status, Theme, ThemeKind, Widget,
 };
@@ -89,39 +88,7 @@ impl<M: Clone + 'static> Widget<M> for ThemeTile<M> {
     }
 
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> Status {
-        let choose = |cx: &mut EventContext<'_, M>, message: &Option<M>| {
-            if let Some(message) = message {
-                cx.emit(message.clone());
-            }
-        };
-        match event {
-            Event::PointerEnter
-            | Event::PointerLeave
-            | Event::FocusGained
-            | Event::FocusLost
-            | Event::PointerCancel => {
-                cx.request_paint();
-                Status::Ignored
-            }
-            Event::PointerDown { button: MouseButton::Left, .. } => {
-                cx.request_paint();
-                Status::Handled
-            }
-            Event::PointerUp { inside, .. } => {
-                cx.request_paint();
-                if *inside {
-                    choose(cx, &self.on_select);
-                }
-                Status::Handled
-            }
-            Event::Key(key)
-                if key.state == KeyState::Pressed && matches!(key.key, Key::ENTER | Key::SPACE) =>
-            {
-                choose(cx, &self.on_select);
-                Status::Handled
-            }
-            _ => Status::Ignored,
-        }
+        weft_toolkit::press::click(cx, event, self.on_select.as_ref())
     }
 
     fn paint(&mut self, cx: &mut PaintContext<'_, '_>) {

@@ -7,8 +7,6 @@
 //! - [`format`]: sizes, durations and percentages for people.
 //! - [`status`]: a `weft.status` client that reconnects when the status
 //!   service restarts and reports typed errors.
-//! - [`widgets`]: table rows and headers with keyboard navigation, tool
-//!   buttons with icons of their own.
 //!
 //! Invariants: nothing here panics on malformed input; the file tree never
 //! holds two entries with the same path, and every file's parent
@@ -22,6 +20,5 @@ pub mod bundle;
 pub mod format;
 pub mod status;
 pub mod tree;
-pub mod widgets;
 
 pub use tree::{EntryKind, FileTree, FsError, TreeEntry};

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use weft_app_support::status::StatusClient;
-use weft_app_support::widgets::DataRow;
+use weft_toolkit::widgets::DataRow;
 use weft_ipc::program::{ProgramError, run_with};
 use weft_kernel_hosted::Hosted;
 use weft_manifest::compile::parse_manifest;

@@ -414,3 +414,33 @@ fn accessibility_tree_describes_what_is_visible() {
     assert!(search.focused);
     assert_eq!(search.description.value.as_deref(), Some("abc"));
 }
+
+/// Buttons, icon buttons, list rows and switches share one press logic:
+/// a release inside activates, a release outside does not, and Enter,
+/// keypad Enter and Space activate the focused one.
+#[test]
+fn every_clickable_widget_activates_the_same_way() {
+    use weft_toolkit::accessibility::Role;
+    use weft_toolkit::widgets::{IconButton, ListItem, arrow_up};
+
+    let mut ui = Ui::new(Theme::light());
+    let column = ui.add(ui.root(), Container::column().gap(12.0).padding(20.0));
+    let button = ui.add(column, Button::new("Save").on_click(Message::Save));
+    let icon = ui.add(column, IconButton::custom(arrow_up()).label("Up").on_click(Message::Cancel));
+    let row = ui.add(column, ListItem::new("Row").on_select(Message::Name("row".into())));
+    let mut harness = Harness::new(ui, 400, 300, 1.0);
+    assert_eq!(harness.find(Role::Button, "Up"), icon, "a custom icon button is announced by its label");
+    let expected = [Message::Save, Message::Cancel, Message::Name("row".into())];
+    for (id, message) in [button, icon, row].into_iter().zip(expected.iter()) {
+        harness.click(id);
+        assert_eq!(harness.take_messages(), [message.clone()]);
+        let rect = harness.ui().rect(id).unwrap();
+        harness.mouse_drag(rect.center(), Point::new(rect.right() + 60.0, rect.bottom() + 60.0), 3);
+        assert!(harness.take_messages().is_empty(), "a release outside does not activate");
+        for key in [Key::ENTER, Key::KP_ENTER, Key::SPACE] {
+            harness.ui().set_focus(Some(id));
+            harness.key(key, Modifiers::empty());
+            assert_eq!(harness.take_messages(), [message.clone()], "{key:?} activates");
+        }
+    }
+}

@@ -27,6 +27,7 @@ mod damage;
 mod event;
 pub mod gesture;
 mod id;
+pub mod press;
 mod style;
 mod tree;
 mod ui;

@@ -112,7 +112,7 @@ impl<M: Clone + 'static> Widget<M> for AppTile<M> {
     }
 
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> Status {
-        super::click(cx, event, &self.message)
+        weft_toolkit::press::click(cx, event, Some(&self.message))
     }
 
     fn paint(&mut self, cx: &mut PaintContext<'_, '_>) {

@@ -7,6 +7,7 @@ use weft_paint::{Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextStyle, TextSystem};
 use weft_theme::{Color, Theme};
 use weft_toolkit::accessibility::{Description, Role};
+use weft_toolkit::press::Press;
 use weft_toolkit::weft_types::Button;
 use weft_toolkit::{Event, EventContext, LayoutStyle, MeasureContext, PaintContext, Status, Widget};
 
@@ -108,25 +109,16 @@ impl<M: Clone + 'static> Widget<M> for Toast<M> {
     }
 
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> Status {
-        match event {
-            Event::PointerEnter | Event::PointerLeave | Event::PointerCancel => {
-                cx.request_paint();
-                Status::Ignored
-            }
-            Event::PointerDown { button: Button::Left, position, .. } => {
-                self.pressed_close = Self::close_rect(cx.rect()).inflate(4.0).contains(*position);
-                cx.request_paint();
-                Status::Handled
-            }
-            Event::PointerUp { inside, .. } => {
-                cx.request_paint();
-                if *inside {
-                    cx.emit(if self.pressed_close { self.dismiss.clone() } else { self.activate.clone() });
-                }
-                Status::Handled
-            }
-            _ => Status::Ignored,
+        // A press that starts on the close mark dismisses; anywhere else
+        // it opens what the toast is about.
+        if let Event::PointerDown { button: Button::Left, position, .. } = event {
+            self.pressed_close = Self::close_rect(cx.rect()).inflate(4.0).contains(*position);
         }
+        let press = Press::track(cx, event);
+        if press.activated() {
+            cx.emit(if self.pressed_close { self.dismiss.clone() } else { self.activate.clone() });
+        }
+        press.status()
     }
 
     fn paint(&mut self, cx: &mut PaintContext<'_, '_>) {

@@ -4,11 +4,11 @@ use alloc::string::String;
 
 use weft_paint::{Rect, Size};
 use weft_text::{Overflow, TextLayout, TextSystem};
-use weft_theme::{Color, Theme};
-use weft_types::{Button as MouseButton, Key, KeyState};
+use weft_theme::{Color, Icon as ThemeIcon, Theme};
 
 use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};
+use crate::press::Press;
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget, WidgetState};
 use crate::widgets::common::{TextRole, dimmed, draw_line_left};
@@ -27,50 +27,24 @@ pub enum ButtonKind {
     Danger,
 }
 
-/// Shared press/activate logic of buttons.
+/// Press handling of buttons: activation emits the message and, for a
+/// menu's buttons, closes the overlay.
 fn button_event<M: Clone>(
     cx: &mut EventContext<'_, M>,
     event: &Event,
     message: Option<&M>,
     closes_overlay: bool,
 ) -> Status {
-    let activate = |cx: &mut EventContext<'_, M>| {
+    let press = Press::track(cx, event);
+    if press.activated() {
         if let Some(message) = message {
             cx.emit(message.clone());
         }
         if closes_overlay {
             cx.close_overlay();
         }
-    };
-    match event {
-        Event::PointerEnter
-        | Event::PointerLeave
-        | Event::FocusGained
-        | Event::FocusLost
-        | Event::PointerCancel => {
-            cx.request_paint();
-            Status::Ignored
-        }
-        Event::PointerDown { button: MouseButton::Left, .. } => {
-            cx.request_paint();
-            Status::Handled
-        }
-        Event::PointerUp { inside, .. } => {
-            cx.request_paint();
-            if *inside {
-                activate(cx);
-            }
-            Status::Handled
-        }
-        Event::Key(key)
-            if key.state == KeyState::Pressed
-                && matches!(key.key, Key::ENTER | Key::KP_ENTER | Key::SPACE) =>
-        {
-            activate(cx);
-            Status::Handled
-        }
-        _ => Status::Ignored,
     }
+    press.status()
 }
 
 /// Background colour of a button of `kind` in `state`.
@@ -247,9 +221,15 @@ impl<M: Clone + 'static> Widget<M> for Button<M> {
     }
 }
 
-/// A square button showing only a theme icon.
+/// What an icon button shows: a theme icon by name, or one of its own.
+enum Glyph {
+    Named(String),
+    Custom(ThemeIcon),
+}
+
+/// A square, flat button showing only an icon (toolbars, title areas).
 pub struct IconButton<M> {
-    icon: String,
+    glyph: Glyph,
     label: Option<String>,
     on_click: Option<M>,
     size: Option<f32>,
@@ -258,7 +238,13 @@ pub struct IconButton<M> {
 impl<M> IconButton<M> {
     /// A flat button with the named theme icon.
     pub fn new(icon: impl Into<String>) -> IconButton<M> {
-        IconButton { icon: icon.into(), label: None, on_click: None, size: None }
+        IconButton { glyph: Glyph::Named(icon.into()), label: None, on_click: None, size: None }
+    }
+
+    /// A flat button with an icon the theme's set lacks (for example
+    /// [`crate::widgets::arrow_up`]).
+    pub fn custom(icon: ThemeIcon) -> IconButton<M> {
+        IconButton { glyph: Glyph::Custom(icon), label: None, on_click: None, size: None }
     }
 
     /// The message sent when the button is activated.
@@ -301,7 +287,11 @@ impl<M: Clone + 'static> Widget<M> for IconButton<M> {
         let radius = theme.radii.medium;
         cx.focus_ring(rect, radius);
         cx.canvas().fill_rounded_rect(rect, radius, background(theme, ButtonKind::Flat, state));
-        if let Some(icon) = theme.icon(&self.icon) {
+        let icon = match &self.glyph {
+            Glyph::Named(name) => theme.icon(name),
+            Glyph::Custom(icon) => Some(icon),
+        };
+        if let Some(icon) = icon {
             let size = theme.metrics.icon_size.min(rect.width);
             let icon_rect = Rect::new(
                 rect.x + (rect.width - size) / 2.0,
@@ -314,6 +304,11 @@ impl<M: Clone + 'static> Widget<M> for IconButton<M> {
     }
 
     fn describe(&self) -> Option<Description> {
-        Some(Description::new(Role::Button, self.label.as_deref().unwrap_or(&self.icon)))
+        let name = match (&self.label, &self.glyph) {
+            (Some(label), _) => label.as_str(),
+            (None, Glyph::Named(name)) => name.as_str(),
+            (None, Glyph::Custom(_)) => "",
+        };
+        Some(Description::new(Role::Button, name))
     }
 }

@@ -5,10 +5,10 @@ use alloc::string::String;
 use weft_paint::{Rect, Size};
 use weft_text::{Overflow, TextLayout};
 use weft_theme::Theme;
-use weft_types::{Key, KeyState};
 
 use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};
+use crate::press::click;
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
 use crate::widgets::common::{TextRole, dimmed, draw_line_left};
@@ -102,47 +102,17 @@ impl<M: Clone + 'static> Widget<M> for ListItem<M> {
     }
 
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> Status {
-        let activate = |cx: &mut EventContext<'_, M>, message: &Option<M>| {
-            if let Some(message) = message {
-                cx.emit(message.clone());
-            }
-        };
-        match event {
-            Event::PointerEnter
-            | Event::PointerLeave
-            | Event::FocusGained
-            | Event::FocusLost
-            | Event::PointerCancel => {
-                cx.request_paint();
-                Status::Ignored
-            }
-            Event::PointerDown { .. } => {
-                cx.request_paint();
-                Status::Handled
-            }
-            Event::LongPress { .. } => match &self.on_long_press {
+        if let Event::LongPress { .. } = event {
+            return match &self.on_long_press {
                 Some(message) => {
                     cx.emit(message.clone());
                     cx.request_paint();
                     Status::Handled
                 }
                 None => Status::Ignored,
-            },
-            Event::PointerUp { inside, .. } => {
-                cx.request_paint();
-                if *inside {
-                    activate(cx, &self.on_select);
-                }
-                Status::Handled
-            }
-            Event::Key(key)
-                if key.state == KeyState::Pressed && matches!(key.key, Key::ENTER | Key::SPACE) =>
-            {
-                activate(cx, &self.on_select);
-                Status::Handled
-            }
-            _ => Status::Ignored,
+            };
         }
+        click(cx, event, self.on_select.as_ref())
     }
 
     fn paint(&mut self, cx: &mut PaintContext<'_, '_>) {

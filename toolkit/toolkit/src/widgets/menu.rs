@@ -144,7 +144,7 @@ impl<M: Clone + 'static> Widget<M> for Menu<M> {
                             self.highlighted.map_or(count - 1, |index| (index + count - 1) % count);
                         self.highlight(cx, Some(previous));
                     }
-                    Key::ENTER | Key::SPACE => {
+                    key if crate::press::is_activation_key(key) => {
                         if let Some(index) = self.highlighted {
                             cx.emit(self.items[index].message.clone());
                             cx.close_overlay();

@@ -7,10 +7,10 @@ use core::time::Duration;
 use weft_paint::{Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextSystem};
 use weft_theme::{Color, Shadow, Theme};
-use weft_types::{Button as MouseButton, Key, KeyState};
 
 use crate::accessibility::{Description, Role};
 use crate::event::{Event, Status};
+use crate::press::Press;
 use crate::style::LayoutStyle;
 use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
 use crate::widgets::common::{TextRole, dimmed, draw_line_left};
@@ -52,33 +52,9 @@ impl<M> Toggle<M> {
 
     /// Handles the event; returns whether the value flipped.
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> (Status, bool) {
-        let mut flip = false;
-        let status = match event {
-            Event::PointerEnter
-            | Event::PointerLeave
-            | Event::FocusGained
-            | Event::FocusLost
-            | Event::PointerCancel => {
-                cx.request_paint();
-                Status::Ignored
-            }
-            Event::PointerDown { button: MouseButton::Left, .. } => {
-                cx.request_paint();
-                Status::Handled
-            }
-            Event::PointerUp { inside, .. } => {
-                cx.request_paint();
-                flip = *inside;
-                Status::Handled
-            }
-            Event::Key(key)
-                if key.state == KeyState::Pressed && matches!(key.key, Key::SPACE | Key::ENTER) =>
-            {
-                flip = true;
-                Status::Handled
-            }
-            _ => Status::Ignored,
-        };
+        let press = Press::track(cx, event);
+        let flip = press.activated();
+        let status = press.status();
         if flip {
             self.checked = !self.checked;
             cx.request_paint();

@@ -13,11 +13,13 @@ use alloc::vec::Vec;
 use weft_paint::{Color, Point, Rect, Size};
 use weft_text::{Overflow, TextLayout, TextStyle};
 use weft_theme::Theme;
-use weft_toolkit::accessibility::{Description, Role};
-use weft_toolkit::{
-    Event, EventContext, LayoutStyle, MeasureContext, PaintContext, PointerSource, Status, Widget,
-};
 use weft_types::{Button as MouseButton, Key, KeyState, Modifiers};
+
+use crate::accessibility::{Description, Role};
+use crate::event::{Event, PointerSource, Status};
+use crate::press::{Press, is_activation_key};
+use crate::style::LayoutStyle;
+use crate::widget::{EventContext, MeasureContext, PaintContext, Widget};
 
 /// How wide a column is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,7 +32,7 @@ pub enum ColumnWidth {
 
 /// Where a cell's text sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Align {
+pub enum CellAlign {
     /// Against the left edge (names).
     Left,
     /// Against the right edge (numbers).
@@ -45,23 +47,23 @@ pub struct Column {
     /// Width.
     pub width: ColumnWidth,
     /// Alignment of title and cells.
-    pub align: Align,
+    pub align: CellAlign,
 }
 
 impl Column {
     /// A column that takes the free space, left-aligned.
     pub fn fill(title: impl Into<String>) -> Column {
-        Column { title: title.into(), width: ColumnWidth::Fill(1.0), align: Align::Left }
+        Column { title: title.into(), width: ColumnWidth::Fill(1.0), align: CellAlign::Left }
     }
 
     /// A fixed-width, right-aligned column (numbers).
     pub fn number(title: impl Into<String>, width: f32) -> Column {
-        Column { title: title.into(), width: ColumnWidth::Fixed(width), align: Align::Right }
+        Column { title: title.into(), width: ColumnWidth::Fixed(width), align: CellAlign::Right }
     }
 
     /// A fixed-width, left-aligned column.
     pub fn text(title: impl Into<String>, width: f32) -> Column {
-        Column { title: title.into(), width: ColumnWidth::Fixed(width), align: Align::Left }
+        Column { title: title.into(), width: ColumnWidth::Fixed(width), align: CellAlign::Left }
     }
 }
 
@@ -148,15 +150,15 @@ fn draw_cell(
     layout: &mut TextLayout,
     span: (f32, f32),
     rect: Rect,
-    align: Align,
+    align: CellAlign,
     color: Color,
 ) {
     let (canvas, text) = cx.canvas_and_text();
     layout.set_width(text, Some(span.1.max(1.0)));
     let size = layout.size();
     let x = match align {
-        Align::Left => span.0,
-        Align::Right => span.0 + (span.1 - size.width).max(0.0),
+        CellAlign::Left => span.0,
+        CellAlign::Right => span.0 + (span.1 - size.width).max(0.0),
     };
     let y = rect.y + ((rect.height - size.height) / 2.0);
     canvas.push_clip(Rect::new(span.0, rect.y, span.1, rect.height));
@@ -288,15 +290,9 @@ impl<M: Clone + 'static> Widget<M> for DataRow<M> {
     }
 
     fn event(&mut self, cx: &mut EventContext<'_, M>, event: &Event) -> Status {
+        // Rows select on press and open on a double click (or a tap), so
+        // only hover and focus repaints come from the shared press logic.
         match event {
-            Event::PointerEnter
-            | Event::PointerLeave
-            | Event::FocusGained
-            | Event::FocusLost
-            | Event::PointerCancel => {
-                cx.request_paint();
-                Status::Ignored
-            }
             Event::PointerDown { button: MouseButton::Left, clicks, source, .. } => {
                 cx.request_paint();
                 self.touch_press = *source == PointerSource::Touch;
@@ -329,7 +325,7 @@ impl<M: Clone + 'static> Widget<M> for DataRow<M> {
                     _ => Status::Ignored,
                 }
             }
-            _ => Status::Ignored,
+            _ => Press::track(cx, event).status(),
         }
     }
 
@@ -491,7 +487,7 @@ impl<M: 'static> Widget<M> for TableHeader<M> {
                 match key.key {
                     Key::LEFT => self.focused_column = (self.focused_column + count - 1) % count,
                     Key::RIGHT => self.focused_column = (self.focused_column + 1) % count,
-                    Key::ENTER | Key::SPACE => {
+                    key if is_activation_key(key) => {
                         if let Some(message) = &self.on_sort {
                             cx.emit(message(self.focused_column));
                         }
@@ -528,8 +524,8 @@ impl<M: 'static> Widget<M> for TableHeader<M> {
             let arrow = 14.0;
             // Room for the arrow on the side away from the alignment edge.
             let text_span = match (sorted, column.align) {
-                (Some(_), Align::Left) => (*x, (width - arrow - 2.0).max(0.0)),
-                (Some(_), Align::Right) => (*x + arrow + 2.0, (width - arrow - 2.0).max(0.0)),
+                (Some(_), CellAlign::Left) => (*x, (width - arrow - 2.0).max(0.0)),
+                (Some(_), CellAlign::Right) => (*x + arrow + 2.0, (width - arrow - 2.0).max(0.0)),
                 (None, _) => (*x, *width),
             };
             let layout = {
@@ -541,8 +537,8 @@ impl<M: 'static> Widget<M> for TableHeader<M> {
             if let Some((_, ascending)) = sorted {
                 let text_width = layout.size().width.min(text_span.1);
                 let arrow_x = match column.align {
-                    Align::Left => x + text_width + 2.0,
-                    Align::Right => x + width - text_width - arrow - 2.0,
+                    CellAlign::Left => x + text_width + 2.0,
+                    CellAlign::Right => x + width - text_width - arrow - 2.0,
                 };
                 let icon = super::icons::sort_arrow(ascending);
                 let area = Rect::new(arrow_x, rect.y + (rect.height - arrow) / 2.0, arrow, arrow);
