@@ -13,6 +13,20 @@ pub struct HandleEntry {
     pub rights: Rights,
 }
 
+impl HandleEntry {
+    /// Resolve the rights a duplicate or replace asks for: `SAME` keeps
+    /// them, anything else must be a subset.
+    pub fn narrowed(&self, asked: Rights) -> Result<Rights, Error> {
+        if asked == Rights::SAME {
+            return Ok(self.rights);
+        }
+        if !self.rights.contains(asked) {
+            return Err(Error::InvalidArgs);
+        }
+        Ok(asked)
+    }
+}
+
 #[derive(Debug)]
 struct Slot {
     generation: u16,
@@ -111,6 +125,17 @@ impl HandleTable {
         Ok(entry)
     }
 
+    /// `handle_replace`: the same object under a new value with at most the
+    /// same rights; the old value goes stale. A full table leaves the old
+    /// handle intact.
+    pub fn replace(&mut self, value: HandleValue, rights: Rights) -> Result<HandleValue, Error> {
+        let entry = self.get(value)?;
+        let rights = entry.narrowed(rights)?;
+        let new = self.insert(HandleEntry { koid: entry.koid, rights })?;
+        self.remove(value)?;
+        Ok(new)
+    }
+
     /// Remove every handle (process teardown).
     pub fn drain(&mut self) -> Vec<HandleEntry> {
         let mut out = Vec::with_capacity(self.count);
@@ -150,6 +175,14 @@ mod tests {
         assert!(reused.is_some());
         assert_eq!(table.get(first), Err(Error::BadHandle));
         assert_eq!(table.remove(first), Err(Error::BadHandle));
+    }
+
+    #[test]
+    fn rights_only_narrow() {
+        let held = HandleEntry { koid: 1, rights: Rights::READ | Rights::WAIT };
+        assert_eq!(held.narrowed(Rights::SAME), Ok(Rights::READ | Rights::WAIT));
+        assert_eq!(held.narrowed(Rights::WAIT), Ok(Rights::WAIT));
+        assert_eq!(held.narrowed(Rights::WRITE), Err(Error::InvalidArgs));
     }
 
     #[test]

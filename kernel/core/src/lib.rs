@@ -9,6 +9,14 @@
 //! backend (which runs the same core inside a host process) are both
 //! backends.
 //!
+//! [`Kernel`] is a thin dispatcher over owners, each with its own state
+//! and tests: the [`ObjectStore`] (objects, handle tables, rights, signals
+//! and wait registrations), [`Waits`] (the scheduler and the deadline set),
+//! the IPC path (`channel.rs`) and the memory path (`vmo.rs`). Store
+//! operations that reach past the store (a thread made ready, a timer's
+//! deadline dropped, a line masked) are queued as effects, in order, and
+//! applied by [`Waits`] before anything else looks at that state.
+//!
 //! Invariants:
 //! - Nothing userspace passes can make this crate panic: every argument is
 //!   decoded and checked, every lookup is fallible, every copy is bounded.
@@ -32,15 +40,26 @@ mod backend;
 mod channel;
 mod handles;
 mod kernel;
+mod lifecycle;
 mod object;
 mod port;
 mod process;
 pub mod scheduler;
+mod store;
 mod syscall;
+mod user;
 mod vmo;
+mod waits;
+
+#[cfg(test)]
+mod scenarios;
+#[cfg(test)]
+mod testing;
 
 pub use backend::{Backend, ImageEntry, MemoryObject};
 pub use handles::HandleTable;
 pub use kernel::{Kernel, KernelConfig, Outcome};
+pub use store::ObjectStore;
 pub use syscall::{Call, SyscallArgs};
+pub use waits::Waits;
 pub use weft_abi as abi;

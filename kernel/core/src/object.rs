@@ -1,7 +1,7 @@
-//! Kernel objects and their signal state.
+//! Kernel objects: the bookkeeping every object has, and the small kinds (timers, interrupts, resources).
 
 use alloc::vec::Vec;
-use weft_abi::{Koid, ObjectKind, ResourceKind, Signals};
+use weft_abi::{Error, Koid, ObjectKind, ResourceKind, Signals};
 
 use crate::backend::Backend;
 use crate::channel::Endpoint;
@@ -81,6 +81,11 @@ pub(crate) struct Resource {
 }
 
 impl Resource {
+    /// `AccessDenied` unless this resource grants `kind` over the range.
+    pub fn require(&self, kind: ResourceKind, base: u64, size: u64) -> Result<(), Error> {
+        if self.covers(kind, base, size) { Ok(()) } else { Err(Error::AccessDenied) }
+    }
+
     /// Whether this resource grants `kind` over `[base, base + size)`.
     pub fn covers(&self, kind: ResourceKind, base: u64, size: u64) -> bool {
         if self.kind == ResourceKind::Root {

@@ -101,7 +101,7 @@ fn start_root(
         bundle.images.len(),
         bytes.len() >> 10
     );
-    let root = kernel.create_resource(ResourceKind::Root, 0, u64::MAX);
+    let root = kernel.objects.create_resource(ResourceKind::Root, 0, u64::MAX);
     let bundle_vmo = kernel.create_vmo_with(bytes).map_err(|e| format!("no memory for the bundle: {e}"))?;
     let mut names: Vec<String> = Vec::new();
     let mut handles: Vec<(Koid, Rights)> = Vec::new();
@@ -117,12 +117,15 @@ fn start_root(
             kprintln!("weft: too many devices for one startup message; `{name}` left out");
             continue;
         }
-        let mmio =
-            kernel.create_resource(ResourceKind::Mmio, device.registers.start, device.registers.size());
+        let mmio = kernel.objects.create_resource(
+            ResourceKind::Mmio,
+            device.registers.start,
+            device.registers.size(),
+        );
         names.push(format!("mmio:{name}"));
         handles.push((mmio, Rights::DEFAULT | Rights::MANAGE));
         if let Some(irq) = device.interrupt {
-            let resource = kernel.create_resource(ResourceKind::Irq, u64::from(irq), 1);
+            let resource = kernel.objects.create_resource(ResourceKind::Irq, u64::from(irq), 1);
             names.push(format!("irq:{name}"));
             handles.push((resource, Rights::DEFAULT | Rights::MANAGE));
         }

@@ -157,7 +157,7 @@ impl Hosted {
 
     /// Create a resource object.
     pub fn create_resource(&self, kind: ResourceKind, base: u64, size: u64) -> Koid {
-        self.with_kernel(|k| k.create_resource(kind, base, size))
+        self.with_kernel(|k| k.objects.create_resource(kind, base, size))
     }
 
     /// Start a boot program (see `Kernel::spawn_boot_process`).
@@ -175,7 +175,7 @@ impl Hosted {
 
     /// Every live process.
     pub fn processes(&self) -> Vec<ProcessRecord> {
-        self.with_kernel(|k| k.process_records())
+        self.with_kernel(|k| k.objects.process_records())
     }
 
     /// The kernel debug log so far.
@@ -199,7 +199,7 @@ impl Hosted {
 
     /// Put a handle to `koid` into `process` (host-side set-up).
     pub fn install_handle(&self, process: Koid, koid: Koid, rights: Rights) -> Result<HandleValue, Error> {
-        self.with_kernel(|k| k.install_handle(process, koid, rights))
+        self.with_kernel(|k| k.objects.install_handle(process, koid, rights))
     }
 
     /// Make a host device model available: returns the koid of an `Mmio`
@@ -210,7 +210,7 @@ impl Hosted {
         self.with_kernel(|kernel| {
             let number = crate::threads::DEVICE_BASE + kernel.backend.devices.len() as u64;
             kernel.backend.devices.insert(number, model);
-            kernel.create_resource(ResourceKind::Mmio, number, 1)
+            kernel.objects.create_resource(ResourceKind::Mmio, number, 1)
         })
     }
 
@@ -218,7 +218,7 @@ impl Hosted {
     pub fn shutdown(&self) {
         self.shared.running.store(false, std::sync::atomic::Ordering::SeqCst);
         let mut kernel = self.shared.lock();
-        for record in kernel.process_records() {
+        for record in kernel.objects.process_records() {
             kernel.kill(record.koid);
         }
         self.shared.clock.notify_all();
@@ -257,11 +257,12 @@ fn clock_thread(shared: std::sync::Weak<Shared>) {
         }
         let mut kernel = shared.lock();
         let now = kernel.backend.now();
-        if kernel.next_deadline().is_some_and(|d| d <= now) {
+        if kernel.waits.next_deadline().is_some_and(|d| d <= now) {
             kernel.advance_time(now);
         }
         // Sleep until the next deadline, or a while; a new deadline wakes us.
         let wait = kernel
+            .waits
             .next_deadline()
             .map(|d| Duration::from_nanos(d.saturating_sub(now)))
             .unwrap_or(Duration::from_millis(200))

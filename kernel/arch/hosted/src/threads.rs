@@ -148,7 +148,8 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
                 return ended();
             }
             Outcome::Blocked => {
-                let Some(wake) = kernel.thread_context(binding.thread).map(|c| Arc::clone(&c.wake)) else {
+                let Some(wake) = kernel.objects.thread_context(binding.thread).map(|c| Arc::clone(&c.wake))
+                else {
                     drop(kernel);
                     return ended();
                 };
@@ -163,9 +164,9 @@ pub fn syscall(number: usize, args: [usize; 6], windows: &[Window]) -> isize {
                 kernel = binding.shared.lock();
                 // Park until the kernel makes the thread ready again (woken,
                 // or its deadline fires), then re-run the call.
-                while kernel.thread_is_blocked(binding.thread) {
+                while kernel.objects.thread_is_blocked(binding.thread) {
                     let now = kernel.backend.now();
-                    match kernel.thread_deadline(binding.thread) {
+                    match kernel.objects.thread_deadline(binding.thread) {
                         Some(deadline) if deadline <= now => kernel.advance_time(now),
                         Some(deadline) => {
                             let wait = Duration::from_nanos(deadline - now);
@@ -197,7 +198,7 @@ fn charge_cpu(kernel: &mut weft_kernel::Kernel<crate::HostBackend>, thread: Koid
     let now = thread_cpu_time();
     let used = now.saturating_sub(CHARGED.with(|c| c.replace(now)));
     if used > 0 {
-        kernel.charge_cpu(thread, used);
+        kernel.objects.charge_cpu(thread, used);
     }
 }
 
@@ -265,7 +266,8 @@ pub const DEVICE_BASE: u64 = 0xffff_0000_0000_0000;
 pub fn open_device(resource: u32) -> Result<Arc<dyn std::any::Any + Send + Sync>, Error> {
     let binding = current().ok_or(Error::BadState)?;
     let kernel = binding.shared.lock();
-    let (kind, base, size) = kernel.resource_of(binding.process, resource, weft_abi::Rights::MANAGE)?;
+    let (kind, base, size) =
+        kernel.objects.resource_of(binding.process, resource, weft_abi::Rights::MANAGE)?;
     if kind != weft_abi::ResourceKind::Mmio || size != 1 || base < DEVICE_BASE {
         return Err(Error::WrongType);
     }

@@ -1,81 +1,91 @@
-//! Channels: create, write, read and call.
+//! The IPC path's system calls: channel create, write, read and call, and the call/reply bookkeeping.
 
 use alloc::vec::Vec;
 use weft_abi::{CallArgs, Error, HandleValue, Instant, Koid, MessageInfo, Rights, Signals, limits};
 
 use super::{Step, StepResult, done};
 use crate::backend::Backend;
-use crate::channel::{CallSlot, Endpoint, Message};
-use crate::kernel::Kernel;
+use crate::channel::{CallSlot, Endpoint, Ipc, Message};
 use crate::object::ObjectData;
+use crate::store::ObjectStore;
+use crate::user::Caller;
+use crate::waits::Wait;
 
 /// Where a received message goes in the caller's memory.
 #[derive(Clone, Copy)]
-struct Destination {
-    bytes: usize,
-    capacity: usize,
-    handles: usize,
-    handle_capacity: usize,
-    info: usize,
+pub(crate) struct Destination {
+    pub bytes: usize,
+    pub capacity: usize,
+    pub handles: usize,
+    pub handle_capacity: usize,
+    pub info: usize,
 }
 
-impl<B: Backend> Kernel<B> {
-    fn endpoint(&self, koid: Koid) -> Result<&Endpoint, Error> {
-        match &self.object(koid)?.data {
+impl Ipc {
+    fn endpoint<B: Backend>(objects: &ObjectStore<B>, koid: Koid) -> Result<&Endpoint, Error> {
+        match &objects.get(koid)?.data {
             ObjectData::Channel(endpoint) => Ok(endpoint),
             _ => Err(Error::WrongType),
         }
     }
 
-    fn endpoint_mut(&mut self, koid: Koid) -> Result<&mut Endpoint, Error> {
-        match &mut self.object_mut(koid)?.data {
+    fn endpoint_mut<B: Backend>(objects: &mut ObjectStore<B>, koid: Koid) -> Result<&mut Endpoint, Error> {
+        match &mut objects.get_mut(koid)?.data {
             ObjectData::Channel(endpoint) => Ok(endpoint),
             _ => Err(Error::WrongType),
         }
     }
 
-    fn channel_koid(&self, process: Koid, handle: HandleValue, rights: Rights) -> Result<Koid, Error> {
-        let entry = self.handle(process, handle, rights)?;
-        self.endpoint(entry.koid)?;
+    /// The endpoint a handle names, if it carries `rights`.
+    fn endpoint_of<B: Backend>(
+        objects: &ObjectStore<B>,
+        process: Koid,
+        handle: HandleValue,
+        rights: Rights,
+    ) -> Result<Koid, Error> {
+        let entry = objects.handle(process, handle, rights)?;
+        Self::endpoint(objects, entry.koid)?;
         Ok(entry.koid)
     }
 
-    pub(crate) fn sys_channel_create(
-        &mut self,
-        process: Koid,
-        cx: &B::CallContext,
+    /// `channel_create`: both ends into the caller's table, their values to `out`.
+    pub(crate) fn create<B: Backend>(
+        objects: &mut ObjectStore<B>,
+        backend: &B,
+        caller: Caller<'_, B>,
         out: usize,
     ) -> StepResult {
-        let (a, b) = self.create_channel();
-        let first = self.install_handle(process, a, Rights::DEFAULT);
-        let second = self.install_handle(process, b, Rights::DEFAULT);
+        let process = caller.process;
+        let (a, b) = Self::create_pair(objects);
+        let first = objects.install_handle(process, a, Rights::DEFAULT);
+        let second = objects.install_handle(process, b, Rights::DEFAULT);
         let (first, second) = match (first, second) {
             (Ok(first), Ok(second)) => (first, second),
             (first, second) => {
-                let table = &mut self.process_mut(process)?.handles;
+                let table = &mut objects.process_mut(process)?.handles;
                 let mut entries = Vec::new();
                 for value in [first, second].into_iter().flatten() {
                     entries.extend(table.remove(value));
                 }
-                self.release(entries);
+                objects.release(entries);
                 for koid in [a, b] {
-                    let held = self.destroy_if_unused(koid);
-                    self.release(held);
+                    objects.discard(koid);
                 }
                 return Err(Error::LimitReached);
             }
         };
-        if let Err(error) = self.user_write_pod(process, cx, out, &[first, second]) {
-            let _ = self.sys_handle_close(process, first);
-            let _ = self.sys_handle_close(process, second);
+        if let Err(error) = caller.user(objects, backend).write_pod(out, &[first, second]) {
+            let _ = objects.close(process, first);
+            let _ = objects.close(process, second);
             return Err(error);
         }
         done(0)
     }
 
     /// Validate, then send: either every handle moves or none does.
-    fn send(
+    fn send<B: Backend>(
         &mut self,
+        objects: &mut ObjectStore<B>,
         process: Koid,
         endpoint: Koid,
         bytes: Vec<u8>,
@@ -85,13 +95,13 @@ impl<B: Backend> Kernel<B> {
         if bytes.len() > limits::MESSAGE_BYTES || handle_values.len() > limits::MESSAGE_HANDLES {
             return Err(Error::OutOfRange);
         }
-        let peer = self.endpoint(endpoint)?.peer.ok_or(Error::PeerClosed)?;
+        let peer = Self::endpoint(objects, endpoint)?.peer.ok_or(Error::PeerClosed)?;
         let mut entries = Vec::with_capacity(handle_values.len());
         for (index, &value) in handle_values.iter().enumerate() {
             if handle_values.get(..index).is_some_and(|before| before.contains(&value)) {
                 return Err(Error::InvalidArgs);
             }
-            let entry = self.handle(process, value, Rights::TRANSFER)?;
+            let entry = objects.handle(process, value, Rights::TRANSFER)?;
             if entry.koid == endpoint {
                 // A channel endpoint cannot travel through itself.
                 return Err(Error::NotSupported);
@@ -99,7 +109,7 @@ impl<B: Backend> Kernel<B> {
             entries.push(entry);
         }
         let is_reply = {
-            let peer_end = self.endpoint(peer)?;
+            let peer_end = Self::endpoint(objects, peer)?;
             let reply =
                 matches!(peer_end.calls.get(&txid), Some(CallSlot::Waiting { .. } | CallSlot::Abandoned));
             if !reply && peer_end.queue.len() >= limits::CHANNEL_QUEUE {
@@ -108,43 +118,45 @@ impl<B: Backend> Kernel<B> {
             reply
         };
         let (sender_principal, table) = {
-            let sender = self.process_mut(process)?;
+            let sender = objects.process_mut(process)?;
             (sender.principal, &mut sender.handles)
         };
         for &value in handle_values {
             table.remove(value)?;
         }
         let message = Message { bytes, handles: entries, sender_koid: process, sender_principal, txid };
-        self.counters.messages = self.counters.messages.wrapping_add(1);
+        self.count_message();
         if is_reply {
-            let peer_end = self.endpoint_mut(peer)?;
+            let peer_end = Self::endpoint_mut(objects, peer)?;
             match peer_end.calls.remove(&txid) {
                 Some(CallSlot::Waiting { thread }) => {
                     peer_end.calls.insert(txid, CallSlot::Replied(message));
-                    self.wake_thread(thread);
+                    objects.end_wait(thread);
                 }
                 // The caller gave up: the late reply is dropped.
-                _ => self.release(message.handles),
+                _ => objects.release(message.handles),
             }
             return Ok(());
         }
         let full = {
-            let peer_end = self.endpoint_mut(peer)?;
+            let peer_end = Self::endpoint_mut(objects, peer)?;
             peer_end.queue.push_back(message);
             peer_end.queue.len() >= limits::CHANNEL_QUEUE
         };
-        self.update_signals(peer, Signals::empty(), Signals::READABLE);
+        objects.update_signals(peer, Signals::empty(), Signals::READABLE);
         if full {
-            self.update_signals(endpoint, Signals::WRITABLE, Signals::empty());
+            objects.update_signals(endpoint, Signals::WRITABLE, Signals::empty());
         }
         Ok(())
     }
 
+    /// `channel_write`.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn sys_channel_write(
+    pub(crate) fn write<B: Backend>(
         &mut self,
-        process: Koid,
-        cx: &B::CallContext,
+        objects: &mut ObjectStore<B>,
+        backend: &B,
+        caller: Caller<'_, B>,
         handle: HandleValue,
         txid: u32,
         bytes: usize,
@@ -155,19 +167,21 @@ impl<B: Backend> Kernel<B> {
         if len > limits::MESSAGE_BYTES || count > limits::MESSAGE_HANDLES {
             return Err(Error::OutOfRange);
         }
-        let endpoint = self.channel_koid(process, handle, Rights::WRITE)?;
-        let payload = self.user_read_vec(process, cx, bytes, len)?;
-        let values = self.user_read_handles(process, cx, handles, count)?;
-        self.send(process, endpoint, payload, &values, txid)?;
+        let process = caller.process;
+        let endpoint = Self::endpoint_of(objects, process, handle, Rights::WRITE)?;
+        let user = caller.user(objects, backend);
+        let payload = user.read_vec(bytes, len)?;
+        let values = user.read_handles(handles, count)?;
+        self.send(objects, process, endpoint, payload, &values, txid)?;
         done(0)
     }
 
     /// Copy a message into the caller's buffers and install its handles.
     /// On failure nothing changes in the caller's table.
-    fn deliver(
-        &mut self,
-        process: Koid,
-        cx: &B::CallContext,
+    fn deliver<B: Backend>(
+        objects: &mut ObjectStore<B>,
+        backend: &B,
+        caller: Caller<'_, B>,
         message: &Message,
         to: Destination,
     ) -> Result<(), Error> {
@@ -180,13 +194,13 @@ impl<B: Backend> Kernel<B> {
             reserved: 0,
         };
         if to.info != 0 {
-            self.user_write_pod(process, cx, to.info, &info)?;
+            caller.user(objects, backend).write_pod(to.info, &info)?;
         }
         if message.bytes.len() > to.capacity || message.handles.len() > to.handle_capacity {
             return Err(Error::BufferTooSmall);
         }
-        self.user_write(process, cx, to.bytes, &message.bytes)?;
-        let table = &mut self.process_mut(process)?.handles;
+        caller.user(objects, backend).write(to.bytes, &message.bytes)?;
+        let table = &mut objects.process_mut(caller.process)?.handles;
         if limits::PROCESS_HANDLES.saturating_sub(table.len()) < message.handles.len() {
             return Err(Error::LimitReached);
         }
@@ -202,8 +216,8 @@ impl<B: Backend> Kernel<B> {
                 }
             }
         }
-        if let Err(error) = self.user_write(process, cx, to.handles, bytemuck::cast_slice(&values)) {
-            let table = &mut self.process_mut(process)?.handles;
+        if let Err(error) = caller.user(objects, backend).write(to.handles, bytemuck::cast_slice(&values)) {
+            let table = &mut objects.process_mut(caller.process)?.handles;
             for value in values {
                 let _ = table.remove(value);
             }
@@ -212,57 +226,55 @@ impl<B: Backend> Kernel<B> {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn sys_channel_read(
-        &mut self,
-        process: Koid,
-        cx: &B::CallContext,
+    /// `channel_read`: the oldest message, or `ShouldWait` / `PeerClosed`.
+    pub(crate) fn read<B: Backend>(
+        objects: &mut ObjectStore<B>,
+        backend: &B,
+        caller: Caller<'_, B>,
         handle: HandleValue,
-        bytes: usize,
-        capacity: usize,
-        handles: usize,
-        handle_capacity: usize,
-        info: usize,
+        to: Destination,
     ) -> StepResult {
-        let endpoint = self.channel_koid(process, handle, Rights::READ)?;
-        let Some(message) = self.endpoint_mut(endpoint)?.queue.pop_front() else {
-            return match self.endpoint(endpoint)?.peer {
+        let endpoint = Self::endpoint_of(objects, caller.process, handle, Rights::READ)?;
+        let Some(message) = Self::endpoint_mut(objects, endpoint)?.queue.pop_front() else {
+            return match Self::endpoint(objects, endpoint)?.peer {
                 Some(_) => Err(Error::ShouldWait),
                 None => Err(Error::PeerClosed),
             };
         };
-        let to = Destination { bytes, capacity, handles, handle_capacity, info };
-        if let Err(error) = self.deliver(process, cx, &message, to) {
-            self.endpoint_mut(endpoint)?.queue.push_front(message);
+        if let Err(error) = Self::deliver(objects, backend, caller, &message, to) {
+            Self::endpoint_mut(objects, endpoint)?.queue.push_front(message);
             return Err(error);
         }
         let (empty, peer) = {
-            let end = self.endpoint(endpoint)?;
+            let end = Self::endpoint(objects, endpoint)?;
             (end.queue.is_empty(), end.peer)
         };
         if empty {
-            self.update_signals(endpoint, Signals::READABLE, Signals::empty());
+            objects.update_signals(endpoint, Signals::READABLE, Signals::empty());
         }
         if let Some(peer) = peer {
-            self.update_signals(peer, Signals::empty(), Signals::WRITABLE);
+            objects.update_signals(peer, Signals::empty(), Signals::WRITABLE);
         }
         done(0)
     }
 
+    /// `channel_call`: send a request with a kernel transaction id and wait
+    /// for its reply. Re-run after every wake-up; the request is sent once.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn sys_channel_call(
+    pub(crate) fn call<B: Backend>(
         &mut self,
-        thread: Koid,
-        process: Koid,
-        cx: &B::CallContext,
+        objects: &mut ObjectStore<B>,
+        backend: &B,
+        caller: Caller<'_, B>,
         handle: HandleValue,
         args: usize,
         deadline: Instant,
         info: usize,
     ) -> StepResult {
-        let endpoint = self.channel_koid(process, handle, Rights::READ | Rights::WRITE)?;
-        let call: CallArgs = self.user_read_pod(process, cx, args)?;
-        let pending = self.thread(thread)?.call;
+        let (thread, process) = (caller.thread, caller.process);
+        let endpoint = Self::endpoint_of(objects, process, handle, Rights::READ | Rights::WRITE)?;
+        let call: CallArgs = caller.user(objects, backend).read_pod(args)?;
+        let pending = objects.thread(thread)?.call;
         let txid = match pending {
             Some((pending_endpoint, txid)) if pending_endpoint == endpoint => txid,
             _ => {
@@ -271,20 +283,20 @@ impl<B: Backend> Kernel<B> {
                 {
                     return Err(Error::OutOfRange);
                 }
-                let payload = self.user_read_vec(process, cx, call.write_bytes, call.write_len)?;
-                let values =
-                    self.user_read_handles(process, cx, call.write_handles, call.write_handle_count)?;
+                let user = caller.user(objects, backend);
+                let payload = user.read_vec(call.write_bytes, call.write_len)?;
+                let values = user.read_handles(call.write_handles, call.write_handle_count)?;
                 let txid = self.next_txid();
-                self.endpoint_mut(endpoint)?.calls.insert(txid, CallSlot::Waiting { thread });
-                if let Err(error) = self.send(process, endpoint, payload, &values, txid) {
-                    self.endpoint_mut(endpoint)?.calls.remove(&txid);
+                Self::endpoint_mut(objects, endpoint)?.calls.insert(txid, CallSlot::Waiting { thread });
+                if let Err(error) = self.send(objects, process, endpoint, payload, &values, txid) {
+                    Self::endpoint_mut(objects, endpoint)?.calls.remove(&txid);
                     return Err(error);
                 }
-                self.thread_mut(thread)?.call = Some((endpoint, txid));
+                objects.thread_mut(thread)?.call = Some((endpoint, txid));
                 txid
             }
         };
-        let end = self.endpoint_mut(endpoint)?;
+        let end = Self::endpoint_mut(objects, endpoint)?;
         match end.calls.remove(&txid) {
             Some(CallSlot::Replied(message)) => {
                 let to = Destination {
@@ -294,21 +306,21 @@ impl<B: Backend> Kernel<B> {
                     handle_capacity: call.read_handle_capacity,
                     info,
                 };
-                match self.deliver(process, cx, &message, to) {
+                match Self::deliver(objects, backend, caller, &message, to) {
                     Ok(()) => {
-                        self.thread_mut(thread)?.call = None;
+                        objects.thread_mut(thread)?.call = None;
                         Ok(Step::Value(0))
                     }
                     // The info record says how much room the reply needs;
                     // keep it so the caller can repeat the call (the request
                     // is not sent again) with a larger buffer.
                     Err(Error::BufferTooSmall) => {
-                        self.endpoint_mut(endpoint)?.calls.insert(txid, CallSlot::Replied(message));
+                        Self::endpoint_mut(objects, endpoint)?.calls.insert(txid, CallSlot::Replied(message));
                         Err(Error::BufferTooSmall)
                     }
                     Err(error) => {
-                        self.thread_mut(thread)?.call = None;
-                        self.release(message.handles);
+                        objects.thread_mut(thread)?.call = None;
+                        objects.release(message.handles);
                         Err(error)
                     }
                 }
@@ -316,20 +328,19 @@ impl<B: Backend> Kernel<B> {
             Some(slot) => {
                 let peer_gone = end.peer.is_none();
                 if peer_gone {
-                    self.thread_mut(thread)?.call = None;
+                    objects.thread_mut(thread)?.call = None;
                     return Err(Error::PeerClosed);
                 }
-                if deadline <= self.backend.now() {
-                    self.endpoint_mut(endpoint)?.calls.insert(txid, CallSlot::Abandoned);
-                    self.thread_mut(thread)?.call = None;
+                if deadline <= backend.now() {
+                    Self::endpoint_mut(objects, endpoint)?.calls.insert(txid, CallSlot::Abandoned);
+                    objects.thread_mut(thread)?.call = None;
                     return Err(Error::TimedOut);
                 }
-                self.endpoint_mut(endpoint)?.calls.insert(txid, slot);
-                self.block(thread, &[(endpoint, Signals::PEER_CLOSED)], deadline);
-                Ok(Step::Block)
+                Self::endpoint_mut(objects, endpoint)?.calls.insert(txid, slot);
+                Ok(Step::Block(Wait { targets: alloc::vec![(endpoint, Signals::PEER_CLOSED)], deadline }))
             }
             None => {
-                self.thread_mut(thread)?.call = None;
+                objects.thread_mut(thread)?.call = None;
                 Err(Error::BadState)
             }
         }

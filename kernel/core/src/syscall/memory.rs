@@ -1,27 +1,35 @@
-//! Memory objects and mappings.
+//! The memory path's system calls: memory objects, copies in and out, mapping and unmapping.
 
 use weft_abi::{Error, HandleValue, Koid, MapFlags, PAGE_SIZE, ResourceKind, Rights, limits, vmo_options};
 
 use super::{StepResult, done};
 use crate::backend::{Backend, MemoryObject};
-use crate::kernel::Kernel;
 use crate::object::ObjectData;
 use crate::process::Mapping;
-use crate::vmo::Vmo;
+use crate::store::ObjectStore;
+use crate::user::Caller;
+use crate::vmo::{Memory, Vmo};
 
 fn page_round(size: usize) -> Result<usize, Error> {
     size.checked_add(PAGE_SIZE - 1).map(|s| s & !(PAGE_SIZE - 1)).ok_or(Error::OutOfRange)
 }
 
-impl<B: Backend> Kernel<B> {
-    fn vmo(&self, koid: Koid) -> Result<&Vmo<B>, Error> {
-        match &self.object(koid)?.data {
+impl Memory {
+    fn vmo<B: Backend>(objects: &ObjectStore<B>, koid: Koid) -> Result<&Vmo<B>, Error> {
+        match &objects.get(koid)?.data {
             ObjectData::Vmo(vmo) => Ok(vmo),
             _ => Err(Error::WrongType),
         }
     }
 
-    pub(crate) fn sys_vmo_create(&mut self, process: Koid, size: usize, options: usize) -> StepResult {
+    /// `vmo_create`.
+    pub(crate) fn create<B: Backend>(
+        objects: &mut ObjectStore<B>,
+        backend: &mut B,
+        process: Koid,
+        size: usize,
+        options: usize,
+    ) -> StepResult {
         if options & !vmo_options::CONTIGUOUS != 0 {
             return Err(Error::InvalidArgs);
         }
@@ -29,13 +37,16 @@ impl<B: Backend> Kernel<B> {
             return Err(Error::OutOfRange);
         }
         let size = page_round(size)?;
-        let memory = self.backend.create_memory(size, options & vmo_options::CONTIGUOUS != 0)?;
-        let koid = self.insert_vmo(memory, size, false);
-        self.give_new(process, koid, Rights::DEFAULT_VMO)
+        let memory = backend.create_memory(size, options & vmo_options::CONTIGUOUS != 0)?;
+        let koid = Self::insert(objects, memory, size, false);
+        done(objects.give_new(process, koid, Rights::DEFAULT_VMO)? as usize)
     }
 
-    pub(crate) fn sys_vmo_create_physical(
-        &mut self,
+    /// `vmo_create_physical`: a memory object over an MMIO range the
+    /// caller's resource covers.
+    pub(crate) fn create_physical<B: Backend>(
+        objects: &mut ObjectStore<B>,
+        backend: &mut B,
         process: Koid,
         resource: HandleValue,
         base: u64,
@@ -44,7 +55,11 @@ impl<B: Backend> Kernel<B> {
         if size == 0 {
             return Err(Error::InvalidArgs);
         }
-        self.require_resource(process, resource, Rights::MANAGE, ResourceKind::Mmio, base, size as u64)?;
+        objects.resource(process, resource, Rights::MANAGE)?.require(
+            ResourceKind::Mmio,
+            base,
+            size as u64,
+        )?;
         // The MMU maps whole pages: a range covering part of a page (a
         // virtio-mmio transport is 0x200 bytes) yields the pages holding it,
         // starting at the first one.
@@ -59,32 +74,35 @@ impl<B: Backend> Kernel<B> {
         if size > limits::VMO_BYTES {
             return Err(Error::OutOfRange);
         }
-        let memory = self.backend.physical_memory(start, size)?;
-        let koid = self.insert_vmo(memory, size, true);
-        self.give_new(process, koid, Rights::DEFAULT_VMO)
+        let memory = backend.physical_memory(start, size)?;
+        let koid = Self::insert(objects, memory, size, true);
+        done(objects.give_new(process, koid, Rights::DEFAULT_VMO)? as usize)
     }
 
-    pub(crate) fn sys_vmo_physical_address(
-        &mut self,
+    /// `vmo_physical_address`, for device DMA.
+    pub(crate) fn physical_address<B: Backend>(
+        objects: &ObjectStore<B>,
+        backend: &B,
         process: Koid,
         handle: HandleValue,
         resource: HandleValue,
     ) -> StepResult {
-        let (kind, _, _) = self.resource_of(process, resource, Rights::MANAGE)?;
+        let kind = objects.resource(process, resource, Rights::MANAGE)?.kind;
         if !matches!(kind, ResourceKind::Mmio | ResourceKind::Root) {
             return Err(Error::AccessDenied);
         }
-        let entry = self.handle(process, handle, Rights::READ)?;
-        let vmo = self.vmo(entry.koid)?;
-        let address = self.backend.physical_address(&vmo.memory).ok_or(Error::NotSupported)?;
+        let entry = objects.handle(process, handle, Rights::READ)?;
+        let vmo = Self::vmo(objects, entry.koid)?;
+        let address = backend.physical_address(&vmo.memory).ok_or(Error::NotSupported)?;
         done(usize::try_from(address).map_err(|_| Error::OutOfRange)?)
     }
 
+    /// `vmo_read` and `vmo_write`.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn sys_vmo_transfer(
-        &mut self,
-        process: Koid,
-        cx: &B::CallContext,
+    pub(crate) fn transfer<B: Backend>(
+        objects: &ObjectStore<B>,
+        backend: &B,
+        caller: Caller<'_, B>,
         handle: HandleValue,
         offset: usize,
         buffer: usize,
@@ -92,12 +110,13 @@ impl<B: Backend> Kernel<B> {
         write: bool,
     ) -> StepResult {
         let needed = if write { Rights::WRITE } else { Rights::READ };
-        let entry = self.handle(process, handle, needed)?;
-        let vmo = self.vmo(entry.koid)?;
+        let entry = objects.handle(caller.process, handle, needed)?;
+        let vmo = Self::vmo(objects, entry.koid)?;
         let end = offset.checked_add(len).ok_or(Error::OutOfRange)?;
         if end > vmo.size {
             return Err(Error::OutOfRange);
         }
+        let user = caller.user(objects, backend);
         // Copy through a bounded bounce buffer.
         const CHUNK: usize = 64 * 1024;
         let mut bounce = alloc::vec![0u8; len.min(CHUNK)];
@@ -106,24 +125,32 @@ impl<B: Backend> Kernel<B> {
             let step = (len - done_bytes).min(CHUNK);
             let chunk = bounce.get_mut(..step).ok_or(Error::OutOfRange)?;
             if write {
-                self.user_read(process, cx, buffer + done_bytes, chunk)?;
-                self.vmo(entry.koid)?.memory.write(offset + done_bytes, chunk)?;
+                user.read(buffer + done_bytes, chunk)?;
+                vmo.memory.write(offset + done_bytes, chunk)?;
             } else {
-                self.vmo(entry.koid)?.memory.read(offset + done_bytes, chunk)?;
-                self.user_write(process, cx, buffer + done_bytes, chunk)?;
+                vmo.memory.read(offset + done_bytes, chunk)?;
+                user.write(buffer + done_bytes, chunk)?;
             }
             done_bytes += step;
         }
         done(len)
     }
 
-    pub(crate) fn sys_vmo_size(&mut self, process: Koid, handle: HandleValue) -> StepResult {
-        let entry = self.handle(process, handle, Rights::empty())?;
-        done(self.vmo(entry.koid)?.size)
+    /// `vmo_get_size`.
+    pub(crate) fn size<B: Backend>(
+        objects: &ObjectStore<B>,
+        process: Koid,
+        handle: HandleValue,
+    ) -> StepResult {
+        let entry = objects.handle(process, handle, Rights::empty())?;
+        done(Self::vmo(objects, entry.koid)?.size)
     }
 
-    pub(crate) fn sys_vm_map(
-        &mut self,
+    /// `vm_map`: never writable and executable at once, here or across
+    /// mappings; the handle must carry the rights the flags use.
+    pub(crate) fn map<B: Backend>(
+        objects: &mut ObjectStore<B>,
+        backend: &mut B,
         process: Koid,
         handle: HandleValue,
         offset: usize,
@@ -131,7 +158,6 @@ impl<B: Backend> Kernel<B> {
         flags: MapFlags,
     ) -> StepResult {
         if flags.contains(MapFlags::WRITE | MapFlags::EXECUTE) {
-            // W^X: never writable and executable at once.
             return Err(Error::AccessDenied);
         }
         if flags.is_empty() || len == 0 || !offset.is_multiple_of(PAGE_SIZE) {
@@ -148,61 +174,45 @@ impl<B: Backend> Kernel<B> {
         if flags.contains(MapFlags::EXECUTE) {
             needed |= Rights::EXECUTE;
         }
-        let entry = self.handle(process, handle, needed)?;
+        let entry = objects.handle(process, handle, needed)?;
         {
-            let vmo = self.vmo(entry.koid)?;
+            let vmo = Self::vmo(objects, entry.koid)?;
             let end = offset.checked_add(len).ok_or(Error::OutOfRange)?;
             if end > vmo.size {
                 return Err(Error::OutOfRange);
             }
-            // W^X across mappings too: memory mapped executable anywhere may
-            // not be mapped writable anywhere, and the reverse.
-            if (flags.contains(MapFlags::WRITE) && vmo.executable_mappings > 0)
-                || (flags.contains(MapFlags::EXECUTE) && vmo.writable_mappings > 0)
-            {
+            if !vmo.may_map(flags) {
                 return Err(Error::AccessDenied);
             }
         }
-        let address = {
-            // Process and memory object are different entries; take the
-            // process out while the backend borrows both.
-            let mut target = self.objects.remove(&process).ok_or(Error::BadHandle)?;
-            let result = match (&mut target.data, self.objects.get(&entry.koid).map(|o| &o.data)) {
-                (ObjectData::Process(state), Some(ObjectData::Vmo(vmo))) => match state.space.as_mut() {
-                    Some(space) => self.backend.map(space, &vmo.memory, offset, len, flags),
-                    None => Err(Error::BadState),
-                },
-                _ => Err(Error::WrongType),
-            };
-            self.objects.insert(process, target);
-            result?
-        };
-        if let ObjectData::Vmo(vmo) = &mut self.object_mut(entry.koid)?.data {
-            vmo.mappings += 1;
-            if flags.contains(MapFlags::WRITE) {
-                vmo.writable_mappings += 1;
-            }
-            if flags.contains(MapFlags::EXECUTE) {
-                vmo.executable_mappings += 1;
-            }
+        let address = objects.with_space_and_vmo(process, entry.koid, |space, vmo| {
+            backend.map(space, &vmo.memory, offset, len, flags)
+        })?;
+        if let ObjectData::Vmo(vmo) = &mut objects.get_mut(entry.koid)?.data {
+            vmo.add_mapping(flags);
         }
-        self.process_mut(process)?.mappings.insert(address, Mapping { vmo: entry.koid, len, flags });
+        objects.process_mut(process)?.mappings.insert(address, Mapping { vmo: entry.koid, len, flags });
         done(address)
     }
 
-    pub(crate) fn sys_vm_unmap(&mut self, process: Koid, address: usize, len: usize) -> StepResult {
-        let Some(ObjectData::Process(target)) = self.objects.get_mut(&process).map(|o| &mut o.data) else {
-            return Err(Error::WrongType);
-        };
+    /// `vm_unmap`: exactly one whole mapping.
+    pub(crate) fn unmap<B: Backend>(
+        objects: &mut ObjectStore<B>,
+        backend: &mut B,
+        process: Koid,
+        address: usize,
+        len: usize,
+    ) -> StepResult {
+        let target = objects.process_mut(process).map_err(|_| Error::WrongType)?;
         let mapping = *target.mappings.get(&address).ok_or(Error::NotFound)?;
         if page_round(len)? != mapping.len {
             return Err(Error::InvalidArgs);
         }
         target.mappings.remove(&address);
         if let Some(space) = target.space.as_mut() {
-            self.backend.unmap(space, address, mapping.len);
+            backend.unmap(space, address, mapping.len);
         }
-        self.drop_mapping(mapping);
+        Self::drop_mapping(objects, mapping);
         done(0)
     }
 }

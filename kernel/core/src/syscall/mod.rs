@@ -7,14 +7,20 @@ mod objects;
 mod process;
 mod wait;
 
-use alloc::vec;
-use alloc::vec::Vec;
 use weft_abi::{
     Error, HandleValue, InfoTopic, Instant, Koid, MapFlags, ResourceKind, Rights, Signals, Syscall,
 };
 
 use crate::backend::Backend;
+use crate::channel::Ipc;
 use crate::kernel::{Kernel, Outcome};
+use crate::object::{ObjectData, Timer};
+use crate::port::Port;
+use crate::process::ProcessState;
+use crate::user::Caller;
+use crate::vmo::Memory;
+use crate::waits::{Wait, Waits};
+use channel::Destination;
 
 /// Raw system-call registers: the number and six arguments.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -354,7 +360,8 @@ impl Call {
 /// What a handler produced.
 pub(crate) enum Step {
     Value(usize),
-    Block,
+    /// Wait, then re-run the call.
+    Block(Wait),
     Ended,
     Yield,
 }
@@ -365,6 +372,11 @@ pub(crate) fn done(value: usize) -> StepResult {
     Ok(Step::Value(value))
 }
 
+/// A handle value as the call's result.
+fn new_handle(handle: HandleValue) -> StepResult {
+    done(handle as usize)
+}
+
 impl<B: Backend> Kernel<B> {
     /// Handle one system call from `thread`.
     ///
@@ -372,206 +384,136 @@ impl<B: Backend> Kernel<B> {
     /// and calls `syscall` again with the same arguments when the thread is
     /// made ready (woken or timed out); calls are written to be re-run.
     pub fn syscall(&mut self, thread: Koid, raw: SyscallArgs, context: &B::CallContext) -> Outcome {
-        self.counters.syscalls = self.counters.syscalls.wrapping_add(1);
-        if self.thread_is_dead(thread) {
+        self.syscalls = self.syscalls.wrapping_add(1);
+        if self.objects.thread_is_dead(thread) {
             return Outcome::Ended;
         }
-        let Ok(process) = self.thread_process(thread) else {
+        let Ok(process) = self.objects.thread_process(thread) else {
             return Outcome::Ended;
         };
-        let result = Call::decode(raw).and_then(|call| self.execute(thread, process, call, context));
+        let caller = Caller { thread, process, cx: context };
+        let result = Call::decode(raw).and_then(|call| self.execute(caller, call));
+        // Threads the call woke are queued before the caller blocks.
+        self.waits.settle(&mut self.objects, &mut self.backend);
         match result {
             Ok(Step::Value(value)) => Outcome::Done(Error::encode_result(Ok(value))),
-            Ok(Step::Block) => Outcome::Blocked,
+            Ok(Step::Block(wait)) => {
+                self.waits.block(&mut self.objects, &mut self.backend, thread, &wait);
+                Outcome::Blocked
+            }
             Ok(Step::Ended) => Outcome::Ended,
             Ok(Step::Yield) => Outcome::Yield,
-            Err(_) if self.thread_is_dead(thread) => Outcome::Ended,
+            Err(_) if self.objects.thread_is_dead(thread) => Outcome::Ended,
             Err(error) => Outcome::Done(Error::encode_result(Err(error))),
         }
     }
 
-    fn execute(&mut self, thread: Koid, process: Koid, call: Call, cx: &B::CallContext) -> StepResult {
+    /// Hand a decoded call to the owner of its concern.
+    fn execute(&mut self, caller: Caller<'_, B>, call: Call) -> StepResult {
+        let Kernel { backend, objects, waits, ipc, .. } = self;
+        let (thread, process) = (caller.thread, caller.process);
         match call {
-            Call::DebugWrite { buffer, len } => self.sys_debug_write(process, cx, buffer, len),
-            Call::ClockGet => done(self.backend.now() as usize),
-            Call::HandleClose { handle } => self.sys_handle_close(process, handle),
-            Call::HandleDuplicate { handle, rights } => self.sys_handle_duplicate(process, handle, rights),
-            Call::HandleReplace { handle, rights } => self.sys_handle_replace(process, handle, rights),
+            Call::DebugWrite { buffer, len } => self.debug_write(caller, buffer, len),
+            Call::ClockGet => done(backend.now() as usize),
+            Call::HandleClose { handle } => objects.close(process, handle).and_then(|()| done(0)),
+            Call::HandleDuplicate { handle, rights } => {
+                new_handle(objects.duplicate(process, handle, rights)?)
+            }
+            Call::HandleReplace { handle, rights } => {
+                new_handle(objects.process_mut(process)?.handles.replace(handle, rights)?)
+            }
             Call::ObjectWaitOne { handle, signals, deadline, observed } => {
-                self.sys_wait_one(thread, process, cx, handle, signals, deadline, observed)
+                Waits::wait_one(objects, backend, caller, handle, signals, deadline, observed)
             }
             Call::ObjectWaitMany { items, count, deadline } => {
-                self.sys_wait_many(thread, process, cx, items, count, deadline)
+                Waits::wait_many(objects, backend, caller, items, count, deadline)
             }
-            Call::ObjectSignal { handle, clear, set } => self.sys_signal(process, handle, clear, set, false),
+            Call::ObjectSignal { handle, clear, set } => {
+                objects.signal(process, handle, clear, set, false).and_then(|()| done(0))
+            }
             Call::ObjectSignalPeer { handle, clear, set } => {
-                self.sys_signal(process, handle, clear, set, true)
+                objects.signal(process, handle, clear, set, true).and_then(|()| done(0))
             }
             Call::ObjectGetInfo { handle, topic, buffer, len } => {
-                self.sys_get_info(process, cx, handle, topic, buffer, len)
+                self.get_info(caller, handle, topic, buffer, len)
             }
-            Call::ChannelCreate { out } => self.sys_channel_create(process, cx, out),
+            Call::ChannelCreate { out } => Ipc::create(objects, backend, caller, out),
             Call::ChannelWrite { handle, txid, bytes, len, handles, count } => {
-                self.sys_channel_write(process, cx, handle, txid, bytes, len, handles, count)
+                ipc.write(objects, backend, caller, handle, txid, bytes, len, handles, count)
             }
             Call::ChannelRead { handle, bytes, capacity, handles, handle_capacity, info } => {
-                self.sys_channel_read(process, cx, handle, bytes, capacity, handles, handle_capacity, info)
+                let to = Destination { bytes, capacity, handles, handle_capacity, info };
+                Ipc::read(objects, backend, caller, handle, to)
             }
             Call::ChannelCall { handle, args, deadline, info } => {
-                self.sys_channel_call(thread, process, cx, handle, args, deadline, info)
+                ipc.call(objects, backend, caller, handle, args, deadline, info)
             }
-            Call::VmoCreate { size, options } => self.sys_vmo_create(process, size, options),
+            Call::VmoCreate { size, options } => Memory::create(objects, backend, process, size, options),
             Call::VmoRead { handle, offset, buffer, len } => {
-                self.sys_vmo_transfer(process, cx, handle, offset, buffer, len, false)
+                Memory::transfer(objects, backend, caller, handle, offset, buffer, len, false)
             }
             Call::VmoWrite { handle, offset, buffer, len } => {
-                self.sys_vmo_transfer(process, cx, handle, offset, buffer, len, true)
+                Memory::transfer(objects, backend, caller, handle, offset, buffer, len, true)
             }
-            Call::VmoGetSize { handle } => self.sys_vmo_size(process, handle),
+            Call::VmoGetSize { handle } => Memory::size(objects, process, handle),
             Call::VmMap { handle, offset, len, flags } => {
-                self.sys_vm_map(process, handle, offset, len, flags)
+                Memory::map(objects, backend, process, handle, offset, len, flags)
             }
-            Call::VmUnmap { address, len } => self.sys_vm_unmap(process, address, len),
-            Call::PortCreate => self.sys_port_create(process),
+            Call::VmUnmap { address, len } => Memory::unmap(objects, backend, process, address, len),
+            Call::PortCreate => {
+                new_handle(objects.create(process, ObjectData::Port(Port::default()), Rights::DEFAULT)?)
+            }
             Call::PortWait { handle, deadline, packet } => {
-                self.sys_port_wait(thread, process, cx, handle, deadline, packet)
+                Waits::port_wait(objects, backend, caller, handle, deadline, packet)
             }
-            Call::PortQueue { handle, packet } => self.sys_port_queue(process, cx, handle, packet),
+            Call::PortQueue { handle, packet } => Waits::port_queue(objects, backend, caller, handle, packet),
             Call::ObjectWaitAsync { handle, port, key, signals } => {
-                self.sys_wait_async(process, handle, port, key, signals)
+                Waits::wait_async(objects, process, handle, port, key, signals)
             }
-            Call::PortCancel { handle, port, key } => self.sys_port_cancel(process, handle, port, key),
-            Call::TimerCreate => self.sys_timer_create(process),
-            Call::TimerSet { handle, deadline } => self.sys_timer_set(process, handle, Some(deadline)),
-            Call::TimerCancel { handle } => self.sys_timer_set(process, handle, None),
-            Call::EventCreate => self.sys_event_create(process),
-            Call::InterruptCreate { resource, vector } => {
-                self.sys_interrupt_create(process, resource, vector)
+            Call::PortCancel { handle, port, key } => Waits::port_cancel(objects, process, handle, port, key),
+            Call::TimerCreate => {
+                new_handle(objects.create(process, ObjectData::Timer(Timer::default()), Rights::DEFAULT)?)
             }
-            Call::InterruptAck { handle } => self.sys_interrupt_ack(process, handle),
-            Call::InterruptTrigger { handle } => self.sys_interrupt_trigger(process, handle),
+            Call::TimerSet { handle, deadline } => {
+                waits.timer_set(objects, backend, process, handle, Some(deadline))
+            }
+            Call::TimerCancel { handle } => waits.timer_set(objects, backend, process, handle, None),
+            Call::EventCreate => new_handle(objects.create(process, ObjectData::Event, Rights::DEFAULT)?),
+            Call::InterruptCreate { resource, vector } => self.interrupt_create(process, resource, vector),
+            Call::InterruptAck { handle } => self.interrupt_ack(process, handle),
+            Call::InterruptTrigger { handle } => self.interrupt_trigger(process, handle),
             Call::ProcessCreate { resource, name, len, principal } => {
-                self.sys_process_create(process, cx, resource, name, len, principal)
+                self.process_create(caller, resource, name, len, principal)
             }
             Call::ProcessStart { process: target, image, bootstrap } => {
-                self.sys_process_start(process, target, image, bootstrap)
+                self.process_start(process, target, image, bootstrap)
             }
             Call::ProcessExit { code } => {
-                self.kill_process(process, crate::process::ProcessState::Exited(code));
+                self.kill_process(process, ProcessState::Exited(code));
                 Ok(Step::Ended)
             }
-            Call::ProcessKill { handle } => self.sys_process_kill(thread, process, handle),
+            Call::ProcessKill { handle } => self.process_kill(thread, process, handle),
             Call::ThreadCreate { entry, argument, stack, name, len } => {
-                self.sys_thread_create(process, cx, entry, argument, stack, name, len)
+                self.thread_create(caller, entry, argument, stack, name, len)
             }
             Call::ThreadExit => {
                 self.end_thread(thread);
                 Ok(Step::Ended)
             }
             Call::ThreadYield => Ok(Step::Yield),
-            Call::ThreadSleep { deadline } => self.sys_sleep(thread, deadline),
+            Call::ThreadSleep { deadline } => Waits::sleep(backend, deadline),
             Call::ResourceCreate { parent, kind, base, size } => {
-                self.sys_resource_create(process, parent, kind, base, size)
+                self.resource_create(process, parent, kind, base, size)
             }
             Call::VmoCreatePhysical { resource, base, size } => {
-                self.sys_vmo_create_physical(process, resource, base, size)
+                Memory::create_physical(objects, backend, process, resource, base, size)
             }
             Call::SystemProcessList { resource, records, capacity } => {
-                self.sys_process_list(process, cx, resource, records, capacity)
+                self.process_list(caller, resource, records, capacity)
             }
-            Call::RandomGet { buffer, len } => self.sys_random(process, cx, buffer, len),
+            Call::RandomGet { buffer, len } => self.random(caller, buffer, len),
             Call::VmoPhysicalAddress { handle, resource } => {
-                self.sys_vmo_physical_address(process, handle, resource)
-            }
-        }
-    }
-
-    // ----- user memory ---------------------------------------------------
-
-    pub(crate) fn user_read(
-        &self,
-        process: Koid,
-        cx: &B::CallContext,
-        address: usize,
-        out: &mut [u8],
-    ) -> Result<(), Error> {
-        if out.is_empty() {
-            return Ok(());
-        }
-        let space = self.process(process)?.space.as_ref().ok_or(Error::BadState)?;
-        self.backend.copy_from_user(space, cx, address, out)
-    }
-
-    pub(crate) fn user_read_vec(
-        &self,
-        process: Koid,
-        cx: &B::CallContext,
-        address: usize,
-        len: usize,
-    ) -> Result<Vec<u8>, Error> {
-        let mut bytes = Vec::new();
-        bytes.try_reserve_exact(len).map_err(|_| Error::NoMemory)?;
-        bytes.resize(len, 0);
-        self.user_read(process, cx, address, &mut bytes)?;
-        Ok(bytes)
-    }
-
-    pub(crate) fn user_write(
-        &self,
-        process: Koid,
-        cx: &B::CallContext,
-        address: usize,
-        data: &[u8],
-    ) -> Result<(), Error> {
-        if data.is_empty() {
-            return Ok(());
-        }
-        let space = self.process(process)?.space.as_ref().ok_or(Error::BadState)?;
-        self.backend.copy_to_user(space, cx, address, data)
-    }
-
-    pub(crate) fn user_read_pod<T: bytemuck::Pod>(
-        &self,
-        process: Koid,
-        cx: &B::CallContext,
-        address: usize,
-    ) -> Result<T, Error> {
-        let mut value = T::zeroed();
-        self.user_read(process, cx, address, bytemuck::bytes_of_mut(&mut value))?;
-        Ok(value)
-    }
-
-    pub(crate) fn user_write_pod<T: bytemuck::Pod>(
-        &self,
-        process: Koid,
-        cx: &B::CallContext,
-        address: usize,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.user_write(process, cx, address, bytemuck::bytes_of(value))
-    }
-
-    pub(crate) fn user_read_handles(
-        &self,
-        process: Koid,
-        cx: &B::CallContext,
-        address: usize,
-        count: usize,
-    ) -> Result<Vec<HandleValue>, Error> {
-        let mut values = vec![0u32; count];
-        self.user_read(process, cx, address, bytemuck::cast_slice_mut(&mut values))?;
-        Ok(values)
-    }
-
-    /// Insert a new object's handle into the caller's table; on failure the
-    /// object is destroyed again.
-    pub(crate) fn give_new(&mut self, process: Koid, koid: Koid, rights: Rights) -> StepResult {
-        match self.install_handle(process, koid, rights) {
-            Ok(value) => done(value as usize),
-            Err(error) => {
-                let held = self.destroy_if_unused(koid);
-                self.release(held);
-                Err(error)
+                Memory::physical_address(objects, backend, process, handle, resource)
             }
         }
     }

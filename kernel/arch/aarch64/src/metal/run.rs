@@ -40,24 +40,24 @@ impl Machine {
     }
 
     fn frame_of(&mut self, thread: Koid) -> Option<*mut Frame> {
-        self.kernel.thread_context_mut(thread).map(|state| &raw mut state.frame)
+        self.kernel.objects.thread_context_mut(thread).map(|state| &raw mut state.frame)
     }
 
     fn syscall(&mut self, thread: Koid) {
-        let Some(state) = self.kernel.thread_context_mut(thread) else {
+        let Some(state) = self.kernel.objects.thread_context_mut(thread) else {
             return;
         };
         let (number, args) = state.frame.syscall();
         match self.kernel.syscall(thread, SyscallArgs { number, args }, &()) {
             Outcome::Done(value) => self.set_result(thread, value),
             Outcome::Blocked => {
-                if let Some(state) = self.kernel.thread_context_mut(thread) {
+                if let Some(state) = self.kernel.objects.thread_context_mut(thread) {
                     state.restart = true;
                 }
                 // The fast path: a call/reply woke its partner; run it now.
                 if let Some(woken) = self.kernel.backend.last_woken.take() {
                     let now = timer::now();
-                    if self.kernel.scheduler().switch_to(woken, now) {
+                    if self.kernel.waits.scheduler.switch_to(woken, now) {
                         self.charge(now);
                         self.current = Some(woken);
                         self.slice_started = now;
@@ -73,14 +73,17 @@ impl Machine {
     }
 
     fn set_result(&mut self, thread: Koid, value: isize) {
-        if let Some(state) = self.kernel.thread_context_mut(thread) {
+        if let Some(state) = self.kernel.objects.thread_context_mut(thread) {
             state.frame.x[0] = value as u64;
         }
     }
 
     fn fault(&mut self, thread: Koid, exception: Exception, esr: u64) {
-        let (elr, far) =
-            self.kernel.thread_context_mut(thread).map_or((0, 0), |s| (s.frame.elr, read!("far_el1")));
+        let (elr, far) = self
+            .kernel
+            .objects
+            .thread_context_mut(thread)
+            .map_or((0, 0), |s| (s.frame.elr, read!("far_el1")));
         let what: String = match exception {
             Exception::DataAbort { write, status } => format!(
                 "{} at {far:#x} ({}), pc {elr:#x}",
@@ -121,13 +124,13 @@ impl Machine {
 
     fn charge(&mut self, now: u64) {
         if let Some(thread) = self.current {
-            self.kernel.charge_cpu(thread, now.saturating_sub(self.slice_started));
+            self.kernel.objects.charge_cpu(thread, now.saturating_sub(self.slice_started));
         }
     }
 
     fn arm_timer(&mut self) {
         let mut when = self.kernel.backend.deadline.unwrap_or(u64::MAX);
-        if self.kernel.scheduler().ready_count() > 0 {
+        if self.kernel.waits.scheduler.ready_count() > 0 {
             when = when.min(self.slice_started + QUANTUM_NS);
         }
         // Reprogramming costs a barrier; skip it when nothing changed.
@@ -149,8 +152,8 @@ impl Machine {
             let now = timer::now();
             let keep = self.current.filter(|&thread| {
                 !self.yielded
-                    && self.kernel.scheduler().current() == Some(thread)
-                    && !self.kernel.scheduler().should_preempt(now)
+                    && self.kernel.waits.scheduler.current() == Some(thread)
+                    && !self.kernel.waits.scheduler.should_preempt(now)
             });
             self.yielded = false;
             let thread = match keep {
@@ -158,7 +161,7 @@ impl Machine {
                 None => {
                     self.charge(now);
                     self.current = None;
-                    match self.kernel.scheduler().pick_next(now) {
+                    match self.kernel.waits.scheduler.pick_next(now) {
                         Some(thread) => {
                             self.current = Some(thread);
                             self.slice_started = now;
@@ -171,8 +174,11 @@ impl Machine {
                     }
                 }
             };
-            let restart =
-                self.kernel.thread_context_mut(thread).map(|s| core::mem::replace(&mut s.restart, false));
+            let restart = self
+                .kernel
+                .objects
+                .thread_context_mut(thread)
+                .map(|s| core::mem::replace(&mut s.restart, false));
             match restart {
                 None => {
                     // Not a live thread any more.
@@ -181,13 +187,13 @@ impl Machine {
                 }
                 Some(true) => {
                     self.syscall(thread);
-                    if self.current != Some(thread) || self.kernel.scheduler().current() != Some(thread) {
+                    if self.current != Some(thread) || self.kernel.waits.scheduler.current() != Some(thread) {
                         continue;
                     }
                 }
                 Some(false) => {}
             }
-            let Some(state) = self.kernel.thread_context_mut(thread) else {
+            let Some(state) = self.kernel.objects.thread_context_mut(thread) else {
                 continue;
             };
             let frame = &raw mut state.frame;
