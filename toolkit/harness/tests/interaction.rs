@@ -431,16 +431,16 @@ fn every_clickable_widget_activates_the_same_way() {
     let mut harness = Harness::new(ui, 400, 300, 1.0);
     assert_eq!(harness.find(Role::Button, "Up"), icon, "a custom icon button is announced by its label");
     let expected = [Message::Save, Message::Cancel, Message::Name("row".into())];
-    for (id, message) in [button, icon, row].into_iter().zip(expected.iter()) {
+    for (id, message) in [button, icon, row].into_iter().zip(expected) {
         harness.click(id);
-        assert_eq!(harness.take_messages(), [message.clone()]);
+        assert_eq!(harness.take_messages(), vec![message.clone()]);
         let rect = harness.ui().rect(id).unwrap();
         harness.mouse_drag(rect.center(), Point::new(rect.right() + 60.0, rect.bottom() + 60.0), 3);
         assert!(harness.take_messages().is_empty(), "a release outside does not activate");
         for key in [Key::ENTER, Key::KP_ENTER, Key::SPACE] {
             harness.ui().set_focus(Some(id));
             harness.key(key, Modifiers::empty());
-            assert_eq!(harness.take_messages(), [message.clone()], "{key:?} activates");
+            assert_eq!(harness.take_messages(), vec![message.clone()], "{key:?} activates");
         }
     }
 }

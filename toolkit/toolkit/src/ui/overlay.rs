@@ -1,4 +1,5 @@
-//! Popups (menus) and modal dialogs: separate roots above the window.
+//! Opening and closing popups and dialogs, and keyboard focus movement
+//! within the top one (or the window).
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -6,37 +7,37 @@ use alloc::vec::Vec;
 use weft_paint::Point;
 
 use crate::id::WidgetId;
-use crate::ui::{Overlay, Ui};
+use crate::ui::{Overlay, OverlayKind, Ui};
 use crate::widget::Widget;
 use crate::widgets::{Button, Container, Dialog, Label, TextRole};
-
-/// How an overlay is placed and how it treats the rest of the window.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum OverlayKind {
-    /// A popup at `anchor` (moved to stay inside the window); a press
-    /// outside closes it.
-    Menu {
-        /// Preferred top-left corner, logical pixels.
-        anchor: Point,
-    },
-    /// A modal dialog centred over a dimmed window; nothing behind it
-    /// takes input until it closes.
-    Dialog,
-}
 
 impl<M: 'static> Ui<M> {
     /// Opens `widget` as a popup at `anchor` and focuses it (or its first
     /// focusable descendant). Returns the popup's root id.
     pub fn show_popup(&mut self, widget: impl Widget<M>, anchor: Point) -> WidgetId {
         let root = self.tree.insert(Box::new(widget), None);
-        self.open_overlay(root, OverlayKind::Menu { anchor });
+        let previous_focus = self.input.focused;
+        self.overlays.push(Overlay { root, kind: OverlayKind::Menu { anchor }, previous_focus });
+        self.layout.mark(&mut self.tree, root);
+        self.update_layout();
+        if let Some(first) = self.tree.focus_order(root).first().copied() {
+            self.focus(Some(first), self.input.focus_visible);
+        }
         root
     }
 
     /// Opens any widget tree rooted at `root` (created with
     /// [`Ui::create_detached`]) as a modal dialog.
     pub fn show_modal(&mut self, root: WidgetId) {
-        self.open_overlay(root, OverlayKind::Dialog);
+        let previous_focus = self.input.focused;
+        self.overlays.push(Overlay { root, kind: OverlayKind::Dialog, previous_focus });
+        self.layout.mark(&mut self.tree, root);
+        // The scrim dims the whole window.
+        self.damage.add_window(&self.viewport);
+        self.update_layout();
+        if let Some(first) = self.tree.focus_order(root).first().copied() {
+            self.focus(Some(first), self.input.focus_visible);
+        }
     }
 
     /// Creates a widget outside the window tree, to fill with children
@@ -45,43 +46,29 @@ impl<M: 'static> Ui<M> {
         self.tree.insert(Box::new(widget), None)
     }
 
-    fn open_overlay(&mut self, root: WidgetId, kind: OverlayKind) {
-        self.overlays.push(Overlay { root, kind, previous_focus: self.focused });
-        self.mark_layout(root);
-        if kind == OverlayKind::Dialog {
-            self.damage_all();
-        }
-        let first = self.focus_order(root).first().copied();
-        if let Some(first) = first {
-            self.focus(Some(first), self.focus_visible);
-        }
-    }
-
     /// Closes the overlay whose root is `root` (and any opened above it).
     pub fn close_overlay(&mut self, root: WidgetId) {
-        let Some(position) = self.overlays.iter().position(|overlay| overlay.root == root) else {
+        let closing: Vec<Overlay> = self.overlays.close_from(root);
+        let Some(restore) = closing.first().map(|overlay| overlay.previous_focus) else {
             return;
         };
-        let closing: Vec<Overlay> = self.overlays.drain(position..).collect();
-        let restore = closing.first().and_then(|overlay| overlay.previous_focus);
         for overlay in closing.into_iter().rev() {
             if overlay.kind == OverlayKind::Dialog {
-                self.damage_all();
+                self.damage.add_window(&self.viewport);
             }
-            self.forget(overlay.root);
-            for (rect, outset, clip) in self.tree.remove(overlay.root) {
-                self.damage_rect(rect.inflate(outset), clip);
-            }
+            self.input.forget(&self.tree, overlay.root);
+            self.animations.forget(&self.tree, overlay.root);
+            self.damage.add_areas(&self.viewport, self.tree.remove(overlay.root));
         }
-        if self.focused.is_none() {
+        if self.input.focused.is_none() {
             let restore = restore.filter(|id| self.tree.contains(*id));
-            self.focus(restore, self.focus_visible);
+            self.focus(restore, self.input.focus_visible);
         }
     }
 
     /// Closes the topmost overlay; returns whether there was one.
     pub fn close_top_overlay(&mut self) -> bool {
-        match self.overlays.last().map(|overlay| overlay.root) {
+        match self.overlays.top().map(|overlay| overlay.root) {
             Some(root) => {
                 self.close_overlay(root);
                 true
@@ -92,47 +79,29 @@ impl<M: 'static> Ui<M> {
 
     /// Roots of the open overlays, bottom to top.
     pub fn overlays(&self) -> Vec<WidgetId> {
-        self.overlays.iter().map(|overlay| overlay.root).collect()
-    }
-
-    /// Focusable, visible widgets under `scope`, in tree order.
-    pub(crate) fn focus_order(&mut self, scope: WidgetId) -> Vec<WidgetId> {
-        self.update_layout();
-        self.tree
-            .descendants(scope)
-            .into_iter()
-            .filter(|id| {
-                self.tree.get(*id).is_some_and(|node| {
-                    !node.hidden
-                        && !node.state.disabled
-                        && !node.clip.is_empty()
-                        && !node.rect.is_empty()
-                        && node.widget.as_ref().is_some_and(|widget| widget.focusable())
-                })
-            })
-            .collect()
-    }
-
-    /// Where keyboard focus may go: the top overlay, else the window.
-    pub(crate) fn focus_scope(&self) -> WidgetId {
-        self.overlays.last().map_or(self.root, |overlay| overlay.root)
+        self.overlays.roots()
     }
 
     /// Moves focus to the next (or previous) focusable widget, wrapping.
     pub fn move_focus(&mut self, forward: bool) {
-        let order = self.focus_order(self.focus_scope());
+        let scope = self.overlays.focus_scope(self.root);
+        self.update_layout();
+        let order = self.tree.focus_order(scope);
         if order.is_empty() {
             return;
         }
-        let current = self.focused.and_then(|focused| order.iter().position(|id| *id == focused));
+        let current = self.input.focused.and_then(|focused| order.iter().position(|id| *id == focused));
         let next = match (current, forward) {
             (None, true) => 0,
             (None, false) => order.len() - 1,
             (Some(index), true) => (index + 1) % order.len(),
             (Some(index), false) => (index + order.len() - 1) % order.len(),
         };
-        self.focus(Some(order[next]), true);
-        self.reveal(order[next]);
+        let Some(&next) = order.get(next) else {
+            return;
+        };
+        self.focus(Some(next), true);
+        self.reveal(next);
     }
 
     /// Scrolls ancestors so that `id` is visible.
@@ -157,8 +126,8 @@ impl<M: 'static> Ui<M> {
                 moved
             });
             if moved {
-                self.geometry_dirty = true;
-                self.damage_node(ancestor);
+                self.layout.reposition();
+                self.damage.add_node(&self.viewport, &self.tree, ancestor);
             }
             current = self.tree.get(ancestor).and_then(|node| node.parent);
         }
@@ -185,9 +154,9 @@ impl<M: Clone + 'static> Ui<M> {
             }
             last = Some(self.add(row, button));
         }
-        self.open_overlay(root, OverlayKind::Dialog);
+        self.show_modal(root);
         if let Some(button) = last {
-            self.focus(Some(button), self.focus_visible);
+            self.focus(Some(button), self.input.focus_visible);
         }
         root
     }
