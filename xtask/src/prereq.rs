@@ -95,7 +95,7 @@ pub const FOOT: Package = Package {
 };
 
 /// What the host tests need on Linux.
-pub const HOST_TESTS_LINUX: &[Package] = &[XKBCOMMON, WESTON, FOOT];
+pub const HOST_TESTS_LINUX: &[Package] = &[XKBCOMMON, WESTON, FOOT, QEMU];
 /// What the screenshot stage needs on Linux.
 pub const SCREENSHOTS_LINUX: &[Package] = &[XKBCOMMON, XVFB, XAUTH, XWD];
 
