@@ -227,7 +227,7 @@ fn lock_screen_takes_all_input_until_the_password() {
     let desktop = boot("dark");
     let empty = desktop.settle(Duration::from_millis(300), WAIT);
     desktop
-        .set_config(weft_shell::lock::PASSWORD_KEY, Value::Text(weft_shell::lock::password_hash("weft")))
+        .set_config(weft_shell::lock::PASSWORD_KEY, Value::Text(weft_shell::lock::password_hash("quokka")))
         .unwrap();
     desktop.chord(&[Key::LEFT_META], Key::L).unwrap();
     assert!(desktop.wait_for_record("shell", "screen locked", WAIT), "the screen did not lock");
@@ -245,9 +245,14 @@ fn lock_screen_takes_all_input_until_the_password() {
     assert!(desktop.wait_for_record("shell", "lock screen: wrong password", WAIT));
     assert!(!desktop.log().unwrap().iter().any(|(_, m)| m.contains("screen unlocked")));
 
-    desktop.type_text("weft").unwrap();
+    desktop.type_text("quokka").unwrap();
     desktop.key(Key::ENTER).unwrap();
     assert!(desktop.wait_for_record("shell", "screen unlocked", WAIT));
+    // Nothing a person types reaches a log: not the password, not a key.
+    let log = desktop.log().unwrap();
+    let leaks: Vec<&String> =
+        log.iter().map(|(_, m)| m).filter(|m| m.contains("quokka") || m.contains("Key {")).collect();
+    assert!(leaks.is_empty(), "typed input in the log: {leaks:?}");
     let (shot, back) = desktop.wait_for(WAIT, |s| (corner(s) - corner(&empty)).abs() < 1.0);
     assert!(back, "the desktop did not come back: {}", keep(&shot, "unlocked"));
 }

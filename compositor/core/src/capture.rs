@@ -1,6 +1,6 @@
-//! Capture bookkeeping: which windows are captured, what changed in each
-//! since the consumer last took a picture, and the window list the
-//! capture consumer sees.
+//! Capture bookkeeping: what is captured and what changed since the last picture.
+//!
+//! The capture consumer sees the mapped windows as a list of its own.
 //!
 //! The core never touches capture memory; the service copies pixels from
 //! the buffer [`Compositor::capture_source`] names, for the damage
@@ -15,35 +15,38 @@ use weft_compositor_api::client::Damage;
 use weft_compositor_api::shell::WindowId;
 use weft_compositor_api::{BufferId, BufferLayout, Rect, Size};
 
-use crate::state::{ClientId, Role};
-use crate::{Compositor, Outgoing};
+use crate::Compositor;
+use crate::clients::Clients;
+use crate::outbox::Outbox;
+use crate::remote::RemoteSeat;
+use crate::stack::Window;
+use crate::state::{ClientId, SurfaceKey};
 
 /// One captured window.
 #[derive(Clone, Debug)]
-pub(crate) struct Captured {
+struct Captured {
     /// What changed since the last picture was taken.
-    pub damage: Damage,
+    damage: Damage,
     /// When the newest content was presented (the compositor's clock).
-    pub presented_at: u64,
+    presented_at: u64,
     /// Presents since the last picture was taken.
-    pub presents: u64,
+    presents: u64,
     /// Buffer size at the last picture (a change means a full picture).
-    pub size: Size,
+    size: Size,
 }
 
 /// Everything capture-related the core keeps.
 #[derive(Default)]
-pub(crate) struct Captures {
+pub struct Captures {
     /// Whether a consumer listens for window list events.
-    pub subscribed: bool,
-    /// Captured windows.
-    pub windows: BTreeMap<WindowId, Captured>,
+    subscribed: bool,
+    windows: BTreeMap<WindowId, Captured>,
+    /// Monotonic nanoseconds, to stamp presents with.
+    clock: u64,
     /// Remote input events dropped.
-    pub dropped_input: u64,
-    /// Remote pointer buttons held down.
-    pub buttons: u32,
-    /// Remote touch points and the surfaces they went down on.
-    pub touches: BTreeMap<u32, crate::state::SurfaceKey>,
+    dropped_input: u64,
+    /// The remote viewer's buttons and touch points.
+    pub(crate) remote: RemoteSeat,
 }
 
 /// Damage taken for one capture frame.
@@ -58,76 +61,31 @@ pub struct CaptureDamage {
     pub presents: u64,
 }
 
-impl Compositor {
-    /// Set the compositor's clock (monotonic nanoseconds), used to stamp
-    /// presents for capture latency. The service calls it as it wakes.
+impl Captures {
+    /// Set the clock (monotonic nanoseconds) presents are stamped with,
+    /// for capture latency. The service calls it as it wakes.
     pub fn set_clock(&mut self, now: u64) {
         self.clock = now;
     }
 
-    /// The capture consumer subscribes: mapped windows, bottom first.
-    pub fn capture_subscribe(&mut self) -> Vec<CaptureWindow> {
-        self.captures.subscribed = true;
-        self.capture_windows()
-    }
-
-    /// Every mapped toplevel as the capture consumer sees it.
-    pub fn capture_windows(&self) -> Vec<CaptureWindow> {
-        (0..self.windows.len())
-            .filter(|index| self.windows[*index].mapped)
-            .map(|index| self.capture_window(index))
-            .collect()
-    }
-
-    /// The capture consumer went away: end every capture.
-    pub fn capture_disconnected(&mut self) {
-        self.captures.subscribed = false;
-        self.captures.windows.clear();
-        self.captures.touches.clear();
-        self.captures.buttons = 0;
-    }
-
-    /// Start capturing a mapped toplevel; its first picture is whole.
-    pub fn start_capture(&mut self, window: WindowId) -> Result<(), CaptureError> {
-        let index = self.window_index(window).ok_or(CaptureError::UnknownWindow)?;
-        if !self.windows[index].mapped {
-            return Err(CaptureError::UnknownWindow);
-        }
-        if self.captures.windows.contains_key(&window) {
-            return Ok(());
-        }
-        if self.captures.windows.len() >= MAX_CAPTURES {
-            return Err(CaptureError::TooManyCaptures);
-        }
-        let captured =
-            Captured { damage: Damage::full(), presented_at: self.clock, presents: 0, size: Size::default() };
-        self.captures.windows.insert(window, captured);
-        Ok(())
-    }
-
-    /// Stop capturing a window.
-    pub fn stop_capture(&mut self, window: WindowId) {
-        self.captures.windows.remove(&window);
-    }
-
     /// Whether `window` is captured.
     pub fn is_captured(&self, window: WindowId) -> bool {
-        self.captures.windows.contains_key(&window)
+        self.windows.contains_key(&window)
     }
 
     /// Captured windows.
-    pub fn captured_windows(&self) -> Vec<WindowId> {
-        self.captures.windows.keys().copied().collect()
+    pub fn windows(&self) -> Vec<WindowId> {
+        self.windows.keys().copied().collect()
     }
 
     /// Whether a captured window has damage not yet taken.
-    pub fn capture_pending(&self, window: WindowId) -> bool {
-        self.captures.windows.get(&window).is_some_and(|c| !c.damage.is_empty())
+    pub fn pending(&self, window: WindowId) -> bool {
+        self.windows.get(&window).is_some_and(|c| !c.damage.is_empty())
     }
 
     /// Damage rectangles waiting in `window`'s capture (for monitoring).
-    pub fn capture_pending_rectangles(&self, window: WindowId) -> usize {
-        match self.captures.windows.get(&window) {
+    pub fn pending_rectangles(&self, window: WindowId) -> usize {
+        match self.windows.get(&window) {
             Some(captured) if captured.damage.is_full() => 1,
             Some(captured) => captured.damage.rects_within(Rect::new(0, 0, u32::MAX, u32::MAX)).len(),
             None => 0,
@@ -135,26 +93,49 @@ impl Compositor {
     }
 
     /// Presents not yet taken into a picture of `window`.
-    pub fn capture_pending_presents(&self, window: WindowId) -> u64 {
-        self.captures.windows.get(&window).map_or(0, |captured| captured.presents)
+    pub fn pending_presents(&self, window: WindowId) -> u64 {
+        self.windows.get(&window).map_or(0, |captured| captured.presents)
     }
 
-    /// The buffer a captured window shows now: owner, id and layout.
-    pub fn capture_source(&self, window: WindowId) -> Option<(ClientId, BufferId, BufferLayout)> {
-        let index = self.window_index(window)?;
-        let key = self.windows[index].key;
-        let buffer = self.surface(key)?.buffer?;
-        let layout = *self.clients.get(&key.0)?.buffers.get(&buffer)?;
-        Some((key.0, buffer, layout))
+    /// Remote input events that did not reach a client.
+    pub fn dropped_input(&self) -> u64 {
+        self.dropped_input
     }
 
-    /// Take what changed in a captured window since the last picture,
-    /// clipped to its current buffer (whole after a size change). `None`
-    /// if it is not captured or shows no buffer.
-    pub fn take_capture_damage(&mut self, window: WindowId) -> Option<CaptureDamage> {
-        let (_, _, layout) = self.capture_source(window)?;
-        let captured = self.captures.windows.get_mut(&window)?;
-        let size = Size::new(layout.width, layout.height);
+    /// Stop capturing a window.
+    pub fn stop(&mut self, window: WindowId) {
+        self.windows.remove(&window);
+    }
+
+    /// The capture consumer went away: end every capture.
+    pub fn disconnected(&mut self) {
+        self.subscribed = false;
+        self.windows.clear();
+        self.remote.clear();
+    }
+
+    pub(crate) fn count_dropped(&mut self) {
+        self.dropped_input += 1;
+    }
+
+    /// Start capturing a mapped window; its first picture is whole.
+    fn start(&mut self, window: WindowId) -> Result<(), CaptureError> {
+        if self.windows.contains_key(&window) {
+            return Ok(());
+        }
+        if self.windows.len() >= MAX_CAPTURES {
+            return Err(CaptureError::TooManyCaptures);
+        }
+        let captured =
+            Captured { damage: Damage::full(), presented_at: self.clock, presents: 0, size: Size::default() };
+        self.windows.insert(window, captured);
+        Ok(())
+    }
+
+    /// Take what changed since the last picture, clipped to a buffer of
+    /// `size` (whole after a size change).
+    fn take_damage(&mut self, window: WindowId, size: Size) -> Option<CaptureDamage> {
+        let captured = self.windows.get_mut(&window)?;
         if captured.size != size {
             captured.size = size;
             captured.damage.set_full();
@@ -165,14 +146,10 @@ impl Compositor {
         Some(CaptureDamage { rects, presented_at: captured.presented_at, presents })
     }
 
-    /// A captured toplevel presented `damage` (empty: everything).
-    pub(crate) fn capture_presented(&mut self, key: crate::state::SurfaceKey, damage: &[Rect], size: Size) {
-        let Some(Some(Role::Toplevel(id))) = self.surface(key).map(|s| s.role.as_ref()) else {
-            return;
-        };
-        let id = *id;
+    /// A window presented `damage` (empty: everything) in a buffer of `size`.
+    pub(crate) fn presented(&mut self, window: WindowId, damage: &[Rect], size: Size) {
         let now = self.clock;
-        let Some(captured) = self.captures.windows.get_mut(&id) else {
+        let Some(captured) = self.windows.get_mut(&window) else {
             return;
         };
         captured.presents += 1;
@@ -184,50 +161,103 @@ impl Compositor {
         }
     }
 
-    pub(crate) fn capture_window(&self, index: usize) -> CaptureWindow {
-        let window = &self.windows[index];
-        let pixels = self.surface(window.key).map_or((0, 0), |s| s.pixels);
-        CaptureWindow {
-            id: window.id,
-            title: window.title.clone(),
-            app_id: window.app_id.clone(),
-            owner: self.clients.get(&window.key.0).map(|c| c.config.name.clone()).unwrap_or_default(),
-            size: Size::new(pixels.0, pixels.1),
-            scale: self.output.scale,
-        }
-    }
-
-    fn emit_capture(&mut self, event: CaptureEvent) {
-        if self.captures.subscribed {
-            self.outgoing.push(Outgoing::Capture(event));
-        }
-    }
-
     /// A toplevel was mapped.
-    pub(crate) fn capture_window_added(&mut self, index: usize) {
-        if self.captures.subscribed {
-            let info = self.capture_window(index);
-            self.emit_capture(CaptureEvent::WindowAdded(info));
+    pub(crate) fn window_added(&self, window: &Window, clients: &Clients, scale: f32, outbox: &mut Outbox) {
+        if self.subscribed {
+            outbox.capture(CaptureEvent::WindowAdded(window.capture_info(clients, scale)));
         }
     }
 
     /// A mapped toplevel's title or buffer size changed.
-    pub(crate) fn capture_window_changed(&mut self, index: usize) {
-        if self.captures.subscribed && self.windows.get(index).is_some_and(|w| w.mapped) {
-            let info = self.capture_window(index);
-            self.emit_capture(CaptureEvent::WindowChanged(info));
+    pub(crate) fn window_changed(&self, window: &Window, clients: &Clients, scale: f32, outbox: &mut Outbox) {
+        if self.subscribed && window.mapped {
+            outbox.capture(CaptureEvent::WindowChanged(window.capture_info(clients, scale)));
         }
     }
 
     /// A toplevel was unmapped or destroyed: its capture ends.
-    pub(crate) fn capture_window_removed(&mut self, id: WindowId, key: crate::state::SurfaceKey) {
-        self.captures.windows.remove(&id);
-        self.captures.touches.retain(|_, touched| *touched != key);
-        self.emit_capture(CaptureEvent::WindowRemoved { window: id });
+    pub(crate) fn window_removed(&mut self, id: WindowId, key: SurfaceKey, outbox: &mut Outbox) {
+        self.windows.remove(&id);
+        self.remote.forget(key);
+        if self.subscribed {
+            outbox.capture(CaptureEvent::WindowRemoved { window: id });
+        }
+    }
+}
+
+impl Compositor {
+    /// The capture consumer subscribes: mapped windows, bottom first.
+    pub fn capture_subscribe(&mut self) -> Vec<CaptureWindow> {
+        self.captures.subscribed = true;
+        let scale = self.output.scale;
+        self.windows.iter().filter(|w| w.mapped).map(|w| w.capture_info(&self.clients, scale)).collect()
     }
 
-    /// Counters the capture side keeps in the core.
-    pub fn capture_dropped_input(&self) -> u64 {
-        self.captures.dropped_input
+    /// Start capturing a mapped toplevel; its first picture is whole.
+    pub fn start_capture(&mut self, window: WindowId) -> Result<(), CaptureError> {
+        if !self.windows.by_id(window).is_some_and(|w| w.mapped) {
+            return Err(CaptureError::UnknownWindow);
+        }
+        self.captures.start(window)
+    }
+
+    /// The buffer a captured window shows now: owner, id and layout.
+    pub fn capture_source(&self, window: WindowId) -> Option<(ClientId, BufferId, BufferLayout)> {
+        let key = self.windows.surface(window)?;
+        let buffer = self.clients.surface(key)?.buffer?;
+        let layout = self.clients.buffer(key.0, buffer)?;
+        Some((key.0, buffer, layout))
+    }
+
+    /// Take what changed in a captured window since the last picture,
+    /// clipped to its current buffer (whole after a size change). `None`
+    /// if it is not captured or shows no buffer.
+    pub fn take_capture_damage(&mut self, window: WindowId) -> Option<CaptureDamage> {
+        let (_, _, layout) = self.capture_source(window)?;
+        self.captures.take_damage(window, Size::new(layout.width, layout.height))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    const W: WindowId = WindowId(1);
+
+    #[test]
+    fn damage_accumulates_until_taken_and_a_new_size_is_whole() {
+        let mut captures = Captures::default();
+        captures.set_clock(5);
+        captures.start(W).unwrap();
+        assert!(captures.pending(W) && captures.is_captured(W));
+        let size = Size::new(100, 50);
+        let first = captures.take_damage(W, size).unwrap();
+        assert_eq!((first.rects, first.presented_at, first.presents), (vec![Rect::from_size(size)], 5, 0));
+        assert!(!captures.pending(W));
+        captures.set_clock(9);
+        captures.presented(W, &[Rect::new(1, 1, 2, 2)], size);
+        captures.presented(W, &[Rect::new(10, 10, 2, 2)], size);
+        assert_eq!((captures.pending_rectangles(W), captures.pending_presents(W)), (2, 2));
+        let next = captures.take_damage(W, size).unwrap();
+        assert_eq!((next.rects.len(), next.presented_at, next.presents), (2, 9, 2));
+        captures.presented(W, &[Rect::new(1, 1, 2, 2)], Size::new(10, 10));
+        assert_eq!(captures.pending_rectangles(W), 1, "a new size is one whole picture");
+        captures.stop(W);
+        assert_eq!(captures.take_damage(W, size), None);
+    }
+
+    #[test]
+    fn captures_are_bounded_and_end_with_the_consumer() {
+        let mut captures = Captures::default();
+        for id in 0..MAX_CAPTURES as u64 {
+            captures.start(WindowId(id)).unwrap();
+        }
+        assert_eq!(captures.start(WindowId(0)), Ok(()), "starting again is fine");
+        assert_eq!(captures.start(WindowId(u64::MAX)), Err(CaptureError::TooManyCaptures));
+        captures.count_dropped();
+        captures.disconnected();
+        assert!(captures.windows().is_empty());
+        assert_eq!(captures.dropped_input(), 1, "the counter outlives the consumer");
     }
 }

@@ -55,18 +55,18 @@ fn captured_damage_accumulates_until_taken_and_a_new_size_is_whole() {
     let (app, _) = two_windows(&mut rig);
     assert_eq!(rig.compositor.start_capture(WindowId(999)), Err(CaptureError::UnknownWindow));
     rig.compositor.start_capture(app).unwrap();
-    assert!(rig.compositor.capture_pending(app), "the first picture is whole");
+    assert!(rig.compositor.captures().pending(app), "the first picture is whole");
     let (client, buffer, layout) = rig.compositor.capture_source(app).unwrap();
     assert_eq!((client, buffer, layout.width, layout.height), (APP, BufferId(10), 200, 150));
     let first = rig.compositor.take_capture_damage(app).unwrap();
     assert_eq!(first.rects, vec![Rect::new(0, 0, 200, 150)]);
-    assert!(!rig.compositor.capture_pending(app));
+    assert!(!rig.compositor.captures().pending(app));
 
     // Presents while nobody takes a picture merge, clipped to the buffer.
-    rig.compositor.set_clock(42);
+    rig.compositor.captures_mut().set_clock(42);
     present(&mut rig, APP, 10, vec![Rect::new(10, 10, 8, 16)]);
     present(&mut rig, APP, 10, vec![Rect::new(190, 140, 50, 50)]);
-    assert_eq!(rig.compositor.capture_pending_presents(app), 2);
+    assert_eq!(rig.compositor.captures().pending_presents(app), 2);
     let merged = rig.compositor.take_capture_damage(app).unwrap();
     assert_eq!(merged.rects, vec![Rect::new(10, 10, 8, 16), Rect::new(190, 140, 10, 10)]);
     assert_eq!((merged.presents, merged.presented_at), (2, 42));
@@ -75,7 +75,7 @@ fn captured_damage_accumulates_until_taken_and_a_new_size_is_whole() {
     for step in 0..500 {
         present(&mut rig, APP, 10, vec![Rect::new(step % 190, (step * 7) % 140, 3, 3)]);
     }
-    assert!(rig.compositor.capture_pending_rectangles(app) <= 8);
+    assert!(rig.compositor.captures().pending_rectangles(app) <= 8);
 
     // A buffer of another size is a whole picture.
     rig.buffers.0.insert((APP, BufferId(11)), (300, 100, vec![0; 300 * 100 * 4]));
@@ -87,7 +87,7 @@ fn captured_damage_accumulates_until_taken_and_a_new_size_is_whole() {
     present(&mut rig, APP, 11, vec![Rect::new(0, 0, 1, 1)]);
     let whole = rig.compositor.take_capture_damage(app).unwrap();
     assert_eq!(whole.rects, vec![Rect::new(0, 0, 300, 100)]);
-    rig.compositor.stop_capture(app);
+    rig.compositor.captures_mut().stop(app);
     assert!(rig.compositor.take_capture_damage(app).is_none());
 }
 
@@ -114,7 +114,7 @@ fn the_capture_consumer_follows_the_window_list() {
     assert!(
         has(&drain(&mut rig), |e| *e == Outgoing::Capture(CaptureEvent::WindowRemoved { window: added.id }))
     );
-    assert!(!rig.compositor.is_captured(added.id), "the capture ended with the window");
+    assert!(!rig.compositor.captures().is_captured(added.id), "the capture ended with the window");
 }
 
 #[test]
@@ -168,8 +168,8 @@ fn remote_pointer_events_arrive_in_surface_coordinates_and_a_press_activates() {
         e,
         Outgoing::Client(APP, Event::Pointer { event: PointerEvent::Enter { x, y }, .. }) if *x == 12.0 && *y == 30.5
     )));
-    let (x, y, _) = rig.compositor.window_geometry(app).unwrap();
-    let pointer = rig.compositor.pointer();
+    let (x, y, _) = rig.compositor.stack().geometry(app).unwrap();
+    let pointer = rig.compositor.input().pointer();
     assert_eq!((pointer.x, pointer.y), (x as f32 + 12.0, y as f32 + 30.5), "the seat's pointer moved there");
     let press = PointerEvent::Button { button: Button::Left, state: KeyState::Pressed, x: 20.0, y: 40.0 };
     assert!(rig.compositor.capture_input(app, InputEvent::Pointer(press)));
@@ -193,7 +193,7 @@ fn remote_pointer_events_arrive_in_surface_coordinates_and_a_press_activates() {
     assert!(!rig.compositor.capture_input(app, InputEvent::Pointer(release)));
     let nan = PointerEvent::Motion { x: f32::NAN, y: 0.0 };
     assert!(!rig.compositor.capture_input(app, InputEvent::Pointer(nan)));
-    assert_eq!(rig.compositor.capture_dropped_input(), 2);
+    assert_eq!(rig.compositor.captures().dropped_input(), 2);
 }
 
 #[test]
@@ -269,13 +269,13 @@ fn a_remote_resize_is_configured_until_the_client_follows_it() {
     };
     assert_eq!(configured(&drain(&mut rig)), Some(Size::new(300, 200)));
     // The frame follows the old buffer until the client presents.
-    assert_eq!(rig.compositor.window_geometry(app).unwrap().2, Size::new(200, 150));
+    assert_eq!(rig.compositor.stack().geometry(app).unwrap().2, Size::new(200, 150));
     // A focus change before the client followed still asks for the new size.
     rig.compositor.handle_shell_request(weft_compositor_api::shell::ShellRequest::Activate { window: other });
     rig.compositor.handle_shell_request(weft_compositor_api::shell::ShellRequest::Activate { window: app });
     assert_eq!(configured(&drain(&mut rig)), Some(Size::new(300, 200)));
     rig.show(APP, 1, 12, 300, 200, RED);
-    assert_eq!(rig.compositor.window_geometry(app).unwrap().2, Size::new(300, 200));
+    assert_eq!(rig.compositor.stack().geometry(app).unwrap().2, Size::new(300, 200));
     // Below the minimum size it is clamped.
     assert!(rig.compositor.capture_resize(app, Size::new(1, 1)));
     assert_eq!(configured(&drain(&mut rig)), Some(Size::new(50, 40)));

@@ -1,5 +1,4 @@
-//! Server-side decorations: the title bar image and what each part of a
-//! window's frame does under the pointer.
+//! Server-side decorations: the title bar image and what each frame part does.
 
 use alloc::vec;
 use alloc::vec::Vec;

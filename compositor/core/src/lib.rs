@@ -7,6 +7,19 @@
 //! service feeds it decoded requests and seat events and delivers the
 //! [`Outgoing`] events it produces; tests drive it directly.
 //!
+//! It is a dispatcher over owned sub-states, each with its own methods and
+//! tests: the client registry (`Clients`: surfaces, buffers, roles), the
+//! [`WindowStack`] (stacking order, lookup, placement, drags), the
+//! [`InputRouter`] (pointer grabs, touch points, shortcuts, keyboard focus
+//! and routing seat events), the [`Captures`] (what the capture consumer
+//! is owed, and the remote viewer's seat), the stage (scene graph and the
+//! compositor's own images) and the outbox (events and configure
+//! serials). Two borrowed views tie them together: `Layout` (hit testing
+//! and surface coordinates over the registry and the stack) and `Desk`
+//! (activating, minimising and maximising windows, lent to the input
+//! router next to it). What still needs everything at once — requests,
+//! mapping and unmapping, frames, captures — is on [`Compositor`].
+//!
 //! Rules it enforces:
 //! - client content is clipped to its window's content area; decorations,
 //!   panels and the lock screen are drawn by the compositor or live in
@@ -23,35 +36,48 @@
 extern crate alloc;
 
 mod capture;
+mod clients;
 mod decorations;
+mod desk;
 mod input;
+mod layout;
+mod outbox;
+mod pointer;
 mod remote;
 mod requests;
+mod seat;
 mod shell;
+mod shortcuts;
+mod stack;
+mod stage;
 mod state;
-mod sync;
 mod text;
 mod theme;
 mod titles;
 mod windows;
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use weft_compositor_api::capture::CaptureEvent;
 use weft_compositor_api::shell::ShellEvent;
 use weft_compositor_api::{BufferId, Event};
-use weft_scene::{Content, ImageId, ImageView, NodeId, Scene};
+use weft_scene::{ImageId, ImageView, Renderer};
 
-pub use capture::CaptureDamage;
+pub use capture::{CaptureDamage, Captures};
 pub use decorations::{Edges, Part, arrow_cursor};
-pub use input::PointerState;
+pub use input::InputRouter;
+pub use pointer::PointerState;
+pub use stack::WindowStack;
 pub use state::{ClientConfig, ClientId, SurfaceKey};
 pub use text::{NoText, TextRenderer};
 pub use theme::Theme;
 pub use titles::TitleText;
 
-use state::{Client, Window};
+use clients::Clients;
+use desk::Desk;
+use layout::Layout;
+use outbox::Outbox;
+use stage::Stage;
 
 /// The output the compositor draws.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -94,52 +120,23 @@ pub(crate) fn buffer_image(client: ClientId, buffer: BufferId) -> ImageId {
     ImageId((u64::from(client.0) << 32) | u64::from(buffer.0))
 }
 
-const OWN_IMAGE: u64 = 1 << 63;
-
-pub(crate) struct OwnedImage {
-    pub width: u32,
-    pub height: u32,
-    pub pixels: Vec<u8>,
-}
-
-pub(crate) struct Groups {
-    pub root: NodeId,
-    pub background: NodeId,
-    pub bottom: NodeId,
-    pub windows: NodeId,
-    pub top: NodeId,
-    pub overlay: NodeId,
-    pub cursor: NodeId,
-}
-
 /// Per-client limits.
 pub(crate) const MAX_SURFACES: usize = 256;
 pub(crate) const MAX_BUFFERS: usize = 256;
 
-/// The compositor's whole state.
+/// The compositor: owns the sub-states and dispatches requests, seat
+/// events and frames across them.
 pub struct Compositor {
     theme: Theme,
-    text: Box<dyn TextRenderer>,
     output: Output,
-    scene: Scene,
-    groups: Groups,
-    clients: BTreeMap<ClientId, Client>,
-    /// Stacking order, bottom first.
-    windows: Vec<Window>,
-    next_window: u64,
-    images: BTreeMap<ImageId, OwnedImage>,
-    next_image: u64,
-    cursor_image: ImageId,
-    focus: Option<SurfaceKey>,
-    pointer: input::Pointer,
-    keyboard: input::KeyboardState,
-    touches: BTreeMap<u32, input::TouchTarget>,
-    outgoing: Vec<Outgoing>,
-    shell_subscribed: bool,
-    captures: capture::Captures,
-    clock: u64,
-    placed: u32,
-    serial: u32,
+    /// The scene and the compositor's own images.
+    stage: Stage,
+    clients: Clients,
+    windows: WindowStack,
+    input: InputRouter,
+    captures: Captures,
+    outbox: Outbox,
+    /// Something changed since the last frame.
     dirty: bool,
 }
 
@@ -147,55 +144,22 @@ impl Compositor {
     /// A compositor for `output`, drawing decorations with `theme` and
     /// title text with `text`.
     pub fn new(output: Output, theme: Theme, text: Box<dyn TextRenderer>) -> Compositor {
-        let mut scene = Scene::new(output.width, output.height, theme.desktop);
-        let root = scene.root();
-        let mut group = || scene.add(root, Content::Group).unwrap_or(root);
-        let background = group();
-        let bottom = group();
-        let windows = group();
-        let top = group();
-        let overlay = group();
-        let cursor = scene
-            .add(
-                root,
-                Content::Image {
-                    image: ImageId(OWN_IMAGE),
-                    width: 0.0,
-                    height: 0.0,
-                    pixels: (0, 0),
-                    opaque: false,
-                },
-            )
-            .unwrap_or(root);
+        let stage = Stage::new(output, &theme, text);
         let mut compositor = Compositor {
             theme,
-            text,
             output,
-            scene,
-            groups: Groups { root, background, bottom, windows, top, overlay, cursor },
-            clients: BTreeMap::new(),
-            windows: Vec::new(),
-            next_window: 1,
-            images: BTreeMap::new(),
-            next_image: 1,
-            cursor_image: ImageId(OWN_IMAGE),
-            focus: None,
-            pointer: input::Pointer::default(),
-            keyboard: input::KeyboardState::default(),
-            touches: BTreeMap::new(),
-            outgoing: Vec::new(),
-            shell_subscribed: false,
-            captures: capture::Captures::default(),
-            clock: 0,
-            placed: 0,
-            serial: 0,
+            stage,
+            clients: Clients::default(),
+            windows: WindowStack::default(),
+            input: InputRouter::default(),
+            captures: Captures::default(),
+            outbox: Outbox::default(),
             dirty: true,
         };
-        compositor.cursor_image = compositor.allocate_image();
         compositor.set_output(output);
         let (width, height) = output.logical();
-        compositor.pointer.x = width as f32 / 2.0;
-        compositor.pointer.y = height as f32 / 2.0;
+        compositor.input.pointer.x = width as f32 / 2.0;
+        compositor.input.pointer.y = height as f32 / 2.0;
         compositor
     }
 
@@ -209,27 +173,9 @@ impl Compositor {
     pub fn set_output(&mut self, output: Output) {
         let scale_changed = output.scale != self.output.scale;
         self.output = output;
-        self.scene.resize(output.width, output.height);
-        let _ = self
-            .scene
-            .set_transform(self.groups.root, weft_scene::Transform::scale(output.scale, output.scale));
-        let (pixels, width, height) = arrow_cursor(output.scale);
-        let image = self.cursor_image;
-        self.images.insert(image, OwnedImage { width, height, pixels });
-        let _ = self.scene.set_content(
-            self.groups.cursor,
-            Content::Image {
-                image,
-                width: width as f32 / output.scale,
-                height: height as f32 / output.scale,
-                pixels: (width, height),
-                opaque: false,
-            },
-        );
+        self.stage.set_output(output);
         if scale_changed {
-            for window in &mut self.windows {
-                window.title_drawn = None;
-            }
+            self.windows.invalidate_titles();
         }
         self.arrange();
         self.dirty = true;
@@ -239,12 +185,7 @@ impl Compositor {
     /// between light and dark): title bars are redrawn, frames, content
     /// backdrops and the desktop behind everything take its colours.
     pub fn set_theme(&mut self, theme: Theme) {
-        self.scene.set_background(theme.desktop);
-        for window in &mut self.windows {
-            window.title_drawn = None;
-            let _ = self.scene.set_color(window.frame, theme.border);
-            let _ = self.scene.set_color(window.backdrop, theme.content_background);
-        }
+        self.stage.set_theme(&theme, &mut self.windows);
         self.theme = theme;
         self.arrange();
         self.dirty = true;
@@ -255,57 +196,65 @@ impl Compositor {
         &self.theme
     }
 
-    /// The scene (for inspection in tests).
-    pub fn scene(&self) -> &Scene {
-        &self.scene
+    /// The windows in stacking order (geometry, surfaces).
+    pub fn stack(&self) -> &WindowStack {
+        &self.windows
+    }
+
+    /// The input router (where the pointer is).
+    pub fn input(&self) -> &InputRouter {
+        &self.input
+    }
+
+    /// Capture state (what is captured, what is pending).
+    pub fn captures(&self) -> &Captures {
+        &self.captures
+    }
+
+    /// Capture state, to stop captures, end them all, or set the clock.
+    pub fn captures_mut(&mut self) -> &mut Captures {
+        &mut self.captures
     }
 
     /// Take the events produced so far.
     pub fn take_outgoing(&mut self) -> Vec<Outgoing> {
-        core::mem::take(&mut self.outgoing)
+        self.outbox.take()
     }
 
-    pub(crate) fn emit(&mut self, client: ClientId, event: Event) {
-        self.outgoing.push(Outgoing::Client(client, event));
+    /// Surfaces and windows as laid out, for hit testing and coordinates.
+    pub(crate) fn layout(&self) -> Layout<'_> {
+        Layout {
+            clients: &self.clients,
+            windows: &self.windows,
+            theme: &self.theme,
+            scale: self.output.scale,
+        }
     }
 
-    pub(crate) fn allocate_image(&mut self) -> ImageId {
-        let id = ImageId(OWN_IMAGE | self.next_image);
-        self.next_image += 1;
-        id
-    }
-
-    pub(crate) fn next_serial(&mut self) -> u32 {
-        self.serial = self.serial.wrapping_add(1);
-        self.serial
+    /// The input router and the desk it acts on, borrowed side by side.
+    pub(crate) fn desk(&mut self) -> (&mut InputRouter, Desk<'_>) {
+        let Compositor { input, clients, windows, theme, output, outbox, dirty, .. } = self;
+        (input, Desk { clients, windows, theme, output: *output, outbox, dirty })
     }
 
     /// Register a connected client.
     pub fn add_client(&mut self, id: ClientId, config: ClientConfig) {
-        self.clients.insert(
-            id,
-            Client {
-                config,
-                surfaces: BTreeMap::new(),
-                buffers: BTreeMap::new(),
-                cursor: weft_compositor_api::CursorImage::Default,
-            },
-        );
+        self.clients.add(id, config);
     }
 
     /// Forget a client (disconnected or dropped): its windows, layers and
     /// popups go away. Returns the buffers it had registered, which the
     /// service unmaps.
     pub fn remove_client(&mut self, id: ClientId) -> Vec<BufferId> {
-        let Some(client) = self.clients.get(&id) else {
+        let Some(client) = self.clients.get(id) else {
             return Vec::new();
         };
         let surfaces: Vec<_> = client.surfaces.keys().copied().collect();
         for surface in surfaces.into_iter().rev() {
             self.destroy_surface((id, surface), false);
         }
-        let buffers = self.clients.remove(&id).map(|c| c.buffers.into_keys().collect()).unwrap_or_default();
-        self.outgoing.retain(|o| !matches!(o, Outgoing::Client(client, _) if *client == id));
+        let buffers = self.clients.remove(id).map(|c| c.buffers.into_keys().collect()).unwrap_or_default();
+        self.outbox.drop_client(id);
         self.dirty = true;
         buffers
     }
@@ -313,28 +262,43 @@ impl Compositor {
     /// Whether a frame should be rendered: something changed, or a visible
     /// surface waits for a frame callback.
     pub fn needs_frame(&self) -> bool {
-        self.dirty
-            || self.clients.iter().any(|(id, client)| {
-                client.surfaces.iter().any(|(sid, s)| s.frame_requested && self.surface_visible((*id, *sid)))
-            })
+        let layout = self.layout();
+        self.dirty || self.clients.surfaces().any(|(key, s)| s.frame_requested && layout.surface_visible(key))
+    }
+
+    /// Composite what changed. `buffers` gives access to mapped client
+    /// buffers. Returns the damage and costs; the caller copies the damage
+    /// to the framebuffer, flushes, then calls [`Compositor::frame_done`].
+    pub fn render(&mut self, renderer: &mut Renderer, buffers: &dyn ClientBuffers) -> weft_scene::Frame {
+        let (focus, pointer) = (self.input.focus(), self.input.pointer());
+        self.stage.sync(&mut self.clients, &mut self.windows, &self.theme, self.output.scale, focus, pointer);
+        self.dirty = false;
+        self.stage.render(renderer, &self.clients, buffers)
+    }
+
+    /// Composite everything as it is now (screenshots), without touching
+    /// damage state.
+    pub fn render_full(&mut self, renderer: &mut Renderer, buffers: &dyn ClientBuffers) {
+        let (focus, pointer) = (self.input.focus(), self.input.pointer());
+        self.stage.sync(&mut self.clients, &mut self.windows, &self.theme, self.output.scale, focus, pointer);
+        self.stage.render_full(renderer, &self.clients, buffers);
     }
 
     /// The frame rendered last is on screen: send `FrameDone` to every
     /// visible surface waiting for one.
     pub fn frame_done(&mut self, time: u64) {
-        let mut done = Vec::new();
-        for (id, client) in &self.clients {
-            for (sid, surface) in &client.surfaces {
-                if surface.frame_requested && self.surface_visible((*id, *sid)) {
-                    done.push((*id, *sid));
-                }
+        let layout = self.layout();
+        let done: Vec<SurfaceKey> = self
+            .clients
+            .surfaces()
+            .filter(|(key, s)| s.frame_requested && layout.surface_visible(*key))
+            .map(|(key, _)| key)
+            .collect();
+        for key in done {
+            if let Some(surface) = self.clients.surface_mut(key) {
+                surface.frame_requested = false;
             }
-        }
-        for (client, surface) in done {
-            if let Some(s) = self.surface_mut((client, surface)) {
-                s.frame_requested = false;
-            }
-            self.emit(client, Event::FrameDone { surface, time });
+            self.outbox.client(key.0, Event::FrameDone { surface: key.1, time });
         }
     }
 }

@@ -8,47 +8,46 @@ use crate::Compositor;
 impl Compositor {
     /// Every mapped window, bottom first.
     pub fn windows(&self) -> Vec<WindowInfo> {
-        (0..self.windows.len()).filter(|i| self.windows[*i].mapped).map(|i| self.window_info(i)).collect()
-    }
-
-    /// Logical frame geometry of a window: content origin and size.
-    pub fn window_geometry(
-        &self,
-        id: weft_compositor_api::shell::WindowId,
-    ) -> Option<(i32, i32, weft_compositor_api::Size)> {
-        let window = &self.windows[self.window_index(id)?];
-        Some((window.x, window.y, window.size))
+        let focus = self.input.focus();
+        self.windows
+            .iter()
+            .filter(|w| w.mapped)
+            .map(|w| w.info(&self.clients, focus == Some(w.key)))
+            .collect()
     }
 
     /// Handle a request from the shell; calls get a response.
     pub fn handle_shell_request(&mut self, request: ShellRequest) -> Option<ShellResponse> {
         match request {
             ShellRequest::Subscribe => {
-                self.shell_subscribed = true;
+                self.outbox.set_shell_subscribed(true);
                 Some(ShellResponse::Windows(self.windows()))
             }
             ShellRequest::Windows => Some(ShellResponse::Windows(self.windows())),
             ShellRequest::Activate { window } => {
-                if let Some(index) = self.window_index(window) {
-                    self.activate(index);
+                if let Some(index) = self.windows.index(window) {
+                    let (input, mut desk) = self.desk();
+                    desk.activate(index, input);
                 }
                 None
             }
             ShellRequest::Minimize { window } => {
-                if let Some(index) = self.window_index(window) {
-                    self.minimize(index);
+                if let Some(index) = self.windows.index(window) {
+                    let (input, mut desk) = self.desk();
+                    desk.minimize(index, input);
                 }
                 None
             }
             ShellRequest::Maximize { window, maximized } => {
-                if let Some(index) = self.window_index(window) {
-                    self.set_maximized(index, maximized);
+                if let Some(index) = self.windows.index(window) {
+                    let (input, mut desk) = self.desk();
+                    desk.set_maximized(index, maximized, input.focus());
                 }
                 None
             }
             ShellRequest::Close { window } => {
-                if let Some(index) = self.window_index(window) {
-                    self.request_close(index);
+                if let Some(window) = self.windows.by_id(window) {
+                    window.ask_to_close(&mut self.outbox);
                 }
                 None
             }
@@ -57,6 +56,6 @@ impl Compositor {
 
     /// The shell went away: stop sending it events.
     pub fn shell_disconnected(&mut self) {
-        self.shell_subscribed = false;
+        self.outbox.set_shell_subscribed(false);
     }
 }

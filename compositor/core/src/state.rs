@@ -1,4 +1,4 @@
-//! The compositor's records: clients, surfaces, windows, layers.
+//! The compositor's records: clients, surfaces and their roles.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -6,9 +6,7 @@ use weft_compositor_api::shell::WindowId;
 use weft_compositor_api::{
     BufferId, BufferLayout, CursorImage, KeyboardInteractivity, LayerRole, Point, Size, SurfaceId,
 };
-use weft_scene::{ImageId, NodeId};
-
-use crate::decorations::{Part, TitleBar};
+use weft_scene::NodeId;
 
 /// A connected client, named by the service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -78,36 +76,9 @@ impl Surface {
     pub fn mapped(&self) -> bool {
         self.buffer.is_some()
     }
-}
 
-pub(crate) struct Window {
-    pub id: WindowId,
-    pub key: SurfaceKey,
-    pub title: String,
-    pub app_id: String,
-    pub min_size: Size,
-    /// Content origin, logical.
-    pub x: i32,
-    pub y: i32,
-    /// Content size, logical (follows the client's buffer unless maximised).
-    pub size: Size,
-    /// A size asked for on a remote viewer's behalf, configured until the
-    /// client presents at it (or the window is maximised or resized by
-    /// hand).
-    pub requested: Option<Size>,
-    pub maximized: bool,
-    pub minimized: bool,
-    /// Position and size to return to from maximised.
-    pub saved: (i32, i32, Size),
-    pub resizing: bool,
-    pub mapped: bool,
-    pub hover: Option<Part>,
-    pub group: NodeId,
-    pub frame: NodeId,
-    pub backdrop: NodeId,
-    pub title_node: NodeId,
-    pub title_image: ImageId,
-    pub title_drawn: Option<TitleBar>,
-    pub content: NodeId,
-    pub popups: NodeId,
+    /// The logical size its buffer shows at, rounded to whole pixels.
+    pub fn logical_size(&self, scale: f32) -> Size {
+        Size::new((self.pixels.0 as f32 / scale + 0.5) as u32, (self.pixels.1 as f32 / scale + 0.5) as u32)
+    }
 }

@@ -127,7 +127,7 @@ impl Rig {
 
     pub fn geometry(&self, index: usize) -> (i32, i32, Size) {
         let info = &self.compositor.windows()[index];
-        self.compositor.window_geometry(info.id).unwrap()
+        self.compositor.stack().geometry(info.id).unwrap()
     }
 }
 

@@ -112,7 +112,7 @@ impl CaptureConnection {
                 Err(error) => CaptureResponse::Refused(error),
             }),
             CaptureRequest::Stop { window } => {
-                core.stop_capture(window);
+                core.captures_mut().stop(window);
                 self.drop_slot(window);
                 None
             }
@@ -157,17 +157,17 @@ impl CaptureConnection {
                     .slots
                     .iter()
                     .filter(|(_, slot)| slot.held.is_some())
-                    .map(|(window, _)| core.capture_pending_presents(*window).saturating_sub(1))
+                    .map(|(window, _)| core.captures().pending_presents(*window).saturating_sub(1))
                     .sum::<u64>(),
             held: self.slots.values().filter(|slot| slot.held.is_some()).count() as u32,
             pending_rectangles: self
                 .slots
                 .keys()
-                .map(|window| core.capture_pending_rectangles(*window) as u32)
+                .map(|window| core.captures().pending_rectangles(*window) as u32)
                 .max()
                 .unwrap_or(0),
             queued_events: self.queue.len() as u32,
-            dropped_input: core.capture_dropped_input(),
+            dropped_input: core.captures().dropped_input(),
         }
     }
 
@@ -205,7 +205,7 @@ impl CaptureConnection {
             let Some(slot) = self.slots.get(&window) else {
                 continue;
             };
-            if slot.held.is_some() || !(slot.refresh || core.capture_pending(window)) {
+            if slot.held.is_some() || !(slot.refresh || core.captures().pending(window)) {
                 continue;
             }
             let Some((client, buffer, _)) = core.capture_source(window) else {
@@ -217,7 +217,7 @@ impl CaptureConnection {
             match self.frame(window, client, buffer, buffers, damage) {
                 Ok(()) => {}
                 Err(reason) => {
-                    core.stop_capture(window);
+                    core.captures_mut().stop(window);
                     self.drop_slot(window);
                     self.push(CaptureEvent::Ended { window, reason })?;
                 }

@@ -171,7 +171,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
             Deadline::INFINITE
         };
         let waited = service.waits.wait(deadline);
-        service.core.set_clock(weft_rt::now());
+        service.core.captures_mut().set_clock(weft_rt::now());
         match waited {
             Ok(Ready::Signals { key, .. }) if key == parent_key => {
                 if !service.parent(&namespace) {
@@ -419,7 +419,7 @@ impl Service {
         if let Some((key, _)) = self.capture.take() {
             self.waits.remove(key);
             self.peers.remove(&key);
-            self.core.capture_disconnected();
+            self.core.captures_mut().disconnected();
             weft_rt::info!("capture consumer disconnected");
         }
     }
