@@ -6,12 +6,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use weft_app_support::status::StatusClient;
-use weft_toolkit::widgets::DataRow;
 use weft_ipc::program::{ProgramError, run_with};
 use weft_kernel_hosted::Hosted;
 use weft_manifest::compile::parse_manifest;
 use weft_monitor::{Graph, Message, Monitor};
 use weft_testing::{BootOptions, System, bundle_for};
+use weft_toolkit::widgets::DataRow;
 use weft_toolkit::{Theme, Ui};
 use weft_toolkit_harness::Harness;
 

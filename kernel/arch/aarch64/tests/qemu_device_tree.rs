@@ -20,7 +20,9 @@ fn dump(machine: &str) -> Option<Vec<u8>> {
     let path = std::env::temp_dir().join(format!("weft-{}-{label}.dtb", std::process::id()));
     let status = Command::new("qemu-system-aarch64")
         .args(["-M", &format!("{machine},dumpdtb={}", path.display())])
-        .args(["-cpu", "cortex-a53", "-m", "1G", "-display", "none"])
+        // No NIC: the default one wants a boot ROM that a minimal QEMU
+        // install does not carry.
+        .args(["-cpu", "cortex-a53", "-m", "1G", "-display", "none", "-nic", "none"])
         .args(["-device", "virtio-gpu-device", "-device", "virtio-keyboard-device"])
         .output()
         .ok()?;
