@@ -68,7 +68,10 @@ impl Machine {
             .arg("-initrd")
             .arg(&self.initrd)
             .args(["-serial", "stdio", "-monitor", "none", "-no-reboot"])
-            .args(["-global", "virtio-mmio.force-legacy=false"]);
+            .args(["-global", "virtio-mmio.force-legacy=false"])
+            // No default NIC: Weft has no network driver yet, and QEMU's
+            // default one wants a boot ROM a minimal install lacks.
+            .args(["-nic", "none"]);
         if self.headless {
             command.args(["-display", "none"]);
         }
