@@ -253,7 +253,7 @@ fn a_real_wayland_client_is_streamed_and_takes_viewer_input() {
     let typed = runtime.join("typed");
     let script = format!("read line; echo \"$line\" > {}; exec cat", typed.display());
     let background = [0x20, 0x30, 0x40];
-    let mut foot = std::process::Command::new("foot")
+    let foot = std::process::Command::new("foot")
         .env("XDG_RUNTIME_DIR", &runtime)
         .env("WAYLAND_DISPLAY", &socket)
         .env_remove("DISPLAY")
@@ -271,6 +271,7 @@ fn a_real_wayland_client_is_streamed_and_takes_viewer_input() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start foot");
+    let foot = weft_testing::wayland::Running(foot);
     rig.wait_streaming("foot-test");
 
     // The viewer's first picture is foot's window: its background colour,
@@ -278,11 +279,12 @@ fn a_real_wayland_client_is_streamed_and_takes_viewer_input() {
     let viewer =
         ViewerProcess::headless("wayland", rig.port, "foot-test", &["--frames", "2", "--type", "weft\n"]);
     let frames = viewer.finish(WAIT);
-    let _ = foot.kill();
-    let _ = foot.wait();
+    // Look at the screen while foot still runs: once it is killed its
+    // window closes.
+    let shown = on_screen(rig.display(), background);
     assert!(frames.len() == 2 && frames[0].keyframe, "{frames:?}");
     let first = Picture::from_png(&frames[0].path);
-    let shown = on_screen(rig.display(), background).expect("foot's window on screen");
+    let shown = shown.expect("foot's window on screen");
     assert_eq!((first.width, first.height), (shown.width, shown.height), "the stream is the window's size");
     let plain = first.pixels.chunks(4).filter(|p| p[..3] == background).count();
     assert!(
@@ -293,6 +295,7 @@ fn a_real_wayland_client_is_streamed_and_takes_viewer_input() {
     // The keys went through the mesh and the compositor into foot: its
     // shell read the line, and the echo came back in the second picture.
     let read = eventually(WAIT, || std::fs::read_to_string(&typed).is_ok_and(|line| line == "weft\n"));
+    drop(foot);
     assert!(read, "foot's shell did not read the typed line: {:?}", std::fs::read_to_string(&typed));
     let second = Picture::from_png(&frames[1].path);
     assert_ne!(second.first_difference(&first), None, "the typed text never came back");
