@@ -33,7 +33,9 @@ pub fn programs() -> &'static [(&'static str, ProgramMain)] {
 /// real-time clock service yet; this is the board handing it over, as a
 /// boot loader would.
 pub fn set_shell_clock(bundle: &mut Bundle, unix_ms: i64, offset_minutes: i32) {
-    for manifest in bundle.services.iter_mut().filter(|manifest| manifest.program == "shell") {
+    // The storage service stamps file times with it too.
+    let told = |program: &str| program == "shell" || program == "storage";
+    for manifest in bundle.services.iter_mut().filter(|manifest| told(&manifest.program)) {
         manifest.args.retain(|(key, _)| key != "wall-clock" && key != "utc-offset");
         manifest.args.push(("wall-clock".into(), unix_ms.to_string()));
         manifest.args.push(("utc-offset".into(), offset_minutes.to_string()));
@@ -81,13 +83,18 @@ pub fn add_hosted_program(bundle: &mut Bundle, program: &str) {
     bundle.add_program(program, Image { name: program.into(), bytes: Hosted::image_for(program) });
 }
 
+/// Size of the memory disk a system gets when it is given no disk.
+pub const DEFAULT_DISK_BYTES: u64 = 64 << 20;
+
 /// How to boot.
 pub struct BootOptions {
     /// What to boot.
     pub bundle: Bundle,
     /// Copy the kernel debug log to standard error as it arrives.
     pub echo: bool,
-    /// Host device models, by capability name (`device:display`, ...).
+    /// Host device models, by capability name (`device:display`,
+    /// `device:disk`, ...). Without a `device:disk`, a fresh memory disk of
+    /// [`DEFAULT_DISK_BYTES`].
     pub devices: Vec<(String, Arc<dyn Any + Send + Sync>)>,
 }
 
@@ -119,7 +126,13 @@ impl System {
                 Rights::READ | Rights::MAP | Rights::DUPLICATE | Rights::TRANSFER | Rights::INSPECT,
             ),
         ];
-        for (name, model) in options.devices {
+        let mut devices = options.devices;
+        if !devices.iter().any(|(name, _)| name == weft_block_hosted::DEVICE_CAPABILITY) {
+            // Every system has a disk; without one given, a fresh memory disk.
+            let disk = weft_block_hosted::HostDisk::memory(DEFAULT_DISK_BYTES);
+            devices.push((weft_block_hosted::DEVICE_CAPABILITY.into(), disk as Arc<dyn Any + Send + Sync>));
+        }
+        for (name, model) in devices {
             let resource = hosted.register_device(model);
             names.push(name);
             handles.push((resource, Rights::DEFAULT | Rights::MANAGE));

@@ -1,7 +1,7 @@
 //! `weft-hosted`: run Weft inside this process (host only).
 //!
 //! `weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] [--screenshot FILE.png]
-//! [--stream [--listen ENDPOINT]] [--open APP]…`
+//! [--disk FILE] [--stream [--listen ENDPOINT]] [--open APP]…`
 //!
 //! By default the desktop opens in a host window (winit + softbuffer);
 //! its event loop owns the main thread, as winit requires, and Weft runs
@@ -11,18 +11,25 @@
 //! `--stream` makes it a streaming server: the mesh service starts at boot,
 //! streams every window and listens on `--listen` (default
 //! `tcp/0.0.0.0:7447`). `--open APP` starts an app (`terminal`, `files`,
-//! ...) at boot, as if it had been picked in the launcher.
+//! ...) at boot, as if it had been picked in the launcher. `--disk FILE`
+//! keeps the system's disk in an image file (made on first use, 256 MiB),
+//! so files and settings survive a restart; without it the disk is in
+//! memory and starts empty.
 
 use std::any::Any;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use weft_block_hosted::{DEVICE_CAPABILITY, HostDisk};
 use weft_board_hosted::{BootOptions, System, default_bundle, set_shell_clock, stream};
 use weft_display_hosted::HostDisplay;
 
 const USAGE: &str = "usage: weft-hosted [--headless] [--size WIDTHxHEIGHT] [--quiet] [--for SECONDS] \
-                     [--screenshot FILE.png] [--stream [--listen ENDPOINT]] [--open APP]...";
+                     [--screenshot FILE.png] [--disk FILE] [--stream [--listen ENDPOINT]] [--open APP]...";
+
+/// Size of a new disk image.
+const DISK_IMAGE_BYTES: u64 = 256 << 20;
 
 struct Options {
     headless: bool,
@@ -34,6 +41,8 @@ struct Options {
     stream: Option<String>,
     /// Apps to start at boot.
     open: Vec<String>,
+    /// The disk image, if the disk is to outlive the process.
+    disk: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -45,6 +54,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         screenshot: None,
         stream: None,
         open: Vec::new(),
+        disk: None,
     };
     let mut streaming = false;
     let mut listen = None;
@@ -70,6 +80,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 options.screenshot =
                     Some(PathBuf::from(args.next().ok_or("--screenshot needs a file name")?));
             }
+            "--disk" => options.disk = Some(PathBuf::from(args.next().ok_or("--disk needs a file name")?)),
             "--stream" => streaming = true,
             "--listen" => listen = Some(args.next().ok_or("--listen needs an endpoint")?.clone()),
             "--open" => options.open.push(args.next().ok_or("--open needs an app's name")?.clone()),
@@ -120,7 +131,16 @@ fn boot(display: &Arc<HostDisplay>, options: &Options) -> System {
         }
     }
     let quiet = options.quiet;
-    let devices = vec![("device:display".to_string(), display.clone() as Arc<dyn Any + Send + Sync>)];
+    let mut devices = vec![("device:display".to_string(), display.clone() as Arc<dyn Any + Send + Sync>)];
+    if let Some(path) = &options.disk {
+        match HostDisk::file(path, DISK_IMAGE_BYTES) {
+            Ok(disk) => devices.push((DEVICE_CAPABILITY.to_string(), disk as Arc<dyn Any + Send + Sync>)),
+            Err(error) => {
+                eprintln!("weft-hosted: the disk image {}: {error}", path.display());
+                std::process::exit(1);
+            }
+        }
+    }
     match System::boot(BootOptions { bundle, echo: !quiet, devices }) {
         Ok(system) => system,
         Err(error) => {

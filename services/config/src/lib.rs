@@ -3,13 +3,15 @@
 //! Holds typed settings ([`weft_config_api::Value`]) under dotted keys, enforces
 //! who may write what (the `write` grant, or the client's own prefix), keeps
 //! each key's type, and notifies watchers of changes. Defaults come from the
-//! manifest (`default.<key> = "<type>:<literal>"`); a [`store::Persistence`]
-//! hook lets the storage service make settings durable.
+//! manifest (`default.<key> = "<type>:<literal>"`); changed settings are
+//! kept in the service's storage directory ([`stored`]) and survive a
+//! reboot.
 #![no_std]
 
 extern crate alloc;
 
 pub mod store;
+pub mod stored;
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -19,7 +21,8 @@ use weft_ipc::program::ProgramError;
 use weft_ipc::{Service, ServiceEvent, Startup};
 use weft_rt::{Deadline, Key};
 
-use store::{InMemory, Table};
+use store::Table;
+use stored::Stored;
 
 /// Most watches per client.
 const WATCHES_MAX: usize = 64;
@@ -40,7 +43,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
             }
         })
         .collect();
-    let mut table = Table::new(defaults, InMemory);
+    let mut table = Table::new(defaults, Stored::open());
     let mut service: Service<ConfigProtocol> = Service::new(&startup)?;
     let mut watches: BTreeMap<Key, Vec<String>> = BTreeMap::new();
     service.ready()?;
@@ -55,7 +58,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
                         ConfigRequest::Get { key } => ConfigResponse::Value(table.get(&key).cloned()),
                         ConfigRequest::List { prefix } => ConfigResponse::Entries(table.list(&prefix)),
                         ConfigRequest::Set { key: name, value } => {
-                            if !Table::<InMemory>::may_write(&name, &client.name, client.has("write")) {
+                            if !Table::<Stored>::may_write(&name, &client.name, client.has("write")) {
                                 ConfigResponse::Error(ConfigError::Denied)
                             } else {
                                 match table.set(&name, value.clone()) {
@@ -70,7 +73,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
                             }
                         }
                         ConfigRequest::Delete { key: name } => {
-                            if !Table::<InMemory>::may_write(&name, &client.name, client.has("write")) {
+                            if !Table::<Stored>::may_write(&name, &client.name, client.has("write")) {
                                 ConfigResponse::Error(ConfigError::Denied)
                             } else {
                                 if table.delete(&name) {

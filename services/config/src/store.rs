@@ -8,8 +8,8 @@ use weft_config_api::{ConfigError, VALUE_BYTES, Value, valid_key};
 /// Most keys held.
 pub const KEYS_MAX: usize = 4096;
 
-/// Where settings survive restarts. The storage service will provide a
-/// durable one; until then settings live as long as the service.
+/// Where settings survive restarts ([`crate::stored::Stored`] on the
+/// storage service; [`InMemory`] for tests).
 pub trait Persistence {
     /// Everything saved earlier.
     fn load(&mut self) -> Vec<(String, Value)>;

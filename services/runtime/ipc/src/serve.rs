@@ -8,11 +8,11 @@
 
 use alloc::vec::Vec;
 use weft_abi::{Error, Signals};
-use weft_rt::{AsHandle, Deadline, Handle, Key};
+use weft_rt::{AsHandle, Channel, Deadline, Handle, Key};
 
 use crate::server::{Connection, Incoming};
 use crate::service::{Clients, LoopEvent, ServiceLoop};
-use crate::{IpcError, Protocol, Startup};
+use crate::{ClientInfo, IpcError, Protocol, Startup};
 
 /// What [`Service::next`] reports.
 #[derive(Debug)]
@@ -79,6 +79,13 @@ impl<P: Protocol> Service<P> {
     /// [`ServiceEvent::Signals`] with the returned key.
     pub fn watch(&mut self, object: &impl AsHandle, signals: Signals) -> Result<Key, Error> {
         self.events.watch(object, signals)
+    }
+
+    /// Serve `channel` as one more client: the server end of a channel the
+    /// service made itself, to hand out a narrower capability to what it
+    /// serves. Returns its key.
+    pub fn adopt(&mut self, channel: Channel, client: ClientInfo) -> Result<Key, Error> {
+        self.clients.add(&mut self.events.waitset, channel, client)
     }
 
     /// The next thing to act on. Connections are taken here (a client
