@@ -38,6 +38,7 @@ impl From<IpcError> for DirError {
 }
 
 /// A directory capability.
+#[derive(Debug)]
 pub struct Dir {
     client: Client<StorageProtocol>,
 }
