@@ -54,8 +54,12 @@ pub struct LogPage {
 /// The system as the shell sees it. [`crate::ServiceHost`] is the real
 /// one; tests may bring their own.
 pub trait Host {
-    /// Files the shell can list and read.
+    /// The boot bundle's read-only files.
     fn files(&self) -> &FileTree;
+    /// The writable store, if the terminal has a storage capability.
+    fn storage(&mut self) -> Option<&mut dyn crate::fs::Storage> {
+        None
+    }
     /// The monotonic clock, nanoseconds (service start times use it).
     fn now(&self) -> u64;
     /// Every process.

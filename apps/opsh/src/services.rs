@@ -1,5 +1,5 @@
-//! The real host: the boot bundle's files, `weft.status` and
-//! `weft.log.reader` through the program's namespace.
+//! The real host: the boot bundle's files, the store (`weft.storage`),
+//! `weft.status` and `weft.log.reader` through the program's namespace.
 
 use alloc::vec::Vec;
 
@@ -10,12 +10,17 @@ use weft_log_api::{Entry, Filter, LogReaderProtocol, ReaderEvent, ReaderRequest,
 use weft_rt::Channel;
 use weft_status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 
+use weft_storage_api::Dir;
+
+use crate::fs::Storage;
 use crate::host::{Host, HostError, LogPage};
 
 /// The system through real services.
 #[derive(Debug)]
 pub struct ServiceHost {
     files: FileTree,
+    /// The store, connected on first use; `None` inside once refused.
+    storage: Option<Option<Dir>>,
     status: StatusClient,
     log: Option<Client<LogReaderProtocol>>,
     following: Option<Client<LogReaderProtocol>>,
@@ -24,7 +29,7 @@ pub struct ServiceHost {
 impl ServiceHost {
     /// A host showing `files`; services are connected on first use.
     pub fn new(files: FileTree) -> ServiceHost {
-        ServiceHost { files, status: StatusClient::new(), log: None, following: None }
+        ServiceHost { files, storage: None, status: StatusClient::new(), log: None, following: None }
     }
 
     /// The channel that becomes readable when followed entries arrive
@@ -51,6 +56,11 @@ impl ServiceHost {
 impl Host for ServiceHost {
     fn files(&self) -> &FileTree {
         &self.files
+    }
+
+    fn storage(&mut self) -> Option<&mut dyn Storage> {
+        let dir = self.storage.get_or_insert_with(|| Dir::connect().ok());
+        dir.as_mut().map(|dir| dir as &mut dyn Storage)
     }
 
     fn now(&self) -> u64 {

@@ -1,11 +1,14 @@
 //! The terminal's shell against the real service graph booted in-process:
 //! the real root manager, log, config and status services, the boot
-//! bundle's files, and the terminal's own manifest (less the compositor).
+//! bundle's files, the storage service on a memory disk, and the
+//! terminal's own manifest (less the compositor).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use weft_app_support::bundle::files_from_startup;
 use weft_app_support::status::{StatusClient, StatusSource};
+use weft_block_hosted::HostDisk;
 use weft_kernel_hosted::Hosted;
 use weft_opsh::ServiceHost;
 use weft_rt::Deadline;
@@ -88,13 +91,80 @@ fn manifests() -> Vec<weft_manifest::Manifest> {
     for route in &mut guest.uses {
         route.grants.clear();
     }
-    vec![terminal, guest, read("services/log"), read("services/config"), read("services/status")]
+    vec![
+        terminal,
+        guest,
+        read("services/log"),
+        read("services/config"),
+        read("services/status"),
+        read("services/drivers/block-hosted"),
+        read("services/storage"),
+    ]
 }
 
 fn output_after(lines: &[String], command: &str) -> Vec<String> {
     let start =
         lines.iter().rposition(|line| line.ends_with(&format!("$ {command}"))).expect("the command line");
     lines[start + 1..].iter().take_while(|line| !line.starts_with("weft:")).cloned().collect()
+}
+
+/// Boot the terminal's graph on `disk` (a fresh memory disk if `None`).
+fn boot(disk: Option<Arc<HostDisk>>) -> (System, Probe<Terminal>, Probe<Terminal>) {
+    let hosted = Hosted::new();
+    let (terminal, program) = terminal_probe();
+    hosted.register_closure("test-terminal", program);
+    let (guest, program) = terminal_probe();
+    hosted.register_closure("test-guest", program);
+    let mut bundle = bundle_for("test", manifests());
+    bundle.files = vec![("README.md".into(), b"# Weft\n".to_vec())];
+    let devices = disk
+        .into_iter()
+        .map(|disk| ("device:disk".to_string(), disk as Arc<dyn std::any::Any + Send + Sync>))
+        .collect();
+    let system = System::boot_on(hosted, BootOptions { bundle, echo: false, devices }).unwrap();
+    assert!(system.wait_for_log("started guest", Duration::from_secs(10)));
+    (system, terminal, guest)
+}
+
+/// The command's output lines.
+fn run(terminal: &Probe<Terminal>, command: &str) -> Vec<String> {
+    output_after(&type_line(terminal, command), command)
+}
+
+#[test]
+fn the_shell_keeps_files_in_the_store_across_a_reboot() {
+    let disk = HostDisk::memory(16 << 20);
+    {
+        let (_system, terminal, guest) = boot(Some(disk.clone()));
+        assert_eq!(run(&terminal, "mkdir -p documents/letters"), Vec::<String>::new());
+        assert_eq!(run(&terminal, "echo Dear reader, > documents/letters/hello.txt"), Vec::<String>::new());
+        run(&terminal, "echo Yours. >> documents/letters/hello.txt");
+        assert_eq!(run(&terminal, "cat documents/letters/hello.txt"), ["Dear reader,", "Yours."]);
+        run(&terminal, "write documents/todo.txt buy milk");
+        run(&terminal, "mv documents/todo.txt documents/letters");
+        let listing = run(&terminal, "ls documents/letters");
+        assert!(listing[0].contains("hello.txt") && listing[0].contains("todo.txt"), "{listing:?}");
+        // The top of the tree: the system's files next to the store's.
+        let top = run(&terminal, "ls /");
+        assert!(top[0].contains("README.md") && top[0].contains("documents/"), "{top:?}");
+        // Errors a person can act on.
+        assert!(run(&terminal, "rm documents/letters")[0].contains("directory not empty"));
+        assert!(run(&terminal, "rm README.md")[0].contains("read-only system file"));
+        assert!(run(&terminal, "cat documents/nothing")[0].contains("no such file"));
+        let df = run(&terminal, "df");
+        assert!(df[0].contains("size") && df[1].starts_with('/') && df[1].contains("MiB"), "{df:?}");
+        // A terminal without the grant has only its own directory.
+        assert!(run(&guest, "cat documents/letters/hello.txt")[0].contains("no such file"));
+        run(&guest, "write note.txt mine");
+        assert_eq!(run(&guest, "cat note.txt"), ["mine"]);
+        assert_eq!(run(&terminal, "cat app-guest/note.txt"), ["mine"]);
+        assert_eq!(run(&terminal, "sync"), Vec::<String>::new());
+    }
+    let (_system, terminal, _guest) = boot(Some(disk));
+    assert_eq!(run(&terminal, "cat documents/letters/hello.txt"), ["Dear reader,", "Yours."]);
+    assert_eq!(run(&terminal, "cat documents/letters/todo.txt"), ["buy milk"]);
+    run(&terminal, "rm documents/letters/todo.txt");
+    assert!(run(&terminal, "cat documents/letters/todo.txt")[0].contains("no such file"));
 }
 
 #[test]

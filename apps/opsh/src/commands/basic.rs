@@ -53,6 +53,18 @@ pub(crate) fn echo<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&st
         ["-n", rest @ ..] => (false, rest),
         words => (true, words),
     };
+    // `echo text > file` writes the file, `>> file` appends to it.
+    let redirect = words.iter().position(|word| *word == ">" || *word == ">>");
+    if let Some(at) = redirect {
+        let append = words.get(at) == Some(&">>");
+        let (text, rest) = words.split_at(at);
+        let [_, file] = rest else { return invocation.usage("echo", "`>` needs one file after it") };
+        let mut text = text.join(" ");
+        if newline {
+            text.push('\n');
+        }
+        return super::store::save(invocation, "echo", file, text.as_bytes(), append);
+    }
     let text = words.join(" ");
     invocation.output.write(&crate::output::printable(&text));
     if newline {

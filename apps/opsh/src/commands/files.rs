@@ -1,4 +1,5 @@
-//! ls, cat, cd, pwd over the files the terminal can see.
+//! ls, cat, cd, pwd over the files the terminal can see: the bundle's and
+//! the store's.
 
 use alloc::format;
 use alloc::string::String;
@@ -8,7 +9,10 @@ use weft_app_support::format::bytes;
 use weft_app_support::tree::{is_text, resolve};
 use weft_app_support::{EntryKind, TreeEntry};
 
+use weft_storage_api::Kind;
+
 use super::{Invocation, Outcome, no_arguments};
+use crate::fs::{Place, child, list_root, place, tree_entry};
 use crate::host::Host;
 use crate::output::{Output, printable, style};
 
@@ -31,12 +35,7 @@ pub(crate) fn ls<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str]
     let several = paths.len() > 1;
     for (index, path) in paths.iter().enumerate() {
         let absolute = resolve(invocation.cwd, path);
-        let files = invocation.host.files();
-        let listing = match files.entry(&absolute) {
-            Ok(entry) if entry.kind == EntryKind::File => Ok(alloc::vec![entry]),
-            Ok(_) => files.list(&absolute),
-            Err(error) => Err(error),
-        };
+        let listing = listing(invocation.host, &absolute);
         match listing {
             Ok(entries) => {
                 if several {
@@ -53,12 +52,73 @@ pub(crate) fn ls<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str]
                 }
             }
             Err(error) => {
-                invocation.output.error("ls", &format!("{error}"));
+                invocation.output.error("ls", &error);
                 ok = false;
             }
         }
     }
     Outcome::Done(ok)
+}
+
+/// What `ls` shows for `absolute`: a directory's entries, or the file.
+fn listing<H: Host>(host: &mut H, absolute: &str) -> Result<Vec<TreeEntry>, String> {
+    match place(host.files(), absolute) {
+        Place::Root => {
+            let system = host.files().list("/").map_err(|error| format!("{error}"))?;
+            list_root(system, host.storage())
+        }
+        Place::System => {
+            let files = host.files();
+            match files.entry(absolute) {
+                Ok(entry) if entry.kind == EntryKind::File => Ok(alloc::vec![entry]),
+                Ok(_) => files.list(absolute),
+                Err(error) => Err(error),
+            }
+            .map_err(|error| format!("{error}"))
+        }
+        Place::Store(relative) => {
+            let storage = host.storage().ok_or_else(|| format!("{absolute}: no such file or directory"))?;
+            let entry = storage.stat(relative).map_err(|error| format!("{absolute}: {error}"))?;
+            if entry.kind == Kind::File {
+                return Ok(alloc::vec![tree_entry(entry, String::from(absolute))]);
+            }
+            let entries = storage.list(relative).map_err(|error| format!("{absolute}: {error}"))?;
+            Ok(entries
+                .into_iter()
+                .map(|entry| {
+                    let path = child(absolute, &entry.name);
+                    tree_entry(entry, path)
+                })
+                .collect())
+        }
+    }
+}
+
+/// A whole file, from the bundle or the store.
+pub(crate) fn read_file<H: Host>(host: &mut H, absolute: &str) -> Result<Vec<u8>, String> {
+    match place(host.files(), absolute) {
+        Place::Root => Err(format!("{absolute}: is a directory")),
+        Place::System => host.files().read(absolute).map(<[u8]>::to_vec).map_err(|error| format!("{error}")),
+        Place::Store(relative) => {
+            let storage = host.storage().ok_or_else(|| format!("{absolute}: no such file or directory"))?;
+            if storage.stat(relative).is_ok_and(|entry| entry.kind == Kind::Dir) {
+                return Err(format!("{absolute}: is a directory"));
+            }
+            storage.read(relative).map_err(|error| format!("{absolute}: {error}"))
+        }
+    }
+}
+
+/// Whether `absolute` is a directory, a file, or nothing.
+fn kind_of<H: Host>(host: &mut H, absolute: &str) -> Option<EntryKind> {
+    match place(host.files(), absolute) {
+        Place::Root => Some(EntryKind::Directory),
+        Place::System => host.files().kind(absolute),
+        Place::Store(relative) => host.storage()?.stat(relative).ok().map(|entry| match entry.kind {
+            Kind::File => EntryKind::File,
+            Kind::Dir => EntryKind::Directory,
+        }),
+    }
 }
 
 fn display_name(entry: &TreeEntry) -> String {
@@ -122,9 +182,9 @@ pub(crate) fn cat<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str
     let mut ok = true;
     for path in arguments {
         let absolute = resolve(invocation.cwd, path);
-        match invocation.host.files().read(&absolute) {
-            Ok(contents) if is_text(contents) => {
-                let text = core::str::from_utf8(contents).unwrap_or_default();
+        match read_file(invocation.host, &absolute) {
+            Ok(contents) if is_text(&contents) => {
+                let text = core::str::from_utf8(&contents).unwrap_or_default();
                 invocation.output.write(&printable(text));
                 if !text.is_empty() && !text.ends_with('\n') {
                     invocation.output.line("");
@@ -137,7 +197,7 @@ pub(crate) fn cat<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str
                 ok = false;
             }
             Err(error) => {
-                invocation.output.error("cat", &format!("{error}"));
+                invocation.output.error("cat", &error);
                 ok = false;
             }
         }
@@ -151,7 +211,7 @@ pub(crate) fn cd<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str]
         [path] => resolve(invocation.cwd, path),
         _ => return invocation.usage("cd", "too many arguments"),
     };
-    match invocation.host.files().kind(&target) {
+    match kind_of(invocation.host, &target) {
         Some(EntryKind::Directory) => {
             *invocation.cwd = target;
             Outcome::Done(true)

@@ -3,6 +3,7 @@
 mod basic;
 mod files;
 mod log;
+mod store;
 mod system;
 
 use alloc::string::String;
@@ -29,11 +30,25 @@ pub struct CommandInfo {
 /// Every command, in the order `help` lists them.
 pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo { name: "help", usage: "[command]", summary: "List commands, or explain one" },
-    CommandInfo { name: "ls", usage: "[-l] [path…]", summary: "List a directory of the system's files" },
+    CommandInfo { name: "ls", usage: "[-l] [path…]", summary: "List a directory" },
     CommandInfo { name: "cat", usage: "file…", summary: "Print text files" },
+    CommandInfo {
+        name: "mkdir",
+        usage: "[-p] directory…",
+        summary: "Make directories (-p: and their parents)",
+    },
+    CommandInfo { name: "rm", usage: "path…", summary: "Delete files and empty directories" },
+    CommandInfo { name: "mv", usage: "from to", summary: "Move or rename (into a directory if `to` is one)" },
+    CommandInfo { name: "write", usage: "file [text…]", summary: "Write a line of text as a file" },
+    CommandInfo { name: "df", usage: "", summary: "Show the store's size and free space" },
+    CommandInfo { name: "sync", usage: "", summary: "Wait until every change is on the disk" },
     CommandInfo { name: "cd", usage: "[directory]", summary: "Change the working directory" },
     CommandInfo { name: "pwd", usage: "", summary: "Print the working directory" },
-    CommandInfo { name: "echo", usage: "[-n] [text…]", summary: "Print text" },
+    CommandInfo {
+        name: "echo",
+        usage: "[-n] [text…] [> file | >> file]",
+        summary: "Print text, or write it to a file",
+    },
     CommandInfo { name: "ps", usage: "", summary: "List running processes" },
     CommandInfo {
         name: "svc",
@@ -113,6 +128,12 @@ pub(crate) fn run<H: Host>(invocation: &mut Invocation<'_, H>, words: &[String])
         "cat" => files::cat(invocation, &arguments),
         "cd" => files::cd(invocation, &arguments),
         "pwd" => files::pwd(invocation, &arguments),
+        "mkdir" => store::mkdir(invocation, &arguments),
+        "rm" => store::rm(invocation, &arguments),
+        "mv" => store::mv(invocation, &arguments),
+        "write" => store::write(invocation, &arguments),
+        "df" => store::df(invocation, &arguments),
+        "sync" => store::sync(invocation, &arguments),
         "ps" => system::ps(invocation, &arguments),
         "svc" => system::svc(invocation, &arguments),
         "uname" => system::uname(invocation, &arguments),

@@ -1,0 +1,129 @@
+//! The shell's one file tree: the boot bundle's read-only files and the
+//! writable store, side by side under `/`.
+//!
+//! A path whose first name is one of the bundle's top-level entries
+//! (`/README.md`, `/docs/…`) is a read-only system file; every other path
+//! is in the store the terminal's storage capability reaches (`/documents`,
+//! `/config`, …). `/` lists both.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use weft_app_support::tree::compare_names;
+use weft_app_support::{EntryKind, FileTree, TreeEntry};
+use weft_storage_api::{Dir, Entry, Kind, Space};
+
+/// The writable store, as the shell uses it. Errors are messages a person
+/// can read.
+pub trait Storage {
+    /// Entries of a directory.
+    fn list(&mut self, path: &str) -> Result<Vec<Entry>, String>;
+    /// One entry.
+    fn stat(&mut self, path: &str) -> Result<Entry, String>;
+    /// A whole file.
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, String>;
+    /// Create or replace a whole file.
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), String>;
+    /// Make a directory (`parents`: and any missing parents).
+    fn create_dir(&mut self, path: &str, parents: bool) -> Result<(), String>;
+    /// Delete a file or an empty directory.
+    fn remove(&mut self, path: &str) -> Result<(), String>;
+    /// Move or rename.
+    fn rename(&mut self, from: &str, to: &str) -> Result<(), String>;
+    /// Space figures.
+    fn space(&mut self) -> Result<Space, String>;
+    /// Wait until every change is on the disk.
+    fn sync(&mut self) -> Result<(), String>;
+}
+
+impl Storage for Dir {
+    fn list(&mut self, path: &str) -> Result<Vec<Entry>, String> {
+        Dir::list(self, path).map_err(|e| e.to_string())
+    }
+    fn stat(&mut self, path: &str) -> Result<Entry, String> {
+        Dir::stat(self, path).map_err(|e| e.to_string())
+    }
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        Dir::read(self, path).map_err(|e| e.to_string())
+    }
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        Dir::replace(self, path, bytes).map_err(|e| e.to_string())
+    }
+    fn create_dir(&mut self, path: &str, parents: bool) -> Result<(), String> {
+        if parents { Dir::create_dir_all(self, path) } else { Dir::create_dir(self, path) }
+            .map_err(|e| e.to_string())
+    }
+    fn remove(&mut self, path: &str) -> Result<(), String> {
+        Dir::remove(self, path).map_err(|e| e.to_string())
+    }
+    fn rename(&mut self, from: &str, to: &str) -> Result<(), String> {
+        Dir::rename(self, from, to).map_err(|e| e.to_string())
+    }
+    fn space(&mut self) -> Result<Space, String> {
+        Dir::space(self).map_err(|e| e.to_string())
+    }
+    fn sync(&mut self) -> Result<(), String> {
+        Dir::sync(self).map_err(|e| e.to_string())
+    }
+}
+
+/// Where an absolute path lives.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// `/`: both.
+    Root,
+    /// A read-only system file (or directory) of the bundle.
+    System,
+    /// In the store, at this relative path.
+    Store(&'a str),
+}
+
+/// Where `absolute` (a resolved path) lives.
+pub fn place<'a>(files: &FileTree, absolute: &'a str) -> Place<'a> {
+    let relative = absolute.trim_start_matches('/');
+    if relative.is_empty() {
+        return Place::Root;
+    }
+    let first = relative.split('/').next().unwrap_or_default();
+    if files.kind(&format!("/{first}")).is_some() { Place::System } else { Place::Store(relative) }
+}
+
+/// A store entry as a listing entry at `path`.
+pub fn tree_entry(entry: Entry, path: String) -> TreeEntry {
+    let (kind, size, items) = match entry.kind {
+        Kind::File => (EntryKind::File, entry.size, 0),
+        Kind::Dir => (EntryKind::Directory, 0, entry.size as usize),
+    };
+    TreeEntry { name: entry.name, path, kind, size, items }
+}
+
+/// Join a directory's absolute path and a name.
+pub fn child(directory: &str, name: &str) -> String {
+    if directory == "/" { format!("/{name}") } else { format!("{directory}/{name}") }
+}
+
+/// `/`: the bundle's top level (`entries`) and the store's, by name.
+pub fn list_root(
+    mut entries: Vec<TreeEntry>,
+    storage: Option<&mut dyn Storage>,
+) -> Result<Vec<TreeEntry>, String> {
+    if let Some(storage) = storage {
+        for entry in storage.list("")? {
+            if !entries.iter().any(|e| e.name == entry.name) {
+                let path = child("/", &entry.name);
+                entries.push(tree_entry(entry, path));
+            }
+        }
+    }
+    entries.sort_by(|a, b| compare_names(&a.name, &b.name));
+    Ok(entries)
+}
+
+/// Refusal for changing a system file.
+pub fn read_only(absolute: &str) -> String {
+    format!("{absolute}: a read-only system file")
+}
+
+/// Refusal when the terminal has no storage capability.
+pub const NO_STORAGE: &str = "this terminal has no route to weft.storage";
