@@ -2,10 +2,10 @@
 
 use crate::{bench_stream, util};
 
-/// `bench ipc | stream`.
+/// `bench ipc | stream | storage`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let Some(what) = args.first() else {
-        return Err("usage: cargo xtask bench <ipc | stream>".into());
+        return Err("usage: cargo xtask bench <ipc | stream | storage>".into());
     };
     match what.as_str() {
         "ipc" => {
@@ -15,6 +15,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
             util::run(&mut command)
         }
         "stream" => bench_stream::run(&args[1..]),
-        other => Err(format!("unknown benchmark `{other}` (try: ipc, stream)")),
+        "storage" => {
+            let mut command = util::cargo();
+            command.args([
+                "run",
+                "--release",
+                "-p",
+                "weft-board-hosted",
+                "--bin",
+                "weft-bench",
+                "--",
+                "storage",
+            ]);
+            command.args(&args[1..]);
+            util::run(&mut command)
+        }
+        other => Err(format!("unknown benchmark `{other}` (try: ipc, stream, storage)")),
     }
 }

@@ -37,9 +37,14 @@ const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "run",
         summary: "boot Weft (QEMU by default, or hosted)",
-        help: "usage: cargo xtask run [--headless] [--gic 2|3] [--el2]
+        help: "usage: cargo xtask run [--headless] [--gic 2|3] [--el2] [--reset-disk]
        cargo xtask run --hosted [--headless] [--quiet] [--for SECONDS] [--size WxH]
-                       [--screenshot FILE] [--stream [--listen ENDPOINT]] [--open APP]...
+                       [--screenshot FILE] [--disk FILE] [--reset-disk]
+                       [--stream [--listen ENDPOINT]] [--open APP]...
+
+Either way the system's disk is an image file kept between runs
+(target/weft/disk-qemu.img, target/weft/disk-hosted.img; 256 MiB, made on the
+first run): files and settings survive. --reset-disk starts it over empty.
 
 Without --hosted: builds the kernel and the signed boot bundle and boots the
 desktop in a QEMU `virt` window (virtio-gpu, keyboard, tablet, disk; serial in
@@ -54,6 +59,7 @@ With --hosted: the same services in this host process.
   --for SECONDS       stop after that long
   --size WxH          the display size (default 1280x800)
   --screenshot FILE   write the screen to a PNG when stopping
+  --disk FILE         use this disk image instead
   --stream            also serve every window to remote viewers over Zenoh
   --listen ENDPOINT   where to listen with --stream (default tcp/0.0.0.0:7447)
   --open APP          start an app at boot (terminal, files, settings, monitor)",
@@ -108,7 +114,8 @@ tests compare against these files.",
         help: "usage: cargo xtask bench ipc [--rounds N]   hosted call/reply next to a pipe ping-pong
        cargo xtask bench ipc --qemu        call/reply between EL0 processes in QEMU (guest instructions)
        cargo xtask bench boot              QEMU start to the desktop
-       cargo xtask bench stream            wlstream frames over the mesh next to lz4 of the whole frame",
+       cargo xtask bench stream            wlstream frames over the mesh next to lz4 of the whole frame
+       cargo xtask bench storage [--mib N] hosted storage service on an image file next to the raw file",
         run: bench_command,
     },
 ];

@@ -26,7 +26,7 @@ pub struct Machine {
     pub el2: bool,
     /// Attach virtio-gpu, keyboard, tablet and a scratch disk.
     pub devices: bool,
-    /// Scratch disk image for virtio-blk.
+    /// Disk image for virtio-blk (the storage service's disk).
     pub disk: Option<PathBuf>,
     /// Where the QMP socket goes (tests).
     pub qmp: Option<PathBuf>,
@@ -83,8 +83,8 @@ impl Machine {
             if let Some(disk) = &self.disk {
                 command
                     .arg("-drive")
-                    .arg(format!("if=none,id=scratch,format=raw,file={}", disk.display()))
-                    .args(["-device", "virtio-blk-device,drive=scratch"]);
+                    .arg(format!("if=none,id=disk,format=raw,file={}", disk.display()))
+                    .args(["-device", "virtio-blk-device,drive=disk"]);
             }
         }
         command.args(&self.extra);
@@ -293,15 +293,46 @@ pub fn click(x: u32, y: u32) -> Vec<Vec<String>> {
     ]
 }
 
-/// Make (once) the scratch disk the virtio-blk driver gets.
-pub fn scratch_disk() -> Result<PathBuf, String> {
-    let path = crate::image::target_dir().join("weft").join("scratch.img");
+/// Size of a new QEMU disk image.
+const DISK_BYTES: u64 = 256 << 20;
+
+/// A new, empty disk image `target/weft/<name>.img` for a test (whatever
+/// an earlier run left there is gone).
+pub fn fresh_disk(name: &str) -> Result<PathBuf, String> {
+    let path = crate::image::target_dir().join("weft").join(format!("{name}.img"));
+    let _ = std::fs::remove_file(&path);
+    disk_image(&path)
+}
+
+/// The disk image at `path`, made (empty, sparse) if it does not exist.
+pub fn disk_image(path: &Path) -> Result<PathBuf, String> {
     if !path.exists() {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
-        let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        file.set_len(64 << 20).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        file.set_len(DISK_BYTES).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(path.to_path_buf())
+}
+
+/// The disk `cargo xtask run` keeps between runs for `board`; `reset`
+/// starts it over empty.
+pub fn persistent_disk(board: &str, reset: bool) -> Result<PathBuf, String> {
+    let path = crate::image::target_dir().join("weft").join(format!("disk-{board}.img"));
+    if reset && path.exists() {
+        std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        util::step(&format!("reset the disk {}", path.display()));
+    }
+    let existed = path.exists();
+    let path = disk_image(&path)?;
+    if existed {
+        util::step(&format!(
+            "the disk is {} (kept between runs; --reset-disk starts it over)",
+            path.display()
+        ));
+    } else {
+        util::step(&format!("made a new {} MiB disk {}", DISK_BYTES >> 20, path.display()));
     }
     Ok(path)
 }
@@ -312,10 +343,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut machine_gic = 2;
     let mut el2 = false;
     let mut headless = false;
+    let mut reset_disk = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--headless" => headless = true,
+            "--reset-disk" => reset_disk = true,
             "--el2" => el2 = true,
             "--gic" => {
                 machine_gic = iter
@@ -333,7 +366,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     machine.headless = headless;
     machine.gic = machine_gic;
     machine.el2 = el2;
-    machine.disk = Some(scratch_disk()?);
+    machine.disk = Some(persistent_disk("qemu", reset_disk)?);
     util::step(if headless {
         "booting Weft in QEMU (headless; Ctrl-C to stop)"
     } else {

@@ -27,7 +27,7 @@ fn boot() -> Result<(), String> {
     for run in 1..=RUNS {
         let mut machine = Machine::new(artifacts.kernel.clone(), artifacts.bundle.clone());
         machine.headless = true;
-        machine.disk = Some(crate::qemu::scratch_disk()?);
+        machine.disk = Some(crate::qemu::fresh_disk("bench")?);
         let mut running = Running::start(&machine, false)?;
         let first = running
             .wait_for(Duration::from_secs(60), |l| l.contains("virtio-gpu: first frame"))

@@ -9,9 +9,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         eprintln!("xtask: the QEMU boot is not wired in yet; running hosted Weft instead");
     }
     prereq::ensure(prereq::host_tests())?;
-    let passthrough: Vec<&String> = args.iter().filter(|a| a.as_str() != "--hosted").collect();
+    let reset = args.iter().any(|a| a == "--reset-disk");
+    let passthrough: Vec<&String> =
+        args.iter().filter(|a| a.as_str() != "--hosted" && a.as_str() != "--reset-disk").collect();
     let mut command = util::cargo();
     command.args(["run", "--release", "-p", "weft-board-hosted", "--bin", "weft-hosted", "--"]);
-    command.args(passthrough);
+    command.args(&passthrough);
+    // Files and settings outlive the run: the disk is an image file kept in
+    // the target directory, unless the caller names another.
+    if !passthrough.iter().any(|a| a.as_str() == "--disk") {
+        command.arg("--disk").arg(crate::qemu::persistent_disk("hosted", reset)?);
+    }
     util::run(&mut command)
 }

@@ -48,6 +48,7 @@ pub enum BlockRequest {
         /// First sector.
         sector: u64,
         /// A multiple of [`SECTOR`] bytes, at most [`MAX_TRANSFER`].
+        #[serde(with = "weft_ipc::bytes")]
         data: Vec<u8>,
     },
     /// Make every completed write durable.
@@ -73,7 +74,7 @@ pub enum BlockResponse {
     /// Geometry.
     Info(BlockInfo),
     /// Sectors read.
-    Data(Vec<u8>),
+    Data(#[serde(with = "weft_ipc::bytes")] Vec<u8>),
     /// Written or flushed.
     Done,
     /// Refused.

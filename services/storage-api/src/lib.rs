@@ -84,6 +84,7 @@ pub enum StorageRequest {
         /// Relative path.
         path: String,
         /// The new contents.
+        #[serde(with = "weft_ipc::bytes")]
         data: Vec<u8>,
     },
     /// Write `data` at `offset` of an existing file, growing it if needed.
@@ -93,6 +94,7 @@ pub enum StorageRequest {
         /// First byte (at most the file's length: no holes).
         offset: u64,
         /// At most [`MAX_CHUNK`] bytes.
+        #[serde(with = "weft_ipc::bytes")]
         data: Vec<u8>,
     },
     /// Make a directory; its parent must exist.
@@ -130,6 +132,7 @@ pub enum StorageRequest {
         /// Offset in the blob (the staged length so far).
         offset: u64,
         /// At most [`MAX_CHUNK`] bytes.
+        #[serde(with = "weft_ipc::bytes")]
         data: Vec<u8>,
     },
     /// Store the staged bytes as a blob, if they hash to `name`.
@@ -212,7 +215,7 @@ pub enum StorageResponse {
     /// A directory's entries.
     Entries(Vec<Entry>),
     /// File or blob bytes.
-    Data(Vec<u8>),
+    Data(#[serde(with = "weft_ipc::bytes")] Vec<u8>),
     /// Space figures.
     Space(Space),
     /// The new capability is the attached channel.

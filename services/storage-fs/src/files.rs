@@ -143,42 +143,34 @@ impl<D: BlockDevice> Store<D> {
             refs_after: self.map.refs + grow,
             meta_after: self.meta_bound() - minus + plus,
         })?;
-        // Copy-on-write, block by block: merge the old content where the
-        // bytes cover a block only in part.
-        let mut fresh = Vec::with_capacity(add as usize);
-        let (mut merged, mut buf) = (vec![0; BLOCK_SIZE], vec![0; BLOCK_SIZE]);
+        // Copy-on-write: merge the old content where the bytes cover a
+        // block only in part, then write the merged blocks to new ones.
+        let mut merged_blocks: Vec<Vec<u8>> = Vec::with_capacity(add as usize);
         for index in low..high {
             let start = index * block;
-            merged.fill(0);
-            let result = match replaced.get((index - low) as usize) {
-                Some(r) if offset > start || end < start + block => read_block(&mut self.dev, r, &mut merged),
-                _ => Ok(()),
+            let mut merged = vec![0; BLOCK_SIZE];
+            if let Some(r) = replaced.get((index - low) as usize)
+                && (offset > start || end < start + block)
+            {
+                read_block(&mut self.dev, r, &mut merged)?;
             }
-            .and_then(|()| {
-                // Past the old end a block is zero as written; zero it anyway
-                // so that an image from elsewhere cannot leak stale bytes.
-                if let Some(tail) = merged.get_mut(old_size.saturating_sub(start).min(block) as usize..) {
-                    tail.fill(0);
-                }
-                let from = offset.max(start);
-                let to = end.min(start + block);
-                if from < to {
-                    let source = bytes.get((from - offset) as usize..(to - offset) as usize);
-                    let target = merged.get_mut((from - start) as usize..(to - start) as usize);
-                    if let (Some(source), Some(target)) = (source, target) {
-                        target.copy_from_slice(source);
-                    }
-                }
-                self.write_block(&merged, &mut buf)
-            });
-            match result {
-                Ok(r) => fresh.push(r),
-                Err(error) => {
-                    self.release(&fresh);
-                    return Err(error);
+            // Past the old end a block is zero as written; zero it anyway so
+            // that an image from elsewhere cannot leak stale bytes.
+            if let Some(tail) = merged.get_mut(old_size.saturating_sub(start).min(block) as usize..) {
+                tail.fill(0);
+            }
+            let from = offset.max(start);
+            let to = end.min(start + block);
+            if from < to {
+                let source = bytes.get((from - offset) as usize..(to - offset) as usize);
+                let target = merged.get_mut((from - start) as usize..(to - start) as usize);
+                if let (Some(source), Some(target)) = (source, target) {
+                    target.copy_from_slice(source);
                 }
             }
+            merged_blocks.push(merged);
         }
+        let fresh = self.write_blocks(merged_blocks.iter().map(Vec::as_slice))?;
         let plus = fresh.iter().map(|r| ref_len(r.block)).sum::<u64>()
             + varint_len(new_size)
             + varint_len(old_count + grow)

@@ -273,33 +273,51 @@ impl<D: BlockDevice> Store<D> {
         blocks.iter().filter(|r| !self.map.is_committed(r.block)).count() as u64
     }
 
-    /// Writes one block's content (up to 4096 bytes, zero-padded) to a new
-    /// block and returns its reference.
-    pub(crate) fn write_block(&mut self, content: &[u8], buf: &mut [u8]) -> Result<BlockRef, Error> {
-        let block = self.map.alloc().ok_or(Error::NoSpace)?;
-        buf.fill(0);
-        buf.iter_mut().zip(content).for_each(|(d, s)| *d = *s);
-        if let Err(error) = self.dev.write(block_sector(block), buf) {
-            self.map.release(block);
-            return Err(error.into());
-        }
-        Ok(BlockRef { block, sum: block_sum(block, buf) })
-    }
-
     /// Writes `bytes` to new blocks; on failure the blocks are released.
     pub(crate) fn write_data(&mut self, bytes: &[u8]) -> Result<FileData, Error> {
-        let mut buf = vec![0; BLOCK_SIZE];
-        let mut blocks = Vec::with_capacity(bytes.len().div_ceil(BLOCK_SIZE));
-        for chunk in bytes.chunks(BLOCK_SIZE) {
-            match self.write_block(chunk, &mut buf) {
-                Ok(r) => blocks.push(r),
-                Err(error) => {
-                    self.release(&blocks);
-                    return Err(error);
+        let blocks = self.write_blocks(bytes.chunks(BLOCK_SIZE))?;
+        Ok(FileData { size: bytes.len() as u64, blocks })
+    }
+
+    /// Writes each of `contents` (at most a block each, zero-padded) to a
+    /// new block, sending runs of consecutive blocks to the device as one
+    /// write; on failure every block is released.
+    pub(crate) fn write_blocks<'a>(
+        &mut self,
+        contents: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Vec<BlockRef>, Error> {
+        let mut written: Vec<BlockRef> = Vec::new();
+        // The run being gathered: its first block and its bytes.
+        let mut run: Option<u64> = None;
+        let mut pending: Vec<u8> = Vec::with_capacity(BLOCK_SIZE * WRITE_RUN);
+        let result = (|| {
+            for content in contents {
+                let block = self.map.alloc().ok_or(Error::NoSpace)?;
+                let mut padded = vec![0; BLOCK_SIZE];
+                padded.iter_mut().zip(content).for_each(|(d, s)| *d = *s);
+                written.push(BlockRef { block, sum: block_sum(block, &padded) });
+                let follows = run.is_some_and(|first| first + (pending.len() / BLOCK_SIZE) as u64 == block);
+                if !follows || pending.len() >= BLOCK_SIZE * WRITE_RUN {
+                    if let Some(first) = run {
+                        self.dev.write(block_sector(first), &pending)?;
+                    }
+                    pending.clear();
+                    run = Some(block);
                 }
+                pending.extend_from_slice(&padded);
+            }
+            if let Some(first) = run {
+                self.dev.write(block_sector(first), &pending)?;
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => Ok(written),
+            Err(error) => {
+                self.release(&written);
+                Err(error)
             }
         }
-        Ok(FileData { size: bytes.len() as u64, blocks })
     }
 
     /// Drops blocks from the live state.
@@ -319,6 +337,13 @@ pub(crate) fn read_block<D: BlockDevice>(dev: &mut D, r: &BlockRef, buf: &mut [u
     Ok(())
 }
 
+/// Most blocks one device write carries.
+const WRITE_RUN: usize = 8;
+
+/// Most blocks one device read fetches: runs of consecutive blocks are
+/// read together (files written in one go usually are one run).
+const READ_RUN: usize = 8;
+
 /// Bytes `offset..offset + len` of `data` (cut at its end), every block
 /// verified.
 pub(crate) fn read_data<D: BlockDevice>(
@@ -332,15 +357,34 @@ pub(crate) fn read_data<D: BlockDevice>(
         return Ok(Vec::new());
     }
     let mut out = Vec::with_capacity((end - offset) as usize);
-    let mut buf = vec![0; BLOCK_SIZE];
+    let mut buf = vec![0; BLOCK_SIZE * READ_RUN];
     let block = BLOCK_SIZE as u64;
-    for index in offset / block..end.div_ceil(block) {
-        let r = data.blocks.get(index as usize).ok_or(Error::Corrupt(Corruption::Metadata))?;
-        read_block(dev, r, &mut buf)?;
-        let start = index * block;
-        let from = offset.max(start) - start;
-        let to = end.min(start + block) - start;
-        out.extend_from_slice(buf.get(from as usize..to as usize).unwrap_or_default());
+    let (first, last) = (offset / block, end.div_ceil(block));
+    let refs = data.blocks.get(first as usize..last as usize).ok_or(Error::Corrupt(Corruption::Metadata))?;
+    let mut index = first;
+    let mut rest = refs;
+    while let Some(head) = rest.first() {
+        // The run: refs whose block numbers follow the head's.
+        let run = rest
+            .iter()
+            .take(READ_RUN)
+            .enumerate()
+            .take_while(|(i, r)| r.block == head.block + *i as u64)
+            .count()
+            .max(1);
+        let bytes = buf.get_mut(..run * BLOCK_SIZE).ok_or(Error::Corrupt(Corruption::Metadata))?;
+        dev.read(block_sector(head.block), bytes)?;
+        for (r, content) in rest.iter().zip(bytes.chunks(BLOCK_SIZE)) {
+            if block_sum(r.block, content) != r.sum {
+                return Err(Error::Corrupt(Corruption::Data { block: r.block }));
+            }
+            let start = index * block;
+            let from = offset.max(start) - start;
+            let to = end.min(start + block) - start;
+            out.extend_from_slice(content.get(from as usize..to as usize).unwrap_or_default());
+            index += 1;
+        }
+        rest = rest.get(run..).unwrap_or_default();
     }
     Ok(out)
 }

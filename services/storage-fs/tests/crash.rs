@@ -223,7 +223,9 @@ fn a_crash_at_any_point_leaves_exactly_the_last_committed_state() {
         // The cases must reach what they are for.
         assert!(tally.commits > cases);
         assert!(tally.interrupted_commit_durable > 0 && tally.interrupted_commit_lost > 0);
-        assert!(tally.cut_elsewhere > cases / 10);
+        // Data writes go to the device in runs of up to 8 blocks, so fewer
+        // requests (and cuts) fall outside commits than blocks written.
+        assert!(tally.cut_elsewhere > cases / 20);
         assert!(tally.no_space > 0 && tally.quota_exceeded > 0 && tally.transient > cases / 20);
         assert!(tally.other_errors > cases);
     }

@@ -17,6 +17,7 @@
 
 extern crate alloc;
 
+pub mod bytes;
 mod client;
 pub mod log_sink;
 pub mod namespace;

@@ -2,6 +2,8 @@
 //! (host only). Each figure is printed next to a baseline measured in the
 //! same run on the same machine.
 
+mod storage;
+
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
@@ -182,8 +184,16 @@ fn main() {
         args.iter().position(|a| a == "--rounds").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok());
     match args.first().map(String::as_str) {
         Some("ipc") => bench_ipc(rounds.unwrap_or(100_000)),
+        Some("storage") => {
+            let mib = args
+                .iter()
+                .position(|a| a == "--mib")
+                .and_then(|i| args.get(i + 1))
+                .and_then(|s| s.parse().ok());
+            storage::bench(mib.unwrap_or(64) << 20, rounds.unwrap_or(1000) as u32)
+        }
         _ => {
-            eprintln!("usage: weft-bench ipc [--rounds N]");
+            eprintln!("usage: weft-bench ipc [--rounds N] | storage [--mib N] [--rounds FILES]");
             std::process::exit(2);
         }
     }
