@@ -108,15 +108,19 @@ fn output_after(lines: &[String], command: &str) -> Vec<String> {
     lines[start + 1..].iter().take_while(|line| !line.starts_with("weft:")).cloned().collect()
 }
 
-/// Boot the terminal's graph on `disk` (a fresh memory disk if `None`).
-fn boot(disk: Option<Arc<HostDisk>>) -> (System, Probe<Terminal>, Probe<Terminal>) {
+/// Boot the terminal's graph with `files` in the bundle, on `disk` (a
+/// fresh memory disk if `None`).
+fn boot(
+    files: Vec<(String, Vec<u8>)>,
+    disk: Option<Arc<HostDisk>>,
+) -> (System, Probe<Terminal>, Probe<Terminal>) {
     let hosted = Hosted::new();
     let (terminal, program) = terminal_probe();
     hosted.register_closure("test-terminal", program);
     let (guest, program) = terminal_probe();
     hosted.register_closure("test-guest", program);
     let mut bundle = bundle_for("test", manifests());
-    bundle.files = vec![("README.md".into(), b"# Weft\n".to_vec())];
+    bundle.files = files;
     let devices = disk
         .into_iter()
         .map(|disk| ("device:disk".to_string(), disk as Arc<dyn std::any::Any + Send + Sync>))
@@ -124,6 +128,10 @@ fn boot(disk: Option<Arc<HostDisk>>) -> (System, Probe<Terminal>, Probe<Terminal
     let system = System::boot_on(hosted, BootOptions { bundle, echo: false, devices }).unwrap();
     assert!(system.wait_for_log("started guest", Duration::from_secs(10)));
     (system, terminal, guest)
+}
+
+fn readme() -> Vec<(String, Vec<u8>)> {
+    vec![("README.md".into(), b"# Weft\n".to_vec())]
 }
 
 /// The command's output lines.
@@ -135,7 +143,7 @@ fn run(terminal: &Probe<Terminal>, command: &str) -> Vec<String> {
 fn the_shell_keeps_files_in_the_store_across_a_reboot() {
     let disk = HostDisk::memory(16 << 20);
     {
-        let (_system, terminal, guest) = boot(Some(disk.clone()));
+        let (_system, terminal, guest) = boot(readme(), Some(disk.clone()));
         assert_eq!(run(&terminal, "mkdir -p documents/letters"), Vec::<String>::new());
         assert_eq!(run(&terminal, "echo Dear reader, > documents/letters/hello.txt"), Vec::<String>::new());
         run(&terminal, "echo Yours. >> documents/letters/hello.txt");
@@ -160,7 +168,7 @@ fn the_shell_keeps_files_in_the_store_across_a_reboot() {
         assert_eq!(run(&terminal, "cat app-guest/note.txt"), ["mine"]);
         assert_eq!(run(&terminal, "sync"), Vec::<String>::new());
     }
-    let (_system, terminal, _guest) = boot(Some(disk));
+    let (_system, terminal, _guest) = boot(readme(), Some(disk));
     assert_eq!(run(&terminal, "cat documents/letters/hello.txt"), ["Dear reader,", "Yours."]);
     assert_eq!(run(&terminal, "cat documents/letters/todo.txt"), ["buy milk"]);
     run(&terminal, "rm documents/letters/todo.txt");
@@ -169,23 +177,11 @@ fn the_shell_keeps_files_in_the_store_across_a_reboot() {
 
 #[test]
 fn the_shell_shows_the_real_system() {
-    let hosted = Hosted::new();
-    let (terminal, program) = terminal_probe();
-    hosted.register_closure("test-terminal", program);
-    let (guest, program) = terminal_probe();
-    hosted.register_closure("test-guest", program);
-    let mut bundle = bundle_for("test", manifests());
-    bundle.files = vec![
+    let files = vec![
         ("README.md".into(), b"# Weft\n".to_vec()),
         ("docs/apps.md".into(), b"# The core apps\n\nTerminal, Settings, Files, Monitor.\n".to_vec()),
     ];
-    let options = BootOptions { bundle, echo: false, devices: Vec::new() };
-    let system = System::boot_on(hosted, options).unwrap();
-    assert!(
-        system.wait_for_log("started guest", Duration::from_secs(10)),
-        "{:#?}",
-        system.hosted.debug_log().lines()
-    );
+    let (_system, terminal, guest) = boot(files, None);
 
     // `ps` lists the real processes.
     let lines = type_line(&terminal, "ps");

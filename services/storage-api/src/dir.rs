@@ -90,11 +90,15 @@ impl Dir {
 
     /// A whole file.
     pub fn read(&self, path: &str) -> Result<Vec<u8>, DirError> {
+        self.read_chunks(|offset| StorageRequest::Read { path: path.to_string(), offset, len: MAX_CHUNK })
+    }
+
+    /// Read chunk after chunk (`request` asks for the one at an offset)
+    /// until one comes back short.
+    fn read_chunks(&self, request: impl Fn(u64) -> StorageRequest) -> Result<Vec<u8>, DirError> {
         let mut bytes = Vec::new();
         loop {
-            let request =
-                StorageRequest::Read { path: path.to_string(), offset: bytes.len() as u64, len: MAX_CHUNK };
-            match self.call(&request)? {
+            match self.call(&request(bytes.len() as u64))? {
                 StorageResponse::Data(chunk) => {
                     let last = chunk.len() < MAX_CHUNK as usize;
                     bytes.extend_from_slice(&chunk);
@@ -207,20 +211,7 @@ impl Dir {
 
     /// A whole blob, verified by the service against its name.
     pub fn blob(&self, name: [u8; 32]) -> Result<Vec<u8>, DirError> {
-        let mut bytes = Vec::new();
-        loop {
-            let request = StorageRequest::BlobRead { name, offset: bytes.len() as u64, len: MAX_CHUNK };
-            match self.call(&request)? {
-                StorageResponse::Data(chunk) => {
-                    let last = chunk.len() < MAX_CHUNK as usize;
-                    bytes.extend_from_slice(&chunk);
-                    if last {
-                        return Ok(bytes);
-                    }
-                }
-                _ => return Err(unexpected()),
-            }
-        }
+        self.read_chunks(|offset| StorageRequest::BlobRead { name, offset, len: MAX_CHUNK })
     }
 
     /// Every blob.
