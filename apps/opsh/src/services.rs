@@ -59,6 +59,12 @@ impl Host for ServiceHost {
     }
 
     fn storage(&mut self) -> Option<&mut dyn Storage> {
+        if let Some(Some(dir)) = &self.storage
+            && dir.is_closed()
+        {
+            // The storage service restarted: connect again.
+            self.storage = None;
+        }
         let dir = self.storage.get_or_insert_with(|| Dir::connect().ok());
         dir.as_mut().map(|dir| dir as &mut dyn Storage)
     }

@@ -314,3 +314,23 @@ fn a_power_cut_at_every_disk_write_leaves_the_old_or_the_new_state() {
     }
     eprintln!("{requests} disk writes and flushes in the workload: a cut after each, every one old-or-new");
 }
+
+#[test]
+fn a_crashed_storage_service_is_a_clear_error_and_loses_nothing_synced() {
+    let disk = HostDisk::memory(8 << 20);
+    {
+        let (graph, admin) = boot_store(&disk);
+        admin.run(|app| {
+            app.dir.write("kept.txt", b"synced before the crash").unwrap();
+            app.dir.sync().unwrap();
+        });
+        graph.kill("storage").unwrap();
+        admin.run(|app| {
+            let after = app.dir.read("kept.txt");
+            assert!(matches!(after, Err(DirError::Ipc(_))), "{after:?}");
+            assert!(app.dir.is_closed());
+        });
+    }
+    let (_graph, admin) = boot_store(&disk);
+    admin.run(|app| assert_eq!(app.dir.read("kept.txt").unwrap(), b"synced before the crash"));
+}

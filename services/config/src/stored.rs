@@ -88,6 +88,10 @@ impl Persistence for Stored {
             Some(value) => self.saved.insert(String::from(key), value.clone()),
             None => self.saved.remove(key),
         };
+        if self.dir.as_ref().is_some_and(Dir::is_closed) {
+            // The storage service restarted: its capabilities ended.
+            self.dir = Dir::connect().ok();
+        }
         let Some(dir) = &self.dir else { return };
         let written = dir.replace(FILE, &encode(&self.saved)).and_then(|()| dir.sync());
         if let Err(error) = written {

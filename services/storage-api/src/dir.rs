@@ -55,6 +55,12 @@ impl Dir {
         weft_ipc::connect::<StorageProtocol>().map(|client| Dir { client })
     }
 
+    /// Whether the capability is gone (the storage service restarted:
+    /// connect again).
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
     /// Give the channel back (to pass the capability on).
     pub fn into_channel(self) -> Channel {
         self.client.into_channel()
