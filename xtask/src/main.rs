@@ -115,7 +115,8 @@ tests compare against these files.",
        cargo xtask bench ipc --qemu        call/reply between EL0 processes in QEMU (guest instructions)
        cargo xtask bench boot              QEMU start to the desktop
        cargo xtask bench stream            wlstream frames over the mesh next to lz4 of the whole frame
-       cargo xtask bench storage [--mib N] hosted storage service on an image file next to the raw file",
+       cargo xtask bench storage [--mib N] hosted storage service on an image file next to the raw file
+       cargo xtask bench storage --qemu    the storage service in QEMU next to a raw virtio disk",
         run: bench_command,
     },
 ];

@@ -15,7 +15,8 @@
 //! dependency line the build names if this crate lacks it.
 //!
 //! The kernel-test programs live here (`ktest`, `hello`, `crash`,
-//! `ipc-echo`), each with its manifest in the folder of its name.
+//! `ipc-echo`, `storage-bench`), each with its manifest in the folder of
+//! its name.
 #![no_std]
 
 extern crate alloc;
@@ -24,6 +25,7 @@ pub mod crash;
 pub mod hello;
 pub mod ipc_echo;
 pub mod ktest;
+pub mod storage_bench;
 
 /// A program's entry: `fn(bootstrap) -> exit code`.
 pub use weft_ipc::program::Entry as ProgramEntry;

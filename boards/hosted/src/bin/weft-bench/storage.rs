@@ -12,17 +12,15 @@ use weft_board_hosted::{BootOptions, System, bundle_for, default_bundle};
 use weft_ipc::program::run_with;
 use weft_kernel_hosted::Hosted;
 use weft_manifest::{Manifest, Restart, Use};
-use weft_storage_api::{Dir, MAX_CHUNK};
+use weft_programs::storage_bench::measure;
+use weft_storage_api::Dir;
 
 const MIB: u64 = 1 << 20;
 /// The disk images: room for the file and the store's metadata.
 const DISK: u64 = 256 * MIB;
 
-/// What the program inside the graph measured.
-struct Figures {
-    write: Duration,
-    read: Duration,
-    creates: Duration,
+fn ns(nanos: u64) -> Duration {
+    Duration::from_nanos(nanos)
 }
 
 fn rate(bytes: u64, time: Duration) -> f64 {
@@ -49,35 +47,6 @@ fn raw(disk: &HostDisk, bytes: u64) -> (Duration, Duration) {
     (write, start.elapsed())
 }
 
-/// The measuring program: a 64 MiB file written in chunks and synced, read
-/// back, then `files` small files created and synced.
-fn measure(dir: &Dir, bytes: u64, files: u32) -> Figures {
-    let chunk = vec![0xa5u8; MAX_CHUNK as usize];
-    let start = Instant::now();
-    dir.write("big", &chunk).expect("write");
-    for i in 1..bytes / u64::from(MAX_CHUNK) {
-        dir.call(&weft_storage_api::StorageRequest::WriteAt {
-            path: "big".into(),
-            offset: i * u64::from(MAX_CHUNK),
-            data: chunk.clone(),
-        })
-        .expect("write");
-    }
-    dir.sync().expect("sync");
-    let write = start.elapsed();
-    let start = Instant::now();
-    let read = dir.read("big").expect("read");
-    assert_eq!(read.len() as u64, bytes);
-    let read = start.elapsed();
-    dir.create_dir("small").expect("mkdir");
-    let start = Instant::now();
-    for i in 0..files {
-        dir.write(&format!("small/{i}"), &[7; 1024]).expect("create");
-    }
-    dir.sync().expect("sync");
-    Figures { write, read, creates: start.elapsed() }
-}
-
 pub fn bench(bytes: u64, files: u32) {
     let folder = std::env::temp_dir().join(format!("weft-bench-storage-{}", std::process::id()));
     std::fs::create_dir_all(&folder).expect("temp folder");
@@ -101,7 +70,8 @@ pub fn bench(bytes: u64, files: u32) {
             let sender = sender.clone();
             run_with(bootstrap, move |_startup| {
                 let dir = Dir::connect().map_err(|e| format!("{e}"))?;
-                let _ = sender.send(measure(&dir, bytes, files));
+                let figures = measure(&dir, bytes, files).map_err(|e| format!("{e}"))?;
+                let _ = sender.send(figures);
                 Ok(())
             })
         }),
@@ -129,7 +99,7 @@ pub fn bench(bytes: u64, files: u32) {
     let _ = std::fs::remove_dir_all(&folder);
 
     let (mb, raw_w, raw_r) = (bytes, rate(bytes, raw_write), rate(bytes, raw_read));
-    let (store_w, store_r) = (rate(mb, figures.write), rate(mb, figures.read));
+    let (store_w, store_r) = (rate(mb, ns(figures.write_ns)), rate(mb, ns(figures.read_ns)));
     println!("  {:<44} {raw_w:>9.1} MiB/s", "raw device, sequential write + flush");
     println!(
         "  {:<44} {store_w:>9.1} MiB/s  ({:.2}× raw)",
@@ -142,7 +112,7 @@ pub fn bench(bytes: u64, files: u32) {
         "storage service, sequential read",
         store_r / raw_r
     );
-    let per_second = f64::from(files) / figures.creates.as_secs_f64();
+    let per_second = f64::from(files) / ns(figures.creates_ns).as_secs_f64();
     // A 1 KiB create costs at least one 4 KiB block write on the raw device.
     let raw_blocks = raw_w * 256.0;
     println!(
