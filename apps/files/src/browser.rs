@@ -15,6 +15,7 @@ use weft_toolkit::widgets::{
 };
 
 use crate::document::DocumentView;
+use crate::places::{DOCUMENTS, Places};
 
 /// What the window's widgets report.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +38,24 @@ pub enum Message {
     Sort(usize),
     /// The monospace switch changed.
     Monospace(bool),
+    /// Ask for a new folder's name.
+    NewFolder,
+    /// Ask for a new text file's name.
+    NewFile,
+    /// Ask for the selected entry's new name.
+    Rename,
+    /// Delete the selected entry.
+    Delete,
+    /// The name being typed.
+    NameChanged(String),
+    /// The name is done (Enter or OK).
+    NameSubmit,
+    /// No name after all.
+    NameCancel,
+    /// The text in the editor changed.
+    Edited(String),
+    /// Save the file being edited.
+    Save,
 }
 
 /// Where the browser is.
@@ -78,6 +97,7 @@ struct Ids {
     document_page: WidgetId,
     document: WidgetId,
     status: WidgetId,
+    pub(crate) edit: crate::edit::EditIds,
 }
 
 /// Rows on a page for Page Up and Page Down.
@@ -126,7 +146,7 @@ fn prefers_monospace(path: &str) -> bool {
 
 /// The file browser.
 pub struct Browser {
-    tree: FileTree,
+    pub(crate) places: Places,
     location: Location,
     back: Vec<Location>,
     forward: Vec<Location>,
@@ -136,14 +156,28 @@ pub struct Browser {
     monospace: bool,
     rows: Vec<WidgetId>,
     ids: Option<Ids>,
+    /// What the name prompt is for, while it is open.
+    pub(crate) prompt: Option<crate::edit::Prompt>,
+    /// The name typed so far.
+    pub(crate) name: String,
+    /// The text in the editor, while a document is open for editing.
+    pub(crate) edited: Option<String>,
+    /// The last error, shown in the window until the next action.
+    pub(crate) error: Option<String>,
 }
 
 impl Browser {
-    /// A browser at the root of `tree`.
+    /// A browser at the root of `tree` (the system's files only).
     pub fn new(tree: FileTree) -> Browser {
+        Browser::with_places(Places::new(tree, None))
+    }
+
+    /// A browser over `places`, in the documents if there are any.
+    pub fn with_places(places: Places) -> Browser {
+        let start = if places.has_documents() { DOCUMENTS } else { "/" };
         Browser {
-            tree,
-            location: Location::Folder(String::from("/")),
+            places,
+            location: Location::Folder(String::from(start)),
             back: Vec::new(),
             forward: Vec::new(),
             entries: Vec::new(),
@@ -152,7 +186,21 @@ impl Browser {
             monospace: false,
             rows: Vec::new(),
             ids: None,
+            prompt: None,
+            name: String::new(),
+            edited: None,
+            error: None,
         }
+    }
+
+    /// The places it shows (to read what the window wrote).
+    pub fn places(&mut self) -> &mut Places {
+        &mut self.places
+    }
+
+    /// The last error shown in the window.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
     }
 
     /// Where the browser is.
@@ -173,6 +221,27 @@ impl Browser {
     /// The row widgets, in order.
     pub fn rows(&self) -> &[WidgetId] {
         &self.rows
+    }
+
+    /// The edit widgets (toolbar buttons, name prompt, editor).
+    pub(crate) fn edit_ids(&self) -> Option<&crate::edit::EditIds> {
+        self.ids.as_ref().map(|ids| &ids.edit)
+    }
+
+    /// The pages the editor replaces, and the monospace switch.
+    pub(crate) fn page_ids(&self) -> Option<(WidgetId, WidgetId, WidgetId)> {
+        self.ids.as_ref().map(|ids| (ids.folder_page, ids.document_page, ids.monospace))
+    }
+
+    /// Where the browser is, changeable by the edit actions.
+    pub(crate) fn location_mut(&mut self) -> &mut Location {
+        &mut self.location
+    }
+
+    /// Show the current location again (after a change), selecting the
+    /// entry at `path` if there is one.
+    pub(crate) fn refresh(&mut self, ui: &mut Ui<Message>, path: Option<&str>) {
+        self.show(ui, path);
     }
 
     /// The document widget.
@@ -202,6 +271,8 @@ impl Browser {
         ui.adjust_layout(path, |style| style.padding.left = 8.0);
         let monospace = ui.add(toolbar, Switch::new("Monospace").on_toggle(Message::Monospace));
         ui.adjust_layout(monospace, |style| style.width = Some(150.0));
+        let edit_buttons = crate::edit::build_toolbar(ui, toolbar);
+        let prompt = crate::edit::build_prompt(ui, root);
 
         let body = ui.add(root, Container::column().grow(1.0).min_height(0.0));
         let folder_page = ui.add(body, Container::column().grow(1.0).min_height(0.0));
@@ -211,12 +282,15 @@ impl Browser {
         let list = ui.add(folder_page, ScrollView::new().padding(8.0).gap(2.0));
         let document_page = ui.add(body, Container::column().grow(1.0).min_height(0.0));
         let document = ui.add(document_page, DocumentView::new().on_navigate(Message::Navigate));
+        let editor = crate::edit::build_editor(ui, body);
 
         let status_bar = ui.add(
             root,
             Container::row().padding_insets(Insets::symmetric(5.0, 14.0)).surface(Surface::Alternate),
         );
         let status = ui.add(status_bar, Label::new("").role(TextRole::Small).muted().ellipsis().grow(1.0));
+        let error =
+            ui.add(status_bar, Label::new("").role(TextRole::Small).color(ColorRole::Danger).ellipsis());
         self.ids = Some(Ids {
             back,
             forward,
@@ -229,12 +303,20 @@ impl Browser {
             document_page,
             document,
             status,
+            edit: crate::edit::EditIds { buttons: edit_buttons, prompt, editor, error },
         });
         self.show(ui, None);
     }
 
     /// Handles a message from the widgets.
     pub fn update(&mut self, ui: &mut Ui<Message>, message: Message) {
+        if !matches!(message, Message::NameChanged(_) | Message::Edited(_)) {
+            self.error = None;
+        }
+        if self.edit(ui, &message) {
+            self.update_status(ui);
+            return;
+        }
         match message {
             Message::Back => self.back(ui),
             Message::Forward => self.forward(ui),
@@ -255,6 +337,15 @@ impl Browser {
                     self.selected.and_then(|index| self.entries.get(index)).map(|e| e.path.clone());
                 self.show(ui, selected.as_deref());
             }
+            Message::NewFolder
+            | Message::NewFile
+            | Message::Rename
+            | Message::Delete
+            | Message::NameChanged(_)
+            | Message::NameSubmit
+            | Message::NameCancel
+            | Message::Edited(_)
+            | Message::Save => {}
             Message::Monospace(on) => {
                 self.monospace = on;
                 if let Some(ids) = &self.ids {
@@ -351,6 +442,8 @@ impl Browser {
         ui.set_enabled(forward, !self.forward.is_empty());
         ui.set_enabled(up, self.location.path() != "/");
         self.rebuild_path(ui);
+        self.edited = None;
+        crate::edit::show_controls(self, ui);
         match self.location.clone() {
             Location::Folder(path) => self.show_folder(ui, &path, came_from),
             Location::File(path) => self.show_file(ui, &path),
@@ -365,15 +458,21 @@ impl Browser {
         ui.set_hidden(folder_page, false);
         ui.set_hidden(document_page, true);
         ui.set_hidden(monospace, true);
-        let mut entries = self.tree.list(path).unwrap_or_default();
-        let tree = &self.tree;
+        let mut entries = match self.places.list(path) {
+            Ok(entries) => entries,
+            Err(error) => {
+                self.error = Some(format!("{path}: {error}"));
+                Vec::new()
+            }
+        };
+        let places = &self.places;
         let (key, ascending) = self.sort;
         entries.sort_by(|a, b| {
             let order = match key {
                 SortKey::Name => a.kind.cmp(&b.kind).then_with(|| compare_names(&a.name, &b.name)),
                 SortKey::Size => a.size.cmp(&b.size).then_with(|| compare_names(&a.name, &b.name)),
-                SortKey::Kind => kind_of(a, tree.read(&a.path).ok())
-                    .cmp(&kind_of(b, tree.read(&b.path).ok()))
+                SortKey::Kind => kind_of(a, places.peek(&a.path))
+                    .cmp(&kind_of(b, places.peek(&b.path)))
                     .then_with(|| compare_names(&a.name, &b.name)),
             };
             if ascending { order } else { order.reverse() }
@@ -392,7 +491,7 @@ impl Browser {
             .iter()
             .enumerate()
             .map(|(index, entry)| {
-                let contents = self.tree.read(&entry.path).ok();
+                let contents = self.places.peek(&entry.path);
                 let cells = vec![entry.name.clone(), bytes(entry.size), kind_of(entry, contents)];
                 let icon = if entry.kind == EntryKind::Directory { "folder" } else { "file" };
                 ui.add(
@@ -426,9 +525,19 @@ impl Browser {
         ui.set_hidden(folder_page, true);
         ui.set_hidden(document_page, false);
         ui.set_hidden(monospace_switch, false);
-        let contents = self.tree.read(path).unwrap_or_default();
-        let text = if is_text(contents) {
-            String::from(core::str::from_utf8(contents).unwrap_or_default())
+        let contents = match self.places.read(path) {
+            Ok(contents) => contents,
+            Err(error) => {
+                self.error = Some(format!("{}: {error}", name_of(path)));
+                Vec::new()
+            }
+        };
+        if self.places.writable(path) && is_text(&contents) {
+            let text = String::from(core::str::from_utf8(&contents).unwrap_or_default());
+            return crate::edit::open_editor(self, ui, text);
+        }
+        let text = if is_text(&contents) {
+            String::from(core::str::from_utf8(&contents).unwrap_or_default())
         } else {
             format!(
                 "{} holds {} of binary data, which cannot be shown as text.",
@@ -453,7 +562,7 @@ impl Browser {
         let bar = ids.path;
         ui.clear_children(bar);
         let path = String::from(self.location.path());
-        let mut crumbs: Vec<(String, String)> = vec![(String::from("System"), String::from("/"))];
+        let mut crumbs: Vec<(String, String)> = vec![(String::from("Computer"), String::from("/"))];
         let mut prefix = String::new();
         for part in path.split('/').filter(|part| !part.is_empty()) {
             prefix.push('/');
@@ -481,9 +590,12 @@ impl Browser {
         }
     }
 
-    fn update_status(&mut self, ui: &mut Ui<Message>) {
+    pub(crate) fn update_status(&mut self, ui: &mut Ui<Message>) {
         let Some(ids) = &self.ids else { return };
-        let status = ids.status;
+        let (status, error) = (ids.status, ids.edit.error);
+        let shown = self.error.clone().unwrap_or_default();
+        ui.update::<Label, _>(error, |label| label.set_text(shown));
+        let access = if self.places.writable(self.location.path()) { "" } else { " · read-only" };
         let text = match &self.location {
             Location::Folder(_) => {
                 let folders = self.entries.iter().filter(|entry| entry.kind == EntryKind::Directory).count();
@@ -493,7 +605,7 @@ impl Browser {
                     format!("{count} {}", if count == 1 { one } else { many })
                 };
                 let mut text = format!(
-                    "{}, {} · {} · read-only",
+                    "{}, {} · {}{access}",
                     plural(folders, "folder", "folders"),
                     plural(files, "file", "files"),
                     bytes(total)
@@ -504,9 +616,12 @@ impl Browser {
                 text
             }
             Location::File(path) => {
-                let contents = self.tree.read(path).unwrap_or_default();
+                let contents = match &self.edited {
+                    Some(text) => text.as_bytes().to_vec(),
+                    None => self.places.read(path).unwrap_or_default(),
+                };
                 let lines = contents.iter().filter(|byte| **byte == b'\n').count();
-                format!("{} · {} · {lines} lines · read-only", name_of(path), bytes(contents.len() as u64))
+                format!("{} · {} · {lines} lines{access}", name_of(path), bytes(contents.len() as u64))
             }
         };
         ui.update::<Label, _>(status, |label| label.set_text(text));

@@ -1,11 +1,14 @@
-//! weft-files — the Files app: browse the files the app is granted.
+//! weft-files — the Files app: the user's documents, and the system's files.
 //!
-//! Today that is the read-only boot bundle (`README.md`, `docs/…`),
-//! reached through the `bundle` capability; folders are derived from the
-//! files' paths. The window has a toolbar (back, forward, up, a path bar of
-//! clickable folders), a sortable listing with sizes and kinds, a text
-//! viewer (sans or monospace, scrolled by wheel, drag or keyboard) and a
-//! status line.
+//! Documents are the `documents` directory of the storage service (the
+//! app's `weft.storage` route grants `dir:documents`), shown as
+//! `/Documents`, where Files opens: new folder, new text file, rename,
+//! delete, and a text editor that saves. Beside it, read-only, the boot
+//! bundle's files (`README.md`, `docs/…`, through the `bundle`
+//! capability). The window has a toolbar (back, forward, up, a path bar of
+//! clickable folders, the edit actions), a name prompt, a sortable listing
+//! with sizes and kinds, a text viewer (sans or monospace, scrolled by
+//! wheel, drag or keyboard) or the editor, a status line and an error line.
 //!
 //! Keyboard: ↑/↓, Page Up/Down, Home/End move the selection; Enter opens;
 //! Backspace or Alt+↑ goes up; Alt+←/→ go back and forward; in the viewer,
@@ -20,18 +23,25 @@ extern crate alloc;
 
 mod browser;
 mod document;
+mod edit;
+mod places;
 
+use alloc::boxed::Box;
 use alloc::string::String;
 
 use weft_app::{App, Context, WindowOptions};
 use weft_app_support::FileTree;
 use weft_app_support::bundle::files_from_startup;
-use weft_ipc::Startup;
+use weft_app_support::storage::Storage;
 use weft_ipc::program::ProgramError;
+use weft_ipc::{ConnectError, Startup};
+use weft_storage_api::Dir;
 use weft_toolkit::Ui;
 
 pub use browser::{Browser, Location, Message, kind_of};
 pub use document::DocumentView;
+pub use edit::Prompt;
+pub use places::{DOCUMENTS, Places};
 
 /// The window: title, size and smallest size.
 pub fn window_options() -> WindowOptions {
@@ -81,7 +91,16 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
             FileTree::default()
         }
     };
-    weft_app::run(window_options(), FilesApp { browser: Browser::new(files), title: String::new() })
+    let documents: Option<Box<dyn Storage>> = match Dir::connect() {
+        Ok(dir) => Some(Box::new(dir)),
+        Err(ConnectError::NotRouted { .. }) => None,
+        Err(error) => {
+            weft_rt::warn!("files: no documents: {error}");
+            None
+        }
+    };
+    let browser = Browser::with_places(Places::new(files, documents));
+    weft_app::run(window_options(), FilesApp { browser, title: String::new() })
 }
 
 /// Program entry (the hosted board and the kernel loader call this).

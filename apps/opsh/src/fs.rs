@@ -7,66 +7,13 @@
 //! `/config`, …). `/` lists both.
 
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
+pub use weft_app_support::storage::Storage;
 use weft_app_support::tree::compare_names;
 use weft_app_support::{EntryKind, FileTree, TreeEntry};
-use weft_storage_api::{Dir, Entry, Kind, Space};
-
-/// The writable store, as the shell uses it. Errors are messages a person
-/// can read.
-pub trait Storage {
-    /// Entries of a directory.
-    fn list(&mut self, path: &str) -> Result<Vec<Entry>, String>;
-    /// One entry.
-    fn stat(&mut self, path: &str) -> Result<Entry, String>;
-    /// A whole file.
-    fn read(&mut self, path: &str) -> Result<Vec<u8>, String>;
-    /// Create or replace a whole file.
-    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), String>;
-    /// Make a directory (`parents`: and any missing parents).
-    fn create_dir(&mut self, path: &str, parents: bool) -> Result<(), String>;
-    /// Delete a file or an empty directory.
-    fn remove(&mut self, path: &str) -> Result<(), String>;
-    /// Move or rename.
-    fn rename(&mut self, from: &str, to: &str) -> Result<(), String>;
-    /// Space figures.
-    fn space(&mut self) -> Result<Space, String>;
-    /// Wait until every change is on the disk.
-    fn sync(&mut self) -> Result<(), String>;
-}
-
-impl Storage for Dir {
-    fn list(&mut self, path: &str) -> Result<Vec<Entry>, String> {
-        Dir::list(self, path).map_err(|e| e.to_string())
-    }
-    fn stat(&mut self, path: &str) -> Result<Entry, String> {
-        Dir::stat(self, path).map_err(|e| e.to_string())
-    }
-    fn read(&mut self, path: &str) -> Result<Vec<u8>, String> {
-        Dir::read(self, path).map_err(|e| e.to_string())
-    }
-    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
-        Dir::replace(self, path, bytes).map_err(|e| e.to_string())
-    }
-    fn create_dir(&mut self, path: &str, parents: bool) -> Result<(), String> {
-        if parents { Dir::create_dir_all(self, path) } else { Dir::create_dir(self, path) }
-            .map_err(|e| e.to_string())
-    }
-    fn remove(&mut self, path: &str) -> Result<(), String> {
-        Dir::remove(self, path).map_err(|e| e.to_string())
-    }
-    fn rename(&mut self, from: &str, to: &str) -> Result<(), String> {
-        Dir::rename(self, from, to).map_err(|e| e.to_string())
-    }
-    fn space(&mut self) -> Result<Space, String> {
-        Dir::space(self).map_err(|e| e.to_string())
-    }
-    fn sync(&mut self) -> Result<(), String> {
-        Dir::sync(self).map_err(|e| e.to_string())
-    }
-}
+use weft_storage_api::{Entry, Kind};
 
 /// Where an absolute path lives.
 #[derive(Debug, PartialEq, Eq)]

@@ -5,6 +5,9 @@
 //!   directory; the terminal's `ls`/`cat` and the Files app browse it.
 //! - [`bundle`]: loading that tree from the `bundle` capability.
 //! - [`format`]: sizes, durations and percentages for people.
+//! - [`storage`]: the writable store (a `weft.storage` directory, or one
+//!   in memory for tests) with readable errors; the terminal and Files use
+//!   it.
 //! - [`status`]: a `weft.status` client that reconnects when the status
 //!   service restarts and reports typed errors.
 //!
@@ -19,6 +22,7 @@ extern crate alloc;
 pub mod bundle;
 pub mod format;
 pub mod status;
+pub mod storage;
 pub mod tree;
 
 pub use tree::{EntryKind, FileTree, FsError, TreeEntry};

@@ -1,0 +1,230 @@
+//! Changing documents: new folder, new text file, rename, delete (through a
+//! name prompt), and the text editor that saves a file. Every failure
+//! becomes the window's error line; nothing here panics.
+
+use alloc::format;
+use alloc::string::String;
+
+use weft_app_support::EntryKind;
+use weft_app_support::tree::{name_of, parent_of};
+use weft_toolkit::prelude::*;
+
+use crate::browser::{Browser, Location, Message};
+
+/// What the name prompt is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prompt {
+    /// A new folder in the current one.
+    NewFolder,
+    /// A new, empty text file in the current folder, opened for editing.
+    NewFile,
+    /// A new name for the entry at this path.
+    Rename(String),
+}
+
+/// The toolbar's edit buttons.
+pub struct EditButtons {
+    pub new_folder: WidgetId,
+    pub new_file: WidgetId,
+    pub rename: WidgetId,
+    pub delete: WidgetId,
+    pub save: WidgetId,
+}
+
+/// The name prompt: its row, what it asks, the field.
+pub struct PromptIds {
+    pub row: WidgetId,
+    pub label: WidgetId,
+    pub field: WidgetId,
+}
+
+/// Every widget this module changes.
+pub struct EditIds {
+    pub buttons: EditButtons,
+    pub prompt: PromptIds,
+    /// The editor page and its text field.
+    pub editor: (WidgetId, WidgetId),
+    /// The error line.
+    pub error: WidgetId,
+}
+
+/// The edit buttons, at the end of `toolbar`.
+pub fn build_toolbar(ui: &mut Ui<Message>, toolbar: WidgetId) -> EditButtons {
+    let flat = |label: &str, message: Message| Button::new(label).kind(ButtonKind::Flat).on_click(message);
+    EditButtons {
+        new_folder: ui.add(toolbar, flat("New folder", Message::NewFolder).icon("folder")),
+        new_file: ui.add(toolbar, flat("New file", Message::NewFile).icon("file")),
+        rename: ui.add(toolbar, flat("Rename", Message::Rename)),
+        delete: ui.add(toolbar, flat("Delete", Message::Delete)),
+        save: ui.add(toolbar, Button::new("Save").on_click(Message::Save)),
+    }
+}
+
+/// The name prompt under the toolbar (hidden until asked for).
+pub fn build_prompt(ui: &mut Ui<Message>, root: WidgetId) -> PromptIds {
+    let row = ui.add(root, Container::row().gap(8.0).padding_insets(Insets::symmetric(6.0, 12.0)));
+    let label = ui.add(row, Label::new("Name"));
+    let field = ui.add(
+        row,
+        TextField::new()
+            .placeholder("Name")
+            .on_change(Message::NameChanged)
+            .on_submit(|_| Message::NameSubmit),
+    );
+    ui.adjust_layout(field, |style| style.grow = 1.0);
+    ui.add(row, Button::new("OK").on_click(Message::NameSubmit));
+    ui.add(row, Button::new("Cancel").kind(ButtonKind::Flat).on_click(Message::NameCancel));
+    ui.set_hidden(row, true);
+    PromptIds { row, label, field }
+}
+
+/// The editor page (hidden until a document is opened).
+pub fn build_editor(ui: &mut Ui<Message>, body: WidgetId) -> (WidgetId, WidgetId) {
+    let page = ui.add(body, ScrollView::new().padding(12.0));
+    ui.adjust_layout(page, |style| style.grow = 1.0);
+    let field = ui.add(page, TextField::multiline(18).on_change(Message::Edited));
+    ui.set_hidden(page, true);
+    (page, field)
+}
+
+/// Enable what the current location allows; hide the editor and prompt.
+pub fn show_controls(browser: &mut Browser, ui: &mut Ui<Message>) {
+    let path = String::from(browser.location().path());
+    let folder = matches!(browser.location(), Location::Folder(_));
+    let writable = browser.places.writable(&path);
+    let Some(ids) = browser.edit_ids() else { return };
+    let (buttons, editor, prompt) = (&ids.buttons, ids.editor.0, ids.prompt.row);
+    for button in [buttons.new_folder, buttons.new_file, buttons.rename, buttons.delete] {
+        ui.set_hidden(button, !writable || !folder);
+    }
+    ui.set_hidden(buttons.save, true);
+    ui.set_hidden(editor, true);
+    ui.set_hidden(prompt, true);
+    browser.prompt = None;
+}
+
+/// Show `text` in the editor (the current location is the file).
+pub fn open_editor(browser: &mut Browser, ui: &mut Ui<Message>, text: String) {
+    let Some((folder_page, document_page, monospace)) = browser.page_ids() else { return };
+    let Some(ids) = browser.edit_ids() else { return };
+    let (page, field, save) = (ids.editor.0, ids.editor.1, ids.buttons.save);
+    ui.set_hidden(folder_page, true);
+    ui.set_hidden(document_page, true);
+    ui.set_hidden(monospace, true);
+    ui.set_hidden(page, false);
+    ui.set_hidden(save, false);
+    ui.update::<TextField<Message>, _>(field, |field| field.set_value(text.clone()));
+    ui.set_focus(Some(field));
+    browser.edited = Some(text);
+}
+
+impl Browser {
+    /// Handle an edit message; `false` if `message` is not one.
+    pub(crate) fn edit(&mut self, ui: &mut Ui<Message>, message: &Message) -> bool {
+        match message {
+            Message::NewFolder => self.ask(ui, Prompt::NewFolder, ""),
+            Message::NewFile => self.ask(ui, Prompt::NewFile, "Untitled.txt"),
+            Message::Rename => match self.selected_entry() {
+                Some((path, name)) => self.ask(ui, Prompt::Rename(path), &name),
+                None => self.error = Some(String::from("Select something to rename.")),
+            },
+            Message::Delete => self.delete(ui),
+            Message::NameChanged(name) => self.name = name.clone(),
+            Message::NameSubmit => self.submit(ui),
+            Message::NameCancel => self.close_prompt(ui),
+            Message::Edited(text) => self.edited = Some(text.clone()),
+            Message::Save => self.save(),
+            _ => return false,
+        }
+        true
+    }
+
+    fn selected_entry(&self) -> Option<(String, String)> {
+        let entry = self.selected().and_then(|index| self.entries().get(index))?;
+        Some((entry.path.clone(), entry.name.clone()))
+    }
+
+    fn ask(&mut self, ui: &mut Ui<Message>, prompt: Prompt, name: &str) {
+        let Some(ids) = self.edit_ids() else { return };
+        let (row, label, field) = (ids.prompt.row, ids.prompt.label, ids.prompt.field);
+        let question = match &prompt {
+            Prompt::NewFolder => String::from("New folder:"),
+            Prompt::NewFile => String::from("New text file:"),
+            Prompt::Rename(path) => format!("Rename {}:", name_of(path)),
+        };
+        ui.update::<Label, _>(label, |label| label.set_text(question));
+        ui.update::<TextField<Message>, _>(field, |field| field.set_value(String::from(name)));
+        ui.set_hidden(row, false);
+        ui.set_focus(Some(field));
+        self.name = String::from(name);
+        self.prompt = Some(prompt);
+    }
+
+    fn close_prompt(&mut self, ui: &mut Ui<Message>) {
+        if let Some(ids) = self.edit_ids() {
+            ui.set_hidden(ids.prompt.row, true);
+        }
+        self.prompt = None;
+    }
+
+    fn submit(&mut self, ui: &mut Ui<Message>) {
+        let Some(prompt) = self.prompt.clone() else { return };
+        let name = String::from(self.name.trim());
+        if name.is_empty() || name.contains('/') || name == "." || name == ".." {
+            self.error =
+                Some(format!("“{name}” cannot be a name: use letters, digits and punctuation but not /"));
+            return;
+        }
+        let folder = String::from(self.location().path());
+        let target = format!("{folder}/{name}");
+        let result = match &prompt {
+            Prompt::NewFolder => self.places.create_dir(&target),
+            Prompt::NewFile => self.places.write(&target, b""),
+            Prompt::Rename(path) => {
+                let target = format!("{}/{name}", parent_of(path).unwrap_or_default());
+                self.places.rename(path, &target)
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.close_prompt(ui);
+                let selected = match &prompt {
+                    Prompt::Rename(path) => format!("{}/{name}", parent_of(path).unwrap_or_default()),
+                    _ => target.clone(),
+                };
+                self.refresh(ui, Some(&selected));
+                if prompt == Prompt::NewFile {
+                    // A new file opens in the editor.
+                    let location = Location::File(target);
+                    *self.location_mut() = location;
+                    self.refresh(ui, None);
+                }
+            }
+            Err(error) => self.error = Some(format!("{name}: {error}")),
+        }
+    }
+
+    fn delete(&mut self, ui: &mut Ui<Message>) {
+        let Some((path, name)) = self.selected_entry() else {
+            self.error = Some(String::from("Select something to delete."));
+            return;
+        };
+        let is_folder = self.entries().iter().any(|e| e.path == path && e.kind == EntryKind::Directory);
+        match self.places.remove(&path) {
+            Ok(()) => self.refresh(ui, None),
+            Err(error) if is_folder => {
+                self.error = Some(format!("{name}: {error} (delete what is inside first)"))
+            }
+            Err(error) => self.error = Some(format!("{name}: {error}")),
+        }
+    }
+
+    fn save(&mut self) {
+        let (Location::File(path), Some(text)) = (self.location().clone(), self.edited.clone()) else {
+            return;
+        };
+        if let Err(error) = self.places.write(&path, text.as_bytes()) {
+            self.error = Some(format!("{} was not saved: {error}", name_of(&path)));
+        }
+    }
+}
