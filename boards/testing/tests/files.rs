@@ -1,0 +1,115 @@
+//! Files on the real storage service: the app's window logic runs inside
+//! the graph with the documents capability its manifest routes, a person's
+//! clicks and keys make a folder and a text file and save it, and the
+//! bytes are on the disk after a reboot.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use weft_app_support::FileTree;
+use weft_app_support::storage::Storage;
+use weft_block_hosted::HostDisk;
+use weft_files::{Browser, DOCUMENTS, Location, Message, Places};
+use weft_ipc::program::ProgramError;
+use weft_storage_api::{Dir, StorageProtocol};
+use weft_testing::graph::Device;
+use weft_testing::{GraphOptions, Probe, Service, WAIT};
+use weft_toolkit::accessibility::Role;
+use weft_toolkit::weft_types::{Key, Modifiers};
+use weft_toolkit::{Theme, ThemeKind, Ui};
+use weft_toolkit_harness::Harness;
+
+/// The Files window, headless, inside the graph.
+struct Window {
+    harness: Harness<Message>,
+    browser: Browser,
+}
+
+impl Window {
+    fn pump(&mut self) {
+        for _ in 0..3 {
+            for message in self.harness.take_messages() {
+                self.browser.update(self.harness.ui(), message);
+            }
+            self.harness.render();
+        }
+    }
+
+    fn click(&mut self, button: &str) {
+        let id = self.harness.find(Role::Button, button);
+        self.harness.skip_time(Duration::from_millis(600));
+        self.harness.click(id);
+        self.pump();
+    }
+
+    fn answer(&mut self, name: &str) {
+        self.harness.key(Key::A, Modifiers::CONTROL);
+        self.harness.type_text(name);
+        self.harness.key(Key::ENTER, Modifiers::empty());
+        self.pump();
+    }
+}
+
+fn files_probe() -> (Probe<Window>, weft_kernel_hosted::ProgramClosure) {
+    Probe::new(|startup| {
+        let dir = Dir::new(startup.namespace().connect::<StorageProtocol>()?.into_channel());
+        let documents: Box<dyn Storage> = Box::new(dir);
+        let mut browser = Browser::with_places(Places::new(FileTree::default(), Some(documents)));
+        let mut ui = Ui::new(Theme::builtin(ThemeKind::Light));
+        browser.build(&mut ui);
+        let mut harness = Harness::new(ui, 760, 500, 1.0);
+        harness.render();
+        Ok::<_, ProgramError>(Window { harness, browser })
+    })
+}
+
+/// The storage service on `disk` and Files with its manifest's route.
+fn boot(disk: &Arc<HostDisk>) -> (weft_testing::Graph, Probe<Window>) {
+    let (files, program) = files_probe();
+    let route = weft_testing::manifest("apps/files");
+    let grants: Vec<String> =
+        route.uses.iter().find(|u| u.protocol == "weft.storage").expect("Files uses weft.storage").grants.clone();
+    let grants: Vec<&str> = grants.iter().map(String::as_str).collect();
+    let mut options = GraphOptions::default().services([
+        Service::new("block", "block-hosted").exposes("weft.block").device("device:disk", disk.clone() as Device),
+        Service::new("storage", "storage").exposes("weft.storage").uses("weft.block", &[]),
+        Service::new("files", "files-window").uses("weft.storage", &grants),
+    ]);
+    options.programs.push(("files-window".into(), program));
+    let graph = options.boot().expect("the graph boots");
+    assert!(graph.wait_for_log("probe files ready", WAIT));
+    (graph, files)
+}
+
+#[test]
+fn files_makes_and_saves_a_document_that_survives_a_reboot() {
+    let disk = HostDisk::memory(16 << 20);
+    {
+        let (_graph, files) = boot(&disk);
+        files.run(|window| {
+            assert_eq!(window.browser.location(), &Location::Folder(DOCUMENTS.into()));
+            window.click("New folder");
+            window.answer("Letters");
+            assert_eq!(window.browser.error(), None);
+            let row = window.browser.rows()[0];
+            let center = window.harness.center_of(row);
+            window.harness.skip_time(Duration::from_millis(600));
+            window.harness.click_at(center);
+            window.harness.click_at(center);
+            window.pump();
+            window.click("New file");
+            window.answer("hello.txt");
+            window.harness.type_text("Written in Files.");
+            window.pump();
+            window.click("Save");
+            assert_eq!(window.browser.error(), None);
+        });
+    }
+    let (_graph, files) = boot(&disk);
+    files.run(|window| {
+        let names: Vec<String> = window.browser.entries().iter().map(|e| e.name.clone()).collect();
+        assert_eq!(names, ["Letters"]);
+        let saved = window.browser.places().read(&format!("{DOCUMENTS}/Letters/hello.txt")).unwrap();
+        assert_eq!(saved, b"Written in Files.");
+    });
+}
