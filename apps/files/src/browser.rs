@@ -271,7 +271,7 @@ impl Browser {
         ui.adjust_layout(path, |style| style.padding.left = 8.0);
         let monospace = ui.add(toolbar, Switch::new("Monospace").on_toggle(Message::Monospace));
         ui.adjust_layout(monospace, |style| style.width = Some(150.0));
-        let edit_buttons = crate::edit::build_toolbar(ui, toolbar);
+        let edit_buttons = crate::edit::build_toolbar(ui, root);
         let prompt = crate::edit::build_prompt(ui, root);
 
         let body = ui.add(root, Container::column().grow(1.0).min_height(0.0));
@@ -492,7 +492,13 @@ impl Browser {
             .enumerate()
             .map(|(index, entry)| {
                 let contents = self.places.peek(&entry.path);
-                let cells = vec![entry.name.clone(), bytes(entry.size), kind_of(entry, contents)];
+                // A document folder's size is not known without reading it all.
+                let size = if entry.kind == EntryKind::Directory && self.places.writable(&entry.path) {
+                    String::from("—")
+                } else {
+                    bytes(entry.size)
+                };
+                let cells = vec![entry.name.clone(), size, kind_of(entry, contents)];
                 let icon = if entry.kind == EntryKind::Directory { "folder" } else { "file" };
                 ui.add(
                     list,

@@ -8,6 +8,7 @@ use alloc::string::String;
 use weft_app_support::EntryKind;
 use weft_app_support::tree::{name_of, parent_of};
 use weft_toolkit::prelude::*;
+use weft_toolkit::widgets::Surface;
 
 use crate::browser::{Browser, Location, Message};
 
@@ -22,8 +23,9 @@ pub enum Prompt {
     Rename(String),
 }
 
-/// The toolbar's edit buttons.
+/// The action bar under the toolbar and its buttons.
 pub struct EditButtons {
+    pub bar: WidgetId,
     pub new_folder: WidgetId,
     pub new_file: WidgetId,
     pub rename: WidgetId,
@@ -48,11 +50,16 @@ pub struct EditIds {
     pub error: WidgetId,
 }
 
-/// The edit buttons, at the end of `toolbar`.
-pub fn build_toolbar(ui: &mut Ui<Message>, toolbar: WidgetId) -> EditButtons {
+/// The action bar (shown in the documents), under the toolbar in `root`.
+pub fn build_toolbar(ui: &mut Ui<Message>, root: WidgetId) -> EditButtons {
     let flat = |label: &str, message: Message| Button::new(label).kind(ButtonKind::Flat).on_click(message);
+    let toolbar = ui.add(
+        root,
+        Container::row().gap(4.0).padding_insets(Insets::symmetric(4.0, 8.0)).surface(Surface::Alternate),
+    );
     EditButtons {
-        new_folder: ui.add(toolbar, flat("New folder", Message::NewFolder).icon("folder")),
+        bar: toolbar,
+        new_folder: ui.add(toolbar, flat("New folder", Message::NewFolder).icon("plus")),
         new_file: ui.add(toolbar, flat("New file", Message::NewFile).icon("file")),
         rename: ui.add(toolbar, flat("Rename", Message::Rename)),
         delete: ui.add(toolbar, flat("Delete", Message::Delete)),
@@ -94,8 +101,9 @@ pub fn show_controls(browser: &mut Browser, ui: &mut Ui<Message>) {
     let writable = browser.places.writable(&path);
     let Some(ids) = browser.edit_ids() else { return };
     let (buttons, editor, prompt) = (&ids.buttons, ids.editor.0, ids.prompt.row);
+    ui.set_hidden(buttons.bar, !writable);
     for button in [buttons.new_folder, buttons.new_file, buttons.rename, buttons.delete] {
-        ui.set_hidden(button, !writable || !folder);
+        ui.set_hidden(button, !folder);
     }
     ui.set_hidden(buttons.save, true);
     ui.set_hidden(editor, true);

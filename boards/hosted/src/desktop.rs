@@ -235,6 +235,12 @@ impl Desktop {
         self.ask(|reply| Command::SetConfig(key.to_string(), value, reply))
     }
 
+    /// Write a file in the user's documents (`letters/a.txt`), as an app
+    /// would, through the storage service.
+    pub fn write_document(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        self.ask(|reply| Command::WriteDocument(path.to_string(), bytes.to_vec(), reply))
+    }
+
     /// Post a notification as the probe.
     pub fn notify(&self, notification: Notification) -> Result<(), String> {
         self.ask(|reply| Command::Notify(notification, reply))

@@ -17,6 +17,7 @@ use weft_manifest::Manifest;
 use weft_mesh_api::{MeshProtocol, MeshRequest, MeshResponse, MeshStatus};
 use weft_notify_api::{Notification, NotifyProtocol, NotifyRequest, NotifyResponse};
 use weft_status_api::{ProcessInfo, ServiceStatus, StatusProtocol, StatusRequest, StatusResponse};
+use weft_storage_api::Dir;
 
 /// The probe's program name.
 pub const PROGRAM: &str = "board-probe";
@@ -30,7 +31,8 @@ pub fn manifest() -> Manifest {
         [[use]]\nprotocol = \"weft.log.reader\"\n\
         [[use]]\nprotocol = \"weft.config\"\ngrants = [\"write\"]\n\
         [[use]]\nprotocol = \"weft.notifications\"\noptional = true\n\
-        [[use]]\nprotocol = \"weft.mesh\"\noptional = true\n";
+        [[use]]\nprotocol = \"weft.mesh\"\noptional = true\n\
+        [[use]]\nprotocol = \"weft.storage\"\ngrants = [\"dir:documents\"]\noptional = true\n";
     weft_manifest::compile::parse_manifest(text, "probe").expect("the probe manifest parses")
 }
 
@@ -50,6 +52,8 @@ pub enum Command {
     Notify(Notification, Sender<Result<(), String>>),
     /// The mesh service's status (read only: no `control` grant).
     Mesh(Sender<Result<MeshStatus, String>>),
+    /// Write a file in the user's documents (its folders are made), synced.
+    WriteDocument(String, Vec<u8>, Sender<Result<(), String>>),
 }
 
 fn text<E: std::fmt::Display>(error: E) -> String {
@@ -112,6 +116,15 @@ fn serve(command: Command, clients: &mut Clients) {
         }
         Command::Mesh(reply) => {
             let _ = reply.send(mesh_status(clients));
+        }
+        Command::WriteDocument(path, bytes, reply) => {
+            let result = Dir::connect().map_err(text).and_then(|dir| {
+                if let Some((folder, _)) = path.rsplit_once('/') {
+                    dir.create_dir_all(folder).map_err(text)?;
+                }
+                dir.write(&path, &bytes).and_then(|()| dir.sync()).map_err(text)
+            });
+            let _ = reply.send(result);
         }
         Command::Notify(notification, reply) => {
             let result = match weft_ipc::connect::<NotifyProtocol>() {

@@ -101,6 +101,16 @@ pub fn open_launcher(desktop: &Desktop, empty: &Snapshot) -> Result<Snapshot, St
     if open { Ok(after) } else { Err("the launcher did not open".into()) }
 }
 
+/// What the Files scenes find in the documents (written through the
+/// storage service before the app opens).
+const SAMPLE_DOCUMENTS: [(&str, &str); 5] = [
+    ("Letters/To Ada.txt", "Dear Ada,\n\nThe loom works.\n"),
+    ("Letters/To Charles.txt", "Dear Charles,\n\nThe engine needs more cards.\n"),
+    ("Projects/weft/ideas.md", "# Ideas\n\n- a phone\n- packages\n"),
+    ("Shopping list.txt", "bread\nmilk\nthread, blue\n"),
+    ("Trip notes.md", "# Lisbon\n\nTrams 28 and 12; the castle at sunset.\n"),
+];
+
 /// Render `scene` on a freshly booted desktop.
 pub fn render(scene: &Scene) -> Result<Snapshot, String> {
     let desktop = boot(scene.theme)?;
@@ -117,6 +127,11 @@ pub fn render(scene: &Scene) -> Result<Snapshot, String> {
             Ok(still(&desktop))
         }
         View::App(service, title) => {
+            if service == "files" {
+                for (path, text) in SAMPLE_DOCUMENTS {
+                    desktop.write_document(path, text.as_bytes())?;
+                }
+            }
             let launcher = open_launcher(&desktop, &empty)?;
             desktop.type_text(&title.to_lowercase())?;
             std::thread::sleep(Duration::from_millis(200));

@@ -67,11 +67,18 @@ fn files_probe() -> (Probe<Window>, weft_kernel_hosted::ProgramClosure) {
 fn boot(disk: &Arc<HostDisk>) -> (weft_testing::Graph, Probe<Window>) {
     let (files, program) = files_probe();
     let route = weft_testing::manifest("apps/files");
-    let grants: Vec<String> =
-        route.uses.iter().find(|u| u.protocol == "weft.storage").expect("Files uses weft.storage").grants.clone();
+    let grants: Vec<String> = route
+        .uses
+        .iter()
+        .find(|u| u.protocol == "weft.storage")
+        .expect("Files uses weft.storage")
+        .grants
+        .clone();
     let grants: Vec<&str> = grants.iter().map(String::as_str).collect();
     let mut options = GraphOptions::default().services([
-        Service::new("block", "block-hosted").exposes("weft.block").device("device:disk", disk.clone() as Device),
+        Service::new("block", "block-hosted")
+            .exposes("weft.block")
+            .device("device:disk", disk.clone() as Device),
         Service::new("storage", "storage").exposes("weft.storage").uses("weft.block", &[]),
         Service::new("files", "files-window").uses("weft.storage", &grants),
     ]);
