@@ -3,18 +3,16 @@
 
 use alloc::format;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use weft_app_support::format::bytes;
-use weft_app_support::tree::{compare_names, is_text, name_of, parent_of};
+use weft_app_support::tree::{is_text, name_of, parent_of};
 use weft_app_support::{EntryKind, FileTree, TreeEntry};
 use weft_toolkit::prelude::*;
-use weft_toolkit::widgets::{
-    CellAlign, Column, ColumnWidth, DataRow, IconButton, Navigation, Surface, TableHeader, arrow_up,
-};
+use weft_toolkit::widgets::{DataRow, IconButton, Navigation, Surface, TableHeader, arrow_up};
 
 use crate::document::DocumentView;
+use crate::listing::{self, SortKey};
 use crate::places::{DOCUMENTS, Places};
 
 /// What the window's widgets report.
@@ -76,73 +74,26 @@ impl Location {
     }
 }
 
-/// How the listing is ordered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SortKey {
-    Name,
-    Size,
-    Kind,
-}
-
 /// Ids of the widgets the browser changes.
-struct Ids {
+pub(crate) struct Ids {
     back: WidgetId,
     forward: WidgetId,
     up: WidgetId,
-    path: WidgetId,
+    pub(crate) path: WidgetId,
     monospace: WidgetId,
     folder_page: WidgetId,
-    header: WidgetId,
+    header_box: WidgetId,
+    /// The header and whether it has the Modified column.
+    header: (WidgetId, bool),
     list: WidgetId,
     document_page: WidgetId,
     document: WidgetId,
-    status: WidgetId,
+    pub(crate) status: WidgetId,
     pub(crate) edit: crate::edit::EditIds,
 }
 
 /// Rows on a page for Page Up and Page Down.
 const PAGE_ROWS: usize = 10;
-
-/// The columns of the listing.
-fn columns() -> Vec<Column> {
-    vec![
-        Column { title: String::from("Name"), width: ColumnWidth::Fill(1.0), align: CellAlign::Left },
-        Column::number("Size", 84.0),
-        Column::text("Kind", 150.0),
-    ]
-}
-
-/// What kind of file a name and contents suggest, for people.
-pub fn kind_of(entry: &TreeEntry, contents: Option<&[u8]>) -> String {
-    if entry.kind == EntryKind::Directory {
-        return match entry.items {
-            1 => String::from("Folder · 1 item"),
-            items => format!("Folder · {items} items"),
-        };
-    }
-    let extension = entry.name.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase());
-    let named = match extension.as_deref() {
-        Some("md") => Some("Markdown text"),
-        Some("toml") => Some("TOML settings"),
-        Some("rs") => Some("Rust source"),
-        Some("txt") => Some("Plain text"),
-        Some("json") => Some("JSON data"),
-        Some("png") => Some("PNG image"),
-        Some("ttf" | "otf") => Some("Font"),
-        _ => None,
-    };
-    match (named, contents) {
-        (Some(name), _) => String::from(name),
-        (None, Some(bytes)) if is_text(bytes) => String::from("Plain text"),
-        (None, _) => String::from("Binary data"),
-    }
-}
-
-/// Whether a file reads best in the monospace face.
-fn prefers_monospace(path: &str) -> bool {
-    let extension = path.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase());
-    !matches!(extension.as_deref(), Some("md" | "txt") | None)
-}
 
 /// The file browser.
 pub struct Browser {
@@ -150,18 +101,18 @@ pub struct Browser {
     location: Location,
     back: Vec<Location>,
     forward: Vec<Location>,
-    entries: Vec<TreeEntry>,
-    selected: Option<usize>,
+    pub(crate) entries: Vec<TreeEntry>,
+    pub(crate) selected: Option<usize>,
     sort: (SortKey, bool),
     monospace: bool,
     rows: Vec<WidgetId>,
-    ids: Option<Ids>,
+    pub(crate) ids: Option<Ids>,
     /// What the name prompt is for, while it is open.
     pub(crate) prompt: Option<crate::edit::Prompt>,
     /// The name typed so far.
     pub(crate) name: String,
-    /// The text in the editor, while a document is open for editing.
-    pub(crate) edited: Option<String>,
+    /// The document in the editor, while one is open for editing.
+    pub(crate) editing: Option<crate::edit::Editing>,
     /// The last error, shown in the window until the next action.
     pub(crate) error: Option<String>,
 }
@@ -188,7 +139,7 @@ impl Browser {
             ids: None,
             prompt: None,
             name: String::new(),
-            edited: None,
+            editing: None,
             error: None,
         }
     }
@@ -244,6 +195,11 @@ impl Browser {
         self.show(ui, path);
     }
 
+    /// Whether the document shown can be changed and is not saved.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.editing.as_ref().is_some_and(crate::edit::Editing::changed)
+    }
+
     /// The document widget.
     pub fn document(&self) -> Option<WidgetId> {
         self.ids.as_ref().map(|ids| ids.document)
@@ -278,7 +234,7 @@ impl Browser {
         let folder_page = ui.add(body, Container::column().grow(1.0).min_height(0.0));
         // Inset like the rows inside the list's padding, so columns line up.
         let header_box = ui.add(folder_page, Container::column().padding_insets(Insets::symmetric(0.0, 8.0)));
-        let header = ui.add(header_box, TableHeader::new(&columns()).on_sort(Message::Sort));
+        let header = ui.add(header_box, TableHeader::new(&listing::columns(false)).on_sort(Message::Sort));
         let list = ui.add(folder_page, ScrollView::new().padding(8.0).gap(2.0));
         let document_page = ui.add(body, Container::column().grow(1.0).min_height(0.0));
         let document = ui.add(document_page, DocumentView::new().on_navigate(Message::Navigate));
@@ -298,7 +254,8 @@ impl Browser {
             path,
             monospace,
             folder_page,
-            header,
+            header_box,
+            header: (header, false),
             list,
             document_page,
             document,
@@ -313,7 +270,7 @@ impl Browser {
         if !matches!(message, Message::NameChanged(_) | Message::Edited(_)) {
             self.error = None;
         }
-        if self.edit(ui, &message) {
+        if self.stops_leaving(&message) || self.edit(ui, &message) {
             self.update_status(ui);
             return;
         }
@@ -326,11 +283,7 @@ impl Browser {
             Message::Open(index) => self.open(ui, index),
             Message::Navigate(navigation) => self.navigate(ui, navigation),
             Message::Sort(column) => {
-                let key = match column {
-                    1 => SortKey::Size,
-                    2 => SortKey::Kind,
-                    _ => SortKey::Name,
-                };
+                let key = SortKey::of_column(column);
                 self.sort =
                     if self.sort.0 == key { (key, !self.sort.1) } else { (key, key == SortKey::Name) };
                 let selected =
@@ -442,7 +395,7 @@ impl Browser {
         ui.set_enabled(forward, !self.forward.is_empty());
         ui.set_enabled(up, self.location.path() != "/");
         self.rebuild_path(ui);
-        self.edited = None;
+        self.editing = None;
         crate::edit::show_controls(self, ui);
         match self.location.clone() {
             Location::Folder(path) => self.show_folder(ui, &path, came_from),
@@ -453,8 +406,8 @@ impl Browser {
 
     fn show_folder(&mut self, ui: &mut Ui<Message>, path: &str, came_from: Option<&str>) {
         let Some(ids) = &self.ids else { return };
-        let (folder_page, document_page, monospace, list, header) =
-            (ids.folder_page, ids.document_page, ids.monospace, ids.list, ids.header);
+        let (folder_page, document_page, monospace, list) =
+            (ids.folder_page, ids.document_page, ids.monospace, ids.list);
         ui.set_hidden(folder_page, false);
         ui.set_hidden(document_page, true);
         ui.set_hidden(monospace, true);
@@ -465,44 +418,25 @@ impl Browser {
                 Vec::new()
             }
         };
-        let places = &self.places;
         let (key, ascending) = self.sort;
-        entries.sort_by(|a, b| {
-            let order = match key {
-                SortKey::Name => a.kind.cmp(&b.kind).then_with(|| compare_names(&a.name, &b.name)),
-                SortKey::Size => a.size.cmp(&b.size).then_with(|| compare_names(&a.name, &b.name)),
-                SortKey::Kind => kind_of(a, places.peek(&a.path))
-                    .cmp(&kind_of(b, places.peek(&b.path)))
-                    .then_with(|| compare_names(&a.name, &b.name)),
-            };
-            if ascending { order } else { order.reverse() }
-        });
-        let sort_column = match key {
-            SortKey::Name => 0,
-            SortKey::Size => 1,
-            SortKey::Kind => 2,
-        };
-        ui.update::<TableHeader<Message>, _>(header, |header| {
-            header.set_sort(Some((sort_column, ascending)))
-        });
+        listing::sort(&mut entries, &self.places, key, ascending);
+        // Documents have times; the system's files do not.
+        let dated = self.places.writable(path);
+        if let Some(header) = self.header(ui, dated) {
+            ui.update::<TableHeader<Message>, _>(header, |header| {
+                header.set_sort(Some((key.column(), ascending)))
+            });
+        }
         ui.clear_children(list);
-        let columns = columns();
+        let columns = listing::columns(dated);
         self.rows = entries
             .iter()
             .enumerate()
             .map(|(index, entry)| {
-                let contents = self.places.peek(&entry.path);
-                // A document folder's size is not known without reading it all.
-                let size = if entry.kind == EntryKind::Directory && self.places.writable(&entry.path) {
-                    String::from("—")
-                } else {
-                    bytes(entry.size)
-                };
-                let cells = vec![entry.name.clone(), size, kind_of(entry, contents)];
                 let icon = if entry.kind == EntryKind::Directory { "folder" } else { "file" };
                 ui.add(
                     list,
-                    DataRow::new(&columns, cells)
+                    DataRow::new(&columns, listing::cells(entry, &self.places, dated))
                         .icon(icon)
                         .muted_from(1)
                         .on_select(Message::Select(index))
@@ -522,6 +456,18 @@ impl Browser {
         self.selected = None;
         let target = towards.or((!self.entries.is_empty()).then_some(0));
         self.select(ui, target, true);
+    }
+
+    /// The listing's header, with the Modified column if `dated` (made
+    /// again when that changes).
+    fn header(&mut self, ui: &mut Ui<Message>, dated: bool) -> Option<WidgetId> {
+        let ids = self.ids.as_mut()?;
+        if ids.header.1 != dated {
+            ui.clear_children(ids.header_box);
+            let header = TableHeader::new(&listing::columns(dated)).on_sort(Message::Sort);
+            ids.header = (ui.add(ids.header_box, header), dated);
+        }
+        Some(ids.header.0)
     }
 
     fn show_file(&mut self, ui: &mut Ui<Message>, path: &str) {
@@ -551,7 +497,7 @@ impl Browser {
                 bytes(contents.len() as u64)
             )
         };
-        self.monospace = prefers_monospace(path);
+        self.monospace = listing::prefers_monospace(path);
         let monospace = self.monospace;
         ui.update::<Switch<Message>, _>(monospace_switch, |switch| switch.set_on(monospace));
         ui.update::<DocumentView<Message>, _>(document, |view| {
@@ -559,77 +505,5 @@ impl Browser {
             view.set_monospace(monospace);
         });
         ui.set_focus(Some(document));
-    }
-
-    /// The path bar: one button per folder from the root, the current
-    /// location last and plain.
-    fn rebuild_path(&mut self, ui: &mut Ui<Message>) {
-        let Some(ids) = &self.ids else { return };
-        let bar = ids.path;
-        ui.clear_children(bar);
-        let path = String::from(self.location.path());
-        let mut crumbs: Vec<(String, String)> = vec![(String::from("Computer"), String::from("/"))];
-        let mut prefix = String::new();
-        for part in path.split('/').filter(|part| !part.is_empty()) {
-            prefix.push('/');
-            prefix.push_str(part);
-            crumbs.push((String::from(part), prefix.clone()));
-        }
-        let last = crumbs.len() - 1;
-        for (index, (name, target)) in crumbs.into_iter().enumerate() {
-            if index > 0 {
-                let separator = ui.add(bar, Label::new("›").muted());
-                ui.adjust_layout(separator, |style| style.padding = Insets::symmetric(0.0, 4.0));
-            }
-            if index == last {
-                let label = ui.add(bar, Label::new(name).role(TextRole::Strong).ellipsis());
-                ui.adjust_layout(label, |style| {
-                    style.padding = Insets::symmetric(0.0, 8.0);
-                    style.shrink = 1.0;
-                    style.min_width = Some(0.0);
-                });
-            } else {
-                let button = Button::new(name).kind(ButtonKind::Flat).on_click(Message::Go(target));
-                let button = if index == 0 { button.icon("home") } else { button };
-                ui.add(bar, button);
-            }
-        }
-    }
-
-    pub(crate) fn update_status(&mut self, ui: &mut Ui<Message>) {
-        let Some(ids) = &self.ids else { return };
-        let (status, error) = (ids.status, ids.edit.error);
-        let shown = self.error.clone().unwrap_or_default();
-        ui.update::<Label, _>(error, |label| label.set_text(shown));
-        let access = if self.places.writable(self.location.path()) { "" } else { " · read-only" };
-        let text = match &self.location {
-            Location::Folder(_) => {
-                let folders = self.entries.iter().filter(|entry| entry.kind == EntryKind::Directory).count();
-                let files = self.entries.len() - folders;
-                let total: u64 = self.entries.iter().map(|entry| entry.size).sum();
-                let plural = |count: usize, one: &str, many: &str| {
-                    format!("{count} {}", if count == 1 { one } else { many })
-                };
-                let mut text = format!(
-                    "{}, {} · {}{access}",
-                    plural(folders, "folder", "folders"),
-                    plural(files, "file", "files"),
-                    bytes(total)
-                );
-                if let Some(entry) = self.selected.and_then(|index| self.entries.get(index)) {
-                    text = format!("{} selected · {text}", entry.name);
-                }
-                text
-            }
-            Location::File(path) => {
-                let contents = match &self.edited {
-                    Some(text) => text.as_bytes().to_vec(),
-                    None => self.places.read(path).unwrap_or_default(),
-                };
-                let lines = contents.iter().filter(|byte| **byte == b'\n').count();
-                format!("{} · {} · {lines} lines{access}", name_of(path), bytes(contents.len() as u64))
-            }
-        };
-        ui.update::<Label, _>(status, |label| label.set_text(text));
     }
 }

@@ -1,6 +1,7 @@
 //! Changing documents: new folder, new text file, rename, delete (through a
-//! name prompt), and the text editor that saves a file. Every failure
-//! becomes the window's error line; nothing here panics.
+//! prompt that asks for the name, or whether to delete), and the text
+//! editor that saves a file and holds on to unsaved changes once. Every
+//! failure becomes the window's error line; nothing here panics.
 
 use alloc::format;
 use alloc::string::String;
@@ -8,7 +9,7 @@ use alloc::string::String;
 use weft_app_support::EntryKind;
 use weft_app_support::tree::{name_of, parent_of};
 use weft_toolkit::prelude::*;
-use weft_toolkit::widgets::Surface;
+use weft_toolkit::widgets::{Navigation, Surface};
 
 use crate::browser::{Browser, Location, Message};
 
@@ -21,6 +22,29 @@ pub enum Prompt {
     NewFile,
     /// A new name for the entry at this path.
     Rename(String),
+    /// Whether to delete the entry at this path.
+    Delete(String),
+}
+
+/// A document open in the editor.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Editing {
+    /// The text in the editor.
+    pub text: String,
+    /// The text as it is in the store.
+    pub saved: String,
+    /// Whether Save has written it since it was opened.
+    pub wrote: bool,
+    /// Whether the window has warned about unsaved changes, so that going
+    /// again drops them.
+    pub may_leave: bool,
+}
+
+impl Editing {
+    /// Whether the text differs from the stored file.
+    pub fn changed(&self) -> bool {
+        self.text != self.saved
+    }
 }
 
 /// The action bar under the toolbar and its buttons.
@@ -33,11 +57,12 @@ pub struct EditButtons {
     pub save: WidgetId,
 }
 
-/// The name prompt: its row, what it asks, the field.
+/// The prompt: its row, what it asks, the name field, the OK button.
 pub struct PromptIds {
     pub row: WidgetId,
     pub label: WidgetId,
     pub field: WidgetId,
+    pub ok: WidgetId,
 }
 
 /// Every widget this module changes.
@@ -79,10 +104,10 @@ pub fn build_prompt(ui: &mut Ui<Message>, root: WidgetId) -> PromptIds {
             .on_submit(|_| Message::NameSubmit),
     );
     ui.adjust_layout(field, |style| style.grow = 1.0);
-    ui.add(row, Button::new("OK").on_click(Message::NameSubmit));
+    let ok = ui.add(row, Button::new("OK").on_click(Message::NameSubmit));
     ui.add(row, Button::new("Cancel").kind(ButtonKind::Flat).on_click(Message::NameCancel));
     ui.set_hidden(row, true);
-    PromptIds { row, label, field }
+    PromptIds { row, label, field, ok }
 }
 
 /// The editor page (hidden until a document is opened).
@@ -123,7 +148,7 @@ pub fn open_editor(browser: &mut Browser, ui: &mut Ui<Message>, text: String) {
     ui.set_hidden(save, false);
     ui.update::<TextField<Message>, _>(field, |field| field.set_value(text.clone()));
     ui.set_focus(Some(field));
-    browser.edited = Some(text);
+    browser.editing = Some(Editing { saved: text.clone(), text, ..Editing::default() });
 }
 
 impl Browser {
@@ -136,11 +161,22 @@ impl Browser {
                 Some((path, name)) => self.ask(ui, Prompt::Rename(path), &name),
                 None => self.error = Some(String::from("Select something to rename.")),
             },
-            Message::Delete => self.delete(ui),
+            Message::Delete => match self.selected_entry() {
+                Some((path, _)) => self.ask(ui, Prompt::Delete(path), ""),
+                None => self.error = Some(String::from("Select something to delete.")),
+            },
             Message::NameChanged(name) => self.name = name.clone(),
-            Message::NameSubmit => self.submit(ui),
+            Message::NameSubmit => match self.prompt.clone() {
+                Some(Prompt::Delete(path)) => self.delete(ui, &path),
+                _ => self.submit(ui),
+            },
             Message::NameCancel => self.close_prompt(ui),
-            Message::Edited(text) => self.edited = Some(text.clone()),
+            Message::Edited(text) => {
+                if let Some(editing) = &mut self.editing {
+                    editing.text = text.clone();
+                    editing.may_leave = false;
+                }
+            }
             Message::Save => self.save(),
             _ => return false,
         }
@@ -152,18 +188,42 @@ impl Browser {
         Some((entry.path.clone(), entry.name.clone()))
     }
 
+    /// Whether `message` would leave unsaved changes behind: the first
+    /// time it is stopped and the window says so; going again drops them.
+    pub(crate) fn stops_leaving(&mut self, message: &Message) -> bool {
+        let leaves = matches!(
+            message,
+            Message::Back
+                | Message::Forward
+                | Message::Up
+                | Message::Go(_)
+                | Message::Navigate(Navigation::Back | Navigation::Forward | Navigation::Parent)
+        );
+        let name = name_of(self.location().path());
+        let Some(editing) = &mut self.editing else { return false };
+        if !leaves || !editing.changed() || editing.may_leave {
+            return false;
+        }
+        editing.may_leave = true;
+        self.error = Some(format!("{name} has unsaved changes: Save them, or go again to drop them."));
+        true
+    }
+
     fn ask(&mut self, ui: &mut Ui<Message>, prompt: Prompt, name: &str) {
         let Some(ids) = self.edit_ids() else { return };
-        let (row, label, field) = (ids.prompt.row, ids.prompt.label, ids.prompt.field);
+        let (row, label, field, ok) = (ids.prompt.row, ids.prompt.label, ids.prompt.field, ids.prompt.ok);
         let question = match &prompt {
             Prompt::NewFolder => String::from("New folder:"),
             Prompt::NewFile => String::from("New text file:"),
             Prompt::Rename(path) => format!("Rename {}:", name_of(path)),
+            Prompt::Delete(path) => format!("Delete {}? This cannot be undone.", name_of(path)),
         };
+        let asks_name = !matches!(prompt, Prompt::Delete(_));
         ui.update::<Label, _>(label, |label| label.set_text(question));
         ui.update::<TextField<Message>, _>(field, |field| field.set_value(String::from(name)));
+        ui.set_hidden(field, !asks_name);
         ui.set_hidden(row, false);
-        ui.set_focus(Some(field));
+        ui.set_focus(Some(if asks_name { field } else { ok }));
         self.name = String::from(name);
         self.prompt = Some(prompt);
     }
@@ -187,11 +247,12 @@ impl Browser {
         let target = format!("{folder}/{name}");
         let result = match &prompt {
             Prompt::NewFolder => self.places.create_dir(&target),
-            Prompt::NewFile => self.places.write(&target, b""),
+            Prompt::NewFile => self.places.create_file(&target),
             Prompt::Rename(path) => {
                 let target = format!("{}/{name}", parent_of(path).unwrap_or_default());
                 self.places.rename(path, &target)
             }
+            Prompt::Delete(_) => return,
         };
         match result {
             Ok(()) => {
@@ -212,13 +273,11 @@ impl Browser {
         }
     }
 
-    fn delete(&mut self, ui: &mut Ui<Message>) {
-        let Some((path, name)) = self.selected_entry() else {
-            self.error = Some(String::from("Select something to delete."));
-            return;
-        };
+    fn delete(&mut self, ui: &mut Ui<Message>, path: &str) {
+        self.close_prompt(ui);
+        let name = name_of(path);
         let is_folder = self.entries().iter().any(|e| e.path == path && e.kind == EntryKind::Directory);
-        match self.places.remove(&path) {
+        match self.places.remove(path) {
             Ok(()) => self.refresh(ui, None),
             Err(error) if is_folder => {
                 self.error = Some(format!("{name}: {error} (delete what is inside first)"))
@@ -228,11 +287,19 @@ impl Browser {
     }
 
     fn save(&mut self) {
-        let (Location::File(path), Some(text)) = (self.location().clone(), self.edited.clone()) else {
+        let (Location::File(path), Some(editing)) = (self.location().clone(), &self.editing) else {
             return;
         };
-        if let Err(error) = self.places.write(&path, text.as_bytes()) {
-            self.error = Some(format!("{} was not saved: {error}", name_of(&path)));
+        let text = editing.text.clone();
+        match self.places.write(&path, text.as_bytes()) {
+            Ok(()) => {
+                if let Some(editing) = &mut self.editing {
+                    editing.saved = text;
+                    editing.wrote = true;
+                    editing.may_leave = false;
+                }
+            }
+            Err(error) => self.error = Some(format!("{} was not saved: {error}", name_of(&path))),
         }
     }
 }

@@ -2,13 +2,23 @@
 //!
 //! Documents are the `documents` directory of the storage service (the
 //! app's `weft.storage` route grants `dir:documents`), shown as
-//! `/Documents`, where Files opens: new folder, new text file, rename,
-//! delete, and a text editor that saves. Beside it, read-only, the boot
-//! bundle's files (`README.md`, `docs/…`, through the `bundle`
-//! capability). The window has a toolbar (back, forward, up, a path bar of
-//! clickable folders, the edit actions), a name prompt, a sortable listing
-//! with sizes and kinds, a text viewer (sans or monospace, scrolled by
-//! wheel, drag or keyboard) or the editor, a status line and an error line.
+//! `/Documents`, where Files opens: folders first, then files, with size,
+//! kind and modified time; new folder, new text file, rename, delete
+//! (asked first; a folder must be empty), and a text editor that saves
+//! (`Dir::replace`, then `Dir::sync`) and warns once before leaving
+//! unsaved changes. Files never overwrites an existing name. Beside the
+//! documents, read-only, the boot bundle's files (`README.md`, `docs/…`,
+//! through the `bundle` capability). The window has a toolbar (back,
+//! forward, up, a path bar of clickable folders), an action bar in the
+//! documents, a prompt, a sortable listing, a text viewer (sans or
+//! monospace, scrolled by wheel, drag or keyboard) or the editor, a status
+//! line and an error line.
+//!
+//! Modules: `browser` (location, history, listing widgets), `listing`
+//! (columns, kinds, sorting, cells), `bars` (path bar, status line),
+//! `edit` (the changes and the editor), `places` (documents and system
+//! files as one tree), `document` (the read-only viewer), `time` (file
+//! times).
 //!
 //! Keyboard: ↑/↓, Page Up/Down, Home/End move the selection; Enter opens;
 //! Backspace or Alt+↑ goes up; Alt+←/→ go back and forward; in the viewer,
@@ -21,10 +31,13 @@
 
 extern crate alloc;
 
+mod bars;
 mod browser;
 mod document;
 mod edit;
+mod listing;
 mod places;
+mod time;
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -38,9 +51,10 @@ use weft_ipc::{ConnectError, Startup};
 use weft_storage_api::Dir;
 use weft_toolkit::Ui;
 
-pub use browser::{Browser, Location, Message, kind_of};
+pub use browser::{Browser, Location, Message};
 pub use document::DocumentView;
 pub use edit::Prompt;
+pub use listing::kind_of;
 pub use places::{DOCUMENTS, Places};
 
 /// The window: title, size and smallest size.

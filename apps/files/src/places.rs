@@ -3,6 +3,7 @@
 //! bundle) — one tree of absolute paths.
 
 use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -19,12 +20,14 @@ pub const DOCUMENTS: &str = "/Documents";
 pub struct Places {
     system: FileTree,
     documents: Option<Box<dyn Storage>>,
+    /// Modification times (Unix seconds) of the documents last listed.
+    times: BTreeMap<String, u64>,
 }
 
 impl Places {
     /// The system's files and, if the app has them, the documents.
     pub fn new(system: FileTree, documents: Option<Box<dyn Storage>>) -> Places {
-        Places { system, documents }
+        Places { system, documents, times: BTreeMap::new() }
     }
 
     /// Whether there are documents.
@@ -55,6 +58,10 @@ impl Places {
     pub fn list(&mut self, path: &str) -> Result<Vec<TreeEntry>, String> {
         if let Some((store, relative)) = self.store(path) {
             let entries = store.list(&relative)?;
+            self.times.clear();
+            for entry in &entries {
+                self.times.insert(format!("{path}/{}", entry.name), entry.modified);
+            }
             return Ok(entries
                 .into_iter()
                 .map(|entry| {
@@ -97,6 +104,17 @@ impl Places {
         if Places::in_documents(path).is_some() { None } else { self.system.read(path).ok() }
     }
 
+    /// When the document at `path` last changed (Unix seconds), if it was
+    /// in the folder last listed.
+    pub fn modified(&self, path: &str) -> Option<u64> {
+        self.times.get(path).copied()
+    }
+
+    /// Whether something is at document `path`.
+    fn exists(&mut self, path: &str) -> bool {
+        self.store(path).is_some_and(|(store, relative)| store.stat(&relative).is_ok())
+    }
+
     fn change(
         &mut self,
         path: &str,
@@ -116,7 +134,16 @@ impl Places {
         self.change(path, |store, relative| store.create_dir(relative, false))
     }
 
-    /// Create or replace file `path`.
+    /// Make a new, empty file `path`; an existing one is left alone.
+    pub fn create_file(&mut self, path: &str) -> Result<(), String> {
+        if self.exists(path) {
+            return Err(String::from("already exists"));
+        }
+        self.write(path, b"")
+    }
+
+    /// Create or replace file `path` (whole: a crash leaves the old or the
+    /// new contents), then wait until it is on the disk.
     pub fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
         self.change(path, |store, relative| store.write(relative, bytes))
     }
@@ -126,8 +153,15 @@ impl Places {
         self.change(path, |store, relative| store.remove(relative))
     }
 
-    /// Rename `from` to `to` (both in the documents).
+    /// Rename `from` to `to` (both in the documents). The store would
+    /// replace a file at `to`; Files refuses instead.
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), String> {
+        if from == to {
+            return Ok(());
+        }
+        if self.exists(to) {
+            return Err(String::from("already exists"));
+        }
         let target = Places::in_documents(to).map(String::from);
         self.change(from, |store, relative| match target {
             Some(target) if !target.is_empty() => store.rename(relative, &target),
