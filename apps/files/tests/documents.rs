@@ -116,8 +116,8 @@ fn click(harness: &mut Harness<Message>, browser: &mut Browser, button: &str) {
 }
 
 fn status(harness: &mut Harness<Message>, starts: &str) -> String {
-    let labels = harness.ui().accessibility_tree().into_iter().map(|node| node.description.label);
-    labels.filter(|label| label.starts_with(starts)).next().unwrap_or_default()
+    let mut labels = harness.ui().accessibility_tree().into_iter().map(|node| node.description.label);
+    labels.find(|label| label.starts_with(starts)).unwrap_or_default()
 }
 
 fn cells(harness: &mut Harness<Message>, browser: &Browser, name: &str) -> Vec<String> {
