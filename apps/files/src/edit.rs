@@ -233,6 +233,10 @@ impl Browser {
             ui.set_hidden(ids.prompt.row, true);
         }
         self.prompt = None;
+        // The keyboard goes back to the listing, where it was.
+        if let Some(row) = self.selected().and_then(|index| self.rows().get(index).copied()) {
+            ui.set_focus(Some(row));
+        }
     }
 
     fn submit(&mut self, ui: &mut Ui<Message>) {

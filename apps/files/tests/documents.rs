@@ -265,6 +265,10 @@ fn nothing_is_overwritten_and_unsaved_changes_are_held_once() {
     click(&mut harness, &mut browser, "Delete");
     click(&mut harness, &mut browser, "Cancel");
     assert_eq!(names(&browser), ["a.txt", "b.txt"]);
+    // The keyboard is back on the listing.
+    harness.key(Key::UP, Modifiers::empty());
+    pump(&mut harness, &mut browser);
+    assert_eq!(browser.selected(), Some(0));
 
     // Leaving unsaved changes is stopped once, with the reason shown.
     select(&mut harness, &mut browser, "a.txt");
