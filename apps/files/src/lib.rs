@@ -45,10 +45,9 @@ use alloc::string::String;
 use weft_app::{App, Context, WindowOptions};
 use weft_app_support::FileTree;
 use weft_app_support::bundle::files_from_startup;
-use weft_app_support::storage::Storage;
+use weft_app_support::storage::{RoutedDir, Storage};
 use weft_ipc::program::ProgramError;
 use weft_ipc::{ConnectError, Startup};
-use weft_storage_api::Dir;
 use weft_toolkit::Ui;
 
 pub use browser::{Browser, Location, Message};
@@ -105,7 +104,7 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
             FileTree::default()
         }
     };
-    let documents: Option<Box<dyn Storage>> = match Dir::connect() {
+    let documents: Option<Box<dyn Storage>> = match RoutedDir::connect() {
         Ok(dir) => Some(Box::new(dir)),
         Err(ConnectError::NotRouted { .. }) => None,
         Err(error) => {

@@ -10,7 +10,7 @@ use weft_log_api::{Entry, Filter, LogReaderProtocol, ReaderEvent, ReaderRequest,
 use weft_rt::Channel;
 use weft_status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 
-use weft_storage_api::Dir;
+use weft_app_support::storage::RoutedDir;
 
 use crate::fs::Storage;
 use crate::host::{Host, HostError, LogPage};
@@ -20,7 +20,7 @@ use crate::host::{Host, HostError, LogPage};
 pub struct ServiceHost {
     files: FileTree,
     /// The store, connected on first use; `None` inside once refused.
-    storage: Option<Option<Dir>>,
+    storage: Option<Option<RoutedDir>>,
     status: StatusClient,
     log: Option<Client<LogReaderProtocol>>,
     following: Option<Client<LogReaderProtocol>>,
@@ -59,13 +59,7 @@ impl Host for ServiceHost {
     }
 
     fn storage(&mut self) -> Option<&mut dyn Storage> {
-        if let Some(Some(dir)) = &self.storage
-            && dir.is_closed()
-        {
-            // The storage service restarted: connect again.
-            self.storage = None;
-        }
-        let dir = self.storage.get_or_insert_with(|| Dir::connect().ok());
+        let dir = self.storage.get_or_insert_with(|| RoutedDir::connect().ok());
         dir.as_mut().map(|dir| dir as &mut dyn Storage)
     }
 

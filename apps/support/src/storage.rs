@@ -61,6 +61,65 @@ impl Storage for Dir {
     }
 }
 
+/// The directory a program's `weft.storage` route grants, connected again
+/// through the namespace when the storage service restarts (a restart ends
+/// every capability). Only for the routed directory: a narrowed one
+/// reconnecting this way would widen.
+#[derive(Debug)]
+pub struct RoutedDir(Dir);
+
+impl RoutedDir {
+    /// Connect through the program's namespace.
+    pub fn connect() -> Result<RoutedDir, weft_ipc::ConnectError> {
+        Dir::connect().map(RoutedDir)
+    }
+
+    /// Wrap a connection made through the namespace.
+    pub fn new(dir: Dir) -> RoutedDir {
+        RoutedDir(dir)
+    }
+
+    /// The capability, connected again first if the service restarted.
+    fn dir(&mut self) -> &mut Dir {
+        if self.0.is_closed()
+            && let Ok(dir) = Dir::connect()
+        {
+            self.0 = dir;
+        }
+        &mut self.0
+    }
+}
+
+impl Storage for RoutedDir {
+    fn list(&mut self, path: &str) -> Result<Vec<Entry>, String> {
+        self.dir().list(path).map_err(|e| e.to_string())
+    }
+    fn stat(&mut self, path: &str) -> Result<Entry, String> {
+        self.dir().stat(path).map_err(|e| e.to_string())
+    }
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        Storage::read(self.dir(), path)
+    }
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        Storage::write(self.dir(), path, bytes)
+    }
+    fn create_dir(&mut self, path: &str, parents: bool) -> Result<(), String> {
+        Storage::create_dir(self.dir(), path, parents)
+    }
+    fn remove(&mut self, path: &str) -> Result<(), String> {
+        Storage::remove(self.dir(), path)
+    }
+    fn rename(&mut self, from: &str, to: &str) -> Result<(), String> {
+        Storage::rename(self.dir(), from, to)
+    }
+    fn space(&mut self) -> Result<Space, String> {
+        Storage::space(self.dir())
+    }
+    fn sync(&mut self) -> Result<(), String> {
+        Storage::sync(self.dir())
+    }
+}
+
 /// A directory in memory, with the storage service's rules where apps see
 /// them (a missing parent, a taken name, a non-empty directory).
 #[derive(Debug, Default)]

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use weft_app_support::storage::{RoutedDir, Storage};
 use weft_block_hosted::HostDisk;
 use weft_config_api::{ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use weft_ipc::Namespace;
@@ -19,13 +20,15 @@ use weft_testing::{Graph, GraphOptions, Probe, Service, WAIT};
 struct App {
     dir: Dir,
     namespace: Namespace,
+    /// The routed directory that reconnects, once made.
+    routed: Option<RoutedDir>,
 }
 
 fn app() -> (Probe<App>, weft_kernel_hosted::ProgramClosure) {
     Probe::new(|startup| {
         let namespace = startup.namespace().clone();
         let dir = Dir::new(namespace.connect::<StorageProtocol>()?.into_channel());
-        Ok::<_, ProgramError>(App { dir, namespace })
+        Ok::<_, ProgramError>(App { dir, namespace, routed: None })
     })
 }
 
@@ -333,4 +336,25 @@ fn a_crashed_storage_service_is_a_clear_error_and_loses_nothing_synced() {
     }
     let (_graph, admin) = boot_store(&disk);
     admin.run(|app| assert_eq!(app.dir.read("kept.txt").unwrap(), b"synced before the crash"));
+}
+
+#[test]
+fn a_routed_directory_connects_again_after_the_storage_service_restarts() {
+    let disk = HostDisk::memory(8 << 20);
+    let (graph, admin) = boot_store(&disk);
+    admin.run(|app| {
+        let mut routed = RoutedDir::connect().expect("routed");
+        Storage::write(&mut routed, "kept.txt", b"before the restart").unwrap();
+        Storage::sync(&mut routed).unwrap();
+        app.routed = Some(routed);
+    });
+    graph.kill("storage").unwrap();
+    graph.start("storage").expect("the root manager starts it again");
+    assert!(graph.wait_for_log("storage: mounted", WAIT));
+    let read = admin.run(|app| {
+        // The old capability ended with the service; this one connects again.
+        assert!(app.dir.is_closed());
+        Storage::read(app.routed.as_mut().unwrap(), "kept.txt")
+    });
+    assert_eq!(read.unwrap(), b"before the restart");
 }
