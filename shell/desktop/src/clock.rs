@@ -11,6 +11,8 @@ use alloc::format;
 use alloc::string::String;
 use core::time::Duration;
 
+use weft_app_support::format::civil_from_days;
+
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAYS_LONG: [&str; 7] =
     ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -73,21 +75,6 @@ impl LocalTime {
             MONTHS_LONG[(self.month - 1) as usize]
         )
     }
-}
-
-/// Days since 1970-01-01 to a civil (proleptic Gregorian) date.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    // Eras of 400 years (146 097 days) starting 0000-03-01.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The wall clock.
