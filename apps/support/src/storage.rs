@@ -28,6 +28,10 @@ pub trait Storage {
     fn space(&mut self) -> Result<Space, String>;
     /// Wait until every change is on the disk.
     fn sync(&mut self) -> Result<(), String>;
+    /// Check every block and blob of the store against its checksum.
+    fn check(&mut self) -> Result<(), String> {
+        Err(String::from("this store cannot be checked"))
+    }
 }
 
 impl Storage for Dir {
@@ -58,6 +62,9 @@ impl Storage for Dir {
     }
     fn sync(&mut self) -> Result<(), String> {
         Dir::sync(self).map_err(|e| e.to_string())
+    }
+    fn check(&mut self) -> Result<(), String> {
+        Dir::check(self).map_err(|e| e.to_string())
     }
 }
 
@@ -117,6 +124,9 @@ impl Storage for RoutedDir {
     }
     fn sync(&mut self) -> Result<(), String> {
         Storage::sync(self.dir())
+    }
+    fn check(&mut self) -> Result<(), String> {
+        Storage::check(self.dir())
     }
 }
 

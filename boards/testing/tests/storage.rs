@@ -215,13 +215,19 @@ fn bit_rot_is_reported_never_served() {
     let image = disk.contents();
     let at = image.windows(marker.len()).position(|w| w == marker).expect("the file's data is on the disk");
     disk.flip((at + 1000) as u64, 0x10);
-    let (_graph, _alpha, _beta, user) = boot(&disk, "64");
-    user.run(|app| {
-        let read = app.dir.read("precious.txt");
-        assert!(matches!(read, Err(DirError::Storage(StorageError::Corrupt(_)))), "{read:?}");
-        // The rest of the store is still served.
-        assert_eq!(app.dir.list("").unwrap().len(), 1);
-    });
+    {
+        let (_graph, _alpha, _beta, user) = boot(&disk, "64");
+        user.run(|app| {
+            let read = app.dir.read("precious.txt");
+            assert!(matches!(read, Err(DirError::Storage(StorageError::Corrupt(_)))), "{read:?}");
+            // The rest of the store is still served.
+            assert_eq!(app.dir.list("").unwrap().len(), 1);
+        });
+    }
+    // A check of the whole store (`fsck`) finds it too.
+    let (_graph, admin) = boot_store(&disk);
+    let checked = admin.run(|app| app.dir.check());
+    assert!(matches!(checked, Err(DirError::Storage(StorageError::Corrupt(_)))), "{checked:?}");
 }
 
 /// Everything below the top of the store: paths, and files' bytes.

@@ -167,6 +167,9 @@ fn the_shell_keeps_files_in_the_store_across_a_reboot() {
         assert_eq!(run(&guest, "cat note.txt"), ["mine"]);
         assert_eq!(run(&terminal, "cat app-guest/note.txt"), ["mine"]);
         assert_eq!(run(&terminal, "sync"), Vec::<String>::new());
+        assert!(run(&terminal, "fsck")[0].contains("checks out"));
+        // Only the whole store can be checked.
+        assert!(run(&guest, "fsck")[0].contains("bad request"));
     }
     let (_system, terminal, _guest) = boot(readme(), Some(disk));
     assert_eq!(run(&terminal, "cat documents/letters/hello.txt"), ["Dear reader,", "Yours."]);

@@ -182,6 +182,11 @@ impl Dir {
         self.done(&StorageRequest::Sync)
     }
 
+    /// Check every block and blob of the store (a whole-store capability).
+    pub fn check(&self) -> Result<(), DirError> {
+        self.done(&StorageRequest::Check)
+    }
+
     /// Space figures.
     pub fn space(&self) -> Result<Space, DirError> {
         match self.call(&StorageRequest::Space)? {

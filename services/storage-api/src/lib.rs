@@ -157,6 +157,10 @@ pub enum StorageRequest {
     },
     /// Every blob: name and size.
     BlobList,
+    /// Read every file and blob of the store and check each block against
+    /// its checksum and each blob against its name (only a capability for
+    /// the whole store, `dir:`). Costs a read of all data.
+    Check,
 }
 
 /// What an entry is.

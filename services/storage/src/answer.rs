@@ -212,6 +212,13 @@ fn run<D: BlockDevice>(
             effects.changed = true;
             StorageResponse::Ok
         }
+        StorageRequest::Check => {
+            if !cap.root.is_empty() {
+                return Err(StorageError::BadRequest);
+            }
+            store.scrub().map_err(fs)?;
+            StorageResponse::Ok
+        }
         StorageRequest::BlobList => {
             blobs()?;
             StorageResponse::Blobs(

@@ -42,6 +42,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo { name: "write", usage: "file [text…]", summary: "Write a line of text as a file" },
     CommandInfo { name: "df", usage: "", summary: "Show the store's size and free space" },
     CommandInfo { name: "sync", usage: "", summary: "Wait until every change is on the disk" },
+    CommandInfo { name: "fsck", usage: "", summary: "Check every block of the store against its checksum" },
     CommandInfo { name: "cd", usage: "[directory]", summary: "Change the working directory" },
     CommandInfo { name: "pwd", usage: "", summary: "Print the working directory" },
     CommandInfo {
@@ -134,6 +135,7 @@ pub(crate) fn run<H: Host>(invocation: &mut Invocation<'_, H>, words: &[String])
         "write" => store::write(invocation, &arguments),
         "df" => store::df(invocation, &arguments),
         "sync" => store::sync(invocation, &arguments),
+        "fsck" => store::fsck(invocation, &arguments),
         "ps" => system::ps(invocation, &arguments),
         "svc" => system::svc(invocation, &arguments),
         "uname" => system::uname(invocation, &arguments),

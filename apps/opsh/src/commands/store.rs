@@ -1,4 +1,4 @@
-//! mkdir, rm, mv, write, df and sync: changing the store.
+//! mkdir, rm, mv, write, df, sync and fsck: changing and checking the store.
 
 use alloc::format;
 use alloc::string::String;
@@ -133,6 +133,20 @@ pub(crate) fn df<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str]
             Outcome::Done(true)
         }
         Err(error) => invocation.fail("df", &error),
+    }
+}
+
+pub(crate) fn fsck<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str]) -> Outcome {
+    if let Some(outcome) = no_arguments(invocation, "fsck", arguments) {
+        return outcome;
+    }
+    let Some(storage) = invocation.host.storage() else { return invocation.fail("fsck", NO_STORAGE) };
+    match storage.check() {
+        Ok(()) => {
+            invocation.output.line("the store checks out: every block and blob matches its checksum");
+            Outcome::Done(true)
+        }
+        Err(error) => invocation.fail("fsck", &error),
     }
 }
 
