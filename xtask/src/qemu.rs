@@ -299,19 +299,25 @@ const DISK_BYTES: u64 = 256 << 20;
 /// A new, empty disk image `target/weft/<name>.img` for a test (whatever
 /// an earlier run left there is gone).
 pub fn fresh_disk(name: &str) -> Result<PathBuf, String> {
-    let path = crate::image::target_dir().join("weft").join(format!("{name}.img"));
-    let _ = std::fs::remove_file(&path);
-    disk_image(&path)
+    fresh_disk_of(name, DISK_BYTES)
 }
 
-/// The disk image at `path`, made (empty, sparse) if it does not exist.
-pub fn disk_image(path: &Path) -> Result<PathBuf, String> {
+/// [`fresh_disk`] of `bytes`.
+pub fn fresh_disk_of(name: &str, bytes: u64) -> Result<PathBuf, String> {
+    let path = crate::image::target_dir().join("weft").join(format!("{name}.img"));
+    let _ = std::fs::remove_file(&path);
+    disk_image(&path, bytes)
+}
+
+/// The disk image at `path`, made (empty, sparse, `bytes` long) if it does
+/// not exist.
+fn disk_image(path: &Path, bytes: u64) -> Result<PathBuf, String> {
     if !path.exists() {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
         let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        file.set_len(DISK_BYTES).map_err(|e| format!("{}: {e}", path.display()))?;
+        file.set_len(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(path.to_path_buf())
 }
@@ -325,7 +331,7 @@ pub fn persistent_disk(board: &str, reset: bool) -> Result<PathBuf, String> {
         util::step(&format!("reset the disk {}", path.display()));
     }
     let existed = path.exists();
-    let path = disk_image(&path)?;
+    let path = disk_image(&path, DISK_BYTES)?;
     if existed {
         util::step(&format!(
             "the disk is {} (kept between runs; --reset-disk starts it over)",

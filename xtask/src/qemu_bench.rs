@@ -118,10 +118,7 @@ fn storage() -> Result<(), String> {
     // (it checks). QEMU gives the device named last the lowest slot, which
     // the kernel names first: the store's disk goes last, to be
     // `virtio-blk-0`, and the scratch disk becomes `virtio-blk-1`.
-    let scratch = image::target_dir().join("weft").join("bench-scratch.img");
-    let file = std::fs::File::create(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
-    file.set_len(64 << 20).map_err(|e| format!("{}: {e}", scratch.display()))?;
-    machine.disk = Some(scratch);
+    machine.disk = Some(crate::qemu::fresh_disk_of("bench-scratch", 64 << 20)?);
     let store = crate::qemu::fresh_disk("bench")?;
     machine.extra = vec![
         "-drive".into(),

@@ -45,9 +45,10 @@ use alloc::string::String;
 use weft_app::{App, Context, WindowOptions};
 use weft_app_support::FileTree;
 use weft_app_support::bundle::files_from_startup;
-use weft_app_support::storage::{RoutedDir, Storage};
+use weft_app_support::storage::Storage;
 use weft_ipc::program::ProgramError;
 use weft_ipc::{ConnectError, Startup};
+use weft_storage_api::RoutedDir;
 use weft_toolkit::Ui;
 
 pub use browser::{Browser, Location, Message};

@@ -8,10 +8,9 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use weft_app_support::storage::Storage;
+use weft_app_support::storage::{Storage, tree_entry};
 use weft_app_support::tree::compare_names;
 use weft_app_support::{EntryKind, FileTree, TreeEntry};
-use weft_storage_api::Kind;
 
 /// The folder the documents appear as.
 pub const DOCUMENTS: &str = "/Documents";
@@ -65,11 +64,8 @@ impl Places {
             return Ok(entries
                 .into_iter()
                 .map(|entry| {
-                    let (kind, size, items) = match entry.kind {
-                        Kind::File => (EntryKind::File, entry.size, 0),
-                        Kind::Dir => (EntryKind::Directory, 0, entry.size as usize),
-                    };
-                    TreeEntry { path: format!("{path}/{}", entry.name), name: entry.name, kind, size, items }
+                    let at = format!("{path}/{}", entry.name);
+                    tree_entry(entry, at)
                 })
                 .collect());
         }

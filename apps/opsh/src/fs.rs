@@ -10,10 +10,9 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-pub use weft_app_support::storage::Storage;
+pub use weft_app_support::storage::{Storage, tree_entry};
 use weft_app_support::tree::compare_names;
-use weft_app_support::{EntryKind, FileTree, TreeEntry};
-use weft_storage_api::{Entry, Kind};
+use weft_app_support::{FileTree, TreeEntry};
 
 /// Where an absolute path lives.
 #[derive(Debug, PartialEq, Eq)]
@@ -34,15 +33,6 @@ pub fn place<'a>(files: &FileTree, absolute: &'a str) -> Place<'a> {
     }
     let first = relative.split('/').next().unwrap_or_default();
     if files.kind(&format!("/{first}")).is_some() { Place::System } else { Place::Store(relative) }
-}
-
-/// A store entry as a listing entry at `path`.
-pub fn tree_entry(entry: Entry, path: String) -> TreeEntry {
-    let (kind, size, items) = match entry.kind {
-        Kind::File => (EntryKind::File, entry.size, 0),
-        Kind::Dir => (EntryKind::Directory, 0, entry.size as usize),
-    };
-    TreeEntry { name: entry.name, path, kind, size, items }
 }
 
 /// Join a directory's absolute path and a name.

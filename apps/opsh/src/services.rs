@@ -10,7 +10,7 @@ use weft_log_api::{Entry, Filter, LogReaderProtocol, ReaderEvent, ReaderRequest,
 use weft_rt::Channel;
 use weft_status_api::{ProcessInfo, ServiceStatus, SystemInfo};
 
-use weft_app_support::storage::RoutedDir;
+use weft_storage_api::RoutedDir;
 
 use crate::fs::Storage;
 use crate::host::{Host, HostError, LogPage};

@@ -6,7 +6,8 @@ use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use weft_storage_api::{Dir, Entry, Kind, Space};
+use crate::tree::{EntryKind, TreeEntry};
+use weft_storage_api::{Dir, Entry, Kind, RoutedDir, Space};
 
 /// A writable directory. Errors are messages a person can read.
 pub trait Storage {
@@ -34,99 +35,66 @@ pub trait Storage {
     }
 }
 
-impl Storage for Dir {
-    fn list(&mut self, path: &str) -> Result<Vec<Entry>, String> {
-        Dir::list(self, path).map_err(|e| e.to_string())
-    }
-    fn stat(&mut self, path: &str) -> Result<Entry, String> {
-        Dir::stat(self, path).map_err(|e| e.to_string())
-    }
-    fn read(&mut self, path: &str) -> Result<Vec<u8>, String> {
-        Dir::read(self, path).map_err(|e| e.to_string())
-    }
-    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
-        Dir::replace(self, path, bytes).map_err(|e| e.to_string())
-    }
-    fn create_dir(&mut self, path: &str, parents: bool) -> Result<(), String> {
-        if parents { Dir::create_dir_all(self, path) } else { Dir::create_dir(self, path) }
-            .map_err(|e| e.to_string())
-    }
-    fn remove(&mut self, path: &str) -> Result<(), String> {
-        Dir::remove(self, path).map_err(|e| e.to_string())
-    }
-    fn rename(&mut self, from: &str, to: &str) -> Result<(), String> {
-        Dir::rename(self, from, to).map_err(|e| e.to_string())
-    }
-    fn space(&mut self) -> Result<Space, String> {
-        Dir::space(self).map_err(|e| e.to_string())
-    }
-    fn sync(&mut self) -> Result<(), String> {
-        Dir::sync(self).map_err(|e| e.to_string())
-    }
-    fn check(&mut self) -> Result<(), String> {
-        Dir::check(self).map_err(|e| e.to_string())
+/// A store entry as a listing entry at `path` (a directory's size is its
+/// number of entries there).
+pub fn tree_entry(entry: Entry, path: String) -> TreeEntry {
+    let (kind, size, items) = match entry.kind {
+        Kind::File => (EntryKind::File, entry.size, 0),
+        Kind::Dir => (EntryKind::Directory, 0, entry.size as usize),
+    };
+    TreeEntry { name: entry.name, path, kind, size, items }
+}
+
+/// A `weft.storage` capability the [`Storage`] methods run on: a [`Dir`]
+/// as it is, a [`RoutedDir`] connected again if the service restarted.
+pub trait AsDir {
+    /// The capability.
+    fn as_dir(&mut self) -> &Dir;
+}
+
+impl AsDir for Dir {
+    fn as_dir(&mut self) -> &Dir {
+        self
     }
 }
 
-/// The directory a program's `weft.storage` route grants, connected again
-/// through the namespace when the storage service restarts (a restart ends
-/// every capability). Only for the routed directory: a narrowed one
-/// reconnecting this way would widen.
-#[derive(Debug)]
-pub struct RoutedDir(Dir);
-
-impl RoutedDir {
-    /// Connect through the program's namespace.
-    pub fn connect() -> Result<RoutedDir, weft_ipc::ConnectError> {
-        Dir::connect().map(RoutedDir)
-    }
-
-    /// Wrap a connection made through the namespace.
-    pub fn new(dir: Dir) -> RoutedDir {
-        RoutedDir(dir)
-    }
-
-    /// The capability, connected again first if the service restarted.
-    fn dir(&mut self) -> &mut Dir {
-        if self.0.is_closed()
-            && let Ok(dir) = Dir::connect()
-        {
-            self.0 = dir;
-        }
-        &mut self.0
+impl AsDir for RoutedDir {
+    fn as_dir(&mut self) -> &Dir {
+        self.dir()
     }
 }
 
-impl Storage for RoutedDir {
+impl<T: AsDir> Storage for T {
     fn list(&mut self, path: &str) -> Result<Vec<Entry>, String> {
-        self.dir().list(path).map_err(|e| e.to_string())
+        self.as_dir().list(path).map_err(|e| e.to_string())
     }
     fn stat(&mut self, path: &str) -> Result<Entry, String> {
-        self.dir().stat(path).map_err(|e| e.to_string())
+        self.as_dir().stat(path).map_err(|e| e.to_string())
     }
     fn read(&mut self, path: &str) -> Result<Vec<u8>, String> {
-        Storage::read(self.dir(), path)
+        self.as_dir().read(path).map_err(|e| e.to_string())
     }
     fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
-        Storage::write(self.dir(), path, bytes)
+        self.as_dir().replace(path, bytes).map_err(|e| e.to_string())
     }
     fn create_dir(&mut self, path: &str, parents: bool) -> Result<(), String> {
-        Storage::create_dir(self.dir(), path, parents)
+        let dir = self.as_dir();
+        if parents { dir.create_dir_all(path) } else { dir.create_dir(path) }.map_err(|e| e.to_string())
     }
     fn remove(&mut self, path: &str) -> Result<(), String> {
-        Storage::remove(self.dir(), path)
+        self.as_dir().remove(path).map_err(|e| e.to_string())
     }
     fn rename(&mut self, from: &str, to: &str) -> Result<(), String> {
-        Storage::rename(self.dir(), from, to)
+        self.as_dir().rename(from, to).map_err(|e| e.to_string())
     }
     fn space(&mut self) -> Result<Space, String> {
-        Storage::space(self.dir())
+        self.as_dir().space().map_err(|e| e.to_string())
     }
     fn sync(&mut self) -> Result<(), String> {
-        Storage::sync(self.dir())
+        self.as_dir().sync().map_err(|e| e.to_string())
     }
     fn check(&mut self) -> Result<(), String> {
-        Storage::check(self.dir())
+        self.as_dir().check().map_err(|e| e.to_string())
     }
 }
 

@@ -93,8 +93,8 @@ pub struct BootOptions {
     /// Copy the kernel debug log to standard error as it arrives.
     pub echo: bool,
     /// Host device models, by capability name (`device:display`,
-    /// `device:disk`, ...). Without a `device:disk`, a fresh memory disk of
-    /// [`DEFAULT_DISK_BYTES`].
+    /// `device:disk`, ...). A system whose services want a `device:disk`
+    /// and are given none gets a fresh memory disk of [`DEFAULT_DISK_BYTES`].
     pub devices: Vec<(String, Arc<dyn Any + Send + Sync>)>,
 }
 
@@ -127,10 +127,13 @@ impl System {
             ),
         ];
         let mut devices = options.devices;
-        if !devices.iter().any(|(name, _)| name == weft_block_hosted::DEVICE_CAPABILITY) {
-            // Every system has a disk; without one given, a fresh memory disk.
+        let capability = weft_block_hosted::DEVICE_CAPABILITY;
+        let wants_disk =
+            options.bundle.services.iter().any(|m| m.capabilities.iter().any(|c| c == capability));
+        if wants_disk && !devices.iter().any(|(name, _)| name == capability) {
+            // A system with a disk service and no disk given: a fresh memory disk.
             let disk = weft_block_hosted::HostDisk::memory(DEFAULT_DISK_BYTES);
-            devices.push((weft_block_hosted::DEVICE_CAPABILITY.into(), disk as Arc<dyn Any + Send + Sync>));
+            devices.push((capability.into(), disk as Arc<dyn Any + Send + Sync>));
         }
         for (name, model) in devices {
             let resource = hosted.register_device(model);

@@ -101,6 +101,17 @@ pub fn graphics(display: Device) -> Vec<Service> {
     ]
 }
 
+/// The disk and the storage service on it: the hosted block service on
+/// `disk` (a `HostDisk`) and `storage` with `args` (`app-quota-mib`,
+/// `wall-clock`, ...).
+pub fn storage(disk: Device, args: &[(&str, &str)]) -> Vec<Service> {
+    let storage = Service::new("storage", "storage").exposes("weft.storage").uses("weft.block", &[]);
+    vec![
+        Service::new("block", "block-hosted").exposes("weft.block").device("device:disk", disk),
+        args.iter().fold(storage, |service, (key, value)| service.arg(key, value)),
+    ]
+}
+
 /// The harness's state inside the graph: its namespace, and a client of
 /// each protocol it has called (connected on first use, kept after).
 pub struct Harness {

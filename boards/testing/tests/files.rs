@@ -15,7 +15,7 @@ use weft_block_hosted::HostDisk;
 use weft_files::{Browser, DOCUMENTS, Location, Message, Places};
 use weft_ipc::program::ProgramError;
 use weft_storage_api::{Dir, StorageProtocol};
-use weft_testing::graph::Device;
+use weft_testing::graph::{Device, storage};
 use weft_testing::{GraphOptions, Probe, Service, WAIT};
 use weft_toolkit::accessibility::Role;
 use weft_toolkit::weft_types::{Key, Modifiers};
@@ -98,18 +98,11 @@ fn boot(disk: &Arc<HostDisk>) -> (weft_testing::Graph, Probe<Window>) {
         .grants
         .clone();
     let grants: Vec<&str> = grants.iter().map(String::as_str).collect();
-    let mut options = GraphOptions::default().services([
-        Service::new("block", "block-hosted")
-            .exposes("weft.block")
-            .device("device:disk", disk.clone() as Device),
-        // The board's wall clock (2026-12-05 23:17:34 UTC at boot), so file
-        // times are real dates.
-        Service::new("storage", "storage")
-            .exposes("weft.storage")
-            .uses("weft.block", &[])
-            .arg("wall-clock", "1796512654000"),
-        Service::new("files", "files-window").uses("weft.storage", &grants),
-    ]);
+    // The board's wall clock (2026-12-05 23:17:34 UTC at boot), so file
+    // times are real dates.
+    let mut options = GraphOptions::default()
+        .services(storage(disk.clone() as Device, &[("wall-clock", "1796512654000")]))
+        .services([Service::new("files", "files-window").uses("weft.storage", &grants)]);
     options.programs.push(("files-window".into(), program));
     let graph = options.boot().expect("the graph boots");
     assert!(graph.wait_for_log("probe files ready", WAIT));

@@ -5,15 +5,15 @@
 
 use std::sync::Arc;
 
-use weft_app_support::storage::{RoutedDir, Storage};
+use weft_app_support::storage::Storage;
 use weft_block_hosted::HostDisk;
 use weft_config_api::{ConfigProtocol, ConfigRequest, ConfigResponse, Value};
 use weft_ipc::Namespace;
 use weft_ipc::program::ProgramError;
 use weft_rt::{Channel, Handle};
-use weft_storage_api::{Dir, DirError, Kind, StorageError, StorageProtocol};
+use weft_storage_api::{Dir, DirError, Kind, RoutedDir, StorageError, StorageProtocol};
 use weft_storage_fs::format::sha256;
-use weft_testing::graph::Device;
+use weft_testing::graph::{Device, storage};
 use weft_testing::{Graph, GraphOptions, Probe, Service, WAIT};
 
 /// A program inside the graph holding its storage capability.
@@ -40,14 +40,8 @@ fn boot(disk: &Arc<HostDisk>, app_quota_mib: &str) -> (Graph, Probe<App>, Probe<
     let (beta, beta_program) = app();
     let (user, user_program) = app();
     let mut options = GraphOptions::default()
+        .services(storage(disk.clone() as Device, &[("app-quota-mib", app_quota_mib)]))
         .services([
-            Service::new("block", "block-hosted")
-                .exposes("weft.block")
-                .device("device:disk", disk.clone() as Device),
-            Service::new("storage", "storage")
-                .exposes("weft.storage")
-                .uses("weft.block", &[])
-                .arg("app-quota-mib", app_quota_mib),
             Service::new("config", "config")
                 .exposes("weft.config")
                 .uses("weft.storage", &["dir:config"])
@@ -271,13 +265,9 @@ const WORKLOAD_STEPS: usize = 8;
 /// store and the blob store.
 fn boot_store(disk: &Arc<HostDisk>) -> (Graph, Probe<App>) {
     let (admin, program) = app();
-    let mut options = GraphOptions::default().services([
-        Service::new("block", "block-hosted")
-            .exposes("weft.block")
-            .device("device:disk", disk.clone() as Device),
-        Service::new("storage", "storage").exposes("weft.storage").uses("weft.block", &[]),
-        Service::new("admin", "admin").uses("weft.storage", &["dir:", "blobs"]),
-    ]);
+    let mut options = GraphOptions::default()
+        .services(storage(disk.clone() as Device, &[]))
+        .services([Service::new("admin", "admin").uses("weft.storage", &["dir:", "blobs"])]);
     options.programs.push(("admin".into(), program));
     let graph = options.boot().expect("the graph boots");
     assert!(graph.wait_for_log("probe admin ready", WAIT));

@@ -12,7 +12,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use weft_config_api::Value;
 use weft_ipc::ConnectError;
-use weft_storage_api::{Dir, DirError, StorageError};
+use weft_storage_api::{DirError, RoutedDir, StorageError};
 
 use crate::store::Persistence;
 
@@ -37,14 +37,14 @@ pub fn encode(settings: &BTreeMap<String, Value>) -> Vec<u8> {
 /// Settings on the storage service, or in memory where the system has no
 /// storage (or it failed).
 pub struct Stored {
-    dir: Option<Dir>,
+    dir: Option<RoutedDir>,
     saved: BTreeMap<String, Value>,
 }
 
 impl Stored {
     /// Connect to the service's storage directory and read what was saved.
     pub fn open() -> Stored {
-        let dir = match Dir::connect() {
+        let mut dir = match RoutedDir::connect() {
             Ok(dir) => dir,
             Err(ConnectError::NotRouted { .. }) => {
                 weft_rt::info!("config: no storage on this system; settings last until shutdown");
@@ -55,7 +55,7 @@ impl Stored {
                 return Stored { dir: None, saved: BTreeMap::new() };
             }
         };
-        let saved = match dir.read(FILE) {
+        let saved = match dir.dir().read(FILE) {
             Ok(bytes) => match decode(&bytes) {
                 Some(list) => {
                     weft_rt::info!("config: {} saved settings loaded", list.len());
@@ -88,11 +88,7 @@ impl Persistence for Stored {
             Some(value) => self.saved.insert(String::from(key), value.clone()),
             None => self.saved.remove(key),
         };
-        if self.dir.as_ref().is_some_and(Dir::is_closed) {
-            // The storage service restarted: its capabilities ended.
-            self.dir = Dir::connect().ok();
-        }
-        let Some(dir) = &self.dir else { return };
+        let Some(dir) = self.dir.as_mut().map(RoutedDir::dir) else { return };
         let written = dir.replace(FILE, &encode(&self.saved)).and_then(|()| dir.sync());
         if let Err(error) = written {
             weft_rt::error!("config: could not save `{key}`: {error}");

@@ -133,18 +133,14 @@ impl Dir {
     }
 
     /// Write `bytes` to `path` so that a crash leaves the old or the new
-    /// file, never a part: write a temporary file, then rename it over.
+    /// file, never a part: write a temporary file, then rename it over (a
+    /// rename replaces a file in one commit).
     pub fn replace(&self, path: &str, bytes: &[u8]) -> Result<(), DirError> {
         if bytes.len() <= MAX_CHUNK as usize {
             return self.write(path, bytes);
         }
         let temporary = alloc::format!("{path}.partial");
-        let _ = self.remove(&temporary);
         self.write(&temporary, bytes)?;
-        match self.remove(path) {
-            Ok(()) | Err(DirError::Storage(StorageError::NotFound)) => {}
-            Err(error) => return Err(error),
-        }
         self.rename(&temporary, path)
     }
 
@@ -236,4 +232,28 @@ impl Dir {
 
 fn unexpected() -> DirError {
     DirError::Ipc(String::from("unexpected answer"))
+}
+
+/// The directory a program's `weft.storage` route grants, connected again
+/// through the namespace when the storage service restarts (a restart ends
+/// every capability). Only for the routed directory: a narrowed one
+/// reconnecting this way would widen.
+#[derive(Debug)]
+pub struct RoutedDir(Dir);
+
+impl RoutedDir {
+    /// Connect through the program's namespace.
+    pub fn connect() -> Result<RoutedDir, weft_ipc::ConnectError> {
+        Dir::connect().map(RoutedDir)
+    }
+
+    /// The capability, connected again first if the service restarted.
+    pub fn dir(&mut self) -> &Dir {
+        if self.0.is_closed()
+            && let Ok(dir) = Dir::connect()
+        {
+            self.0 = dir;
+        }
+        &self.0
+    }
 }

@@ -16,7 +16,7 @@ extern crate alloc;
 
 mod dir;
 
-pub use dir::{Dir, DirError};
+pub use dir::{Dir, DirError, RoutedDir};
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -106,7 +106,8 @@ pub enum StorageRequest {
     Rename {
         /// Current path.
         from: String,
-        /// New path; must not exist.
+        /// New path: a file there is replaced by a file; any other entry
+        /// there is `AlreadyExists`.
         to: String,
     },
     /// Delete a file or an empty directory.

@@ -109,26 +109,30 @@ fn mount(startup: &Startup, clock: &Clock) -> Result<Store<BlockClient>, String>
 }
 
 /// Make a capability's directory (and its parents) if it is missing, and
-/// give a program's own directory its quota.
-fn prepare(store: &mut Store<BlockClient>, cap: &Cap, client: &ClientInfo, quota: u64, now: u64) {
+/// give a program's own directory its quota. Returns whether the store
+/// changed.
+fn prepare(store: &mut Store<BlockClient>, cap: &Cap, client: &ClientInfo, quota: u64, now: u64) -> bool {
     if cap.read_only || cap.root.is_empty() {
-        return;
+        return false;
     }
+    let mut changed = false;
     let mut at = 0;
     while at < cap.root.len() {
         let end = cap.root[at..].find('/').map_or(cap.root.len(), |i| at + i);
         let path = &cap.root[..end];
-        if store.stat(path).is_err()
-            && let Err(error) = store.create_dir(path, now)
-        {
-            weft_rt::warn!("storage: cannot make /{path} for {}: {error}", client.name);
-            return;
+        if store.stat(path).is_err() {
+            if let Err(error) = store.create_dir(path, now) {
+                weft_rt::warn!("storage: cannot make /{path} for {}: {error}", client.name);
+                return changed;
+            }
+            changed = true;
         }
         at = end + 1;
     }
     if cap.root == own_directory(&client.name) && store.quota(&cap.root).is_none() {
-        let _ = store.set_quota(&cap.root, Some(quota));
+        changed |= store.set_quota(&cap.root, Some(quota)).is_ok();
     }
+    changed
 }
 
 /// The service's `main`.
@@ -172,14 +176,15 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
                             ));
                         }
                     };
+                    let mut prepared = false;
                     let (cap, session) = caps.entry(key).or_insert_with(|| {
                         let cap = Cap::for_client(&connection.client);
-                        prepare(store, &cap, &connection.client, quota, clock.now());
+                        prepared = prepare(store, &cap, &connection.client, quota, clock.now());
                         (cap, Session::default())
                     });
                     let (mut response, effects) = answer(store, cap, incoming.request, clock.now(), session);
                     let mut handles: Vec<Handle> = Vec::new();
-                    if effects.changed && due.is_none() {
+                    if (effects.changed || prepared) && due.is_none() {
                         due = Some(Deadline::after(COMMIT_DELAY));
                     }
                     if effects.sync {

@@ -136,27 +136,35 @@ pub(crate) fn df<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str]
     }
 }
 
-pub(crate) fn fsck<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str]) -> Outcome {
-    if let Some(outcome) = no_arguments(invocation, "fsck", arguments) {
+/// A command without arguments that runs `act` on the store and prints
+/// `done` (if any) when it succeeds.
+fn on_store<H: Host>(
+    invocation: &mut Invocation<'_, H>,
+    command: &str,
+    arguments: &[&str],
+    act: impl FnOnce(&mut dyn Storage) -> Result<(), String>,
+    done: Option<&str>,
+) -> Outcome {
+    if let Some(outcome) = no_arguments(invocation, command, arguments) {
         return outcome;
     }
-    let Some(storage) = invocation.host.storage() else { return invocation.fail("fsck", NO_STORAGE) };
-    match storage.check() {
+    let Some(storage) = invocation.host.storage() else { return invocation.fail(command, NO_STORAGE) };
+    match act(storage) {
         Ok(()) => {
-            invocation.output.line("the store checks out: every block and blob matches its checksum");
+            if let Some(done) = done {
+                invocation.output.line(done);
+            }
             Outcome::Done(true)
         }
-        Err(error) => invocation.fail("fsck", &error),
+        Err(error) => invocation.fail(command, &error),
     }
 }
 
+pub(crate) fn fsck<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str]) -> Outcome {
+    let done = "the store checks out: every block and blob matches its checksum";
+    on_store(invocation, "fsck", arguments, |storage| storage.check(), Some(done))
+}
+
 pub(crate) fn sync<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str]) -> Outcome {
-    if let Some(outcome) = no_arguments(invocation, "sync", arguments) {
-        return outcome;
-    }
-    let Some(storage) = invocation.host.storage() else { return invocation.fail("sync", NO_STORAGE) };
-    match storage.sync() {
-        Ok(()) => Outcome::Done(true),
-        Err(error) => invocation.fail("sync", &error),
-    }
+    on_store(invocation, "sync", arguments, |storage| storage.sync(), None)
 }
