@@ -70,6 +70,8 @@ fn release_dir() -> PathBuf {
 /// Build the kernel ELF and turn it into an `Image`.
 pub fn kernel(out: &Path) -> Result<(PathBuf, PathBuf), String> {
     keys::ensure()?;
+    // `cargo xtask run` on a fresh machine comes through here first.
+    crate::prereq::rust_target(TARGET)?;
     util::step("building the kernel (release, aarch64-unknown-none)");
     let mut cargo = util::cargo();
     cargo

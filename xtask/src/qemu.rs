@@ -34,6 +34,33 @@ pub struct Machine {
     pub memory_mib: u32,
     /// Extra QEMU arguments (benchmarks: `-icount`).
     pub extra: Vec<String>,
+    /// A virtio-net NIC on QEMU's user-mode network (10.0.2.0/24: DHCP,
+    /// the host at 10.0.2.2, DNS at 10.0.2.3), with these forwards.
+    pub network: Option<Network>,
+}
+
+/// QEMU's user-mode network for the guest's NIC.
+#[derive(Clone, Debug, Default)]
+pub struct Network {
+    /// Host TCP ports forwarded to guest ports (`hostfwd`).
+    pub forward: Vec<(u16, u16)>,
+    /// Guest-visible `address:port`s whose TCP connections go to a host
+    /// port (`guestfwd`).
+    pub guest_forward: Vec<(String, u16)>,
+}
+
+impl Network {
+    /// The `-netdev` value.
+    fn netdev(&self) -> String {
+        let mut value = String::from("user,id=net0");
+        for (host, guest) in &self.forward {
+            value.push_str(&format!(",hostfwd=tcp:127.0.0.1:{host}-:{guest}"));
+        }
+        for (guest, host) in &self.guest_forward {
+            value.push_str(&format!(",guestfwd=tcp:{guest}-tcp:127.0.0.1:{host}"));
+        }
+        value
+    }
 }
 
 impl Machine {
@@ -50,6 +77,7 @@ impl Machine {
             qmp: None,
             memory_mib: 1024,
             extra: Vec::new(),
+            network: Some(Network::default()),
         }
     }
 
@@ -69,8 +97,8 @@ impl Machine {
             .arg(&self.initrd)
             .args(["-serial", "stdio", "-monitor", "none", "-no-reboot"])
             .args(["-global", "virtio-mmio.force-legacy=false"])
-            // No default NIC: Weft has no network driver yet, and QEMU's
-            // default one wants a boot ROM a minimal install lacks.
+            // No default NIC (QEMU's wants a boot ROM a minimal install
+            // lacks): the virtio-net one below is added explicitly.
             .args(["-nic", "none"]);
         if self.headless {
             command.args(["-display", "none"]);
@@ -86,6 +114,11 @@ impl Machine {
                     .arg(format!("if=none,id=disk,format=raw,file={}", disk.display()))
                     .args(["-device", "virtio-blk-device,drive=disk"]);
             }
+        }
+        if let Some(network) = self.network.as_ref().filter(|_| self.devices) {
+            command
+                .args(["-netdev", &network.netdev()])
+                .args(["-device", "virtio-net-device,netdev=net0"]);
         }
         command.args(&self.extra);
         if let Some(qmp) = &self.qmp {
