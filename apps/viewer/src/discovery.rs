@@ -8,10 +8,11 @@ use std::time::Instant;
 
 use weft_wlstream::FrameHeader;
 use weft_wlstream::keys::{self, AppId};
-use weft_wlstream::telemetry::{self, Telemetry};
+use weft_wlstream::telemetry::Telemetry;
 use zenoh::pubsub::Subscriber;
 use zenoh::{Session, Wait};
 
+use crate::admit;
 use crate::error::{ViewerError, mesh};
 
 /// One app seen on the mesh.
@@ -74,7 +75,7 @@ impl Discovery {
             session
                 .declare_subscriber(keys::ALL_STREAMS)
                 .callback(move |sample| {
-                    let Some(id) = AppId::parse_stream_key(sample.key_expr().as_str()) else {
+                    let Ok(id) = admit::listed_stream(sample.key_expr().as_str()) else {
                         return;
                     };
                     let bytes = sample.payload().to_bytes();
@@ -94,7 +95,8 @@ impl Discovery {
             session
                 .declare_subscriber(keys::TELEMETRY)
                 .callback(move |sample| {
-                    let Ok(heartbeat) = telemetry::decode(&sample.payload().to_bytes()) else {
+                    let payload = sample.payload().to_bytes();
+                    let Ok(heartbeat) = admit::heartbeat(sample.key_expr().as_str(), &payload) else {
                         return;
                     };
                     let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);

@@ -4,6 +4,9 @@
 //! The library is the viewer's core, usable in-process by tests and by the
 //! mesh service:
 //! - [`link`] opens a Zenoh peer session (scouting, or explicit endpoints);
+//! - [`admit`] is where every received sample is admitted or refused
+//!   before anything looks at it (exact keys today; peer authentication
+//!   later);
 //! - [`stream::ViewerStream`] subscribes to one app's frames, decodes them,
 //!   acknowledges, asks for keyframes on join, gaps and errors, tracks the
 //!   link state, and publishes input and resizes;
@@ -20,6 +23,7 @@
 //! for a keyframe), and the publishing side never queues frames.
 #![forbid(unsafe_code)]
 
+pub mod admit;
 pub mod blit;
 pub mod cli;
 pub mod clock;

@@ -48,6 +48,7 @@ pub struct AppPublisher {
 fn forward(
     sender: SyncSender<ViewerMessage>,
     rejected: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    own: AppId,
     app: Option<AppId>,
 ) -> impl Fn(zenoh::sample::Sample) + Send + Sync + 'static {
     move |sample| {
@@ -59,7 +60,12 @@ fn forward(
         };
         let bytes = sample.payload().to_bytes();
         let decoded = channel.map(|channel| message::decode_on(channel, &bytes));
+        // Messages under weft/app/<app>/ must name this app exactly.
+        let ours = AppId::parse_channel_key(key).is_none_or(|(keyed, _)| keyed == own);
         match decoded {
+            Some(Ok(_)) if !ours => {
+                rejected.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
             Some(Ok(ViewerMessage::Start(control) | ViewerMessage::Stop(control)))
                 if app.as_ref().is_some_and(|app| app.as_str() != control.app) => {}
             Some(Ok(message)) => {
@@ -95,17 +101,17 @@ impl AppPublisher {
             (keys::STREAM_STOP.to_string(), Some(app.clone())),
         ];
         for (key, filter) in declarations {
-            let callback = forward(sender.clone(), rejected.clone(), filter);
+            let callback = forward(sender.clone(), rejected.clone(), app.clone(), filter);
             subscribers.push(session.declare_subscriber(key).callback(callback).wait().map_err(mesh)?);
         }
-        // A fresh stream id per publisher lets viewers tell a restart apart.
-        let stream = clock::fresh_id() as u32;
+        // A fresh session id per publisher lets viewers tell a restart apart.
+        let session_id = clock::fresh_id() as u32;
         Ok(AppPublisher {
             app,
             frames,
             _subscribers: subscribers,
             inbox,
-            source: StreamSource::new(Encoder::with_config(stream, encoder), config),
+            source: StreamSource::new(Encoder::with_config(session_id, encoder), config),
             frame: Vec::new(),
             rejected,
         })

@@ -1,13 +1,23 @@
 //! One app's stream as seen by a viewer: subscribe, decode, acknowledge,
 //! recover, and publish input.
 //!
-//! Frames arrive on a Zenoh callback thread and wait in a small bounded
-//! queue; when it is full the newest frame is dropped, which the decoder
-//! reports as a sequence gap, so a viewer that stops reading never makes
-//! anyone buffer without bound. Recovery is always a keyframe request:
-//! on join, on gap or decode error, and again every `keyframe_retry` while
-//! none arrives (which also re-registers the viewer with a restarted app).
+//! Frames arrive on a Zenoh callback thread, pass admission
+//! ([`crate::admit::frame`]: exactly this app's stream key — the one spot
+//! where peer authentication will go) and wait in a small bounded queue;
+//! when it is full the newest frame is dropped, which the decoder reports
+//! as a sequence gap, so a viewer that stops reading never makes anyone
+//! buffer without bound. Recovery is always a keyframe request: on join,
+//! on gap or decode error, and again every `keyframe_retry` while none
+//! arrives (which also re-registers the viewer with a restarted app).
+//!
+//! The decoder is bound to the session of the frames it applied
+//! (`docs/wlstream.md` section 5.1): frames of any other session are
+//! ignored and do not count as signs of life. When the bound session has
+//! been silent for `lost_after` the link is *lost* and the binding is
+//! released, so a restarted publisher (a new session) is accepted.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TrySendError, sync_channel};
 use std::time::{Duration, Instant};
 
@@ -16,13 +26,13 @@ use weft_wlstream::keys::{AppId, Channel};
 use weft_wlstream::message::{
     self, Ack, KeyframeReason, KeyframeRequest, StreamControl, ViewerId, ViewerMessage, ViewerSize,
 };
-use weft_wlstream::{DecodeError, Decoder, Limits, SurfaceRef, Update};
+use weft_wlstream::{DecodeError, Decoder, FrameHeader, Limits, SurfaceRef, Update};
 use zenoh::pubsub::{Publisher, Subscriber};
 use zenoh::qos::CongestionControl;
 use zenoh::{Session, Wait};
 
-use crate::clock;
 use crate::error::{ViewerError, mesh};
+use crate::{admit, clock};
 
 /// Timing knobs of a viewer stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +101,10 @@ pub struct StreamStats {
     pub gaps: u64,
     /// Frames dropped because the queue was full.
     pub dropped: u64,
+    /// Samples refused at admission (wrong key, too large).
+    pub refused: u64,
+    /// Frames of another publisher session than the bound one, ignored.
+    pub foreign: u64,
     /// Keyframe requests sent.
     pub keyframe_requests: u64,
     /// Latest one-way latency from the frame timestamp (same-host clocks).
@@ -171,6 +185,8 @@ pub struct ViewerStream {
     options: StreamOptions,
     _subscriber: Subscriber<()>,
     inbox: Receiver<Received>,
+    dropped: Arc<AtomicU64>,
+    refused: Arc<AtomicU64>,
     outbox: Outbox,
     decoder: Decoder,
     state: LinkState,
@@ -185,23 +201,35 @@ impl ViewerStream {
     /// ask for a keyframe.
     pub fn open(session: &Session, app: AppId, options: StreamOptions) -> Result<ViewerStream, ViewerError> {
         let (sender, inbox) = sync_channel::<Received>(options.queue.max(1));
-        let dropped = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let subscriber = session
-            .declare_subscriber(app.stream_key())
-            .callback(move |sample| {
-                let bytes = sample.payload().to_bytes().into_owned();
-                if let Err(TrySendError::Full(_)) = sender.try_send(Received { bytes, at: Instant::now() }) {
-                    dropped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-            })
-            .wait()
-            .map_err(mesh)?;
+        let dropped = Arc::new(AtomicU64::new(0));
+        let refused = Arc::new(AtomicU64::new(0));
+        let subscriber = {
+            let (app, dropped, refused) = (app.clone(), dropped.clone(), refused.clone());
+            session
+                .declare_subscriber(app.stream_key())
+                .callback(move |sample| {
+                    let payload = sample.payload().to_bytes();
+                    let key = sample.key_expr().as_str();
+                    if admit::frame(&app, key, &payload, &options.limits).is_err() {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                        return;
+                    }
+                    let received = Received { bytes: payload.into_owned(), at: Instant::now() };
+                    if let Err(TrySendError::Full(_)) = sender.try_send(received) {
+                        dropped.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+                .wait()
+                .map_err(mesh)?
+        };
         let outbox = Outbox::declare(session, &app)?;
         let mut stream = ViewerStream {
             app,
             options,
             _subscriber: subscriber,
             inbox,
+            dropped,
+            refused,
             outbox,
             decoder: Decoder::new(options.limits),
             state: LinkState::Connecting,
@@ -231,7 +259,11 @@ impl ViewerStream {
 
     /// Counters.
     pub fn stats(&self) -> StreamStats {
-        self.stats
+        StreamStats {
+            dropped: self.dropped.load(Ordering::Relaxed),
+            refused: self.refused.load(Ordering::Relaxed),
+            ..self.stats
+        }
     }
 
     /// The current picture, once a keyframe has arrived.
@@ -283,8 +315,15 @@ impl ViewerStream {
     }
 
     fn apply(&mut self, received: Received) -> Result<Option<FrameEvent>, ViewerError> {
-        self.last_frame_at = Some(received.at);
-        self.state = LinkState::Live;
+        // A sign of life is a frame whose header parses and whose session
+        // is the one the decoder is bound to (any, while unbound): frames
+        // of other sessions neither keep the link alive nor touch the
+        // picture.
+        let session = FrameHeader::read(&received.bytes).ok().map(|(header, _, _)| header.session);
+        if session.is_some_and(|session| self.decoder.bound_session().is_none_or(|bound| bound == session)) {
+            self.last_frame_at = Some(received.at);
+            self.state = LinkState::Live;
+        }
         match self.decoder.decode(&received.bytes) {
             Ok(update) => {
                 self.stats.frames += 1;
@@ -295,13 +334,17 @@ impl ViewerStream {
                 }
                 let latency_ns = clock::wall_ns().saturating_sub(update.timestamp_ns);
                 self.stats.last_latency_ns = latency_ns;
-                self.acknowledge(update.stream, update.sequence)?;
+                self.acknowledge(update.session, update.sequence)?;
                 Ok(Some(FrameEvent {
                     update,
                     bytes: received.bytes.len(),
                     latency_ns,
                     queued: received.at.elapsed(),
                 }))
+            }
+            Err(DecodeError::ForeignSession { .. }) => {
+                self.stats.foreign += 1;
+                Ok(None)
             }
             Err(error) => {
                 self.stats.errors += 1;
@@ -320,9 +363,9 @@ impl ViewerStream {
         }
     }
 
-    fn acknowledge(&mut self, stream: u32, sequence: u64) -> Result<(), ViewerError> {
+    fn acknowledge(&mut self, session: u32, sequence: u64) -> Result<(), ViewerError> {
         self.last_ack_at = Instant::now();
-        let ack = Ack { viewer: self.options.viewer, stream, sequence };
+        let ack = Ack { viewer: self.options.viewer, session, sequence };
         self.outbox.send(&ViewerMessage::Ack(ack))
     }
 
@@ -331,6 +374,9 @@ impl ViewerStream {
         let silent = self.last_frame_at.is_none_or(|at| now - at > self.options.lost_after);
         if self.last_frame_at.is_some() && silent {
             self.state = LinkState::Lost;
+            // The publisher may have restarted with a new session: accept
+            // the next keyframe of any session (the picture stays).
+            self.decoder.unbind();
         }
         let retry_due = self.keyframe_requested_at.is_none_or(|at| now - at > self.options.keyframe_retry);
         let needs_picture = self.decoder.awaiting_keyframe();
@@ -339,8 +385,8 @@ impl ViewerStream {
             self.announce()?;
         }
         if now - self.last_ack_at > self.options.keepalive {
-            match (self.decoder.stream(), self.decoder.last_sequence()) {
-                (Some(stream), Some(sequence)) => self.acknowledge(stream, sequence)?,
+            match (self.decoder.session(), self.decoder.last_sequence()) {
+                (Some(session), Some(sequence)) => self.acknowledge(session, sequence)?,
                 _ => self.last_ack_at = now,
             }
         }

@@ -187,3 +187,51 @@ fn viewer_reconnects_after_the_link_drops() {
     assert!(wait_for_picture(&mut stream, &app.picture(), Duration::from_secs(30)), "{:?}", stream.stats());
     assert_eq!(stream.state(), LinkState::Live);
 }
+
+/// A keyframe of `canvas` from an encoder session of its own.
+fn forged_keyframe(canvas: &weft_wlstream::synthetic::Canvas, session: u32) -> Vec<u8> {
+    let mut frame = Vec::new();
+    weft_wlstream::Encoder::new(session).encode(&canvas.surface(), &[], 0, &mut frame).unwrap();
+    frame
+}
+
+#[test]
+fn forged_keyframes_from_another_peer_are_ignored() {
+    let (port, forger_port) = (free_port(), free_port());
+    let app = TestApp::start("victim", port, text_page(256, 128, 1), false);
+    // The forger is a peer the viewer is connected to as well.
+    let forger = link::open(&LinkOptions::loopback(&[], &[endpoint(forger_port)])).unwrap();
+    let session = viewer_session(&[port, forger_port]);
+    let mut stream = ViewerStream::open(&session, app.id.clone(), stream_options()).unwrap();
+    assert!(wait_for_picture(&mut stream, &app.picture(), WAIT));
+    let bound = stream.decoder().bound_session().expect("bound to the app's session");
+
+    // Another peer publishes a different picture of the same size: on
+    // another app's key, on a wildcard key that matches every stream, and
+    // on the victim's own key with its own session id.
+    // (The forger's first puts may go nowhere until it has learned who
+    // subscribes, so it repeats them.)
+    let forged = forged_keyframe(&text_page(256, 128, 9), bound ^ 0x5a5a_5a5a);
+    let mut wildcard = true;
+    let mut last_put = Instant::now() - Duration::from_secs(1);
+    let seen = eventually(WAIT, || {
+        if last_put.elapsed() > Duration::from_millis(100) {
+            last_put = Instant::now();
+            zenoh::Wait::wait(forger.put("weft/app/other/stream", forged.clone())).unwrap();
+            wildcard &= zenoh::Wait::wait(forger.put("weft/app/*/stream", forged.clone())).is_ok();
+            zenoh::Wait::wait(forger.put("weft/app/victim/stream", forged.clone())).unwrap();
+        }
+        stream.poll(Duration::from_millis(10)).unwrap();
+        stream.stats().foreign >= 1 && (!wildcard || stream.stats().refused >= 1)
+    });
+    assert!(seen, "the forged frames never arrived: {:?}", stream.stats());
+    let until = Instant::now() + Duration::from_millis(300);
+    while Instant::now() < until {
+        stream.poll(Duration::from_millis(10)).unwrap();
+    }
+    assert_eq!(stream.surface().unwrap().pixels(), &app.picture().pixels[..], "the picture changed");
+    assert_eq!(stream.decoder().bound_session(), Some(bound));
+    assert_eq!(stream.state(), LinkState::Live);
+    assert_eq!(stream.stats().errors, 0, "{:?}", stream.stats());
+    eprintln!("forged frames: {:?} (wildcard put accepted by zenoh: {wildcard})", stream.stats());
+}

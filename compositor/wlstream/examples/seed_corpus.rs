@@ -42,7 +42,7 @@ fn main() -> std::io::Result<()> {
         ViewerMessage::Pointer(PointerEvent::Scroll { dx: 0.0, dy: 40.0 }),
         ViewerMessage::Touch(TouchEvent::Down { id: 1, x: 5.0, y: 6.0 }),
         ViewerMessage::Resize(ViewerSize { viewer: 9, width: 800, height: 600, scale_milli: 1000 }),
-        ViewerMessage::Ack(Ack { viewer: 9, stream: 7, sequence: 3 }),
+        ViewerMessage::Ack(Ack { viewer: 9, session: 7, sequence: 3 }),
         ViewerMessage::Start(StreamControl { app: "files".into(), viewer: 9 }),
     ];
     for (index, sample) in samples.iter().enumerate() {

@@ -142,7 +142,7 @@ pub enum DecodeError {
     /// A delta frame arrived before any keyframe (or after the surface was
     /// discarded).
     NoKeyframe,
-    /// A delta frame's geometry or stream differs from the current surface.
+    /// A delta frame's geometry or session differs from the current surface.
     GeometryMismatch,
     /// A delta frame skipped sequence numbers: frames were lost. The
     /// decoder now waits for a keyframe.
@@ -159,13 +159,23 @@ pub enum DecodeError {
         /// The sequence received.
         received: u64,
     },
+    /// A frame (keyframe or delta) of another session than the one the
+    /// decoder is bound to; ignored, nothing changed.
+    ForeignSession {
+        /// The session the decoder is bound to.
+        bound: u32,
+        /// The frame's session id.
+        received: u32,
+    },
 }
 
 impl DecodeError {
-    /// Whether the receiver should ask the sender for a keyframe. Only a
-    /// stale duplicate leaves the picture intact and current.
+    /// Whether the receiver should ask the sender for a keyframe. A stale
+    /// duplicate leaves the picture intact and current, and a frame of a
+    /// foreign session says nothing about the stream being watched (asking
+    /// would let anyone who can publish trigger keyframes).
     pub const fn wants_keyframe(&self) -> bool {
-        !matches!(self, DecodeError::StaleSequence { .. })
+        !matches!(self, DecodeError::StaleSequence { .. } | DecodeError::ForeignSession { .. })
     }
 }
 
@@ -241,6 +251,9 @@ impl fmt::Display for DecodeError {
             }
             DecodeError::StaleSequence { last, received } => {
                 write!(f, "stale sequence {received} (last applied {last})")
+            }
+            DecodeError::ForeignSession { bound, received } => {
+                write!(f, "frame of session {received:#010x}, bound to session {bound:#010x}")
             }
         }
     }

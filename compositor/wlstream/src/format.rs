@@ -126,9 +126,11 @@ impl FrameFlags {
 pub struct FrameHeader {
     /// Flag bits.
     pub flags: FrameFlags,
-    /// Which encoder session produced the frame; sequence numbers count
-    /// within one stream id.
-    pub stream: u32,
+    /// The session id: which encoder session produced the frame
+    /// (header bytes 12..16). Sequence numbers count within one session.
+    /// Not to be confused with the app id, the key chunk `<app>` of
+    /// `weft/app/<app>/stream` the frame travels on.
+    pub session: u32,
     /// Frame number within the stream, +1 per frame.
     pub sequence: u64,
     /// Sender's clock when the frame was captured, in nanoseconds.
@@ -157,7 +159,7 @@ impl FrameHeader {
         out[4..6].copy_from_slice(&VERSION.to_le_bytes());
         out[6..8].copy_from_slice(&(HEADER_SIZE as u16).to_le_bytes());
         out[8..12].copy_from_slice(&self.flags.0.to_le_bytes());
-        out[12..16].copy_from_slice(&self.stream.to_le_bytes());
+        out[12..16].copy_from_slice(&self.session.to_le_bytes());
         out[16..24].copy_from_slice(&self.sequence.to_le_bytes());
         out[24..32].copy_from_slice(&self.timestamp_ns.to_le_bytes());
         out[32..36].copy_from_slice(&self.width.to_le_bytes());
@@ -197,7 +199,7 @@ impl FrameHeader {
             .ok_or(DecodeError::UnsupportedFormat { format: format_code })?;
         let header = FrameHeader {
             flags,
-            stream: fields.u32(12),
+            session: fields.u32(12),
             sequence: fields.u64(16),
             timestamp_ns: fields.u64(24),
             width: fields.u32(32),

@@ -2,7 +2,7 @@
 //! remote viewer, and the viewer's messages back.
 //!
 //! A frame is a fixed little-endian binary layout (specified in
-//! `docs/wlstream.md`): a 56-byte header (magic `WLSF`, version, stream id,
+//! `docs/wlstream.md`): a 56-byte header (magic `WLSF`, version, session id,
 //! sequence, timestamp, geometry, flags) followed by rectangle records, each
 //! carrying its pixels raw, lz4-compressed, XOR-delta lz4-compressed against
 //! the receiver's current picture, as a solid fill, or as a move of pixels

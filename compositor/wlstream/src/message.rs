@@ -64,14 +64,14 @@ pub struct KeyframeRequest {
     pub reason: KeyframeReason,
 }
 
-/// "I have applied every frame up to `sequence` of `stream`." Sent after
+/// "I have applied every frame up to `sequence` of session `session`." Sent after
 /// frames and every 500 ms as a keep-alive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Ack {
     /// Which viewer.
     pub viewer: ViewerId,
-    /// The stream id of the acknowledged frame.
-    pub stream: u32,
+    /// The session id (frame header field) of the acknowledged frame.
+    pub session: u32,
     /// The highest sequence applied.
     pub sequence: u64,
 }

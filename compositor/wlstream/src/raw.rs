@@ -29,12 +29,12 @@ impl RawRectangle {
     }
 }
 
-/// A frame header: stream 7, timestamp 0, tightly packed premultiplied
+/// A frame header: session 7, timestamp 0, tightly packed premultiplied
 /// RGBA, no rectangles yet.
 pub fn header(width: u32, height: u32, keyframe: bool, sequence: u64) -> FrameHeader {
     FrameHeader {
         flags: if keyframe { FrameFlags::KEYFRAME } else { FrameFlags::default() },
-        stream: 7,
+        session: 7,
         sequence,
         timestamp_ns: 0,
         width,

@@ -67,7 +67,7 @@ pub struct SourceStats {
 #[derive(Clone, Copy, Debug)]
 struct Viewer {
     id: ViewerId,
-    /// Highest sequence of our stream it acknowledged.
+    /// Highest sequence of our session it acknowledged.
     acked: Option<u64>,
     /// First sequence it is owed (the keyframe after it joined).
     joined_at: u64,
@@ -89,7 +89,7 @@ pub struct StreamSource {
 }
 
 impl StreamSource {
-    /// A source encoding with `encoder` (its stream id names the session).
+    /// A source encoding with `encoder` (its session id goes in every frame header).
     pub fn new(encoder: Encoder, config: SourceConfig) -> StreamSource {
         StreamSource {
             encoder,
@@ -104,7 +104,7 @@ impl StreamSource {
         }
     }
 
-    /// The encoder (e.g. to read its stream id).
+    /// The encoder (e.g. to read its session id).
     pub fn encoder(&self) -> &Encoder {
         &self.encoder
     }
@@ -280,7 +280,7 @@ impl StreamSource {
     }
 
     fn acknowledge(&mut self, ack: &Ack, now_ns: u64) {
-        let ours = ack.stream == self.encoder.stream() && ack.sequence < self.encoder.next_sequence();
+        let ours = ack.session == self.encoder.session() && ack.sequence < self.encoder.next_sequence();
         let Some(viewer) = self.touch(ack.viewer, now_ns) else {
             return;
         };

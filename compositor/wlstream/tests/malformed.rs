@@ -268,11 +268,15 @@ fn class_26_geometry_mismatch() {
     decoder.decode(&fill_keyframe(0)).unwrap();
     let wider = build(&header(8, 4, false, 1), &[]);
     assert_eq!(decoder.decode(&wider), Err(DecodeError::GeometryMismatch));
-    let mut other_stream = build(&header(4, 4, false, 1), &[]);
-    poke_u32(&mut other_stream, 12, 8);
-    assert_eq!(decoder.decode(&other_stream), Err(DecodeError::GeometryMismatch));
     // The surface is intact: the right delta still applies.
     assert!(decoder.decode(&build(&header(4, 4, false, 1), &[])).is_ok());
+    // Unbound (the viewer lost the link), a delta of another session is
+    // refused as not belonging to the picture.
+    decoder.unbind();
+    let mut other_session = build(&header(4, 4, false, 2), &[]);
+    poke_u32(&mut other_session, 12, 8);
+    assert_eq!(decoder.decode(&other_session), Err(DecodeError::GeometryMismatch));
+    assert!(decoder.decode(&build(&header(4, 4, false, 2), &[])).is_ok());
 }
 
 #[test]
@@ -296,6 +300,59 @@ fn class_28_stale_sequence() {
     assert_eq!(error, DecodeError::StaleSequence { last: 3, received: 3 });
     assert!(!error.wants_keyframe());
     assert!(!decoder.awaiting_keyframe());
+}
+
+#[test]
+fn class_29_foreign_session() {
+    let mut decoder = Decoder::new(Limits::default());
+    decoder.decode(&fill_keyframe(0)).unwrap();
+    assert_eq!(decoder.bound_session(), Some(7));
+    let picture = decoder.surface().unwrap().pixels().to_vec();
+    // A keyframe of another session (another picture), and a delta of it.
+    let mut forged =
+        build(&header(2, 2, true, 0), &[RawRectangle::new(SurfaceRect::full(2, 2), 3, vec![9, 9, 9, 255])]);
+    poke_u32(&mut forged, 12, 0xbad);
+    let error = decoder.decode(&forged).unwrap_err();
+    assert_eq!(error, DecodeError::ForeignSession { bound: 7, received: 0xbad });
+    assert!(!error.wants_keyframe(), "a foreign frame must not earn its sender a keyframe");
+    let mut forged_delta = build(&header(4, 4, false, 1), &[]);
+    poke_u32(&mut forged_delta, 12, 0xbad);
+    assert!(matches!(decoder.decode(&forged_delta), Err(DecodeError::ForeignSession { .. })));
+    // Nothing changed: same picture, same session, the next delta applies.
+    assert_eq!(decoder.surface().unwrap().pixels(), &picture[..]);
+    assert!(!decoder.awaiting_keyframe());
+    assert!(decoder.decode(&build(&header(4, 4, false, 1), &[])).is_ok());
+    // Once the viewer releases the binding, another session's keyframe
+    // is accepted and binds.
+    decoder.unbind();
+    decoder.decode(&forged).unwrap();
+    assert_eq!((decoder.bound_session(), decoder.surface().unwrap().width()), (Some(0xbad), 2));
+}
+
+#[test]
+fn a_failed_keyframe_keeps_the_last_good_picture() {
+    let mut decoder = Decoder::new(Limits::default());
+    decoder.decode(&fill_keyframe(0)).unwrap();
+    let picture = decoder.surface().unwrap().pixels().to_vec();
+    // A keyframe of new geometry whose second rectangle is broken lz4:
+    // detected only while applying (class 23).
+    let bad = build(
+        &header(8, 2, true, 1),
+        &[
+            RawRectangle::new(SurfaceRect::new(0, 0, 8, 1), 3, vec![5, 5, 5, 255]),
+            RawRectangle::new(SurfaceRect::new(0, 1, 8, 1), 1, vec![0xf0, 0xff]),
+        ],
+    );
+    assert!(matches!(decoder.decode(&bad), Err(DecodeError::Rectangle { index: 1, .. })));
+    let surface = decoder.surface().expect("the last good picture is still there");
+    assert_eq!((surface.width(), surface.height(), surface.pixels()), (4, 4, &picture[..]));
+    assert_eq!((decoder.session(), decoder.last_sequence()), (Some(7), Some(0)));
+    assert!(decoder.damage().is_empty());
+    // Deltas wait for a good keyframe, which then replaces the picture.
+    assert!(decoder.awaiting_keyframe());
+    assert_eq!(decoder.decode(&build(&header(4, 4, false, 1), &[])), Err(DecodeError::NoKeyframe));
+    decoder.decode(&fill_keyframe(2)).unwrap();
+    assert!(decoder.decode(&build(&header(4, 4, false, 3), &[])).is_ok());
 }
 
 #[test]

@@ -25,7 +25,7 @@ fn every_kind() -> Vec<ViewerMessage> {
         ViewerMessage::Touch(TouchEvent::Down { id: 4, x: 3.0, y: 4.0 }),
         ViewerMessage::Resize(ViewerSize { viewer: 1, width: 800, height: 600, scale_milli: 2000 }),
         ViewerMessage::KeyframeRequest(KeyframeRequest { viewer: 1, reason: KeyframeReason::Gap }),
-        ViewerMessage::Ack(Ack { viewer: 1, stream: 9, sequence: 77 }),
+        ViewerMessage::Ack(Ack { viewer: 1, session: 9, sequence: 77 }),
         ViewerMessage::Start(StreamControl { app: "files".into(), viewer: 1 }),
         ViewerMessage::Stop(StreamControl { app: "files".into(), viewer: 1 }),
     ]

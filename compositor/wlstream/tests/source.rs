@@ -14,8 +14,8 @@ fn join(source: &mut StreamSource, viewer: u64, now: u64) {
 }
 
 fn ack(source: &mut StreamSource, viewer: u64, sequence: u64, now: u64) {
-    let stream = source.encoder().stream();
-    source.handle(&ViewerMessage::Ack(Ack { viewer, stream, sequence }), now);
+    let session = source.encoder().session();
+    source.handle(&ViewerMessage::Ack(Ack { viewer, session, sequence }), now);
 }
 
 #[test]

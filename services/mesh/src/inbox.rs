@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn samples_are_checked_against_their_key() {
-        let ack = ViewerMessage::Ack(Ack { viewer: 1, stream: 2, sequence: 3 });
+        let ack = ViewerMessage::Ack(Ack { viewer: 1, session: 2, sequence: 3 });
         let bytes = message::encode(&ack);
         assert_eq!(
             decode("weft/app/term/viewer/ack", &bytes),

@@ -78,7 +78,7 @@ pub struct EncodeStats {
 /// Encodes one surface's pictures into frames. Usable without `std`.
 #[derive(Debug)]
 pub struct Encoder {
-    stream: u32,
+    session: u32,
     next_sequence: u64,
     config: EncoderConfig,
     reference: Option<Reference>,
@@ -90,17 +90,17 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// An encoder for stream id `stream` with the default configuration.
-    /// Pick a fresh stream id per encoder session (e.g. random or a
-    /// boot counter) so receivers can tell a restart from old frames.
-    pub fn new(stream: u32) -> Encoder {
-        Encoder::with_config(stream, EncoderConfig::default())
+    /// An encoder for session id `session` with the default
+    /// configuration. Pick a fresh session id per encoder session (e.g.
+    /// random) so receivers can tell a restart from old frames.
+    pub fn new(session: u32) -> Encoder {
+        Encoder::with_config(session, EncoderConfig::default())
     }
 
     /// An encoder with explicit knobs.
-    pub fn with_config(stream: u32, config: EncoderConfig) -> Encoder {
+    pub fn with_config(session: u32, config: EncoderConfig) -> Encoder {
         Encoder {
-            stream,
+            session,
             next_sequence: 0,
             config,
             reference: None,
@@ -112,9 +112,9 @@ impl Encoder {
         }
     }
 
-    /// The stream id written in every frame.
-    pub fn stream(&self) -> u32 {
-        self.stream
+    /// The session id written in every frame's header.
+    pub fn session(&self) -> u32 {
+        self.session
     }
 
     /// The sequence number the next frame will carry.
@@ -157,7 +157,7 @@ impl Encoder {
         let (out, mut stats) = writer.finish();
         let header = FrameHeader {
             flags: if keyframe { FrameFlags::KEYFRAME } else { FrameFlags::default() },
-            stream: self.stream,
+            session: self.session,
             sequence: self.next_sequence,
             timestamp_ns,
             width: surface.width(),
