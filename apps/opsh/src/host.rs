@@ -60,6 +60,10 @@ pub trait Host {
     fn storage(&mut self) -> Option<&mut dyn crate::fs::Storage> {
         None
     }
+    /// The network (`weft.net`), if the terminal has a route to it.
+    fn net(&mut self) -> Result<&weft_net_api::Net, HostError> {
+        Err(HostError::NotRouted("weft.net"))
+    }
     /// The monotonic clock, nanoseconds (service start times use it).
     fn now(&self) -> u64;
     /// Every process.

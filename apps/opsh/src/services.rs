@@ -24,12 +24,20 @@ pub struct ServiceHost {
     status: StatusClient,
     log: Option<Client<LogReaderProtocol>>,
     following: Option<Client<LogReaderProtocol>>,
+    net: Option<weft_net_api::Net>,
 }
 
 impl ServiceHost {
     /// A host showing `files`; services are connected on first use.
     pub fn new(files: FileTree) -> ServiceHost {
-        ServiceHost { files, storage: None, status: StatusClient::new(), log: None, following: None }
+        ServiceHost {
+            files,
+            storage: None,
+            status: StatusClient::new(),
+            log: None,
+            following: None,
+            net: None,
+        }
     }
 
     /// The channel that becomes readable when followed entries arrive
@@ -65,6 +73,17 @@ impl Host for ServiceHost {
 
     fn now(&self) -> u64 {
         weft_rt::now()
+    }
+
+    fn net(&mut self) -> Result<&weft_net_api::Net, HostError> {
+        if self.net.is_none() {
+            let client = weft_ipc::connect::<weft_net_api::NetProtocol>().map_err(|error| match error {
+                ConnectError::NotRouted { .. } => HostError::NotRouted("weft.net"),
+                other => HostError::Unavailable(alloc::format!("{other}")),
+            })?;
+            self.net = Some(weft_net_api::Net::new(client));
+        }
+        self.net.as_ref().ok_or_else(|| HostError::Unavailable("network".into()))
     }
 
     fn processes(&mut self) -> Result<Vec<ProcessInfo>, HostError> {

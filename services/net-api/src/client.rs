@@ -30,6 +30,7 @@ fn socket<P: Protocol>(handles: Vec<weft_rt::Handle>) -> Result<Client<P>, NetEr
 }
 
 /// A connection to `weft.net`.
+#[derive(Debug)]
 pub struct Net {
     client: Client<NetProtocol>,
 }
@@ -138,6 +139,7 @@ fn socket_call<P: Protocol<Response = SocketResponse>>(
 }
 
 /// A connected TCP socket.
+#[derive(Debug)]
 pub struct Tcp {
     client: Client<TcpProtocol>,
     /// Our end.
@@ -185,6 +187,7 @@ impl Tcp {
 }
 
 /// A listening TCP socket.
+#[derive(Debug)]
 pub struct TcpListener {
     client: Client<ListenerProtocol>,
     /// Where it accepts.
@@ -204,6 +207,7 @@ impl TcpListener {
 }
 
 /// A UDP socket.
+#[derive(Debug)]
 pub struct Udp {
     client: Client<UdpProtocol>,
     /// Its local address.

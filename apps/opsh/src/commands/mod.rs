@@ -3,6 +3,7 @@
 mod basic;
 mod files;
 mod log;
+mod net;
 mod store;
 mod system;
 
@@ -50,6 +51,17 @@ pub const COMMANDS: &[CommandInfo] = &[
         usage: "[-n] [text…] [> file | >> file]",
         summary: "Print text, or write it to a file",
     },
+    CommandInfo {
+        name: "net",
+        usage: "[dns [server[:port]…]]",
+        summary: "Show interfaces, lease, routes and DNS; set DNS servers",
+    },
+    CommandInfo {
+        name: "ping",
+        usage: "[-c count] host",
+        summary: "Send ICMP echo requests and time the replies",
+    },
+    CommandInfo { name: "fetch", usage: "url file", summary: "Download a URL (HTTP GET) to a file" },
     CommandInfo { name: "ps", usage: "", summary: "List running processes" },
     CommandInfo {
         name: "svc",
@@ -136,6 +148,9 @@ pub(crate) fn run<H: Host>(invocation: &mut Invocation<'_, H>, words: &[String])
         "df" => store::df(invocation, &arguments),
         "sync" => store::sync(invocation, &arguments),
         "fsck" => store::fsck(invocation, &arguments),
+        "net" => net::net(invocation, &arguments),
+        "ping" => net::ping(invocation, &arguments),
+        "fetch" => net::fetch(invocation, &arguments),
         "ps" => system::ps(invocation, &arguments),
         "svc" => system::svc(invocation, &arguments),
         "uname" => system::uname(invocation, &arguments),
