@@ -43,6 +43,9 @@ pub struct Options {
     /// Service manifests (paths relative to the repository root, as in a
     /// system file) added to the system's (tests).
     pub extra_services: Vec<String>,
+    /// Manifest arguments set on services: (service, key, value) (tests
+    /// pass the host's ports this way).
+    pub args: Vec<(String, String, String)>,
 }
 
 impl Options {
@@ -54,6 +57,7 @@ impl Options {
             tamper: None,
             tamper_in_place: None,
             extra_services: Vec::new(),
+            args: Vec::new(),
         }
     }
 }

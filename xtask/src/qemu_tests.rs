@@ -82,44 +82,58 @@ fn tampered_boot_run(echo: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask test qemu [kernel] [--verbose]`.
+/// One QEMU test: its name (to run it alone), what it checks, and the run.
+struct QemuTest {
+    name: &'static str,
+    checks: &'static str,
+    run: fn(bool) -> Result<(), String>,
+}
+
+const TESTS: &[QemuTest] = &[
+    QemuTest {
+        name: "kernel",
+        checks: "kernel test (GICv2, entry at EL1)",
+        run: |echo| kernel_run(2, false, echo).and_then(|lines| check_logs(&lines)),
+    },
+    QemuTest {
+        name: "kernel",
+        checks: "kernel test (GICv3, entry at EL2)",
+        run: |echo| kernel_run(3, true, echo).and_then(|lines| check_logs(&lines)),
+    },
+    QemuTest { name: "tampered", checks: "tampered-image boot test", run: tampered_boot_run },
+    QemuTest {
+        name: "network",
+        checks: "network test (DHCP, DNS, HTTP download, ping, entitlement, forwarded listening socket)",
+        run: crate::qemu_net::network_run,
+    },
+    QemuTest {
+        name: "desktop",
+        checks: "desktop test (display, input, block, crash, terminal, files and theme across a power cut)",
+        run: devices_run,
+    },
+];
+
+/// `cargo xtask test qemu [kernel|tampered|network|desktop]… [--verbose]`:
+/// every QEMU test, or the ones named.
 pub fn command(args: &[String]) -> Result<(), String> {
     let echo = args.iter().any(|a| a == "--verbose" || a == "-v");
+    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if let Some(unknown) = names.iter().find(|n| !TESTS.iter().any(|t| t.name == n.as_str())) {
+        let known: Vec<&str> = TESTS.iter().map(|t| t.name).collect();
+        return Err(format!("no QEMU test `{unknown}` (there are: {})", known.join(", ")));
+    }
     let mut passed = 0;
     let mut failed = 0;
-    for (gic, el2) in [(2, false), (3, true)] {
-        let result = kernel_run(gic, el2, echo).and_then(|lines| check_logs(&lines));
-        match result {
+    for test in TESTS.iter().filter(|t| names.is_empty() || names.iter().any(|n| n.as_str() == t.name)) {
+        match (test.run)(echo) {
             Ok(()) => {
                 passed += 1;
-                println!("qemu kernel test (GICv{gic}): ok");
+                println!("qemu {}: ok", test.checks);
             }
             Err(error) => {
                 failed += 1;
-                println!("qemu kernel test (GICv{gic}): FAILED: {error}");
+                println!("qemu {}: FAILED: {error}", test.checks);
             }
-        }
-    }
-    match tampered_boot_run(echo) {
-        Ok(()) => {
-            passed += 1;
-            println!("qemu tampered-image boot test: ok");
-        }
-        Err(error) => {
-            failed += 1;
-            println!("qemu tampered-image boot test: FAILED: {error}");
-        }
-    }
-    match devices_run(echo) {
-        Ok(()) => {
-            passed += 1;
-            println!(
-                "qemu desktop test (display, input, block, crash, terminal, files and theme across a power cut): ok"
-            );
-        }
-        Err(error) => {
-            failed += 1;
-            println!("qemu desktop test: FAILED: {error}");
         }
     }
     println!("qemu: {passed} passed, {failed} failed");

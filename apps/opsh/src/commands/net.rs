@@ -30,7 +30,8 @@ pub(crate) fn net<H: Host>(invocation: &mut Invocation<'_, H>, arguments: &[&str
             match address {
                 Some(address) => parsed.push(address),
                 None => {
-                    return invocation.usage("net", &format!("`{server}` is not an address (a.b.c.d[:port])"));
+                    return invocation
+                        .usage("net", &format!("`{server}` is not an address (a.b.c.d[:port])"));
                 }
             }
         }
