@@ -9,8 +9,8 @@ use zenoh_protocol::core::{WhatAmI, ZenohIdProto};
 /// public fields.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Our Zenoh id, little-endian as Zenoh prints it reversed; trailing
-    /// zero bytes shorten it on the wire. Must not be all zero.
+    /// Our Zenoh id, little-endian; trailing zero bytes shorten it on the
+    /// wire. Must not be all zero.
     pub zid: [u8; 16],
     /// Fresh randomness for this session: the initial sequence number and
     /// the accept role's cookie come from it.
@@ -18,8 +18,9 @@ pub struct Config {
     /// Our lease, announced in OpenSyn/OpenAck: the remote closes the
     /// session if it hears nothing from us for this long.
     pub lease_ms: u64,
-    /// Largest batch we accept (the 2-byte length prefix included), the
-    /// upper bound of the negotiated batch size.
+    /// Our batch size (the 2-byte length prefix included): the upper bound
+    /// of the negotiated one, which limits what both sides send. Raised to
+    /// 128 if smaller.
     pub batch_size: u16,
     /// The handshake must finish this long after the session is created.
     pub open_timeout_ms: u64,
