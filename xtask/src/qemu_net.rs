@@ -208,6 +208,15 @@ pub fn network_run(echo: bool) -> Result<(), String> {
             body.len()
         ));
     }
+    let again = expect("the download across a driver restart did not finish", 120, &|l| {
+        l.contains("net-check: fetched again across a driver restart")
+    })?;
+    if !again.ends_with(&format!("{} bytes sha256 {expected}", body.len())) {
+        return Err(format!("the file fetched across a driver restart differs: `{again}`"));
+    }
+    expect("the network service never reconnected to the restarted driver", 5, &|l| {
+        l.contains("net: the network device is back")
+    })?;
     expect("the guest's gateway did not answer a ping", 30, &|l| {
         l.contains("net-check: ping 10.0.2.2 answered")
     })?;

@@ -97,6 +97,30 @@ fn run(startup: Startup) -> Result<(), ProgramError> {
         Err(error) => say(&format!("fetch {url} failed: {error}")),
     }
 
+    // The same file again, with the network driver killed a quarter of
+    // the way through: the root manager restarts it, the network service
+    // reconnects, and TCP carries on.
+    let status = weft_ipc::connect::<weft_status_api::StatusProtocol>()
+        .map_err(|e| ProgramError(format!("weft.status: {e}")))?;
+    let mut hasher = Sha256::new();
+    let mut killed = false;
+    match http::get(&net, &parsed, 30_000, |piece, progress| {
+        hasher.update(piece);
+        if !killed && progress.received >= 256 * 1024 {
+            killed = true;
+            let request = weft_status_api::StatusRequest::Restart { name: "virtio-net".into() };
+            status.call(&request).map_err(|e| format!("restarting virtio-net: {e}"))?;
+            say("killed the network driver mid-download");
+        }
+        Ok(())
+    }) {
+        Ok(length) => say(&format!(
+            "fetched again across a driver restart: {length} bytes sha256 {}",
+            hex(&hasher.finalize())
+        )),
+        Err(error) => say(&format!("fetch across a driver restart failed: {error}")),
+    }
+
     // The gateway answers pings.
     if let Some(router) = lease.router {
         match net.ping(router, 1, 56, 2000) {
