@@ -235,10 +235,10 @@ impl Session {
         match self.phase {
             Phase::Closed => None,
             Phase::Open => Some(
-                (self.last_tx_ms + self.keep_alive_ms())
-                    .min(self.last_rx_ms.saturating_add(self.remote_lease_ms) + 1),
+                (self.last_tx_ms.saturating_add(self.keep_alive_ms()))
+                    .min(self.last_rx_ms.saturating_add(self.remote_lease_ms).saturating_add(1)),
             ),
-            _ => Some(self.created_ms.saturating_add(self.config.open_timeout_ms) + 1),
+            _ => Some(self.created_ms.saturating_add(self.config.open_timeout_ms).saturating_add(1)),
         }
     }
 

@@ -30,7 +30,7 @@ pub struct Config {
 
 impl Config {
     /// Defaults as the reference Zenoh uses them: 10 s lease, 65535-byte
-    /// batches, 10 s to open, messages up to 64 MiB.
+    /// batches, 10 s to open; reassembled messages up to 16 MiB.
     pub fn new(zid: [u8; 16], entropy: [u8; 16]) -> Self {
         Self {
             zid,
@@ -38,7 +38,7 @@ impl Config {
             lease_ms: 10_000,
             batch_size: u16::MAX,
             open_timeout_ms: 10_000,
-            max_message_size: 64 << 20,
+            max_message_size: 16 << 20,
         }
     }
 }

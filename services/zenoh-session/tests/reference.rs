@@ -263,3 +263,63 @@ fn keep_alive_holds_the_session_and_silence_expires_it() {
     let waited = started.elapsed();
     assert!(waited >= Duration::from_millis(900) && waited < Duration::from_millis(2500), "{waited:?}");
 }
+
+#[test]
+fn a_reference_client_connects_to_us() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let endpoint = format!("tcp/127.0.0.1:{port}");
+    let opener = std::thread::spawn(move || {
+        zenoh::open(common::reference_config_as("client", &[], &[endpoint], &[])).wait().unwrap()
+    });
+    let (stream, _) = listener.accept().unwrap();
+    let mut link = Link::new(stream, false, config(4));
+    link.session.subscribe("weft/test/from_ref/**").unwrap();
+    link.session.declare_queryable("weft/test/q/**").unwrap();
+    let opened = link.wait_for("Opened", T, |e| matches!(e, Event::Opened { .. }));
+    assert!(matches!(opened, Event::Opened { whatami: WhatAmI::Client, .. }), "{opened:?}");
+    link.pump_until("the client's open", T, |_| opener.is_finished());
+    let reference = opener.join().unwrap();
+
+    let (_sub, rx) = reference_subscriber(&reference, "weft/test/to_ref/**");
+    exchange(&mut link, &reference);
+    to_reference(&mut link, &rx);
+
+    let querier = {
+        let reference = reference.clone();
+        std::thread::spawn(move || {
+            let replies = reference.get("weft/test/q/c").wait().unwrap();
+            let mut got = Vec::new();
+            while let Ok(reply) = replies.recv() {
+                got.push(reply.result().expect("ok").payload().to_bytes().into_owned());
+            }
+            got
+        })
+    };
+    let Event::Query { id, .. } = link.wait_for("the query", T, |e| matches!(e, Event::Query { .. })) else {
+        unreachable!()
+    };
+    link.session.reply(id, "weft/test/q/c", b"to the client").unwrap();
+    link.session.reply_done(id).unwrap();
+    link.pump_until("the client's get", T, |_| querier.is_finished());
+    assert_eq!(querier.join().unwrap(), [b"to the client".to_vec()]);
+    drop(listener);
+}
+
+#[test]
+fn we_open_to_a_reference_router() {
+    let port = free_port();
+    let endpoint = format!("tcp/127.0.0.1:{port}");
+    let reference =
+        zenoh::open(common::reference_config_as("router", std::slice::from_ref(&endpoint), &[], &[]))
+            .wait()
+            .unwrap();
+    let (_sub, rx) = reference_subscriber(&reference, "weft/test/to_ref/**");
+    let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut link = Link::new(stream, true, config(5));
+    link.session.subscribe("weft/test/from_ref/**").unwrap();
+    let opened = link.wait_for("Opened", T, |e| matches!(e, Event::Opened { .. }));
+    assert!(matches!(opened, Event::Opened { whatami: WhatAmI::Router, .. }), "{opened:?}");
+    exchange(&mut link, &reference);
+    to_reference(&mut link, &rx);
+}

@@ -27,13 +27,23 @@ pub fn config(zid_byte: u8) -> Config {
 
 /// A reference Zenoh peer configuration: no scouting, no default listener.
 pub fn reference_config(listen: &[String], connect: &[String], extra: &[(&str, &str)]) -> zenoh::Config {
+    reference_config_as("peer", listen, connect, extra)
+}
+
+/// A reference Zenoh configuration in `mode` (peer, client, router).
+pub fn reference_config_as(
+    mode: &str,
+    listen: &[String],
+    connect: &[String],
+    extra: &[(&str, &str)],
+) -> zenoh::Config {
     let list = |items: &[String]| {
         format!("[{}]", items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(","))
     };
     let mut config = zenoh::Config::default();
     let mut set =
         |key: &str, value: &str| config.insert_json5(key, value).unwrap_or_else(|e| panic!("{key}: {e}"));
-    set("mode", "\"peer\"");
+    set("mode", &format!("{mode:?}"));
     set("listen/endpoints", &list(listen));
     set("connect/endpoints", &list(connect));
     set("scouting/multicast/enabled", "false");
