@@ -116,7 +116,9 @@ impl Machine {
             }
         }
         if let Some(network) = self.network.as_ref().filter(|_| self.devices) {
-            command.args(["-netdev", &network.netdev()]).args(["-device", "virtio-net-device,netdev=net0"]);
+            command
+                .args(["-netdev", &network.netdev()])
+                .args(["-device", "virtio-net-device,netdev=net0,id=nic0"]);
         }
         command.args(&self.extra);
         if let Some(qmp) = &self.qmp {

@@ -15,7 +15,7 @@ use simple_dns::rdata::{A, RData};
 use simple_dns::{CLASS, Packet, RCODE, ResourceRecord};
 
 use crate::image::{self, Options};
-use crate::qemu::{Machine, Network, Running};
+use crate::qemu::{Machine, Network, Qmp, Running};
 use crate::util;
 
 /// The name the guest resolves, and what the DNS server answers for it.
@@ -180,8 +180,12 @@ pub fn network_run(echo: bool) -> Result<(), String> {
     machine.headless = true;
     machine.disk = Some(crate::qemu::fresh_disk("test-network")?);
     machine.network = Some(Network { forward: vec![(forwarded, 7000)], guest_forward: Vec::new() });
+    let qmp_path = image::target_dir().join("weft").join("qmp-network.sock");
+    let _ = std::fs::remove_file(&qmp_path);
+    machine.qmp = Some(qmp_path.clone());
     util::step("booting the QEMU system with a network (DHCP, DNS, HTTP, a listening socket)");
     let mut running = Running::start(&machine, echo)?;
+    let mut qmp = Qmp::connect(&qmp_path)?;
     let mut expect = |what: &str, timeout: u64, needle: &dyn Fn(&str) -> bool| -> Result<String, String> {
         running
             .wait_for(Duration::from_secs(timeout), |l| {
@@ -227,6 +231,12 @@ pub fn network_run(echo: bool) -> Result<(), String> {
     if dns.answered.load(Ordering::Relaxed) < 2 {
         return Err("the test's DNS server answered fewer than two queries".into());
     }
+    // The cable is pulled and put back (QMP `set_link`): the driver and
+    // the service see both, and the socket below still answers.
+    qmp.execute(r#"{"execute":"set_link","arguments":{"name":"nic0","up":false}}"#)?;
+    expect("the guest did not see its link go down", 30, &|l| l.contains("net: link down"))?;
+    qmp.execute(r#"{"execute":"set_link","arguments":{"name":"nic0","up":true}}"#)?;
+    expect("the guest did not see its link come back", 30, &|l| l.contains("net: link up"))?;
     // Through the forwarded port, to the guest's socket.
     let mut stream =
         TcpStream::connect(("127.0.0.1", forwarded)).map_err(|e| format!("forwarded port: {e}"))?;

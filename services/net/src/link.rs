@@ -144,6 +144,7 @@ impl Link {
                 Ok(Some((event, _))) => match event {
                     NetdevEvent::Received(batch) => frames.push_received(batch),
                     NetdevEvent::Link(up) => {
+                        weft_rt::info!("net: link {}", if up { "up" } else { "down" });
                         if let Some(info) = &mut self.info {
                             info.link_up = up;
                         }

@@ -24,8 +24,9 @@ use weft_netdev_api::{
 };
 use weft_rt::{Deadline, Signals};
 use weft_virtio::virtio_drivers::device::net::VirtIONet;
+use weft_virtio::virtio_drivers::transport::InterruptStatus;
 use weft_virtio::virtio_drivers::transport::mmio::MmioTransport;
-use weft_virtio::{Device, WeftHal};
+use weft_virtio::{ConfigSpace, Device, WeftHal};
 
 /// Receive buffers the device may fill before the driver drains them.
 const QUEUE: usize = 32;
@@ -60,6 +61,12 @@ fn transmit(net: &mut Net, frames: Vec<Frame>, counters: &mut Counters) {
     }
 }
 
+/// Whether the device reports its link up (virtio-net's `status` field,
+/// configuration offset 6, bit 0; a device without the field is up).
+fn link_status(config: &ConfigSpace) -> bool {
+    config.read_u16(6).is_none_or(|status| status & 1 != 0)
+}
+
 /// Every frame the device has filled, its buffers handed back.
 fn drain(net: &mut Net, counters: &mut Counters) -> Vec<Frame> {
     let mut frames = Vec::new();
@@ -77,7 +84,7 @@ fn drain(net: &mut Net, counters: &mut Counters) -> Vec<Frame> {
 pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
     let name = String::from(startup.arg("device").unwrap_or("virtio-net-0"));
     let device = Device::open(&mut startup, &name)?;
-    let Device { transport, interrupt, .. } = device;
+    let Device { transport, interrupt, config, .. } = device;
     let mut net = Net::new(transport, BUFFER).map_err(|e| ProgramError(format!("{name}: {e:?}")))?;
     let mac = net.mac_address();
     weft_rt::info!(
@@ -89,7 +96,8 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
         mac[4],
         mac[5]
     );
-    let info = NetdevInfo { name: name.clone(), mac, mtu: 1500, link_up: true };
+    let mut link_up = link_status(&config);
+    let info = NetdevInfo { name: name.clone(), mac, mtu: 1500, link_up };
     let mut counters = Counters::default();
     let mut service = Service::<NetdevProtocol>::new(&startup)?;
     let irq = service.watch(&interrupt, Signals::SIGNALED)?;
@@ -107,7 +115,9 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
             }
             ServiceEvent::Requests { key, observed } => {
                 service.serve(key, observed, |_, incoming| match incoming.request {
-                    NetdevRequest::Info => Some((NetdevResponse::Info(info.clone()), Vec::new())),
+                    NetdevRequest::Info => {
+                        Some((NetdevResponse::Info(NetdevInfo { link_up, ..info.clone() }), Vec::new()))
+                    }
                     NetdevRequest::Transmit(frames) => {
                         transmit(&mut net, frames, &mut counters);
                         None
@@ -115,8 +125,16 @@ pub fn main(mut startup: Startup) -> Result<(), ProgramError> {
                 });
             }
             ServiceEvent::Signals { key, .. } if key == irq => {
-                net.ack_interrupt();
+                let status = net.ack_interrupt();
                 let _ = interrupt.ack();
+                if status.contains(InterruptStatus::DEVICE_CONFIGURATION_INTERRUPT) {
+                    let now_up = link_status(&config);
+                    if now_up != link_up {
+                        link_up = now_up;
+                        weft_rt::info!("{name}: link {}", if link_up { "up" } else { "down" });
+                        service.broadcast(&NetdevEvent::Link(link_up), |_| true);
+                    }
+                }
                 let frames = drain(&mut net, &mut counters);
                 if frames.is_empty() {
                     continue;

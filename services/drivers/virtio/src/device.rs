@@ -44,7 +44,35 @@ pub struct Device {
     pub transport: MmioTransport<'static>,
     /// The device's interrupt line.
     pub interrupt: Interrupt,
+    /// The device-specific configuration space, for fields the driver
+    /// library does not read (virtio-net's link status).
+    pub config: ConfigSpace,
     dma: Resource,
+}
+
+/// Read access to a device's configuration space (virtio-mmio offset
+/// 0x100 onwards).
+pub struct ConfigSpace {
+    base: NonNull<u8>,
+    len: usize,
+}
+
+// SAFETY: the pointer is to device registers mapped for the process's
+// life; reads are volatile and need no synchronisation with other threads.
+unsafe impl Send for ConfigSpace {}
+
+impl ConfigSpace {
+    /// The little-endian `u16` at `offset`, if it is inside the space.
+    pub fn read_u16(&self, offset: usize) -> Option<u16> {
+        if offset.checked_add(2)? > self.len || offset % 2 != 0 {
+            return None;
+        }
+        // SAFETY: `base + offset` is inside the mapped configuration space
+        // (checked above), 2-byte aligned, and device memory is read with
+        // a volatile access.
+        let value = unsafe { core::ptr::read_volatile(self.base.as_ptr().add(offset).cast::<u16>()) };
+        Some(u16::from_le(value))
+    }
 }
 
 impl Device {
@@ -72,10 +100,19 @@ impl Device {
         // config space, and nothing else in the process maps them.
         let transport = unsafe { MmioTransport::new(header, range.size as usize) }
             .map_err(|e| DeviceError::Transport(format!("{e:?}")))?;
+        const CONFIG_OFFSET: usize = 0x100;
+        // The configuration space starts 0x100 bytes into the registers
+        // (virtio-mmio); `len` is 0 if the range is shorter, so nothing is
+        // ever read outside the mapping.
+        let config = ConfigSpace {
+            base: NonNull::new(header.as_ptr().cast::<u8>().wrapping_add(CONFIG_OFFSET))
+                .ok_or(DeviceError::Transport("null mapping".into()))?,
+            len: (range.size as usize).saturating_sub(CONFIG_OFFSET),
+        };
         let vector = irq.info()?.base as u32;
         let interrupt = Interrupt::create(&irq, vector)?;
         crate::hal::install(Resource::from_handle(mmio.handle().duplicate(Rights::SAME)?));
-        Ok(Device { transport, interrupt, dma: mmio })
+        Ok(Device { transport, interrupt, config, dma: mmio })
     }
 
     /// The physical address of a contiguous memory object this driver

@@ -22,6 +22,6 @@ extern crate alloc;
 mod device;
 mod hal;
 
-pub use device::{Device, DeviceError};
+pub use device::{ConfigSpace, Device, DeviceError};
 pub use hal::{WeftHal, dma_vmo};
 pub use virtio_drivers;
