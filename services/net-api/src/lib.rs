@@ -58,6 +58,54 @@ pub mod grant {
     pub fn may_listen(grants: &[alloc::string::String], port: u16) -> bool {
         grants.iter().filter_map(|g| g.strip_prefix(LISTEN_PREFIX)).any(|p| p == "*" || p.parse() == Ok(port))
     }
+
+    /// Whether `grants` allow `request`: `Err(NetError::Denied(grant))`
+    /// naming the grant it needs if not. Every server of `weft.net` checks
+    /// requests with this, so the entitlement means the same everywhere.
+    pub fn check(
+        request: &crate::NetRequest,
+        grants: &[alloc::string::String],
+    ) -> Result<(), crate::NetError> {
+        use crate::NetRequest;
+        use alloc::format;
+        let has = |grant: &str| grants.iter().any(|g| g == grant);
+        let needed = match request {
+            NetRequest::Status => return Ok(()),
+            NetRequest::Resolve { .. } | NetRequest::Connect { .. } | NetRequest::Ping { .. } => {
+                if has(OUTBOUND) {
+                    return Ok(());
+                }
+                alloc::string::String::from(OUTBOUND)
+            }
+            NetRequest::Listen { port } => {
+                if may_listen(grants, *port) {
+                    return Ok(());
+                }
+                format!("{LISTEN_PREFIX}{port}")
+            }
+            // An ephemeral UDP port is an outbound socket; a chosen one is
+            // listening.
+            NetRequest::Bind { port: 0 } => {
+                if has(OUTBOUND) {
+                    return Ok(());
+                }
+                alloc::string::String::from(OUTBOUND)
+            }
+            NetRequest::Bind { port } => {
+                if may_listen(grants, *port) {
+                    return Ok(());
+                }
+                format!("{LISTEN_PREFIX}{port}")
+            }
+            NetRequest::SetDns { .. } => {
+                if has(CONFIGURE) {
+                    return Ok(());
+                }
+                alloc::string::String::from(CONFIGURE)
+            }
+        };
+        Err(crate::NetError::Denied(needed))
+    }
 }
 
 /// Requests on `weft.net` (all are calls).
@@ -375,6 +423,31 @@ mod tests {
         assert!(!grant::may_listen(&grants, 8081));
         assert!(grant::may_listen(&["listen:*".to_string()], 1));
         assert!(!grant::may_listen(&["listen:".to_string()], 0));
+    }
+
+    #[test]
+    fn requests_need_their_grants() {
+        let grants = |list: &[&str]| list.iter().map(|g| g.to_string()).collect::<alloc::vec::Vec<_>>();
+        let denied = |grant: &str| Err(NetError::Denied(grant.to_string()));
+        let to = SocketAddrV4::new(Ipv4Addr::new(10, 0, 2, 2), 80);
+        let connect = NetRequest::Connect { to, timeout_ms: 0 };
+        assert_eq!(grant::check(&NetRequest::Status, &[]), Ok(()));
+        assert_eq!(grant::check(&connect, &[]), denied("outbound"));
+        assert_eq!(grant::check(&connect, &grants(&["outbound"])), Ok(()));
+        let resolve = NetRequest::Resolve { name: "a".into() };
+        assert_eq!(grant::check(&resolve, &grants(&["listen:*"])), denied("outbound"));
+        let ping = NetRequest::Ping { to: *to.ip(), sequence: 1, size: 8, timeout_ms: 0 };
+        assert_eq!(grant::check(&ping, &grants(&["configure"])), denied("outbound"));
+        let listen = |port| NetRequest::Listen { port };
+        assert_eq!(grant::check(&listen(1234), &grants(&["listen:1234"])), Ok(()));
+        assert_eq!(grant::check(&listen(1235), &grants(&["listen:1234", "outbound"])), denied("listen:1235"));
+        assert_eq!(grant::check(&NetRequest::Bind { port: 0 }, &grants(&["listen:*"])), denied("outbound"));
+        assert_eq!(grant::check(&NetRequest::Bind { port: 0 }, &grants(&["outbound"])), Ok(()));
+        assert_eq!(grant::check(&NetRequest::Bind { port: 53 }, &grants(&["outbound"])), denied("listen:53"));
+        assert_eq!(grant::check(&NetRequest::Bind { port: 53 }, &grants(&["listen:*"])), Ok(()));
+        let dns = NetRequest::SetDns { servers: alloc::vec::Vec::new() };
+        assert_eq!(grant::check(&dns, &grants(&["outbound"])), denied("configure"));
+        assert_eq!(grant::check(&dns, &grants(&["configure"])), Ok(()));
     }
 
     #[test]

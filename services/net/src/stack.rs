@@ -356,10 +356,6 @@ struct Service {
     reconnect_at: u64,
 }
 
-fn denied<T>(grant: &str) -> Result<T, NetError> {
-    Err(NetError::Denied(String::from(grant)))
-}
-
 /// Reply to a deferred call on whichever client set holds `key`.
 fn reply<P: weft_ipc::Protocol>(
     clients: &Clients<P>,
@@ -393,17 +389,16 @@ impl Service {
         txid: u32,
         request: NetRequest,
     ) -> Option<(NetResponse, Vec<Handle>)> {
-        let outbound = client.has(grant::OUTBOUND);
         let answer = |r: Result<NetResponse, NetError>| match r {
             Ok(response) => Some((response, Vec::new())),
             Err(error) => Some((NetResponse::Error(error), Vec::new())),
         };
+        if let Err(error) = grant::check(&request, &client.grants) {
+            return answer(Err(error));
+        }
         match request {
             NetRequest::Status => answer(Ok(NetResponse::Status(self.status()))),
             NetRequest::Resolve { name } => {
-                if !outbound {
-                    return answer(denied(grant::OUTBOUND));
-                }
                 if name.is_empty() || name.len() > MAX_NAME {
                     return answer(Err(NetError::Invalid(format!("a host name is 1 to {MAX_NAME} bytes"))));
                 }
@@ -422,9 +417,6 @@ impl Service {
                 None
             }
             NetRequest::Connect { to, timeout_ms } => {
-                if !outbound {
-                    return answer(denied(grant::OUTBOUND));
-                }
                 if self.stack.address().is_none() {
                     return answer(Err(NetError::NoNetwork));
                 }
@@ -460,9 +452,6 @@ impl Service {
                 None
             }
             NetRequest::Listen { port } => {
-                if !grant::may_listen(&client.grants, port) {
-                    return answer(denied(&format!("{}{port}", grant::LISTEN_PREFIX)));
-                }
                 if port == 0 {
                     return answer(Err(NetError::Invalid("listen on port 1 to 65535".into())));
                 }
@@ -498,15 +487,6 @@ impl Service {
                 }
             }
             NetRequest::Bind { port } => {
-                let allowed = if port == 0 { outbound } else { grant::may_listen(&client.grants, port) };
-                if !allowed {
-                    let needed = if port == 0 {
-                        String::from(grant::OUTBOUND)
-                    } else {
-                        format!("{}{port}", grant::LISTEN_PREFIX)
-                    };
-                    return answer(denied(&needed));
-                }
                 if self.table.count() >= MAX_SOCKETS {
                     return answer(Err(NetError::Exhausted));
                 }
@@ -536,9 +516,6 @@ impl Service {
                 }
             }
             NetRequest::Ping { to, sequence, size, timeout_ms } => {
-                if !outbound {
-                    return answer(denied(grant::OUTBOUND));
-                }
                 if self.stack.address().is_none() {
                     return answer(Err(NetError::NoNetwork));
                 }
@@ -557,9 +534,6 @@ impl Service {
                 None
             }
             NetRequest::SetDns { servers } => {
-                if !client.has(grant::CONFIGURE) {
-                    return answer(denied(grant::CONFIGURE));
-                }
                 if servers.len() > 8 {
                     return answer(Err(NetError::Invalid("at most 8 DNS servers".into())));
                 }
