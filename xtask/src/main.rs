@@ -117,7 +117,8 @@ tests compare against these files.",
        cargo xtask bench boot              QEMU start to the desktop
        cargo xtask bench stream            wlstream frames over the mesh next to lz4 of the whole frame
        cargo xtask bench storage [--mib N] hosted storage service on an image file next to the raw file
-       cargo xtask bench storage --qemu    the storage service in QEMU next to a raw virtio disk",
+       cargo xtask bench storage --qemu    the storage service in QEMU next to a raw virtio disk
+       cargo xtask bench net               TCP from the QEMU guest to the host next to two host processes",
         run: bench_command,
     },
 ];
@@ -144,7 +145,8 @@ fn test_command(args: &[String]) -> Result<(), String> {
 }
 
 fn bench_command(args: &[String]) -> Result<(), String> {
-    let qemu = args.first().is_some_and(|a| a == "boot") || args.iter().any(|a| a == "--qemu");
+    let qemu = args.first().is_some_and(|a| a == "boot" || a == "net" || a == "net-send")
+        || args.iter().any(|a| a == "--qemu");
     if qemu { qemu_bench::command(args) } else { bench::run(args) }
 }
 

@@ -145,15 +145,115 @@ fn storage() -> Result<(), String> {
     Ok(())
 }
 
-/// `bench boot` | `bench ipc --qemu` | `bench storage --qemu`.
+/// Read a connection to its end; the bytes and the time from the first
+/// byte to the end.
+fn receive(listener: &std::net::TcpListener) -> Result<(u64, Duration), String> {
+    use std::io::Read;
+    let (mut stream, _) = listener.accept().map_err(|e| format!("accept: {e}"))?;
+    stream.set_read_timeout(Some(Duration::from_secs(120))).map_err(|e| e.to_string())?;
+    let mut buffer = vec![0u8; 256 * 1024];
+    let mut total = 0u64;
+    let mut first = None;
+    loop {
+        let n = stream.read(&mut buffer).map_err(|e| format!("receiving: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        first.get_or_insert_with(std::time::Instant::now);
+        total += n as u64;
+    }
+    Ok((total, first.map(|f| f.elapsed()).unwrap_or_default()))
+}
+
+/// The load on this host (1-minute average and cores), to read the
+/// figures against.
+fn load() -> String {
+    let average = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(String::from));
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    format!("load {} on {cores} cores", average.unwrap_or_else(|| "?".into()))
+}
+
+const NET_BENCH_MIB: u64 = 32;
+
+/// TCP from the guest to a receiver on the host, next to the same
+/// transfer between two host processes (this program and a copy of it
+/// started as the sender), in the same run.
+fn net() -> Result<(), String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let bytes = NET_BENCH_MIB << 20;
+
+    // The baseline: another process sends the same bytes over loopback.
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut sender = std::process::Command::new(exe)
+        .args(["bench", "net-send", &port.to_string(), &bytes.to_string()])
+        .spawn()
+        .map_err(|e| format!("starting the baseline sender: {e}"))?;
+    let (host_bytes, host_time) = receive(&listener)?;
+    let _ = sender.wait();
+
+    let options = Options {
+        extra_services: vec!["boards/programs/net-bench".into()],
+        args: vec![
+            ("net-bench".into(), "to".into(), format!("{}:{port}", crate::qemu_net::HOST_FROM_GUEST)),
+            ("net-bench".into(), "mib".into(), NET_BENCH_MIB.to_string()),
+        ],
+        ..Options::qemu()
+    };
+    let artifacts = image::build(&options)?;
+    let mut machine = Machine::new(artifacts.kernel, artifacts.bundle);
+    machine.headless = true;
+    machine.disk = Some(crate::qemu::fresh_disk("bench")?);
+    util::step("booting QEMU with the network benchmark (TCG: figures are for this host's emulation)");
+    let mut running = Running::start(&machine, false)?;
+    let (guest_bytes, guest_time) = receive(&listener)?;
+    let line = running
+        .wait_for(Duration::from_secs(120), |l| l.contains("net bench:") || l.contains("net-bench failed"))
+        .ok_or("the guest never reported")?;
+    running.stop();
+    if guest_bytes != bytes || host_bytes != bytes {
+        return Err(format!(
+            "received {guest_bytes} bytes from the guest and {host_bytes} from the host process, not {bytes}"
+        ));
+    }
+    let rate = |b: u64, t: Duration| b as f64 / (1 << 20) as f64 / t.as_secs_f64().max(1e-9);
+    let (guest, host) = (rate(guest_bytes, guest_time), rate(host_bytes, host_time));
+    println!("bench net ({NET_BENCH_MIB} MiB over one TCP connection, {}):", load());
+    println!("  guest → host (virtio-net, smoltcp, QEMU user network): {guest:.1} MiB/s");
+    println!("  host process → host process (loopback): {host:.1} MiB/s");
+    println!("  ratio: the guest reaches {:.4}× the host's loopback", guest / host);
+    println!("  guest's own log: {}", line.text.split("net bench: ").nth(1).unwrap_or(&line.text));
+    Ok(())
+}
+
+/// The baseline's sender: `bench net-send PORT BYTES`.
+pub fn net_send(args: &[String]) -> Result<(), String> {
+    use std::io::Write;
+    let port: u16 = args.get(1).and_then(|p| p.parse().ok()).ok_or("net-send PORT BYTES")?;
+    let bytes: u64 = args.get(2).and_then(|b| b.parse().ok()).ok_or("net-send PORT BYTES")?;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    let chunk = vec![0x42u8; 32 * 1024];
+    let mut sent = 0;
+    while sent < bytes {
+        let n = (bytes - sent).min(chunk.len() as u64) as usize;
+        stream.write_all(&chunk[..n]).map_err(|e| e.to_string())?;
+        sent += n as u64;
+    }
+    Ok(())
+}
+
+/// `bench boot` | `bench ipc --qemu` | `bench storage --qemu` | `bench net`.
 pub fn command(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("boot") => boot(),
         Some("ipc") => ipc(),
         Some("storage") => storage(),
-        _ => Err(
-            "usage: cargo xtask bench boot | cargo xtask bench ipc --qemu | cargo xtask bench storage --qemu"
-                .into(),
-        ),
+        Some("net") => net(),
+        Some("net-send") => net_send(args),
+        _ => {
+            Err("usage: cargo xtask bench boot | bench ipc --qemu | bench storage --qemu | bench net".into())
+        }
     }
 }

@@ -15,7 +15,7 @@
 //! dependency line the build names if this crate lacks it.
 //!
 //! The kernel-test programs live here (`ktest`, `hello`, `crash`,
-//! `ipc-echo`, `storage-bench`, `net-check`), each with its manifest in the folder of
+//! `ipc-echo`, `storage-bench`, `net-check`, `net-bench`), each with its manifest in the folder of
 //! its name.
 #![no_std]
 
@@ -25,6 +25,8 @@ pub mod crash;
 pub mod hello;
 pub mod ipc_echo;
 pub mod ktest;
+#[cfg(target_os = "none")]
+pub mod net_bench;
 #[cfg(target_os = "none")]
 pub mod net_check;
 pub mod storage_bench;

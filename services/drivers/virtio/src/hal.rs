@@ -19,7 +19,14 @@ struct Pool {
     resource: Resource,
     /// Live allocations by physical address.
     regions: BTreeMap<u64, Region>,
+    /// One-page bounce buffers no longer shared, kept for the next share
+    /// (a network driver shares a buffer per frame; making and freeing a
+    /// memory object each time would cost several system calls).
+    spare: alloc::vec::Vec<(u64, Region)>,
 }
+
+/// Most spare bounce pages kept.
+const SPARE_PAGES: usize = 256;
 
 static POOL: spin::Mutex<Option<Pool>> = spin::Mutex::new(None);
 
@@ -29,7 +36,7 @@ static POOL: spin::Mutex<Option<Pool>> = spin::Mutex::new(None);
 pub(crate) fn install(resource: Resource) {
     let mut pool = POOL.lock();
     if pool.is_none() {
-        *pool = Some(Pool { resource, regions: BTreeMap::new() });
+        *pool = Some(Pool { resource, regions: BTreeMap::new(), spare: alloc::vec::Vec::new() });
     }
 }
 
@@ -48,6 +55,32 @@ fn allocate(pages: usize) -> Option<(u64, NonNull<u8>)> {
 fn release(physical: u64) {
     if let Some(pool) = POOL.lock().as_mut() {
         pool.regions.remove(&physical);
+    }
+}
+
+/// A one-page bounce buffer: a spare one if there is one (its old
+/// contents are overwritten or never read), else a new one.
+fn bounce_page() -> Option<(u64, NonNull<u8>)> {
+    {
+        let mut guard = POOL.lock();
+        let pool = guard.as_mut()?;
+        if let Some((physical, region)) = pool.spare.pop() {
+            let address = NonNull::new(region.mapping.address() as *mut u8)?;
+            pool.regions.insert(physical, region);
+            return Some((physical, address));
+        }
+    }
+    allocate(1)
+}
+
+/// Give a bounce buffer back: one page is kept for the next share.
+fn release_bounce(physical: u64) {
+    if let Some(pool) = POOL.lock().as_mut()
+        && let Some(region) = pool.regions.remove(&physical)
+        && region.pages == 1
+        && pool.spare.len() < SPARE_PAGES
+    {
+        pool.spare.push((physical, region));
     }
 }
 
@@ -100,7 +133,8 @@ unsafe impl Hal for WeftHal {
 
     unsafe fn share(buffer: NonNull<[u8]>, direction: BufferDirection) -> PhysAddr {
         let len = buffer.len();
-        let Some((physical, bounce)) = allocate(len.div_ceil(PAGE_SIZE).max(1)) else {
+        let pages = len.div_ceil(PAGE_SIZE).max(1);
+        let Some((physical, bounce)) = (if pages == 1 { bounce_page() } else { allocate(pages) }) else {
             return 0;
         };
         if direction != BufferDirection::DeviceToDriver {
@@ -129,6 +163,6 @@ unsafe impl Hal for WeftHal {
                 };
             }
         }
-        release(physical);
+        release_bounce(physical);
     }
 }
