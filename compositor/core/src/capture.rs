@@ -8,7 +8,7 @@
 //! bounded [`Damage`] while the consumer holds the previous frame, so a
 //! stalled consumer costs a handful of rectangles per window.
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 use weft_compositor_api::capture::{CaptureError, CaptureEvent, CaptureWindow, MAX_CAPTURES};
 use weft_compositor_api::client::Damage;
@@ -41,6 +41,12 @@ pub struct Captures {
     /// Whether a consumer listens for window list events.
     subscribed: bool,
     windows: BTreeMap<WindowId, Captured>,
+    /// Windows whose capture ended (the consumer's `Stop`, or the service
+    /// could not serve the picture) while they stay mapped: the consumer
+    /// may still resize them, so a window that grew too large to capture
+    /// can be brought back to a size that can be. (It could capture the
+    /// window again to the same effect: no new power.)
+    released: BTreeSet<WindowId>,
     /// Monotonic nanoseconds, to stamp presents with.
     clock: u64,
     /// Remote input events dropped.
@@ -71,6 +77,12 @@ impl Captures {
     /// Whether `window` is captured.
     pub fn is_captured(&self, window: WindowId) -> bool {
         self.windows.contains_key(&window)
+    }
+
+    /// Whether the consumer may resize `window`: captured now, or captured
+    /// before and still mapped.
+    pub fn may_resize(&self, window: WindowId) -> bool {
+        self.windows.contains_key(&window) || self.released.contains(&window)
     }
 
     /// Captured windows.
@@ -104,13 +116,16 @@ impl Captures {
 
     /// Stop capturing a window.
     pub fn stop(&mut self, window: WindowId) {
-        self.windows.remove(&window);
+        if self.windows.remove(&window).is_some() {
+            self.released.insert(window);
+        }
     }
 
     /// The capture consumer went away: end every capture.
     pub fn disconnected(&mut self) {
         self.subscribed = false;
         self.windows.clear();
+        self.released.clear();
         self.remote.clear();
     }
 
@@ -129,6 +144,7 @@ impl Captures {
         let captured =
             Captured { damage: Damage::full(), presented_at: self.clock, presents: 0, size: Size::default() };
         self.windows.insert(window, captured);
+        self.released.remove(&window);
         Ok(())
     }
 
@@ -178,6 +194,7 @@ impl Captures {
     /// A toplevel was unmapped or destroyed: its capture ends.
     pub(crate) fn window_removed(&mut self, id: WindowId, key: SurfaceKey, outbox: &mut Outbox) {
         self.windows.remove(&id);
+        self.released.remove(&id);
         self.remote.forget(key);
         if self.subscribed {
             outbox.capture(CaptureEvent::WindowRemoved { window: id });

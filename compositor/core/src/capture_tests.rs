@@ -279,4 +279,13 @@ fn a_remote_resize_is_configured_until_the_client_follows_it() {
     // Below the minimum size it is clamped.
     assert!(rig.compositor.capture_resize(app, Size::new(1, 1)));
     assert_eq!(configured(&drain(&mut rig)), Some(Size::new(50, 40)));
+    // A window whose capture ended (e.g. it grew too large to capture) can
+    // still be resized back; one never captured cannot.
+    rig.compositor.captures_mut().stop(app);
+    rig.compositor.captures_mut().stop(other);
+    assert!(rig.compositor.capture_resize(app, Size::new(320, 240)));
+    assert_eq!(configured(&drain(&mut rig)), Some(Size::new(320, 240)));
+    assert!(!rig.compositor.capture_resize(other, Size::new(320, 240)), "never captured");
+    rig.compositor.captures_mut().disconnected();
+    assert!(!rig.compositor.capture_resize(app, Size::new(300, 200)), "the consumer went away");
 }

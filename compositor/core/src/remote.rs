@@ -164,9 +164,11 @@ impl Compositor {
     /// Reconfigure a captured window to `size` logical pixels, as an
     /// interactive resize would: the client gets a configure, and the
     /// window follows its buffer once it presents at the new size.
-    /// Returns whether the window is captured.
+    /// A window whose capture ended but which is still mapped can be
+    /// resized too (so a window that grew too large to capture can be
+    /// brought back). Returns whether the resize was accepted.
     pub fn capture_resize(&mut self, window: WindowId, size: Size) -> bool {
-        if !self.captures.is_captured(window) {
+        if !self.captures.may_resize(window) {
             return false;
         }
         let Some(mut index) = self.windows.index(window) else {

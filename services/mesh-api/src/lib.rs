@@ -37,7 +37,8 @@ pub const GRANT_CONTROL: &str = "control";
 pub enum StreamTarget {
     /// One window, by its compositor id.
     Window(WindowId),
-    /// Every window whose stream id or application id is this.
+    /// Every window whose app id on the mesh (`weft/app/<app>/…`) or
+    /// client application id is this.
     App(String),
     /// Every toplevel, now and as they appear (stop: back to streaming
     /// only what is asked for).
@@ -58,7 +59,8 @@ pub enum MeshRequest {
 /// One window being streamed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StreamStatus {
-    /// The stream id: the `<id>` of `weft/app/<id>/stream`.
+    /// The app id on the mesh: the key chunk `<app>` of
+    /// `weft/app/<app>/stream` (not the frames' session id).
     pub app: String,
     /// The compositor's window id.
     pub window: u64,
@@ -92,6 +94,9 @@ pub struct StreamStatus {
     pub encode_ns: u64,
     /// Input events and resizes passed on to the window.
     pub input_events: u64,
+    /// Why the capture is suspended (the window cannot be captured at its
+    /// present size; it resumes when the size changes), if it is.
+    pub suspended: Option<String>,
 }
 
 /// The mesh service's state.
@@ -118,7 +123,7 @@ pub struct MeshStatus {
 pub enum MeshResponse {
     /// The state.
     Status(MeshStatus),
-    /// Done; the stream ids now covered by the request.
+    /// Done; the app ids on the mesh now covered by the request.
     Done(Vec<String>),
     /// Refused or failed, for people.
     Error(String),

@@ -25,13 +25,13 @@ pub enum Policy {
     All,
     /// Only windows a viewer (or a local tool) asks for.
     OnRequest,
-    /// Windows whose stream id or app id is in the list, as they appear;
+    /// Windows whose mesh app id or client app id is in the list, as they appear;
     /// others on request.
     Apps(Vec<String>),
 }
 
 impl Policy {
-    /// Whether a window with this stream id and app id streams as soon
+    /// Whether a window with this mesh app id and client app id streams as soon
     /// as it appears.
     pub fn streams(&self, stream_id: &str, app_id: &str) -> bool {
         match self {

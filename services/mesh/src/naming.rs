@@ -1,10 +1,13 @@
-//! Stream ids for windows: the `<id>` of `weft/app/<id>/stream`.
+//! App ids on the mesh for windows: the key chunk `<app>` of
+//! `weft/app/<app>/stream` (not to be confused with the session id in
+//! every frame header, which names one encoder session).
 //!
-//! A window's stream id is its application id made safe as one key chunk
+//! A window's app id on the mesh is its client's application id (e.g.
+//! `weft.terminal`) made safe as one key chunk
 //! (letters, digits, `.`, `_`, `-`; anything else becomes `-`; at most 64
 //! bytes), or its owner's name when the client gave no app id. When that
 //! id is already taken by another window, the window id is appended
-//! (`terminal-7`), so the first window of an app keeps the plain id and
+//! (`weft.terminal-7`), so the first window of an app keeps the plain id and
 //! every id names exactly one window for as long as it lives.
 //!
 //! App ids are chosen by clients and not verified; the heartbeat carries
@@ -24,9 +27,9 @@ pub fn sanitize(text: &str) -> Option<String> {
     if trimmed.is_empty() { None } else { Some(trimmed.to_string()) }
 }
 
-/// The stream id for window `window` with `app_id` and `owner`, given
-/// which ids are taken.
-pub fn stream_id(app_id: &str, owner: &str, window: u64, taken: impl Fn(&str) -> bool) -> AppId {
+/// The app id on the mesh for window `window` with client app id
+/// `app_id` and `owner`, given which ids are taken.
+pub fn mesh_app_id(app_id: &str, owner: &str, window: u64, taken: impl Fn(&str) -> bool) -> AppId {
     let base = sanitize(app_id).or_else(|| sanitize(owner)).unwrap_or_else(|| "window".to_string());
     if !taken(&base)
         && let Ok(id) = AppId::new(&base)
@@ -47,13 +50,17 @@ mod tests {
 
     #[test]
     fn ids_are_safe_unique_and_stable() {
-        assert_eq!(stream_id("org.weft.terminal", "terminal", 3, |_| false).as_str(), "org.weft.terminal");
-        assert_eq!(stream_id("foot/1 ***", "wayland", 3, |_| false).as_str(), "foot-1");
-        assert_eq!(stream_id("", "files", 3, |_| false).as_str(), "files");
-        assert_eq!(stream_id("***", "///", 3, |_| false).as_str(), "window");
-        assert_eq!(stream_id("term", "x", 7, |id| id == "term").as_str(), "term-7");
+        assert_eq!(mesh_app_id("weft.terminal", "terminal", 3, |_| false).as_str(), "weft.terminal");
+        assert_eq!(
+            mesh_app_id("weft.terminal", "terminal", 7, |id| id == "weft.terminal").as_str(),
+            "weft.terminal-7"
+        );
+        assert_eq!(mesh_app_id("foot/1 ***", "wayland", 3, |_| false).as_str(), "foot-1");
+        assert_eq!(mesh_app_id("", "files", 3, |_| false).as_str(), "files");
+        assert_eq!(mesh_app_id("***", "///", 3, |_| false).as_str(), "window");
+        assert_eq!(mesh_app_id("term", "x", 7, |id| id == "term").as_str(), "term-7");
         let long = "a".repeat(200);
-        let id = stream_id(&long, "x", 123456, |_| true);
+        let id = mesh_app_id(&long, "x", 123456, |_| true);
         assert!(id.as_str().len() <= MAX_APP_ID && id.as_str().ends_with("-123456"));
     }
 }

@@ -21,7 +21,7 @@ use zenoh::{Session, Wait};
 use crate::config::{MeshConfig, Policy};
 use crate::inbox::{Inbound, Inbox};
 use crate::naming;
-use crate::stream::{Now, Stream};
+use crate::stream::{Now, ResizeLimit, Stream};
 use crate::telemetry::{self, Load};
 
 const WATCH: Signals = Signals::READABLE.union(Signals::PEER_CLOSED);
@@ -57,7 +57,8 @@ impl From<weft_rt::Error> for ServiceError {
     }
 }
 
-/// A known window: what the compositor says about it, and its stream id.
+/// A known window: what the compositor says about it, and its app id on
+/// the mesh.
 struct Known {
     info: CaptureWindow,
     app: AppId,
@@ -164,12 +165,12 @@ impl Service {
         let mut failed = Vec::new();
         for (window, stream) in &mut self.streams {
             if let Err(error) = stream.step(&now, &self.capture) {
-                weft_rt::warn!("stream {}: {error}", stream.app);
-                failed.push(*window);
+                failed.push((*window, error));
             }
         }
-        for window in failed {
-            self.stop_window(window);
+        for (window, error) in failed {
+            let _ = self.capture.send(&CaptureRequest::Stop { window });
+            self.suspend(window, error);
         }
         if now.monotonic >= self.next_heartbeat {
             self.next_heartbeat = now.monotonic + self.config.heartbeat_ns;
@@ -214,11 +215,25 @@ impl Service {
         match event {
             CaptureEvent::WindowAdded(window) => self.window_added(window),
             CaptureEvent::WindowChanged(window) => {
-                if let Some(stream) = self.streams.get_mut(&window.id) {
+                let id = window.id;
+                let size = window.size;
+                if let Some(stream) = self.streams.get_mut(&id) {
                     stream.set_title(window.title.clone());
                 }
-                if let Some(known) = self.windows.get_mut(&window.id) {
+                if let Some(known) = self.windows.get_mut(&id) {
                     known.info = window;
+                }
+                // A suspended capture is tried again once the window's
+                // size changed (e.g. a viewer resized it back): not
+                // before, so a window that cannot be captured costs one
+                // log line, not one per second.
+                let retry = self
+                    .streams
+                    .get(&id)
+                    .and_then(Stream::suspended)
+                    .is_some_and(|suspended| suspended.size != size && size.width > 0 && size.height > 0);
+                if retry {
+                    self.resume(id);
                 }
             }
             CaptureEvent::WindowRemoved { window } => {
@@ -233,21 +248,19 @@ impl Service {
                 if let Some(stream) = self.streams.get_mut(&window)
                     && let Err(error) = stream.frame(frame, memory)
                 {
-                    weft_rt::warn!("stream {}: {error}", stream.app);
-                    self.stop_window(window);
+                    let _ = self.capture.send(&CaptureRequest::Stop { window });
+                    self.suspend(window, error);
                 }
             }
             CaptureEvent::Ended { window, reason } => {
-                if let Some(stream) = self.streams.remove(&window) {
-                    weft_rt::warn!("the compositor ended the capture of {}: {reason}", stream.app);
-                }
+                self.suspend(window, format!("the compositor ended the capture: {reason}"));
             }
         }
     }
 
     fn window_added(&mut self, window: CaptureWindow) {
         let taken = |id: &str| self.windows.values().any(|known| known.app.as_str() == id);
-        let app = naming::stream_id(&window.app_id, &window.owner, window.id.0, taken);
+        let app = naming::mesh_app_id(&window.app_id, &window.owner, window.id.0, taken);
         let id = window.id;
         let wanted = self.stream_all || self.config.policy.streams(app.as_str(), &window.app_id);
         self.windows.insert(id, Known { info: window, app });
@@ -295,6 +308,45 @@ impl Service {
                 false
             }
         }
+    }
+
+    /// The capture of a streamed window ended while the window lives on:
+    /// keep the stream (viewers, session, pacing) and capture it again
+    /// when the window changes size. One log line per new reason.
+    fn suspend(&mut self, window: WindowId, reason: String) {
+        let size = self.windows.get(&window).map(|known| known.info.size).unwrap_or_default();
+        if let Some(stream) = self.streams.get_mut(&window)
+            && stream.suspend(reason.clone(), size)
+        {
+            weft_rt::warn!(
+                "stream {} suspended at {}x{}: {reason}; it resumes when the window changes size",
+                stream.app,
+                size.width,
+                size.height
+            );
+        }
+    }
+
+    /// Capture a suspended stream's window again.
+    fn resume(&mut self, window: WindowId) {
+        match self.capture.call(&CaptureRequest::Start { window }) {
+            Ok(CaptureResponse::Started { .. }) => {
+                if let Some(stream) = self.streams.get_mut(&window) {
+                    stream.resume();
+                    let size = self.windows.get(&window).map(|known| known.info.size).unwrap_or_default();
+                    announce(&format!("resumed streaming {} at {}x{}", stream.app, size.width, size.height));
+                }
+            }
+            other => self.suspend(window, format!("the compositor refused to capture it: {other:?}")),
+        }
+    }
+
+    /// How large a viewer may make `window`: what the other captures
+    /// leave of the capture budget, at most a quarter of it.
+    fn resize_limit(&self, window: WindowId) -> ResizeLimit {
+        let others = self.streams.values().filter(|s| s.window != window).map(Stream::capture_bytes).sum();
+        let scale = self.windows.get(&window).map_or(1.0, |known| known.info.scale);
+        ResizeLimit::new(scale, others)
     }
 
     fn stop_window(&mut self, window: WindowId) {
@@ -353,10 +405,14 @@ impl Service {
     fn inbound(&mut self, inbound: Inbound, now: &Now) {
         match inbound {
             Inbound::App { app, message } => {
-                let input = self.config.input;
-                let capture = &self.capture;
-                if let Some(stream) = self.streams.values_mut().find(|stream| stream.app == app) {
-                    stream.viewer_message(&message, now, capture, input);
+                let Some(window) = self.streams.values().find(|stream| stream.app == app).map(|s| s.window)
+                else {
+                    return;
+                };
+                let limit = self.resize_limit(window);
+                let (capture, input) = (&self.capture, self.config.input);
+                if let Some(stream) = self.streams.get_mut(&window) {
+                    stream.viewer_message(&message, now, capture, input, &limit);
                 }
             }
             Inbound::Control(message) => match &message {
@@ -367,18 +423,20 @@ impl Service {
                         StreamTarget::App(control.app.clone())
                     };
                     self.start(&target, target != StreamTarget::All);
-                    // Only the stream with exactly this id gains the viewer:
-                    // it subscribed to that key alone.
+                    // Only the stream with exactly this app id gains the
+                    // viewer: it subscribed to that key alone.
                     let (capture, input) = (&self.capture, self.config.input);
+                    let limit = ResizeLimit::new(1.0, 0); // not a resize
                     if let Some(stream) = self.streams.values_mut().find(|s| s.app.as_str() == control.app) {
-                        stream.viewer_message(&message, now, capture, input);
+                        stream.viewer_message(&message, now, capture, input, &limit);
                     }
                 }
                 ViewerMessage::Stop(control) => {
                     let (capture, input) = (&self.capture, self.config.input);
+                    let limit = ResizeLimit::new(1.0, 0); // not a resize
                     let mut ended = None;
                     if let Some(stream) = self.streams.values_mut().find(|s| s.app.as_str() == control.app) {
-                        stream.viewer_message(&message, now, capture, input);
+                        stream.viewer_message(&message, now, capture, input, &limit);
                         if stream.requested && stream.viewers(now) == 0 {
                             ended = Some(stream.window);
                         }

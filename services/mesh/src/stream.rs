@@ -13,10 +13,20 @@
 //!
 //! When a frame is due without new damage (a keyframe for a new viewer,
 //! an idle keep-alive), the stream asks the compositor to `Refresh`.
+//!
+//! Viewer resizes are clamped to what the capture can serve
+//! ([`servable_size`]); the size actually served reaches viewers as the
+//! width and height of the next frames (and in the heartbeat). If the
+//! compositor ends the capture anyway (the app chose a buffer too large
+//! to capture, say), the stream is *suspended*, not dropped: its viewers,
+//! session and pacing stay, and the service captures the window again
+//! when its size changes — a viewer resizing it back is enough.
 
-use weft_compositor_api::capture::{CaptureFrame, CaptureLayout, CaptureProtocol, CaptureRequest};
+use weft_compositor_api::capture::{
+    CaptureFrame, CaptureLayout, CaptureProtocol, CaptureRequest, MAX_CAPTURE_BYTES,
+};
 use weft_compositor_api::shell::WindowId;
-use weft_compositor_api::{InputEvent, Size};
+use weft_compositor_api::{InputEvent, MAX_BUFFER_SIDE, Size};
 use weft_ipc::Client;
 use weft_mesh_api::StreamStatus;
 use weft_rt::{Mapping, Vmo};
@@ -37,11 +47,26 @@ struct Picture {
     _memory: Vmo,
 }
 
-/// One window streamed on `weft/app/<id>/stream`.
+/// The largest capture buffer a viewer's resize may ask one window for:
+/// a quarter of the capture consumer's whole budget
+/// ([`MAX_CAPTURE_BYTES`], 256 MiB), so four windows at this size still
+/// fit together. 64 MiB is 4096 × 4096 pixels, more than a 4K display.
+pub const MAX_RESIZE_BYTES: u64 = MAX_CAPTURE_BYTES / 4;
+
+/// Why a stream's capture ended while its window lives on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suspended {
+    /// What the compositor (or this side) said.
+    pub reason: String,
+    /// The window's size (buffer pixels) when it ended.
+    pub size: Size,
+}
+
+/// One window streamed on `weft/app/<app>/stream`.
 pub struct Stream {
     /// The window.
     pub window: WindowId,
-    /// Its stream id.
+    /// Its app id on the mesh (the key chunk `<app>`).
     pub app: AppId,
     /// Its title.
     pub title: String,
@@ -57,6 +82,9 @@ pub struct Stream {
     encoded: Vec<u8>,
     input_events: u64,
     encode_ns: u64,
+    suspended: Option<Suspended>,
+    /// The last resize asked of the window, as (viewer's, served).
+    resized: Option<(Size, Size)>,
 }
 
 /// The service's clocks: monotonic (the kernel's, shared with the
@@ -84,7 +112,8 @@ impl Now {
     }
 }
 
-/// A fresh stream id for an encoder session (from the clock and a counter).
+/// A fresh session id for an encoder session (from the clock and a
+/// counter): the header field that tells viewers a restart apart.
 fn session_id() -> u32 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(1);
@@ -133,7 +162,36 @@ impl Stream {
             encoded: Vec::new(),
             input_events: 0,
             encode_ns: 0,
+            suspended: None,
+            resized: None,
         })
+    }
+
+    /// The capture ended while the window lives on (`size`: its size
+    /// now). The stream keeps its viewers and waits for the window to
+    /// change size. Returns whether this is news (worth one log line).
+    pub fn suspend(&mut self, reason: String, size: Size) -> bool {
+        self.picture = None;
+        self.held = None;
+        self.refresh_asked = false;
+        let news = self.suspended.as_ref().is_none_or(|old| old.reason != reason);
+        self.suspended = Some(Suspended { reason, size });
+        news
+    }
+
+    /// Why the capture is suspended, if it is.
+    pub fn suspended(&self) -> Option<&Suspended> {
+        self.suspended.as_ref()
+    }
+
+    /// The compositor captures the window again.
+    pub fn resume(&mut self) {
+        self.suspended = None;
+    }
+
+    /// Bytes of the capture buffer this stream holds (0 while none).
+    pub fn capture_bytes(&self) -> u64 {
+        self.picture.as_ref().map_or(0, |picture| picture.layout.span())
     }
 
     /// Live viewers.
@@ -169,12 +227,15 @@ impl Stream {
 
     /// A message from a viewer of this stream. Pacing messages go to the
     /// source; input and resizes go to the window (when `input` allows).
+    /// A resize is clamped to what the capture can serve: `limit` says
+    /// how much that is for this window.
     pub fn viewer_message(
         &mut self,
         message: &ViewerMessage,
         now: &Now,
         capture: &Client<CaptureProtocol>,
         input: bool,
+        limit: &ResizeLimit,
     ) {
         if self.source.handle(message, now.monotonic) {
             return;
@@ -191,7 +252,20 @@ impl Stream {
         .map(|event| CaptureRequest::Input { window: self.window, event })
         .or_else(|| match message {
             ViewerMessage::Resize(size) => {
-                Some(CaptureRequest::Resize { window: self.window, size: logical_size(size) })
+                let wanted = logical_size(size);
+                let served = servable_size(wanted, limit.scale, limit.bytes);
+                if served != wanted && self.resized != Some((wanted, served)) {
+                    weft_rt::info!(
+                        "a viewer of {} asked for {}x{}; serving {}x{} (the capture limit)",
+                        self.app,
+                        wanted.width,
+                        wanted.height,
+                        served.width,
+                        served.height
+                    );
+                }
+                self.resized = Some((wanted, served));
+                Some(CaptureRequest::Resize { window: self.window, size: served })
             }
             _ => None,
         });
@@ -280,6 +354,7 @@ impl Stream {
             round_trip_ns: self.source.round_trip_ns(),
             encode_ns: self.encode_ns,
             input_events: self.input_events,
+            suspended: self.suspended.as_ref().map(|suspended| suspended.reason.clone()),
         }
     }
 
@@ -287,6 +362,50 @@ impl Stream {
     pub fn size(&self) -> Option<(u32, u32)> {
         self.picture.as_ref().map(|p| (p.layout.width, p.layout.height))
     }
+}
+
+/// How large a viewer may make one window.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ResizeLimit {
+    /// The window's buffer pixels per logical pixel.
+    pub scale: f32,
+    /// Capture buffer bytes it may use.
+    pub bytes: u64,
+}
+
+impl ResizeLimit {
+    /// The limit for a window at `scale` when the consumer's other
+    /// captures hold `others` bytes: [`MAX_RESIZE_BYTES`], or what is left
+    /// of [`MAX_CAPTURE_BYTES`] if that is less.
+    pub fn new(scale: f32, others: u64) -> ResizeLimit {
+        ResizeLimit { scale, bytes: MAX_RESIZE_BYTES.min(MAX_CAPTURE_BYTES.saturating_sub(others)) }
+    }
+}
+
+/// The size (logical pixels) to ask of a window at buffer `scale` when a
+/// viewer wants `wanted`, so that its capture buffer fits in `bytes` and
+/// each buffer side in [`MAX_BUFFER_SIDE`]: `wanted` itself when it fits,
+/// else the largest size of about the same aspect ratio that does.
+pub fn servable_size(wanted: Size, scale: f32, bytes: u64) -> Size {
+    let scale = if scale.is_finite() && scale > 0.0 { f64::from(scale) } else { 1.0 };
+    let side = (f64::from(MAX_BUFFER_SIDE) / scale).floor().max(1.0);
+    let mut width = f64::from(wanted.width).clamp(1.0, side);
+    let mut height = f64::from(wanted.height).clamp(1.0, side);
+    let pixels = (bytes / 4) as f64;
+    let buffer = |width: f64, height: f64| (width * scale).ceil() * (height * scale).ceil();
+    if buffer(width, height) > pixels {
+        let factor = (pixels / buffer(width, height)).sqrt();
+        width = (width * factor).floor().max(1.0);
+        height = (height * factor).floor().max(1.0);
+        while buffer(width, height) > pixels && (width > 1.0 || height > 1.0) {
+            if width >= height {
+                width -= 1.0;
+            } else {
+                height -= 1.0;
+            }
+        }
+    }
+    Size::new(width as u32, height as u32)
 }
 
 /// A viewer's drawable size in logical pixels: physical pixels divided by
@@ -308,6 +427,45 @@ mod tests {
         assert_eq!(logical_size(&size(640, 480, 1000)), Size::new(640, 480));
         assert_eq!(logical_size(&size(1280, 960, 2000)), Size::new(640, 480));
         assert_eq!(logical_size(&size(1, 1, 16000)), Size::new(1, 1));
+    }
+
+    #[test]
+    fn resizes_are_clamped_to_what_the_capture_can_serve() {
+        let alone = ResizeLimit::new(1.0, 0);
+        assert_eq!(alone.bytes, 64 << 20);
+        let serve = |width, height, limit: &ResizeLimit| {
+            servable_size(Size::new(width, height), limit.scale, limit.bytes)
+        };
+        // What fits is served as asked.
+        assert_eq!(serve(1280, 720, &alone), Size::new(1280, 720));
+        assert_eq!(serve(4096, 4096, &alone), Size::new(4096, 4096));
+        // The largest message a viewer may send: a quarter of the budget.
+        assert_eq!(serve(16384, 16384, &alone), Size::new(4096, 4096));
+        let wide = serve(16384, 1000, &alone);
+        assert!(
+            wide.width <= MAX_BUFFER_SIDE
+                && u64::from(wide.width) * u64::from(wide.height) * 4 <= alone.bytes
+        );
+        assert_eq!(wide, Size::new(8192, 1000), "each side within the buffer limit");
+        // At 2× the buffer doubles each side.
+        let double = ResizeLimit::new(2.0, 0);
+        let served = serve(16384, 16384, &double);
+        assert_eq!(served, Size::new(2048, 2048));
+        // Other captures leave less.
+        let crowded = ResizeLimit::new(1.0, MAX_CAPTURE_BYTES - (4 << 20));
+        let served = serve(4096, 4096, &crowded);
+        assert_eq!(served, Size::new(1024, 1024));
+        assert_eq!(serve(100, 100, &ResizeLimit::new(1.0, MAX_CAPTURE_BYTES)), Size::new(1, 1));
+        for limit in [alone, double, crowded] {
+            for (width, height) in [(16384, 16384), (1, 16384), (16384, 1), (5000, 3000), (333, 7777)] {
+                let size = serve(width, height, &limit);
+                let buffer = (f64::from(size.width) * f64::from(limit.scale)).ceil()
+                    * (f64::from(size.height) * f64::from(limit.scale)).ceil()
+                    * 4.0;
+                assert!(buffer <= limit.bytes as f64, "{width}x{height} → {size:?} at {limit:?}");
+                assert!(size.width >= 1 && size.height >= 1);
+            }
+        }
     }
 
     #[test]
