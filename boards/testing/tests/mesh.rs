@@ -1,14 +1,19 @@
 //! Hosted Weft as a streaming server — the board's desktop with the real
 //! compositor and mesh service — and real viewers over Zenoh on loopback:
-//! pictures, typing, resizes, two windows, a viewer killed and restarted,
-//! and a viewer that stalls.
+//! pictures, typing, resizes (an oversized one clamped), two windows, a
+//! viewer killed and restarted, a viewer that stalls, and keyframes forged
+//! by another peer.
 
 use std::time::{Duration, Instant};
 
 use weft_mesh::demo::Mode;
 use weft_testing::installed;
 use weft_testing::mesh::*;
+use weft_viewer::discovery::Discovery;
+use weft_viewer::link::{self, LinkOptions, free_port};
 use weft_viewer::script::{self, Action};
+use weft_viewer::stream::{LinkState, ViewerStream};
+use weft_wlstream::keys::AppId;
 
 const RED: [u8; 3] = [255, 0, 0];
 const GREEN: [u8; 3] = [0, 255, 0];
@@ -76,6 +81,96 @@ fn a_viewer_resize_resizes_the_window() {
     assert!(rig.wait_for_log("alpha: presented 360x240"));
     watch_matching(&mut viewer, rig.display(), RED, &demo_text(360, 240, RED, ""));
     assert_eq!(viewer.stats().errors, 0, "{:?}", viewer.stats());
+}
+
+#[test]
+fn an_oversized_viewer_resize_is_clamped_and_the_stream_recovers() {
+    let rig = Rig::boot(&[App::text("alpha", RED, (320, 200))]);
+    let mut viewer = rig.view("alpha");
+    watch_matching(&mut viewer, rig.display(), RED, &demo_text(320, 200, RED, ""));
+    let discovery = Discovery::start(&rig.session).unwrap();
+
+    // The largest size a viewer may send. The mesh asks the window for
+    // what the capture can serve — a quarter of the capture budget,
+    // 4096 × 4096 — and the stream carries that size.
+    viewer.resize(16384, 16384, 1000).unwrap();
+    assert!(
+        rig.wait_for_log("alpha: configure 4096x4096"),
+        "the resize was not clamped to the capture limit"
+    );
+    assert!(rig.wait_for_log("asked for 16384x16384; serving 4096x4096"), "the mesh did not say it clamped");
+    let big = watch(&mut viewer, WAIT, |picture| (picture.width, picture.height) == (4096, 4096));
+    assert_eq!(big, Some(demo_text(4096, 4096, RED, "")), "the viewer never got the clamped picture");
+    // The served size is reported: in the frames, and in the heartbeat.
+    let listed = eventually(WAIT, || {
+        discovery.apps().iter().any(|app| app.id.as_str() == "alpha" && app.size == Some((4096, 4096)))
+    });
+    assert!(listed, "the heartbeat does not list the served size: {:?}", discovery.apps());
+    let status = rig.stream_status("alpha").unwrap();
+    assert_eq!((status.width, status.height, status.suspended.as_deref()), (4096, 4096, None), "{status:?}");
+
+    // Back to a normal size: the viewer gets that picture again.
+    viewer.resize(400, 260, 1000).unwrap();
+    assert!(rig.wait_for_log("alpha: presented 400x260"), "the app never drew at the normal size");
+    watch_matching(&mut viewer, rig.display(), RED, &demo_text(400, 260, RED, ""));
+    let status = rig.stream_status("alpha").unwrap();
+    assert_eq!((status.width, status.height, status.suspended.as_deref()), (400, 260, None), "{status:?}");
+    assert!(!rig.log_contains("capture buffers too large"), "the capture failed on the way");
+    assert_eq!(viewer.stats().errors, 0, "{:?}", viewer.stats());
+}
+
+/// A keyframe of `picture` from an encoder session of its own.
+fn forged_keyframe(picture: &Picture, session: u32) -> Vec<u8> {
+    let surface =
+        weft_wlstream::SurfaceRef::new(picture.width, picture.height, picture.width * 4, &picture.pixels)
+            .unwrap();
+    let mut frame = Vec::new();
+    weft_wlstream::Encoder::new(session).encode(&surface, &[], 0, &mut frame).unwrap();
+    frame
+}
+
+#[test]
+fn keyframes_forged_by_another_peer_are_ignored() {
+    let rig = Rig::boot(&[App::text("alpha", RED, (320, 200))]);
+    rig.wait_streaming("alpha");
+    // The viewer is a peer of the mesh and of a forger.
+    let forger_port = free_port();
+    let forger = link::open(&LinkOptions::loopback(&[], &[endpoint(forger_port)])).unwrap();
+    let session =
+        link::open(&LinkOptions::loopback(&[endpoint(rig.port), endpoint(forger_port)], &[])).unwrap();
+    let mut viewer = ViewerStream::open(&session, AppId::new("alpha").unwrap(), stream_options()).unwrap();
+    let first = demo_text(320, 200, RED, "");
+    watch_matching(&mut viewer, rig.display(), RED, &first);
+    let bound = viewer.decoder().bound_session().expect("bound to the mesh's session");
+
+    // A different picture of the same size, as a keyframe of another
+    // session: on another app's key, on the viewed app's key, and on a
+    // wildcard key that matches every stream. (The forger repeats its
+    // puts until it has learned where the viewer subscribes.)
+    let forged = forged_keyframe(&demo_text(320, 200, GREEN, "forged"), bound ^ 0x0bad_f00d);
+    let mut last_put = Instant::now() - Duration::from_secs(1);
+    let arrived = eventually(WAIT, || {
+        if last_put.elapsed() > Duration::from_millis(100) {
+            last_put = Instant::now();
+            for key in ["weft/app/beta/stream", "weft/app/alpha/stream", "weft/app/*/stream"] {
+                zenoh::Wait::wait(forger.put(key, forged.clone())).unwrap();
+            }
+        }
+        viewer.poll(Duration::from_millis(10)).unwrap();
+        viewer.stats().foreign >= 1 && viewer.stats().refused >= 1
+    });
+    assert!(arrived, "the forged frames never reached the viewer: {:?}", viewer.stats());
+    let until = Instant::now() + Duration::from_millis(500);
+    while Instant::now() < until {
+        viewer.poll(Duration::from_millis(10)).unwrap();
+    }
+    assert_eq!(viewer_picture(&viewer), Some(first), "a forged keyframe changed the picture");
+    assert_eq!(viewer.decoder().bound_session(), Some(bound));
+    assert_eq!((viewer.state(), viewer.stats().errors), (LinkState::Live, 0), "{:?}", viewer.stats());
+    // The real stream goes on: a key typed in the viewer comes back.
+    script::play(&viewer, &Action::Type("k".into())).unwrap();
+    watch_matching(&mut viewer, rig.display(), RED, &demo_text(320, 200, RED, "k"));
+    eprintln!("forged keyframes ignored: {:?}", viewer.stats());
 }
 
 #[test]
