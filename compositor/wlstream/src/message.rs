@@ -2,7 +2,9 @@
 //! keyframe requests, acknowledgements and stream control.
 //!
 //! Encoding: one version byte ([`MESSAGE_VERSION`]) followed by the
-//! postcard encoding of a [`ViewerMessage`]. Input reuses `weft-types`'
+//! postcard encoding of a [`ViewerMessage`]; `docs/wlstream.md` section 7
+//! gives every message field by field, with its bytes (checked by
+//! `tests/spec_bytes.rs`). Input reuses `weft-types`'
 //! types, so a remote key press is exactly a local one. [`decode`]
 //! refuses oversized, trailing-garbage and out-of-range messages, and
 //! [`decode_on`] also refuses a message on the wrong key.
@@ -12,7 +14,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
-use weft_types::{KeyEvent, PointerEvent, TouchEvent};
+use weft_types::{KeyEvent, Modifiers, PointerEvent, TouchEvent};
 
 use crate::keys::{Channel, is_valid_app_id};
 use crate::surface::MAX_DIMENSION;
@@ -251,6 +253,9 @@ fn validate(message: &ViewerMessage) -> Result<(), MessageError> {
         ViewerMessage::Key(event) => {
             if event.text.len() > MAX_KEY_TEXT {
                 return Err(MessageError::OutOfRange { field: "text" });
+            }
+            if event.modifiers.bits() & !Modifiers::all().bits() != 0 {
+                return Err(MessageError::OutOfRange { field: "modifiers" });
             }
         }
         ViewerMessage::Pointer(event) => match *event {

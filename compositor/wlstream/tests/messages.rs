@@ -51,6 +51,22 @@ fn hostile_messages_are_refused() {
     let mut long = message::encode(&every_kind()[0]);
     long.push(0);
     assert_eq!(message::decode(&long), Err(MessageError::TrailingBytes { count: 1 }));
+    // Modifier bits beyond the five defined ones.
+    assert_eq!(
+        message::decode(&[1, 0, 0x1e, 1, 0x80, 0]),
+        Err(MessageError::OutOfRange { field: "modifiers" })
+    );
+    // Bad enum indices, an overflowing varint, text that is not UTF-8.
+    for bad in [
+        &[1, 8][..],
+        &[1, 0, 0x1e, 3, 0, 0],
+        &[1, 0, 0xff, 0xff, 0x7f, 1, 0, 0],
+        &[1, 0, 0x1e, 0, 0, 1, 0xff],
+    ] {
+        assert_eq!(message::decode(bad), Err(MessageError::Malformed), "{bad:02x?}");
+    }
+    // A longer than necessary varint is read (writers write the shortest).
+    assert!(message::decode(&[1, 0, 0x9e, 0x00, 1, 0, 0]).is_ok());
     let huge = vec![1u8; MAX_MESSAGE_BYTES + 1];
     assert!(matches!(message::decode(&huge), Err(MessageError::TooLarge { .. })));
     for bad in [
