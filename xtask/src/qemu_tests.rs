@@ -256,7 +256,12 @@ fn launch(qmp: &mut Qmp, desktop: &Picture, name: &str) -> Result<Picture, Strin
 /// on, the launcher starts the Terminal, and `ps` typed into it prints the
 /// processes.
 fn devices_run(echo: bool) -> Result<(), String> {
-    let options = Options { extra_services: vec!["boards/programs/crash".into()], ..Options::qemu() };
+    let options = Options {
+        extra_services: vec!["boards/programs/crash".into()],
+        // The input driver logs each report, so the test sees a key arrive.
+        args: vec![("virtio-input".into(), "trace".into(), "true".into())],
+        ..Options::qemu()
+    };
     let artifacts = image::build(&options)?;
     let qmp_path = image::target_dir().join("weft").join("qmp-test.sock");
     let _ = std::fs::remove_file(&qmp_path);
