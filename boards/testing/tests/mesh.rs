@@ -119,6 +119,61 @@ fn an_oversized_viewer_resize_is_clamped_and_the_stream_recovers() {
     assert_eq!(viewer.stats().errors, 0, "{:?}", viewer.stats());
 }
 
+/// A `stream-demo` service that opens its window only after `delay_ms`.
+fn late_demo(name: &str, marker: &str, size: (u32, u32), delay_ms: u32) -> weft_manifest::Manifest {
+    let text = format!(
+        "name = \"{name}\"\nprogram = \"stream-demo\"\nrestart = \"never\"\nstart = \"boot\"\n\
+         [args]\ntitle = \"{name}\"\napp_id = \"{name}\"\nmode = \"text\"\nmarker = \"{marker}\"\n\
+         width = \"{}\"\nheight = \"{}\"\nstart_after_ms = \"{delay_ms}\"\n\
+         [[use]]\nprotocol = \"weft.compositor\"\n",
+        size.0, size.1
+    );
+    weft_manifest::compile::parse_manifest(&text, name).expect("the demo manifest parses")
+}
+
+#[test]
+fn a_window_too_large_to_capture_is_suspended_and_resumes_when_resized_back() {
+    // alpha is captured first; then `huge` opens at 8192×8192 on its own:
+    // its capture buffer (256 MiB) does not fit beside alpha's in the
+    // capture budget (256 MiB), and the compositor ends its capture.
+    let huge = late_demo("huge", "00ff00", (8192, 8192), 1500);
+    let rig = Rig::boot_with(
+        (WIDTH, HEIGHT),
+        &[App::text("alpha", RED, (320, 200))],
+        vec![(huge, weft_mesh::demo::entry as weft_kernel_hosted::ProgramMain)],
+    );
+    assert!(rig.wait_for_log("huge: presented 8192x8192"), "the huge window never drew");
+    let suspended = eventually(WAIT, || rig.stream_status("huge").is_some_and(|s| s.suspended.is_some()));
+    assert!(suspended, "the capture did not fail as set up: {:?}", rig.stream_status("huge"));
+    let mut viewer = rig.view("huge");
+    // The viewer keeps asking (Start and keyframe requests every 300 ms
+    // here); the mesh keeps the stream and says so once, not per retry.
+    let until = Instant::now() + Duration::from_millis(2500);
+    while Instant::now() < until {
+        viewer.poll(Duration::from_millis(10)).unwrap();
+    }
+    let lines = rig.desktop.system.hosted.debug_log().lines();
+    let suspensions = lines.iter().filter(|line| line.contains("stream huge suspended")).count();
+    assert_eq!(suspensions, 1, "one line for the suspension");
+    assert!(viewer.stats().keyframe_requests >= 3, "{:?}", viewer.stats());
+    assert!(viewer.surface().is_none());
+
+    // The viewer resizes the window back to a size that can be captured.
+    viewer.resize(400, 260, 1000).unwrap();
+    assert!(rig.wait_for_log("huge: presented 400x260"), "the resize did not reach the window");
+    let shown = watch(&mut viewer, WAIT, |picture| *picture == demo_text(400, 260, GREEN, ""));
+    assert!(
+        shown.is_some(),
+        "the stream never recovered: {:?}",
+        viewer_picture(&viewer).map(|p| (p.width, p.height))
+    );
+    assert!(rig.log_contains("resumed streaming huge at 400x260"));
+    let status = rig.stream_status("huge").unwrap();
+    assert_eq!((status.width, status.height, status.suspended.as_deref()), (400, 260, None), "{status:?}");
+    // alpha streamed on throughout.
+    assert_eq!(rig.stream_status("alpha").unwrap().suspended, None);
+}
+
 /// A keyframe of `picture` from an encoder session of its own.
 fn forged_keyframe(picture: &Picture, session: u32) -> Vec<u8> {
     let surface =

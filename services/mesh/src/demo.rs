@@ -12,7 +12,8 @@
 //! Other arguments: `title`, `app_id`, `width`/`height` (the size it asks
 //! for), `marker = "RRGGBB"` (a one-pixel frame of that colour around its
 //! content, so tests can find it on screen), `animate = "true"` (a counter that
-//! changes every frame). It follows configures, redraws only what it must
+//! changes every frame), `start_after_ms` (wait that long before opening the
+//! window, so tests can order windows). It follows configures, redraws only what it must
 //! (buffer age via `Frame::repaint`) and logs what it receives as
 //! `<title>: key <text>`, `<title>: configure <w>x<h>`, `<title>: click at
 //! <x>,<y>`, `<title>: touch at <x>,<y>`, `<title>: presented <w>x<h>`.
@@ -274,6 +275,10 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
         }
     };
     let animate = startup.arg("animate") == Some("true");
+    let delay = number(&startup, "start_after_ms", 0)?;
+    if delay > 0 {
+        weft_rt::sleep(core::time::Duration::from_millis(u64::from(delay)));
+    }
     let mut demo = Demo::new(mode(&startup)?, width, height, marker, number(&startup, "scroll", 100)?);
     let mut display = Display::connect()?;
     let role = ToplevelRole {
