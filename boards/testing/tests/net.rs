@@ -14,7 +14,9 @@ use weft_ipc::{ConnectError, Namespace};
 use weft_net_api::http::{self, Url};
 use weft_net_api::{Net, NetError, NetProtocol, Tcp, TcpListener as WeftListener, Udp};
 use weft_rt::Deadline;
-use weft_testing::{Graph, GraphOptions, Probe, Service, WAIT};
+use weft_testing::{BootOptions, Graph, GraphOptions, Probe, Service, System, WAIT, bundle_for, manifest};
+use weft_toolkit::weft_types::{Key, Modifiers};
+use weft_toolkit::{Theme, Ui};
 
 /// A program inside the graph with its `weft.net` connection (if routed)
 /// and the sockets it holds between steps.
@@ -384,4 +386,86 @@ fn dropping_a_socket_closes_the_host_connection() {
         Err(error) if error.kind() == ErrorKind::ConnectionReset => {}
         other => panic!("the host peer should see the connection end: {other:?}"),
     }
+}
+
+/// The terminal's shell inside the graph (the terminal's program, less
+/// the window), driven from the test thread.
+struct Terminal {
+    harness: weft_toolkit_harness::Harness<weft_terminal::Message>,
+    session: weft_terminal::Session<weft_opsh::ServiceHost>,
+}
+
+/// Type `command` and press Enter; the lines it printed.
+fn shell(terminal: &Probe<Terminal>, command: &str) -> Vec<String> {
+    let line = command.to_string();
+    let lines = terminal.run(move |t| {
+        t.harness.type_text(&line);
+        t.harness.key(Key::ENTER, Modifiers::empty());
+        for message in t.harness.take_messages() {
+            t.session.update(t.harness.ui(), message);
+        }
+        t.harness.render();
+        t.session.terminal().lines()
+    });
+    let start = lines.iter().rposition(|l| l.ends_with(&format!("$ {command}"))).expect("the command line");
+    lines[start + 1..].iter().take_while(|line| !line.starts_with("weft:")).cloned().collect()
+}
+
+#[test]
+fn the_operator_shell_fetches_into_the_store() {
+    let hosted = weft_kernel_hosted::Hosted::new();
+    let (terminal, program) = Probe::new(|startup| {
+        let files = weft_app_support::bundle::files_from_startup(startup)?;
+        let mut ui = Ui::new(Theme::light());
+        let mut session = weft_terminal::Session::new(weft_opsh::ServiceHost::new(files));
+        session.build(&mut ui);
+        let harness = weft_toolkit_harness::Harness::new(ui, 1000, 600, 1.0);
+        Ok::<_, ProgramError>(Terminal { harness, session })
+    });
+    hosted.register_closure("test-terminal", program);
+    // The terminal's own manifest (its network entitlement included), less
+    // the compositor this graph lacks; the hosted network and the store.
+    let mut manifest_of_terminal = manifest("apps/terminal");
+    manifest_of_terminal.uses.retain(|route| route.protocol != "weft.compositor");
+    manifest_of_terminal.program = "test-terminal".into();
+    manifest_of_terminal.start = weft_manifest::Start::Boot;
+    let manifests = vec![
+        manifest_of_terminal,
+        manifest("services/log"),
+        manifest("services/config"),
+        manifest("services/status"),
+        manifest("services/drivers/block-hosted"),
+        manifest("services/storage"),
+        manifest("services/net-hosted"),
+    ];
+    let options = BootOptions { bundle: bundle_for("test", manifests), echo: false, devices: Vec::new() };
+    let system = System::boot_on(hosted, options).expect("the system boots");
+    assert!(system.wait_for_log("probe terminal ready", WAIT), "the terminal did not start");
+    assert!(system.wait_for_log("net: on the host's sockets", WAIT), "net did not start");
+
+    let net = shell(&terminal, "net");
+    assert!(net[0].starts_with("host: up") && net[0].contains("127.0.0.1/8"), "{net:?}");
+    assert!(net.iter().any(|line| line == "lease: none"), "{net:?}");
+
+    let expected = body(300_000);
+    let digest: String =
+        weft_storage_fs::format::sha256(&expected).iter().map(|b| format!("{b:02x}")).collect();
+    let (address, server) = http_server(expected.clone());
+    assert_eq!(shell(&terminal, "mkdir -p documents"), Vec::<String>::new());
+    let command = format!("fetch http://{address}/x documents/x");
+    let fetched = shell(&terminal, &command);
+    assert_eq!(server.join().unwrap(), "GET /x HTTP/1.1");
+    assert!(fetched.len() == 1 && fetched[0].ends_with(&format!("sha256 {digest}")), "{fetched:?}");
+    let stored = terminal.run(|_| {
+        let storage = weft_ipc::connect::<weft_storage_api::StorageProtocol>().expect("weft.storage");
+        weft_storage_api::Dir::new(storage.into_channel()).read("documents/x").map_err(|e| format!("{e:?}"))
+    });
+    assert!(stored.as_deref() == Ok(&expected[..]), "the stored file differs from what the server sent");
+
+    // Nothing listens there: the shell says so.
+    let refused = shell(&terminal, &format!("fetch http://127.0.0.1:{}/x documents/y", free_port()));
+    assert!(refused[0].contains("connection refused"), "{refused:?}");
+    // Ping answers, or says why the host does not let it.
+    let ping = shell(&terminal, "ping -c 1 127.0.0.1");
+    assert!(ping.iter().any(|l| l.contains("1 received") || l.contains("ICMP socket")), "{ping:?}");
 }
