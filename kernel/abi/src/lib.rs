@@ -74,4 +74,6 @@ pub mod limits {
     pub const VMO_BYTES: usize = 1 << 30;
     /// Largest single `debug_write`.
     pub const DEBUG_WRITE_BYTES: usize = 4096;
+    /// Largest single `random_get` or `random_add`, in bytes.
+    pub const RANDOM_BYTES: usize = 4096;
 }

@@ -156,4 +156,10 @@ syscalls! {
     /// while it lives. Needs `READ` on the object and `MANAGE` on an `Mmio`
     /// (or the root) resource: only drivers learn physical addresses.
     VmoPhysicalAddress = 44,
+    /// `(resource, *buf, len)`: mix bytes from a hardware entropy source
+    /// into the kernel's entropy pool (≤ [`crate::limits::RANDOM_BYTES`]).
+    /// Mixing is a hash-chain update, so bytes an attacker chose can never
+    /// lower the pool's entropy. Needs `MANAGE` on an `Mmio` (or the root)
+    /// resource: only device drivers feed the pool.
+    RandomAdd = 45,
 }

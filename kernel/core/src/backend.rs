@@ -121,6 +121,11 @@ pub trait Backend: Sized {
     fn set_interrupt_masked(&mut self, vector: u32, masked: bool);
     /// Fill `out` with random bytes.
     fn fill_random(&mut self, out: &mut [u8]);
+    /// Mix bytes a driver read from a hardware entropy source into the
+    /// pool behind `fill_random` (`random_add`). The bytes may be chosen
+    /// by an attacker: mixing must never make the pool weaker than it was
+    /// (a hash-chain update, never a replacement).
+    fn add_entropy(&mut self, bytes: &[u8]);
     /// The earliest kernel deadline changed (program the timer, or wake the
     /// host clock thread).
     fn next_deadline_changed(&mut self, deadline: Option<Instant>);

@@ -7,7 +7,7 @@ use weft_abi::{
 };
 
 use crate::kernel::{Kernel, Outcome};
-use crate::testing::{Event, TestBackend, USER_BASE, call, err, kernel, ok, spawn};
+use crate::testing::{Event, TestBackend, USER_BASE, USER_SIZE, call, err, kernel, ok, spawn};
 
 const INF: usize = DEADLINE_INFINITE as usize;
 
@@ -494,4 +494,53 @@ fn processes_start_from_an_image_and_a_bootstrap_channel() {
     assert!(thread > 0);
     let me = install(&mut k, p, p, Rights::MANAGE) as usize;
     assert_eq!(call(&mut k, a, Syscall::ProcessKill, &[me]), Outcome::Ended);
+}
+
+#[test]
+fn only_drivers_feed_the_entropy_pool() {
+    let mut k = kernel();
+    let (p, a) = spawn(&mut k, "driver", 7);
+    k.backend.poke(p, USER_BASE, b"noise");
+    let add = |k: &mut Kernel<TestBackend>, resource: usize, buffer: usize, len: usize| {
+        call(k, a, Syscall::RandomAdd, &[resource, buffer, len])
+    };
+    // Refused: no resource, another kind of object, another kind of
+    // resource, a device resource without `MANAGE`.
+    assert_eq!(err(add(&mut k, 0, USER_BASE, 5)), Error::BadHandle);
+    assert_eq!(err(add(&mut k, usize::MAX, USER_BASE, 5)), Error::BadHandle);
+    let event = ok(call(&mut k, a, Syscall::EventCreate, &[]));
+    assert_eq!(err(add(&mut k, event, USER_BASE, 5)), Error::AccessDenied);
+    let koid = basic_info(&mut k, a, p, event as u32).koid;
+    let event = install(&mut k, p, koid, Rights::DEFAULT | Rights::MANAGE) as usize;
+    assert_eq!(err(add(&mut k, event, USER_BASE, 5)), Error::WrongType);
+    for kind in [ResourceKind::Info, ResourceKind::Process, ResourceKind::Irq] {
+        let other = k.objects.create_resource(kind, 0x40, 1);
+        let other = install(&mut k, p, other, Rights::DEFAULT | Rights::MANAGE) as usize;
+        assert_eq!(err(add(&mut k, other, USER_BASE, 5)), Error::AccessDenied, "{kind:?}");
+    }
+    let mmio = k.objects.create_resource(ResourceKind::Mmio, 0x0a00_3e00, 0x200);
+    let weak = install(&mut k, p, mmio, Rights::DEFAULT) as usize;
+    assert_eq!(err(add(&mut k, weak, USER_BASE, 5)), Error::AccessDenied);
+    // A device resource with `MANAGE`: lengths and pointers are checked.
+    let mmio = install(&mut k, p, mmio, Rights::DEFAULT | Rights::MANAGE) as usize;
+    let limit = weft_abi::limits::RANDOM_BYTES;
+    assert_eq!(err(add(&mut k, mmio, USER_BASE, limit + 1)), Error::OutOfRange);
+    assert_eq!(err(add(&mut k, mmio, USER_BASE, usize::MAX)), Error::OutOfRange);
+    assert_eq!(err(add(&mut k, mmio, 0, 5)), Error::BadAddress);
+    assert_eq!(err(add(&mut k, mmio, usize::MAX - 2, 5)), Error::BadAddress);
+    assert_eq!(err(add(&mut k, mmio, USER_BASE + USER_SIZE - 2, 5)), Error::BadAddress);
+    assert_eq!(k.backend.take_log(), []);
+    // Accepted: the bytes reach the backend's pool, nothing else changes.
+    assert_eq!(ok(add(&mut k, mmio, USER_BASE, 5)), 5);
+    assert_eq!(ok(add(&mut k, mmio, USER_BASE, limit)), limit);
+    let root = k.objects.create_resource(ResourceKind::Root, 0, u64::MAX);
+    let root = install(&mut k, p, root, Rights::DEFAULT | Rights::MANAGE) as usize;
+    assert_eq!(ok(add(&mut k, root, USER_BASE + 1, 2)), 2);
+    let log = k.backend.take_log();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[0], Event::Entropy(b"noise".to_vec()));
+    assert!(matches!(&log[1], Event::Entropy(bytes) if bytes.len() == limit && bytes.starts_with(b"noise")));
+    assert_eq!(log[2], Event::Entropy(b"oi".to_vec()));
+    ok(call(&mut k, a, Syscall::RandomGet, &[USER_BASE, 3]));
+    assert_eq!(k.backend.peek(p, USER_BASE, 3), [0x5a; 3]);
 }

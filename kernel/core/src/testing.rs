@@ -30,6 +30,7 @@ pub enum Event {
     SpaceGone(Koid),
     Unmapped(usize, usize),
     Debug(Vec<u8>),
+    Entropy(Vec<u8>),
 }
 
 /// A memory object: plain bytes.
@@ -205,6 +206,10 @@ impl Backend for TestBackend {
 
     fn fill_random(&mut self, out: &mut [u8]) {
         out.fill(0x5a);
+    }
+
+    fn add_entropy(&mut self, bytes: &[u8]) {
+        self.log.push(Event::Entropy(bytes.to_vec()));
     }
 
     fn next_deadline_changed(&mut self, deadline: Option<Instant>) {

@@ -315,6 +315,12 @@ impl Backend for HostBackend {
         }
     }
 
+    fn add_entropy(&mut self, _bytes: &[u8]) {
+        // `fill_random` reads the host's own pool (getrandom) on every
+        // request; hosted drivers have no entropy device to add, and a
+        // process cannot feed the host's pool. Accepted and dropped.
+    }
+
     fn next_deadline_changed(&mut self, _deadline: Option<Instant>) {
         self.clock.notify_all();
     }

@@ -225,6 +225,11 @@ pub enum Call {
         handle: HandleValue,
         resource: HandleValue,
     },
+    RandomAdd {
+        resource: HandleValue,
+        buffer: usize,
+        len: usize,
+    },
 }
 
 fn handle(raw: usize) -> Result<HandleValue, Error> {
@@ -353,6 +358,7 @@ impl Call {
             Syscall::VmoPhysicalAddress => {
                 Call::VmoPhysicalAddress { handle: handle(a)?, resource: handle(b)? }
             }
+            Syscall::RandomAdd => Call::RandomAdd { resource: handle(a)?, buffer: b, len: c },
         })
     }
 }
@@ -515,6 +521,7 @@ impl<B: Backend> Kernel<B> {
             Call::VmoPhysicalAddress { handle, resource } => {
                 Memory::physical_address(objects, backend, process, handle, resource)
             }
+            Call::RandomAdd { resource, buffer, len } => self.random_add(caller, resource, buffer, len),
         }
     }
 }

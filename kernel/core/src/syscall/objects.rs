@@ -1,4 +1,5 @@
-//! The kernel's own system calls: debug log, randomness, information, resources, interrupts.
+//! The kernel's own system calls: debug log, randomness (reading and
+//! feeding the pool), information, resources, interrupts.
 
 use alloc::vec::Vec;
 use weft_abi::{BasicInfo, Error, HandleValue, InfoTopic, Koid, ResourceKind, Rights, Signals, limits};
@@ -146,12 +147,36 @@ impl<B: Backend> Kernel<B> {
     }
 
     pub(crate) fn random(&mut self, caller: Caller<'_, B>, buffer: usize, len: usize) -> StepResult {
-        if len > limits::DEBUG_WRITE_BYTES {
+        if len > limits::RANDOM_BYTES {
             return Err(Error::OutOfRange);
         }
         let mut bytes = alloc::vec![0u8; len];
         self.backend.fill_random(&mut bytes);
         caller.user(&self.objects, &self.backend).write(buffer, &bytes)?;
+        done(len)
+    }
+
+    /// `random_add`: a driver mixes bytes from its device into the pool.
+    /// Only holders of an `Mmio` (or the root) resource with `MANAGE` may:
+    /// the bytes cannot weaken the pool (mixing is a hash-chain update),
+    /// but feeding it is still a driver's job, and the check keeps every
+    /// other program from spending kernel time on it.
+    pub(crate) fn random_add(
+        &mut self,
+        caller: Caller<'_, B>,
+        resource: HandleValue,
+        buffer: usize,
+        len: usize,
+    ) -> StepResult {
+        let kind = self.objects.resource(caller.process, resource, Rights::MANAGE)?.kind;
+        if !matches!(kind, ResourceKind::Mmio | ResourceKind::Root) {
+            return Err(Error::AccessDenied);
+        }
+        if len > limits::RANDOM_BYTES {
+            return Err(Error::OutOfRange);
+        }
+        let bytes = caller.user(&self.objects, &self.backend).read_vec(buffer, len)?;
+        self.backend.add_entropy(&bytes);
         done(len)
     }
 

@@ -115,6 +115,14 @@ impl Resource {
         sys::vmo_physical_address(vmo.handle().raw(), self.0.raw())
     }
 
+    /// Mix bytes read from this device (a hardware entropy source) into
+    /// the kernel's entropy pool, at most
+    /// [`weft_abi::limits::RANDOM_BYTES`] at a time. Needs an `Mmio` (or
+    /// the root) resource with `MANAGE`; mixing never weakens the pool.
+    pub fn add_entropy(&self, bytes: &[u8]) -> Result<(), Error> {
+        sys::random_add(self.0.raw(), bytes)
+    }
+
     /// Kernel-wide counters.
     pub fn kernel_stats(&self) -> Result<weft_abi::KernelStats, Error> {
         sys::object_get_info(self.0.raw(), InfoTopic::Kernel)

@@ -459,3 +459,11 @@ pub fn vmo_physical_address(vmo: HandleValue, resource: HandleValue) -> Result<u
     call(Syscall::VmoPhysicalAddress, [vmo as usize, resource as usize, 0, 0, 0, 0], &[])
         .map(|address| address as u64)
 }
+
+/// `random_add`: mix `bytes` (at most [`weft_abi::limits::RANDOM_BYTES`])
+/// into the kernel's entropy pool; `resource` is the caller's device
+/// (`Mmio`) resource.
+pub fn random_add(resource: HandleValue, bytes: &[u8]) -> Result<(), Error> {
+    let args = [resource as usize, bytes.as_ptr() as usize, bytes.len(), 0, 0, 0];
+    call(Syscall::RandomAdd, args, &[Buffer::input(bytes)]).map(drop)
+}

@@ -386,6 +386,10 @@ impl Backend for Metal {
         self.entropy.fill(out);
     }
 
+    fn add_entropy(&mut self, bytes: &[u8]) {
+        self.entropy.mix(bytes);
+    }
+
     fn next_deadline_changed(&mut self, deadline: Option<Instant>) {
         self.deadline = deadline;
     }

@@ -163,7 +163,9 @@ pub unsafe fn boot(dtb: u64, load: u64, boards: &'static [Board], key: Option<Ve
         timer_interrupt
     );
     if info.seed().is_empty() {
-        crate::kprintln!("weft: warning: no boot entropy seed; random numbers are weak");
+        crate::kprintln!(
+            "weft: warning: no boot entropy seed; random numbers are weak until a driver feeds the pool"
+        );
     }
     let backend = Metal::new(gic, info.seed(), key, info.memory);
     Booted {

@@ -1,9 +1,15 @@
 //! The kernel's entropy pool: a SHA-512 hash chain seeded from the
-//! bootloader's `rng-seed`, counter jitter at boot and at every request.
+//! bootloader's `rng-seed`, counter jitter at boot and at every request,
+//! and whatever device drivers feed it (`random_add`: the virtio-rng
+//! driver on QEMU, every minute).
 //!
 //! QEMU `virt` passes 32 random bytes in `/chosen/rng-seed`; boards
-//! without a seed get only timer jitter, which is weak, and the kernel says
-//! so at boot.
+//! without a seed get only timer jitter until a driver feeds the pool,
+//! which is weak, and the kernel says so at boot.
+//!
+//! Every update replaces the state by a hash of the old state and the new
+//! input, so input can only add entropy: bytes an attacker chose (or
+//! knows) leave the pool at least as unpredictable as it was.
 
 use sha2::{Digest, Sha512};
 
@@ -23,6 +29,19 @@ impl Entropy {
         let mut state = [0u8; 64];
         state.copy_from_slice(&hasher.finalize());
         Entropy { state, counter: 0 }
+    }
+
+    /// Mix `input` (bytes from a hardware source, possibly hostile) into
+    /// the pool: the new state is a hash of the old state, the input, the
+    /// input's length and the counter, never the input alone.
+    pub fn mix(&mut self, input: &[u8]) {
+        let mut next = Sha512::new();
+        next.update(b"mix");
+        next.update(self.state);
+        next.update((input.len() as u64).to_le_bytes());
+        next.update(input);
+        next.update(super::timer::ticks().to_le_bytes());
+        self.state.copy_from_slice(&next.finalize());
     }
 
     /// Fill `out` with output; the state moves on (old output cannot be
