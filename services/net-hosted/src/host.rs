@@ -279,10 +279,12 @@ mod tests {
 
     #[test]
     fn ping_answers_or_says_why_not() {
+        // Loopback answers wherever the host allows ICMP sockets.
+        let allowed = sys::icmp_socket().is_ok();
         match ping(Ipv4Addr::LOCALHOST, 7, 56, Duration::from_secs(2)) {
             Ok((_, size)) => assert_eq!(size, 56),
-            Err(NetError::Invalid(why)) => assert!(why.contains("ICMP socket"), "{why}"),
-            Err(other) => panic!("{other:?}"),
+            Err(NetError::Invalid(why)) if !allowed => assert!(why.contains("ICMP socket"), "{why}"),
+            Err(other) => panic!("{other:?} (ICMP sockets allowed: {allowed})"),
         }
     }
 }

@@ -219,6 +219,8 @@ impl Service {
                     Ok(socket) => socket,
                     Err(error) => return answer(Err(bind_error(port, &error))),
                 };
+                // smoltcp sends to the broadcast address too.
+                let _ = socket.set_broadcast(true);
                 let local = v4(socket.local_addr());
                 let (socket_key, channel) = match adopt(&mut self.events.waitset, &mut self.udp, client) {
                     Ok(adopted) => adopted,
