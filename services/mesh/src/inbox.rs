@@ -152,6 +152,11 @@ mod tests {
         assert_eq!(decode("weft/app/term/viewer/size", &bytes), None, "wrong key");
         assert_eq!(decode("weft/app/term/stream", &bytes), None, "not a viewer key");
         assert_eq!(decode("weft/app/term/viewer/ack", &[1, 2, 3]), None, "garbage");
+        // Zenoh delivers puts on wildcard key expressions to every
+        // matching subscriber: they name no one stream and are refused.
+        for key in ["weft/app/*/viewer/ack", "weft/app/term/viewer/*", "weft/app/term/*/ack", "weft/app/**"] {
+            assert_eq!(decode(key, &bytes), None, "{key}");
+        }
         let start = ViewerMessage::Start(StreamControl { app: "term".into(), viewer: 9 });
         assert_eq!(decode(keys::STREAM_START, &message::encode(&start)), Some(Inbound::Control(start)));
     }

@@ -1,5 +1,6 @@
 //! Fuzz the frame decoder: any bytes, after a valid keyframe so delta
-//! paths (XOR, move) run against a real surface.
+//! paths (XOR, move) run against a real surface; a keyframe that is
+//! refused must leave the previous picture untouched.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -26,8 +27,18 @@ fuzz_target!(|data: &[u8]| {
     });
     let mut decoder = Decoder::new(limits());
     decoder.decode(keyframe).unwrap();
-    if decoder.decode(data).is_ok() {
-        let surface = decoder.surface().unwrap();
-        assert!(surface.pixels().len() <= limits().max_surface_bytes);
+    let before = decoder.surface().unwrap().pixels().to_vec();
+    let is_keyframe = parse_frame(data, &limits()).is_ok_and(|frame| frame.header().is_keyframe());
+    match decoder.decode(data) {
+        Ok(_) => {
+            let surface = decoder.surface().unwrap();
+            assert!(surface.pixels().len() <= limits().max_surface_bytes);
+        }
+        // A refused keyframe (foreign session, or one that fails while
+        // applying) leaves the last good picture in place.
+        Err(_) if is_keyframe => {
+            assert_eq!(decoder.surface().unwrap().pixels(), &before[..], "a failed keyframe changed the picture");
+        }
+        Err(_) => {}
     }
 });

@@ -11,5 +11,10 @@ fuzz_target!(|data: &[u8]| {
     for frame in data.split(|&byte| byte == 0xA5).take(16) {
         let _ = decoder.decode(frame);
         let _ = decoder.surface();
+        // A frame starting with 0x5A also releases the session binding,
+        // as a viewer does when its link is lost.
+        if frame.first() == Some(&0x5A) {
+            decoder.unbind();
+        }
     }
 });
