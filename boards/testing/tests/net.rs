@@ -295,6 +295,39 @@ fn udp_goes_both_ways() {
 }
 
 #[test]
+fn dns_servers_set_by_a_program_answer_its_lookups() {
+    let (_graph, probes) = boot(&[("admin", Some(&["outbound", "configure"]))]);
+    // A DNS server on loopback that knows one name.
+    let server = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    server.set_read_timeout(Some(WAIT)).unwrap();
+    let SocketAddr::V4(address) = server.local_addr().unwrap() else { unreachable!() };
+    let answering = std::thread::spawn(move || {
+        let mut buffer = [0u8; 512];
+        let (n, from) = server.recv_from(&mut buffer).unwrap();
+        // The question echoed with QR set and one A record.
+        let mut answer = buffer[..n].to_vec();
+        answer[2] |= 0x80;
+        answer[7] = 1;
+        answer.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 1, 2, 3]);
+        server.send_to(&answer, from).unwrap();
+        String::from_utf8_lossy(&buffer[13..n]).into_owned()
+    });
+    let (dns, found) = probes[0].run(move |app| {
+        app.net().set_dns(vec![address]).unwrap();
+        (app.net().status().unwrap().dns, app.net().resolve("files.weft.test"))
+    });
+    assert_eq!(dns, [address]);
+    assert_eq!(found, Ok(vec![Ipv4Addr::new(10, 1, 2, 3)]));
+    assert!(answering.join().unwrap().contains("weft"), "the server was asked");
+    // Back to the host's resolver.
+    let found = probes[0].run(|app| {
+        app.net().set_dns(Vec::new()).unwrap();
+        app.net().resolve("localhost")
+    });
+    assert_eq!(found, Ok(vec![Ipv4Addr::LOCALHOST]));
+}
+
+#[test]
 fn the_entitlement_decides_what_a_program_may_do() {
     let held = TcpListener::bind((Ipv4Addr::UNSPECIFIED, 0)).unwrap();
     let taken = held.local_addr().unwrap().port();
