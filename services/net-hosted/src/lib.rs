@@ -30,7 +30,7 @@
 //! connect, a name lookup, a ping, each socket's reads, writes, accepts and
 //! receives) runs on a host thread of its own, which posts its result to a
 //! completion queue and wakes the loop through a user packet on its port
-//! ([`completions`]); the loop then answers the deferred call. Dropping a
+//! (`completions`); the loop then answers the deferred call. Dropping a
 //! socket's channel shuts the host socket down, which ends its threads.
 
 mod completions;
