@@ -1,8 +1,8 @@
 //! Hosted Weft as a streaming server — the board's desktop with the real
 //! compositor and mesh service — and real viewers over Zenoh on loopback:
 //! pictures, typing, resizes (an oversized one clamped), two windows, a
-//! viewer killed and restarted, a viewer that stalls, and keyframes forged
-//! by another peer.
+//! viewer killed and restarted, a viewer that stalls, keyframes forged
+//! by another peer, and a window too large to capture.
 
 use std::time::{Duration, Instant};
 
@@ -219,9 +219,36 @@ fn keyframes_forged_by_another_peer_are_ignored() {
     while Instant::now() < until {
         viewer.poll(Duration::from_millis(10)).unwrap();
     }
-    assert_eq!(viewer_picture(&viewer), Some(first), "a forged keyframe changed the picture");
+    assert_eq!(viewer_picture(&viewer).as_ref(), Some(&first), "a forged keyframe changed the picture");
     assert_eq!(viewer.decoder().bound_session(), Some(bound));
     assert_eq!((viewer.state(), viewer.stats().errors), (LinkState::Live, 0), "{:?}", viewer.stats());
+
+    // A keyframe of the bound session that fails while being applied (its
+    // second rectangle is broken lz4, after a fill of the whole surface):
+    // the viewer keeps the last good picture and asks for a keyframe.
+    use weft_wlstream::raw::{RawRectangle, build, header, poke_u32};
+    let mut broken = build(
+        &header(320, 200, true, 1_000_000),
+        &[
+            RawRectangle::new(weft_wlstream::SurfaceRect::full(320, 200), 3, vec![0, 255, 0, 255]),
+            RawRectangle::new(weft_wlstream::SurfaceRect::new(0, 0, 4, 4), 1, vec![0xf0, 0xff]),
+        ],
+    );
+    poke_u32(&mut broken, 12, bound);
+    let requests = viewer.stats().keyframe_requests;
+    let mut last_put = Instant::now() - Duration::from_secs(1);
+    let failed = eventually(WAIT, || {
+        if last_put.elapsed() > Duration::from_millis(100) {
+            last_put = Instant::now();
+            zenoh::Wait::wait(forger.put("weft/app/alpha/stream", broken.clone())).unwrap();
+        }
+        viewer.poll(Duration::from_millis(10)).unwrap();
+        viewer.stats().errors >= 1
+    });
+    assert!(failed, "the broken keyframe never arrived: {:?}", viewer.stats());
+    assert_eq!(viewer_picture(&viewer).as_ref(), Some(&first), "a failed keyframe cleared the picture");
+    assert!(viewer.stats().keyframe_requests > requests, "no keyframe asked for: {:?}", viewer.stats());
+
     // The real stream goes on: a key typed in the viewer comes back.
     script::play(&viewer, &Action::Type("k".into())).unwrap();
     watch_matching(&mut viewer, rig.display(), RED, &demo_text(320, 200, RED, "k"));
