@@ -250,6 +250,39 @@ pub fn network_run(echo: bool) -> Result<(), String> {
         return Err(format!("the guest's listening socket answered `{}`", reply.trim_end()));
     }
     drop(stream);
+
+    // A flood at the forwarded port: 200 connections opened and dropped,
+    // and 4 MiB of bytes with no line end. The guest's socket still
+    // answers afterwards, and nothing in the guest fails.
+    for _ in 0..200 {
+        let _ = TcpStream::connect(("127.0.0.1", forwarded));
+    }
+    if let Ok(mut junk) = TcpStream::connect(("127.0.0.1", forwarded)) {
+        let noise =
+            test_bytes(4 << 20, 7).into_iter().map(|b| if b == b'\n' { b'x' } else { b }).collect::<Vec<_>>();
+        let _ = junk.write_all(&noise);
+    }
+    let answered = (0..10).any(|_| {
+        std::thread::sleep(Duration::from_secs(2));
+        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", forwarded)) else { return false };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
+        let mut reply = String::new();
+        stream.write_all(b"still there\n").is_ok()
+            && BufReader::new(stream).read_line(&mut reply).is_ok()
+            && reply.trim_end() == "weft heard: still there"
+    });
+    if !answered {
+        return Err("after a flood of connections and bytes, the guest's socket no longer answers".into());
+    }
+    let lines = running.lines();
+    if let Some(bad) = lines.iter().find(|l| {
+        l.text.contains("KERNEL PANIC")
+            || l.text.contains("net-check failed")
+            || l.text.contains("manager: net was killed")
+            || l.text.contains("manager: net exited")
+    }) {
+        return Err(format!("the flood broke something: {}", bad.text));
+    }
     running.stop();
     Ok(())
 }

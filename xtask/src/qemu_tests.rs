@@ -103,7 +103,7 @@ const TESTS: &[QemuTest] = &[
     QemuTest { name: "tampered", checks: "tampered-image boot test", run: tampered_boot_run },
     QemuTest {
         name: "network",
-        checks: "network test (DHCP, DNS, HTTP download, the driver killed mid-download, ping, entitlement, link down and up, forwarded listening socket)",
+        checks: "network test (DHCP, DNS, HTTP download, the driver killed mid-download, ping, entitlement, link down and up, forwarded listening socket, a flood)",
         run: crate::qemu_net::network_run,
     },
     QemuTest {

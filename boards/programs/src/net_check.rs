@@ -22,7 +22,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Serve one connection: each line comes back as `weft heard: <line>`.
+/// Serve one connection: each line comes back as `weft heard: <line>`
+/// (cut at 4 KiB).
 fn echo(tcp: &Tcp) -> Result<(), NetError> {
     let mut line = Vec::new();
     loop {
@@ -35,7 +36,7 @@ fn echo(tcp: &Tcp) -> Result<(), NetError> {
                 let text = String::from_utf8_lossy(&line).into_owned();
                 tcp.write_all(format!("weft heard: {text}\n").as_bytes(), Deadline::INFINITE)?;
                 line.clear();
-            } else {
+            } else if line.len() < 4096 {
                 line.push(byte);
             }
         }
