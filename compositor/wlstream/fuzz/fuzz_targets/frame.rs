@@ -37,7 +37,11 @@ fuzz_target!(|data: &[u8]| {
         // A refused keyframe (foreign session, or one that fails while
         // applying) leaves the last good picture in place.
         Err(_) if is_keyframe => {
-            assert_eq!(decoder.surface().unwrap().pixels(), &before[..], "a failed keyframe changed the picture");
+            assert_eq!(
+                decoder.surface().unwrap().pixels(),
+                &before[..],
+                "a failed keyframe changed the picture"
+            );
         }
         Err(_) => {}
     }
