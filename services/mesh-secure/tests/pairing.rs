@@ -213,6 +213,8 @@ fn the_paired_set_round_trips_through_postcard_and_unpairs() {
 
     let bytes = set.to_bytes();
     let loaded = PairedSet::from_bytes(&bytes).unwrap();
+    assert_eq!(loaded, set);
+    assert_eq!(loaded.generation(), 0);
     assert_eq!(loaded.len(), 2);
     assert_eq!(loaded.get(&viewer.id()), Some(&viewer_record));
     assert!(loaded.contains_key(&other.public_key()));
@@ -224,6 +226,7 @@ fn the_paired_set_round_trips_through_postcard_and_unpairs() {
     assert!(loaded.remove(&viewer.id()).is_none());
     assert!(!loaded.contains_key(&viewer.public_key()));
     assert_eq!(loaded.generation(), 1);
+    assert_ne!(loaded, set);
 
     // Garbage, trailing bytes, bad keys and other formats are refused.
     assert_eq!(PairedSet::from_bytes(&[0xff; 5]).err(), Some(Error::Malformed));
