@@ -120,6 +120,12 @@ impl Machine {
                 .args(["-netdev", &network.netdev()])
                 .args(["-device", "virtio-net-device,netdev=net0,id=nic0"]);
         }
+        if self.devices {
+            // An entropy source (the host's /dev/urandom): the virtio-rng
+            // driver feeds it into the kernel's pool. Added after the
+            // others so their transports (and names) stay where they were.
+            command.args(["-device", "virtio-rng-device"]);
+        }
         command.args(&self.extra);
         if let Some(qmp) = &self.qmp {
             command.arg("-qmp").arg(format!("unix:{},server=on,wait=off", qmp.display()));

@@ -280,6 +280,36 @@ fn devices(report: &mut Report, root: &Resource) {
         matches!(ram, Err(Error::AccessDenied)),
         format!("{:?}", ram.map(|_| ())),
     );
+    entropy(report, &transport, &info);
+}
+
+/// Feeding the entropy pool (`random_add`): a device resource may, others
+/// may not; lengths and pointers are checked; the pool still serves.
+fn entropy(report: &mut Report, device: &Resource, info: &Resource) {
+    let fed = device.add_entropy(&[0xa5; 64]);
+    report.check("a device resource feeds the entropy pool", fed == Ok(()), format!("{fed:?}"));
+    let refused = info.add_entropy(&[0xa5; 64]);
+    report.check(
+        "only device resources feed the entropy pool",
+        refused == Err(Error::AccessDenied),
+        format!("{refused:?}"),
+    );
+    let too_long = device.add_entropy(&[0; weft_abi::limits::RANDOM_BYTES + 1]);
+    report.check("random_add is bounded", too_long == Err(Error::OutOfRange), format!("{too_long:?}"));
+    let handle = device.handle().raw() as usize;
+    let kernel = sys::call(Syscall::RandomAdd, [handle, 0xffff_0000_4000_0000, 16, 0, 0, 0], &[]);
+    report.check(
+        "random_add refuses kernel pointers",
+        kernel == Err(Error::BadAddress),
+        format!("{kernel:?}"),
+    );
+    let (mut first, mut second) = ([0u8; 32], [0u8; 32]);
+    let drawn = sys::random_get(&mut first).and_then(|()| sys::random_get(&mut second));
+    report.check(
+        "the fed pool still draws fresh bytes",
+        drawn == Ok(()) && first != second && first != [0; 32],
+        format!("{drawn:?}"),
+    );
 }
 
 /// Queue more message bytes than the kernel heap's first region holds

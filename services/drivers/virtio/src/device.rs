@@ -64,7 +64,7 @@ unsafe impl Send for ConfigSpace {}
 impl ConfigSpace {
     /// The little-endian `u16` at `offset`, if it is inside the space.
     pub fn read_u16(&self, offset: usize) -> Option<u16> {
-        if offset.checked_add(2)? > self.len || offset % 2 != 0 {
+        if offset.checked_add(2)? > self.len || !offset.is_multiple_of(2) {
             return None;
         }
         // SAFETY: `base + offset` is inside the mapped configuration space
@@ -119,6 +119,13 @@ impl Device {
     /// made, for the device to DMA to or from.
     pub fn physical_address(&self, vmo: &weft_rt::Vmo) -> Result<u64, Error> {
         self.dma.physical_address(vmo)
+    }
+
+    /// The device's `mmio:` resource: what proves to the kernel that this
+    /// process drives the device (the virtio-rng driver feeds the entropy
+    /// pool with it).
+    pub fn resource(&self) -> &Resource {
+        &self.dma
     }
 
     /// Wait for the device's interrupt, then acknowledge it at the
