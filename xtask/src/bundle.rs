@@ -82,6 +82,14 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
         manifest.args.retain(|(k, _)| k != key);
         manifest.args.push((key.clone(), value.clone()));
     }
+    for service in &options.boot {
+        let manifest = system
+            .services
+            .iter_mut()
+            .find(|m| &m.name == service)
+            .ok_or_else(|| format!("no service `{service}` to start at boot"))?;
+        manifest.start = weft_manifest::Start::Boot;
+    }
     let mut programs: BTreeSet<String> = system.services.iter().map(|s| s.program.clone()).collect();
     programs.extend(system.programs.iter().map(|p| p.program.clone()));
     programs.insert(system.root.program.clone());
@@ -120,7 +128,11 @@ pub fn build(options: &crate::image::Options, out: &Path) -> Result<PathBuf, Str
         "{}{}{}",
         options.system.trim_end_matches(".toml"),
         if options.tamper_in_place.is_some() { "-tampered" } else { "" },
-        if options.extra_services.is_empty() && options.args.is_empty() { "" } else { "-extra" }
+        if options.extra_services.is_empty() && options.args.is_empty() && options.boot.is_empty() {
+            ""
+        } else {
+            "-extra"
+        }
     );
     let path = out.join(format!("{stem}.bundle"));
     std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -46,6 +46,9 @@ pub struct Options {
     /// Manifest arguments set on services: (service, key, value) (tests
     /// pass the host's ports this way).
     pub args: Vec<(String, String, String)>,
+    /// Services started at boot instead of on demand (`run --stream`:
+    /// the mesh; tests: an app).
+    pub boot: Vec<String>,
 }
 
 impl Options {
@@ -58,6 +61,7 @@ impl Options {
             tamper_in_place: None,
             extra_services: Vec::new(),
             args: Vec::new(),
+            boot: Vec::new(),
         }
     }
 }

@@ -38,7 +38,7 @@ const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "run",
         summary: "boot Weft (QEMU by default, or hosted)",
-        help: "usage: cargo xtask run [--headless] [--gic 2|3] [--el2] [--reset-disk]
+        help: "usage: cargo xtask run [--headless] [--gic 2|3] [--el2] [--reset-disk] [--stream [--port N]]
        cargo xtask run --hosted [--headless] [--quiet] [--for SECONDS] [--size WxH]
                        [--screenshot FILE] [--disk FILE] [--reset-disk]
                        [--stream [--listen ENDPOINT]] [--open APP]...
@@ -53,6 +53,9 @@ this terminal).
   --headless          no window: serial only
   --gic 2|3           interrupt controller version (default 2)
   --el2               enter the kernel at EL2 (virtualization=on)
+  --stream            start the mesh at boot and stream every window; the host's
+                      port (--port, default 7447) reaches it:
+                      weft-viewer --connect tcp/127.0.0.1:7447 --no-scouting
 
 With --hosted: the same services in this host process.
   --headless          no window: the service graph in this terminal

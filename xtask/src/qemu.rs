@@ -382,17 +382,27 @@ pub fn persistent_disk(board: &str, reset: bool) -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// `cargo xtask run [--headless] [--gic 3] [--el2]`: build the image and
-/// boot the desktop in a QEMU window (serial on this terminal).
+/// The guest port the mesh service listens on.
+pub const MESH_PORT: u16 = 7447;
+
+/// `cargo xtask run [--headless] [--gic 3] [--el2] [--stream [--port N]]`:
+/// build the image and boot the desktop in a QEMU window (serial on this
+/// terminal).
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut machine_gic = 2;
     let mut el2 = false;
     let mut headless = false;
     let mut reset_disk = false;
+    let mut stream = false;
+    let mut port = MESH_PORT;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--headless" => headless = true,
+            "--stream" => stream = true,
+            "--port" => {
+                port = iter.next().and_then(|v| v.parse().ok()).ok_or("--port takes a port number")?
+            }
             "--reset-disk" => reset_disk = true,
             "--el2" => el2 = true,
             "--gic" => {
@@ -406,12 +416,25 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     find()?;
-    let artifacts = crate::image::build(&crate::image::Options::qemu())?;
+    let mut options = crate::image::Options::qemu();
+    if stream {
+        // The mesh starts at boot and streams every window; the host's
+        // port reaches its Zenoh listener.
+        options.boot.push("mesh".into());
+        options.args.push(("mesh".into(), "stream".into(), "all".into()));
+    }
+    let artifacts = crate::image::build(&options)?;
     let mut machine = Machine::new(artifacts.kernel, artifacts.bundle);
     machine.headless = headless;
     machine.gic = machine_gic;
     machine.el2 = el2;
     machine.disk = Some(persistent_disk("qemu", reset_disk)?);
+    if stream {
+        machine.network = Some(Network { forward: vec![(port, MESH_PORT)], guest_forward: Vec::new() });
+        util::step(&format!(
+            "the guest's windows stream to viewers: weft-viewer --connect tcp/127.0.0.1:{port} --no-scouting"
+        ));
+    }
     util::step(if headless {
         "booting Weft in QEMU (headless; Ctrl-C to stop)"
     } else {

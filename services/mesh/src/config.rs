@@ -12,7 +12,10 @@
 //! | `keepalive-ms` | `1000` | empty frame period for idle streams with viewers |
 //! | `viewer-timeout-ms` | `3000` | a silent viewer is dropped after this |
 
-use std::fmt;
+use core::fmt;
+
+#[allow(unused_imports, reason = "std's prelude has these on a host")]
+use crate::prelude::*;
 
 use weft_ipc::Startup;
 use weft_wlstream::keys::is_valid_app_id;
@@ -78,7 +81,7 @@ impl fmt::Display for ConfigError {
     }
 }
 
-impl std::error::Error for ConfigError {}
+impl core::error::Error for ConfigError {}
 
 fn list(value: Option<&str>) -> Vec<String> {
     value
@@ -121,7 +124,15 @@ fn endpoints(value: Option<&str>, argument: &'static str) -> Result<Vec<String>,
     Ok(endpoints)
 }
 
+/// The host's name, for heartbeats (on the kernel: `weft`, unless the
+/// `machine` argument names it).
+#[cfg(target_os = "none")]
+pub fn host_name() -> String {
+    "weft".to_string()
+}
+
 /// The host's name, for heartbeats.
+#[cfg(not(target_os = "none"))]
 pub fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()

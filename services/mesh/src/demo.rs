@@ -18,6 +18,8 @@
 //! `<title>: key <text>`, `<title>: configure <w>x<h>`, `<title>: click at
 //! <x>,<y>`, `<title>: touch at <x>,<y>`, `<title>: presented <w>x<h>`.
 
+#[allow(unused_imports, reason = "std's prelude has these on a host")]
+use crate::prelude::*;
 use weft_compositor_api::client::{Display, Window, WindowEvent};
 use weft_compositor_api::{KeyboardEvent, PointerEvent, Rect, Size, ToplevelRole, TouchEvent};
 use weft_ipc::Startup;

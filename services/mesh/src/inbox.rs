@@ -1,22 +1,25 @@
-//! Viewer messages from Zenoh's threads to the service's wait set.
+//! Viewer messages from the Zenoh link to the service's wait set.
 //!
-//! Zenoh delivers samples on its own host threads, which are not Weft
-//! threads and cannot make system calls. Each callback decodes and checks
-//! its sample (`weft_wlstream::message::decode_on`: version, size, ranges,
-//! the right key) and pushes it into a bounded [`Inbox`]; a small Weft
-//! thread turns "something arrived" into a user packet on the service's
-//! port, so the service sleeps until there is work.
+//! Every sample is decoded and checked on arrival
+//! (`weft_wlstream::message::decode_on`: version, size, ranges, the right
+//! key) and pushed into a bounded [`Inbox`]. On a host, Zenoh delivers
+//! samples on its own threads, which are not Weft threads and cannot make
+//! system calls: the inbox's waker then tells a small Weft thread, which
+//! turns "something arrived" into a user packet on the service's port. On
+//! the kernel the link runs in the service's own loop and needs no waker.
 //!
 //! Nothing here grows without bound: the queue holds at most
 //! [`INBOX_CAPACITY`] messages (more are dropped and counted), and at most
 //! one wake-up is pending at a time.
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
-use std::sync::{Arc, Mutex, PoisonError};
+#[allow(unused_imports, reason = "std's prelude has these on a host")]
+use crate::prelude::*;
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
 
-use weft_rt::Port;
 use weft_wlstream::keys::{self, AppId, Channel};
 use weft_wlstream::message::{self, ViewerMessage};
 
@@ -40,36 +43,26 @@ pub enum Inbound {
     Control(ViewerMessage),
 }
 
+/// Called after a message is queued (from any thread).
+pub type Waker = Box<dyn Fn() + Send + Sync>;
+
 /// Messages waiting for the service, and counters.
 pub struct Inbox {
-    queue: Mutex<VecDeque<Inbound>>,
-    wake: Mutex<Option<SyncSender<()>>>,
+    queue: spin::Mutex<VecDeque<Inbound>>,
+    wake: spin::Mutex<Option<Waker>>,
     rejected: AtomicU64,
     dropped: AtomicU64,
 }
 
 impl Inbox {
-    /// An inbox and the receiving end of its wake-ups (for [`Inbox::bridge`]).
-    pub fn new() -> (Arc<Inbox>, Receiver<()>) {
-        let (wake, woken) = sync_channel(1);
-        let inbox = Inbox {
-            queue: Mutex::new(VecDeque::new()),
-            wake: Mutex::new(Some(wake)),
+    /// An inbox that calls `wake` after each message (none: the owner
+    /// drains it in its own loop).
+    pub fn new(wake: Option<Waker>) -> Arc<Inbox> {
+        Arc::new(Inbox {
+            queue: spin::Mutex::new(VecDeque::new()),
+            wake: spin::Mutex::new(wake),
             rejected: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
-        };
-        (Arc::new(inbox), woken)
-    }
-
-    /// Forward wake-ups to `port` as [`WAKE_KEY`] packets, on a Weft thread,
-    /// until the inbox is closed.
-    pub fn bridge(woken: Receiver<()>, port: Port) -> Result<weft_rt::Thread, weft_rt::Error> {
-        weft_rt::thread::spawn("mesh-inbox", move || {
-            while woken.recv().is_ok() {
-                if port.queue(WAKE_KEY, [0; 4]).is_err() {
-                    return;
-                }
-            }
         })
     }
 
@@ -86,24 +79,21 @@ impl Inbox {
     /// Queue a checked message and wake the service.
     pub fn push(&self, inbound: Inbound) {
         {
-            let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut queue = self.queue.lock();
             if queue.len() >= INBOX_CAPACITY {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
                 return;
             }
             queue.push_back(inbound);
         }
-        if let Some(wake) = self.wake.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
-            // Full means a wake-up is already pending: it will see this one.
-            match wake.try_send(()) {
-                Ok(()) | Err(TrySendError::Full(())) | Err(TrySendError::Disconnected(())) => {}
-            }
+        if let Some(wake) = self.wake.lock().as_ref() {
+            wake();
         }
     }
 
     /// Take everything queued.
     pub fn drain(&self) -> Vec<Inbound> {
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner).drain(..).collect()
+        self.queue.lock().drain(..).collect()
     }
 
     /// Messages refused as malformed or misrouted.
@@ -116,9 +106,9 @@ impl Inbox {
         self.dropped.load(Ordering::Relaxed)
     }
 
-    /// Stop waking the service; the bridge thread ends.
+    /// Stop waking the service (dropping the waker ends a bridge).
     pub fn close(&self) {
-        self.wake.lock().unwrap_or_else(PoisonError::into_inner).take();
+        self.wake.lock().take();
     }
 }
 
@@ -163,7 +153,7 @@ mod tests {
 
     #[test]
     fn the_queue_is_bounded() {
-        let (inbox, _woken) = Inbox::new();
+        let inbox = Inbox::new(None);
         let ack = Inbound::Control(ViewerMessage::Stop(StreamControl { app: "a".into(), viewer: 1 }));
         for _ in 0..INBOX_CAPACITY + 10 {
             inbox.push(ack.clone());

@@ -22,27 +22,81 @@
 //!   of the stream it names;
 //! - the capture buffer is read only between `Frame` and `Release`.
 //!
-//! Host only: Zenoh needs `std` and TCP. On the bare-metal kernel there is
-//! no network stack yet, so there is no mesh there (see `docs/mesh.md`).
+//! The Zenoh link is the one part that differs by platform ([`Link`]): on a
+//! host the reference `zenoh` crate (`link`), on the kernel
+//! `weft-zenoh-link` sessions over the network service's TCP sockets
+//! (`link_metal`). Everything else is the same code.
 //!
 //! [`demo`] is a small native app to stream (text that echoes typed keys,
 //! a scrolling list, whole new pages), used by `weft-hosted --stream`, the
 //! end-to-end tests and `cargo xtask bench stream`.
 
+#![cfg_attr(target_os = "none", no_std)]
+
+extern crate alloc;
+
 pub mod config;
 pub mod demo;
 pub mod inbox;
+#[cfg(not(target_os = "none"))]
+pub mod link;
+#[cfg(target_os = "none")]
+#[path = "link_metal.rs"]
 pub mod link;
 pub mod naming;
 pub mod service;
 pub mod stream;
 pub mod telemetry;
 
+pub use link::Link;
+
+/// What `std`'s prelude would bring, for the kernel build.
+mod prelude {
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec::Vec;
+}
+
+/// Unix-epoch nanoseconds at monotonic zero (frame timestamps are wall
+/// time, which viewers compare with their own clocks).
+static WALL_OFFSET: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+
+/// The wall clock's offset from the monotonic clock.
+pub fn wall_offset() -> u64 {
+    WALL_OFFSET.load(core::sync::atomic::Ordering::Relaxed)
+}
+
+/// Read the wall clock once: the host's, or the kernel board's real-time
+/// clock through `weft.clock` when it is routed (else frames carry
+/// monotonic time).
+fn set_wall_offset(namespace: &weft_ipc::Namespace) {
+    #[cfg(not(target_os = "none"))]
+    let wall = {
+        let _ = namespace;
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+    };
+    #[cfg(target_os = "none")]
+    let wall = namespace
+        .connect::<weft_clock_api::ClockProtocol>()
+        .ok()
+        .and_then(|clock| clock.call(&weft_clock_api::ClockRequest::Now).ok())
+        .and_then(|answer| match answer {
+            weft_clock_api::ClockResponse::Now { unix_ms, monotonic_ns } => {
+                Some((unix_ms.max(0) as u64 * 1_000_000).saturating_sub(monotonic_ns) + weft_rt::now())
+            }
+            _ => None,
+        })
+        .unwrap_or(0);
+    WALL_OFFSET.store(wall.saturating_sub(weft_rt::now()), core::sync::atomic::Ordering::Relaxed);
+}
+
 use weft_abi::Rights;
 use weft_compositor_api::capture::CaptureProtocol;
 use weft_ipc::Startup;
 use weft_ipc::program::ProgramError;
-use weft_rt::{Deadline, Port, WaitSet};
+#[cfg(not(target_os = "none"))]
+use weft_rt::Deadline;
+use weft_rt::{Port, WaitSet};
 use weft_status_api::StatusProtocol;
 
 use config::MeshConfig;
@@ -59,6 +113,7 @@ pub fn entry(bootstrap: u32) -> i32 {
 pub fn main(startup: Startup) -> Result<(), ProgramError> {
     let config = MeshConfig::from_startup(&startup)?;
     let namespace = startup.namespace().clone();
+    set_wall_offset(&namespace);
     let capture = namespace.connect::<CaptureProtocol>()?;
     let status = match namespace.connect::<StatusProtocol>() {
         Ok(status) => Some(status),
@@ -68,14 +123,24 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
         }
     };
     let mut waits = WaitSet::new()?;
-    let (inbox, woken) = Inbox::new();
     let port = Port::from_handle(waits.port().handle().duplicate(Rights::SAME)?);
-    let bridge = Inbox::bridge(woken, port)?;
-    let session = link::open(&config)?;
-    let scouting = config.scouting;
-    let mut service = Service::new(config, session, inbox, capture, Load::new(status))?;
+    #[cfg(not(target_os = "none"))]
+    let (inbox, link, bridge) = {
+        let (waker, bridge) = link::waker(port)?;
+        let inbox = Inbox::new(Some(waker));
+        let link = Link::open(&config, &inbox)?;
+        (inbox, link, bridge)
+    };
+    #[cfg(target_os = "none")]
+    let (inbox, link) = {
+        let inbox = Inbox::new(None);
+        let link = Link::open(&config, &inbox, port)?;
+        (inbox, link)
+    };
+    let scouting = config.scouting && cfg!(not(target_os = "none"));
+    let mut service = Service::new(config, link, inbox, capture, Load::new(status))?;
     let locators = service.locators().join(", ");
-    announce(&format!(
+    announce(&alloc::format!(
         "on the mesh as a Zenoh peer (scouting {}), listening on {}",
         if scouting { "on" } else { "off" },
         if locators.is_empty() { "nothing" } else { &locators }
@@ -83,6 +148,7 @@ pub fn main(startup: Startup) -> Result<(), ProgramError> {
     namespace.ready()?;
     let result = service.run(&namespace, &mut waits);
     service.close();
+    #[cfg(not(target_os = "none"))]
     let _ = bridge.join(Deadline::after(core::time::Duration::from_secs(1)));
     result.map_err(Into::into)
 }

@@ -14,6 +14,8 @@
 //! the title so people can tell windows apart, and `docs/mesh.md` lists
 //! this as a gap.
 
+#[allow(unused_imports, reason = "std's prelude has these on a host")]
+use crate::prelude::*;
 use weft_wlstream::keys::{AppId, MAX_APP_ID};
 
 /// `text` made into a key chunk, or `None` if nothing usable is left.

@@ -1,9 +1,17 @@
 //! The service loop: capture events from the compositor, viewer messages
 //! from the mesh, local `weft.mesh` requests, and the heartbeat.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
 
+use crate::Link;
+use crate::config::{MeshConfig, Policy};
+use crate::inbox::{Inbound, Inbox};
+use crate::naming;
+#[allow(unused_imports, reason = "std's prelude has these on a host")]
+use crate::prelude::*;
+use crate::stream::{Now, ResizeLimit, Stream};
+use crate::telemetry::{self, Load};
 use weft_compositor_api::capture::{
     CaptureEvent, CaptureProtocol, CaptureRequest, CaptureResponse, CaptureWindow,
 };
@@ -15,14 +23,6 @@ use weft_rt::{Deadline, Key, Ready, Signals, Vmo, WaitSet};
 use weft_wlstream::keys::{self, AppId};
 use weft_wlstream::message::ViewerMessage;
 use weft_wlstream::telemetry::AppEntry;
-use zenoh::pubsub::Subscriber;
-use zenoh::{Session, Wait};
-
-use crate::config::{MeshConfig, Policy};
-use crate::inbox::{Inbound, Inbox};
-use crate::naming;
-use crate::stream::{Now, ResizeLimit, Stream};
-use crate::telemetry::{self, Load};
 
 const WATCH: Signals = Signals::READABLE.union(Signals::PEER_CLOSED);
 
@@ -42,8 +42,8 @@ pub enum ServiceError {
     Kernel(weft_rt::Error),
 }
 
-impl std::fmt::Display for ServiceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             ServiceError::Capture(message) => write!(f, "capture: {message}"),
             ServiceError::Kernel(error) => write!(f, "kernel: {error}"),
@@ -67,9 +67,8 @@ struct Known {
 /// The running service.
 pub struct Service {
     config: MeshConfig,
-    session: Session,
+    link: Link,
     inbox: Arc<Inbox>,
-    _control: Vec<Subscriber<()>>,
     capture: Client<CaptureProtocol>,
     windows: BTreeMap<WindowId, Known>,
     streams: BTreeMap<WindowId, Stream>,
@@ -84,30 +83,20 @@ impl Service {
     /// Set up: subscribe to the window list, declare the control keys.
     pub fn new(
         config: MeshConfig,
-        session: Session,
+        mut link: Link,
         inbox: Arc<Inbox>,
         capture: Client<CaptureProtocol>,
         load: Load,
     ) -> Result<Service, ServiceError> {
-        let mut control = Vec::new();
         for key in [keys::STREAM_START, keys::STREAM_STOP] {
-            let inbox = inbox.clone();
-            let subscriber = session
-                .declare_subscriber(key)
-                .callback(move |sample| {
-                    inbox.receive(sample.key_expr().as_str(), &sample.payload().to_bytes())
-                })
-                .wait()
-                .map_err(|error| ServiceError::Capture(format!("zenoh subscriber {key}: {error}")))?;
-            control.push(subscriber);
+            link.subscribe(key).map_err(ServiceError::Capture)?;
         }
-        let locators = crate::link::locators(&config);
+        let locators = link.locators();
         let mut service = Service {
             stream_all: config.policy == Policy::All,
             config,
-            session,
+            link,
             inbox,
-            _control: control,
             capture,
             windows: BTreeMap::new(),
             streams: BTreeMap::new(),
@@ -141,6 +130,7 @@ impl Service {
             let watching = self.streams.values().any(|stream| stream.viewers(&now) > 0);
             let next =
                 if watching { self.next_heartbeat.min(now.monotonic + TICK_NS) } else { self.next_heartbeat };
+            let next = next.min(self.link.next_deadline().instant());
             match waits.wait(Deadline::at(next.max(now.monotonic + 1))) {
                 Ok(Ready::Signals { key, .. }) if key == parent => {
                     if !self.parent(namespace, waits) {
@@ -149,7 +139,7 @@ impl Service {
                 }
                 Ok(Ready::Signals { key, observed }) if key == capture => self.capture_events(observed)?,
                 Ok(Ready::Signals { key, observed }) => self.serve(waits, key, observed),
-                Ok(Ready::User { .. }) | Err(weft_rt::Error::TimedOut) => {}
+                Ok(Ready::User { .. }) | Err(weft_rt::Error::TimedOut) => self.link.service(),
                 Err(error) => return Err(error.into()),
             }
             self.work()?;
@@ -164,7 +154,7 @@ impl Service {
         }
         let mut failed = Vec::new();
         for (window, stream) in &mut self.streams {
-            if let Err(error) = stream.step(&now, &self.capture) {
+            if let Err(error) = stream.step(&now, &self.capture, &mut self.link) {
                 failed.push((*window, error));
             }
         }
@@ -239,6 +229,7 @@ impl Service {
             CaptureEvent::WindowRemoved { window } => {
                 if let Some(stream) = self.streams.remove(&window) {
                     announce(&format!("stopped streaming {} (window closed)", stream.app));
+                    stream.close(&mut self.link);
                 }
                 self.windows.remove(&window);
             }
@@ -287,7 +278,7 @@ impl Service {
             }
         }
         let title = known.info.title.clone();
-        match Stream::open(&self.session, &self.inbox, window, known.app.clone(), title, self.config.source) {
+        match Stream::open(&mut self.link, window, known.app.clone(), title, self.config.source) {
             Ok(mut stream) => {
                 stream.requested = requested;
                 let size = known.info.size;
@@ -353,6 +344,7 @@ impl Service {
         if let Some(stream) = self.streams.remove(&window) {
             let _ = self.capture.send(&CaptureRequest::Stop { window });
             announce(&format!("stopped streaming {}", stream.app));
+            stream.close(&mut self.link);
         }
     }
 
@@ -527,19 +519,23 @@ impl Service {
             })
             .collect();
         let bytes = telemetry::heartbeat(&self.config.machine, uptime, load, apps);
-        let _ = self.session.put(keys::TELEMETRY, bytes).wait();
+        self.link.put(keys::TELEMETRY, bytes);
     }
 
     /// Close the session and stop waking.
     pub fn close(self) {
         self.inbox.close();
-        self.streams.into_values().for_each(drop);
-        let _ = self.session.close().wait();
+        let mut link = self.link;
+        for stream in self.streams.into_values() {
+            stream.close(&mut link);
+        }
+        link.close();
     }
 }
 
 /// Tell the person running hosted Weft, and the log.
 pub fn announce(line: &str) {
-    println!("weft-mesh: {line}");
+    #[cfg(not(target_os = "none"))]
+    std::println!("weft-mesh: {line}");
     weft_rt::info!("{line}");
 }

@@ -1,5 +1,5 @@
 //! One streamed window: its capture buffer, its pacing
-//! ([`StreamSource`]) and its Zenoh publisher and subscriber.
+//! ([`StreamSource`]) and its subscription to viewer messages on the link.
 //!
 //! The capture buffer is the compositor's; this side may read it only
 //! while it holds a frame (from `Frame` to `Release`). A frame is held:
@@ -22,6 +22,10 @@
 //! session and pacing stay, and the service captures the window again
 //! when its size changes — a viewer resizing it back is enough.
 
+use crate::Link;
+use crate::link::Subscription;
+#[allow(unused_imports, reason = "std's prelude has these on a host")]
+use crate::prelude::*;
 use weft_compositor_api::capture::{
     CaptureFrame, CaptureLayout, CaptureProtocol, CaptureRequest, MAX_CAPTURE_BYTES,
 };
@@ -34,11 +38,6 @@ use weft_wlstream::keys::AppId;
 use weft_wlstream::message::{ViewerMessage, ViewerSize};
 use weft_wlstream::source::{SourceConfig, StreamSource};
 use weft_wlstream::{Encoder, SurfaceRect, SurfaceRef};
-use zenoh::pubsub::{Publisher, Subscriber};
-use zenoh::qos::CongestionControl;
-use zenoh::{Session, Wait};
-
-use crate::inbox::Inbox;
 
 /// The compositor's capture buffer, mapped read-only.
 struct Picture {
@@ -73,8 +72,8 @@ pub struct Stream {
     /// Started by request (not by policy): ends when its last viewer stops.
     pub requested: bool,
     source: StreamSource,
-    frames: Publisher<'static>,
-    _viewers: Subscriber<()>,
+    /// Viewer messages for this stream (withdrawn by [`Stream::close`]).
+    subscription: Subscription,
     picture: Option<Picture>,
     held: Option<u64>,
     refresh_asked: bool,
@@ -100,10 +99,8 @@ pub struct Now {
 impl Now {
     /// Read both clocks.
     pub fn read() -> Now {
-        let wall = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |since| since.as_nanos() as u64);
-        Now { monotonic: weft_rt::now(), wall }
+        let monotonic = weft_rt::now();
+        Now { monotonic, wall: monotonic.wrapping_add(crate::wall_offset()) }
     }
 
     /// The wall time of monotonic instant `at`.
@@ -115,7 +112,7 @@ impl Now {
 /// A fresh session id for an encoder session (from the clock and a
 /// counter): the header field that tells viewers a restart apart.
 fn session_id() -> u32 {
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use core::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(1);
     let mut state =
         Now::read().wall ^ COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -125,36 +122,22 @@ fn session_id() -> u32 {
 }
 
 impl Stream {
-    /// Declare the stream's publisher and its viewer subscriber.
+    /// Subscribe to the stream's viewer messages.
     pub fn open(
-        session: &Session,
-        inbox: &std::sync::Arc<Inbox>,
+        link: &mut Link,
         window: WindowId,
         app: AppId,
         title: String,
         config: SourceConfig,
     ) -> Result<Stream, String> {
-        let frames = session
-            .declare_publisher(app.stream_key())
-            .congestion_control(CongestionControl::Drop)
-            .wait()
-            .map_err(|error| format!("publisher for {app}: {error}"))?;
-        let inbox = inbox.clone();
-        let viewers = session
-            .declare_subscriber(app.viewer_keys())
-            .callback(move |sample| {
-                inbox.receive(sample.key_expr().as_str(), &sample.payload().to_bytes());
-            })
-            .wait()
-            .map_err(|error| format!("subscriber for {app}: {error}"))?;
+        let subscription = link.subscribe(&app.viewer_keys())?;
         Ok(Stream {
             window,
             app,
             title,
             requested: false,
             source: StreamSource::new(Encoder::new(session_id()), config),
-            frames,
-            _viewers: viewers,
+            subscription,
             picture: None,
             held: None,
             refresh_asked: false,
@@ -277,7 +260,12 @@ impl Stream {
 
     /// Do what is due: encode and publish the held picture when a viewer
     /// has credit, release it, or ask for a picture when a frame is due.
-    pub fn step(&mut self, now: &Now, capture: &Client<CaptureProtocol>) -> Result<(), String> {
+    pub fn step(
+        &mut self,
+        now: &Now,
+        capture: &Client<CaptureProtocol>,
+        link: &mut Link,
+    ) -> Result<(), String> {
         // A viewer that went silent (killed, unplugged) is forgotten here
         // even when no frame is held, so it never holds credit back.
         self.source.expire(now.monotonic);
@@ -307,21 +295,27 @@ impl Stream {
             return Ok(()); // no credit: hold; the compositor merges damage
         }
         let timestamp = now.wall_of(self.presented_at.min(now.monotonic));
-        let started = std::time::Instant::now();
+        let started = weft_rt::now();
         let sent = self
             .source
             .poll(now.monotonic, timestamp, &surface, &mut self.encoded)
             .map_err(|error| format!("encoding {}: {error}", self.app))?;
-        self.encode_ns += started.elapsed().as_nanos() as u64;
+        self.encode_ns += weft_rt::now().saturating_sub(started);
         if sent.is_some() {
             // Drop congestion control: a full link loses this frame, which
             // the viewer repairs with a keyframe request.
-            let _ = self.frames.put(std::mem::take(&mut self.encoded)).wait();
+            link.publish(&self.app.stream_key(), core::mem::take(&mut self.encoded));
         }
         self.held = None;
         capture
             .send(&CaptureRequest::Release { window: self.window, frame })
             .map_err(|error| format!("capture: {error:?}"))
+    }
+
+    /// End the stream: withdraw its subscription and publisher.
+    pub fn close(self, link: &mut Link) {
+        link.unsubscribe(self.subscription);
+        link.forget(&self.app.stream_key());
     }
 
     /// The window's title changed.
@@ -388,15 +382,15 @@ impl ResizeLimit {
 /// else the largest size of about the same aspect ratio that does.
 pub fn servable_size(wanted: Size, scale: f32, bytes: u64) -> Size {
     let scale = if scale.is_finite() && scale > 0.0 { f64::from(scale) } else { 1.0 };
-    let side = (f64::from(MAX_BUFFER_SIDE) / scale).floor().max(1.0);
+    let side = libm::floor(f64::from(MAX_BUFFER_SIDE) / scale).max(1.0);
     let mut width = f64::from(wanted.width).clamp(1.0, side);
     let mut height = f64::from(wanted.height).clamp(1.0, side);
     let pixels = (bytes / 4) as f64;
-    let buffer = |width: f64, height: f64| (width * scale).ceil() * (height * scale).ceil();
+    let buffer = |width: f64, height: f64| libm::ceil(width * scale) * libm::ceil(height * scale);
     if buffer(width, height) > pixels {
-        let factor = (pixels / buffer(width, height)).sqrt();
-        width = (width * factor).floor().max(1.0);
-        height = (height * factor).floor().max(1.0);
+        let factor = libm::sqrt(pixels / buffer(width, height));
+        width = libm::floor(width * factor).max(1.0);
+        height = libm::floor(height * factor).max(1.0);
         while buffer(width, height) > pixels && (width > 1.0 || height > 1.0) {
             if width >= height {
                 width -= 1.0;

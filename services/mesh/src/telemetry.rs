@@ -2,6 +2,8 @@
 //! status service, when routed), no battery on a host, and the windows
 //! this node can stream.
 
+#[allow(unused_imports, reason = "std's prelude has these on a host")]
+use crate::prelude::*;
 use weft_ipc::Client;
 use weft_status_api::{StatusProtocol, StatusRequest, StatusResponse};
 use weft_wlstream::telemetry::{self, AppEntry, MAX_APPS, MAX_NAME, Telemetry};
