@@ -15,6 +15,7 @@ mod prereq;
 mod progress;
 mod qemu;
 mod qemu_bench;
+mod qemu_mesh;
 mod qemu_net;
 mod qemu_tests;
 mod run;

@@ -40,6 +40,14 @@ impl Check {
     }
 }
 
+/// Python 3 with `venv`, for the independent Zenoh peer of the tests.
+pub const PYTHON_VENV: Package = Package {
+    purpose: "run an independent Zenoh peer (Python eclipse-zenoh) in the tests",
+    check: Check::Program("python3"),
+    apt: "python3-venv",
+    brew: Some("python"),
+};
+
 /// QEMU for the aarch64 `virt` machine.
 pub const QEMU: Package = Package {
     purpose: "boot Weft in QEMU",
@@ -243,4 +251,61 @@ pub fn fuzz_tools() -> Result<(), String> {
         .map_err(|e| format!("{e}\nrun: cargo install cargo-fuzz --locked"))?;
     }
     Ok(())
+}
+
+/// The version of the reference `zenoh` crate in `Cargo.lock`: the Python
+/// peer must speak the same protocol version.
+fn zenoh_version() -> Result<String, String> {
+    let lock =
+        std::fs::read_to_string(util::root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"zenoh\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_string());
+        }
+    }
+    Err("Cargo.lock has no zenoh package".into())
+}
+
+/// A Python with `eclipse-zenoh` (the version of the Rust `zenoh` in
+/// `Cargo.lock`), in a virtual environment under the target directory,
+/// made and installed on first use.
+pub fn python_zenoh() -> Result<std::path::PathBuf, String> {
+    let version = zenoh_version()?;
+    let venv = crate::image::target_dir().join("weft").join("python-zenoh");
+    let python = venv.join("bin").join("python3");
+    let installed = |python: &Path| {
+        Command::new(python)
+            .args([
+                "-c",
+                &format!(
+                    "import zenoh, importlib.metadata as m; assert m.version('eclipse-zenoh') == '{version}'"
+                ),
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if python.exists() && installed(&python) {
+        return Ok(python);
+    }
+    ensure(&[PYTHON_VENV])?;
+    util::step(&format!("installing Python eclipse-zenoh {version} into {}", venv.display()));
+    let made = Command::new("python3").arg("-m").arg("venv").arg(&venv).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return Err(format!("python3 -m venv {} failed (install python3-venv)", venv.display()));
+    }
+    util::run(Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        &format!("eclipse-zenoh=={version}"),
+    ]))
+    .map_err(|e| format!("{e}\ninstalling eclipse-zenoh from PyPI failed"))?;
+    if !installed(&python) {
+        return Err(format!("eclipse-zenoh {version} did not import after installing it"));
+    }
+    Ok(python)
 }

@@ -107,6 +107,11 @@ const TESTS: &[QemuTest] = &[
         run: crate::qemu_net::network_run,
     },
     QemuTest {
+        name: "mesh",
+        checks: "mesh test (the guest streams the Terminal over its own TCP/IP to the host's viewer: same pixels, typed command runs, Python Zenoh peer hears the heartbeat)",
+        run: crate::qemu_mesh::mesh_run,
+    },
+    QemuTest {
         name: "desktop",
         checks: "desktop test (display, input, block, crash, terminal, files and theme across a power cut)",
         run: devices_run,
@@ -147,9 +152,9 @@ const SCREEN: (u32, u32) = (1280, 800);
 /// Where the panel's Apps button is (as in the hosted desktop tests).
 const APPS_BUTTON: (u32, u32) = (44, 20);
 
-type Picture = ::image::RgbImage;
+pub(crate) type Picture = ::image::RgbImage;
 
-fn screendump(qmp: &mut Qmp, name: &str) -> Result<Picture, String> {
+pub(crate) fn screendump(qmp: &mut Qmp, name: &str) -> Result<Picture, String> {
     let shot = image::target_dir().join("weft").join(format!("{name}.png"));
     qmp.screendump(&shot)?;
     let picture = ::image::open(&shot).map_err(|e| format!("{}: {e}", shot.display()))?.to_rgb8();
