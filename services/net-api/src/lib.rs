@@ -108,6 +108,42 @@ pub mod grant {
     }
 }
 
+/// Most sockets (of every kind) one network service keeps open.
+pub const MAX_SOCKETS: usize = 128;
+/// Most DNS servers [`NetRequest::SetDns`] takes.
+pub const MAX_DNS_SERVERS: usize = 8;
+
+/// What every server of `weft.net` checks before it acts on `request`:
+/// the entitlement ([`grant::check`]) and the request's own fields.
+/// `Ok(Some(answer))` is the whole answer, needing no network (a dotted
+/// quad resolves to itself); `Ok(None)`: the server carries it out.
+pub fn screen(request: &NetRequest, grants: &[String]) -> Result<Option<NetResponse>, NetError> {
+    use alloc::format;
+    grant::check(request, grants)?;
+    match request {
+        NetRequest::Resolve { name } => {
+            if name.is_empty() || name.len() > MAX_NAME {
+                return Err(NetError::Invalid(format!("a host name is 1 to {MAX_NAME} bytes")));
+            }
+            if let Ok(address) = name.parse::<Ipv4Addr>() {
+                return Ok(Some(NetResponse::Addresses(alloc::vec![address])));
+            }
+        }
+        NetRequest::Connect { to, .. } => {
+            let ip = to.ip();
+            if to.port() == 0 || ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast() {
+                return Err(NetError::Invalid(format!("cannot connect to {to}")));
+            }
+        }
+        NetRequest::Listen { port: 0 } => return Err(NetError::Invalid("listen on port 1 to 65535".into())),
+        NetRequest::SetDns { servers } if servers.len() > MAX_DNS_SERVERS => {
+            return Err(NetError::Invalid(format!("at most {MAX_DNS_SERVERS} DNS servers")));
+        }
+        _ => {}
+    }
+    Ok(None)
+}
+
 /// Requests on `weft.net` (all are calls).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NetRequest {

@@ -11,8 +11,8 @@ use weft_abi::Rights;
 use weft_ipc::program::ProgramError;
 use weft_ipc::{ClientInfo, Clients, Connection, Incoming, LoopEvent, Protocol, ServiceLoop, Startup};
 use weft_net_api::{
-    ListenerProtocol, ListenerRequest, MAX_CHUNK, MAX_DATAGRAM, MAX_NAME, NetError, NetProtocol, NetRequest,
-    NetResponse, NetStatus, SocketResponse, TcpProtocol, TcpRequest, UdpProtocol, UdpRequest, grant,
+    ListenerProtocol, ListenerRequest, MAX_CHUNK, MAX_DATAGRAM, MAX_SOCKETS, NetError, NetProtocol,
+    NetRequest, NetResponse, NetStatus, SocketResponse, TcpProtocol, TcpRequest, UdpProtocol, UdpRequest,
 };
 use weft_rt::{Channel, Deadline, Handle, Key, Port, Signals};
 
@@ -21,7 +21,6 @@ use crate::host;
 use crate::sockets::{ListenerSocket, TcpSocket, UdpEntry, v4};
 
 /// Most sockets (of every kind, connects in flight included) open at once.
-const MAX_SOCKETS: usize = 128;
 /// How long a connect may take unless the client says otherwise.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long a ping waits unless the client says otherwise.
@@ -121,18 +120,14 @@ impl Service {
             Ok(response) => Some((response, Vec::new())),
             Err(error) => Some((NetResponse::Error(error), Vec::new())),
         };
-        if let Err(error) = grant::check(&request, &client.grants) {
-            return answer(Err(error));
+        match weft_net_api::screen(&request, &client.grants) {
+            Err(error) => return answer(Err(error)),
+            Ok(Some(response)) => return answer(Ok(response)),
+            Ok(None) => {}
         }
         match request {
             NetRequest::Status => answer(Ok(NetResponse::Status(self.status()))),
             NetRequest::Resolve { name } => {
-                if name.is_empty() || name.len() > MAX_NAME {
-                    return answer(Err(NetError::Invalid(format!("a host name is 1 to {MAX_NAME} bytes"))));
-                }
-                if let Ok(address) = name.parse::<Ipv4Addr>() {
-                    return answer(Ok(NetResponse::Addresses(vec![address])));
-                }
                 if txid == 0 {
                     return None;
                 }
@@ -146,13 +141,6 @@ impl Service {
             NetRequest::Connect { to, timeout_ms } => {
                 if self.count() >= MAX_SOCKETS {
                     return answer(Err(NetError::Exhausted));
-                }
-                if to.port() == 0
-                    || to.ip().is_unspecified()
-                    || to.ip().is_broadcast()
-                    || to.ip().is_multicast()
-                {
-                    return answer(Err(NetError::Invalid(format!("cannot connect to {to}"))));
                 }
                 if txid == 0 {
                     return None;
@@ -177,9 +165,6 @@ impl Service {
                 }
             }
             NetRequest::Listen { port } => {
-                if port == 0 {
-                    return answer(Err(NetError::Invalid("listen on port 1 to 65535".into())));
-                }
                 if self.listener_sockets.values().any(|l| l.port == port) {
                     return answer(Err(NetError::InUse(port)));
                 }
@@ -251,9 +236,6 @@ impl Service {
                 started.err().and_then(|error| answer(Err(error)))
             }
             NetRequest::SetDns { servers } => {
-                if servers.len() > 8 {
-                    return answer(Err(NetError::Invalid("at most 8 DNS servers".into())));
-                }
                 weft_rt::info!(
                     "net: DNS servers set by {}: {}",
                     client.name,

@@ -17,9 +17,9 @@ use smoltcp::wire::{
 use weft_ipc::program::ProgramError;
 use weft_ipc::{ClientInfo, Clients, Connection, Incoming, LoopEvent, ServiceLoop, Startup};
 use weft_net_api::{
-    Interface as NetInterface, Lease, ListenerProtocol, ListenerRequest, MAX_CHUNK, MAX_DATAGRAM, MAX_NAME,
-    NetError, NetProtocol, NetRequest, NetResponse, NetStatus, Route, SocketResponse, TcpProtocol,
-    TcpRequest, UdpProtocol, UdpRequest, grant,
+    Interface as NetInterface, Lease, ListenerProtocol, ListenerRequest, MAX_CHUNK, MAX_DATAGRAM,
+    MAX_SOCKETS, NetError, NetProtocol, NetRequest, NetResponse, NetStatus, Route, SocketResponse,
+    TcpProtocol, TcpRequest, UdpProtocol, UdpRequest,
 };
 use weft_rt::{Channel, Deadline, Handle, Key, Signals};
 
@@ -27,8 +27,6 @@ use crate::dns::{self, Answer, Lookup};
 use crate::link::{Frames, Link};
 use crate::sockets::{Connecting, ListenerEntry, Pinging, Table, TcpEntry, UdpEntry};
 
-/// Most sockets (of every kind) open at once.
-const MAX_SOCKETS: usize = 128;
 /// Bytes of each TCP socket's send and receive buffers.
 const TCP_BUFFER: usize = 64 * 1024;
 /// Sockets listening per listener (connections accepted at once).
@@ -393,18 +391,14 @@ impl Service {
             Ok(response) => Some((response, Vec::new())),
             Err(error) => Some((NetResponse::Error(error), Vec::new())),
         };
-        if let Err(error) = grant::check(&request, &client.grants) {
-            return answer(Err(error));
+        match weft_net_api::screen(&request, &client.grants) {
+            Err(error) => return answer(Err(error)),
+            Ok(Some(response)) => return answer(Ok(response)),
+            Ok(None) => {}
         }
         match request {
             NetRequest::Status => answer(Ok(NetResponse::Status(self.status()))),
             NetRequest::Resolve { name } => {
-                if name.is_empty() || name.len() > MAX_NAME {
-                    return answer(Err(NetError::Invalid(format!("a host name is 1 to {MAX_NAME} bytes"))));
-                }
-                if let Ok(address) = name.parse::<Ipv4Addr>() {
-                    return answer(Ok(NetResponse::Addresses(vec![address])));
-                }
                 if txid == 0 {
                     return None;
                 }
@@ -422,13 +416,6 @@ impl Service {
                 }
                 if self.table.count() >= MAX_SOCKETS {
                     return answer(Err(NetError::Exhausted));
-                }
-                if to.port() == 0
-                    || to.ip().is_unspecified()
-                    || to.ip().is_broadcast()
-                    || to.ip().is_multicast()
-                {
-                    return answer(Err(NetError::Invalid(format!("cannot connect to {to}"))));
                 }
                 let handle = self.stack.tcp_socket();
                 let port = self.stack.ephemeral_port(&self.table);
@@ -452,9 +439,6 @@ impl Service {
                 None
             }
             NetRequest::Listen { port } => {
-                if port == 0 {
-                    return answer(Err(NetError::Invalid("listen on port 1 to 65535".into())));
-                }
                 if self.table.port_taken(port) {
                     return answer(Err(NetError::InUse(port)));
                 }
@@ -534,9 +518,6 @@ impl Service {
                 None
             }
             NetRequest::SetDns { servers } => {
-                if servers.len() > 8 {
-                    return answer(Err(NetError::Invalid("at most 8 DNS servers".into())));
-                }
                 weft_rt::info!(
                     "net: DNS servers set by {}: {}",
                     client.name,
