@@ -66,7 +66,7 @@ mod guest {
         let device = Device::open(startup, "virtio-blk-1")?;
         let mut blk = VirtIOBlk::<WeftHal, MmioTransport<'static>>::new(device.transport)
             .map_err(|e| ProgramError(format!("{e:?}")))?;
-        let mib = blk.capacity() * 512 >> 20;
+        let mib = (blk.capacity() * 512) >> 20;
         if mib != expected_mib {
             return Err(ProgramError(format!(
                 "virtio-blk-1 has {mib} MiB, not the {expected_mib} MiB scratch disk"
