@@ -228,6 +228,95 @@ fn net() -> Result<(), String> {
     Ok(())
 }
 
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or(0.0)
+}
+
+/// A key typed in the host's viewer to the glyph's frame decoded on the
+/// host, through the guest's mesh (Zenoh over its own TCP/IP), next to a
+/// line echoed by a guest program over the same forwarded path, in the
+/// same boot.
+fn glyph() -> Result<(), String> {
+    use std::io::{BufRead, BufReader, Write};
+    const SAMPLES: usize = 25;
+    let viewer = crate::qemu_mesh::viewer()?;
+    let mesh_port = crate::qemu_net::free_port()?;
+    let echo_port = crate::qemu_net::free_port()?;
+    let options = Options {
+        boot: vec!["mesh".into(), "terminal".into()],
+        args: vec![("mesh".into(), "stream".into(), "all".into())],
+        extra_services: vec!["boards/programs/net-check".into()],
+        ..Options::qemu()
+    };
+    let artifacts = image::build(&options)?;
+    let mut machine = Machine::new(artifacts.kernel, artifacts.bundle);
+    machine.headless = true;
+    machine.disk = Some(crate::qemu::fresh_disk("bench")?);
+    machine.network = Some(crate::qemu::Network {
+        forward: vec![(mesh_port, crate::qemu::MESH_PORT), (echo_port, 7000)],
+        guest_forward: Vec::new(),
+    });
+    util::step(
+        "booting QEMU with the mesh streaming the Terminal (TCG: figures are for this host's emulation)",
+    );
+    let mut running = Running::start(&machine, false)?;
+    running
+        .wait_for(Duration::from_secs(120), |l| {
+            l.contains("as weft.terminal on weft/app/weft.terminal/stream")
+        })
+        .ok_or("the guest's mesh never streamed the Terminal")?;
+    running
+        .wait_for(Duration::from_secs(180), |l| l.contains("net-check: listening on 7000"))
+        .ok_or("the guest's echo program never listened")?;
+    std::thread::sleep(Duration::from_secs(2));
+
+    // Baseline: a line to a guest program and back, same network path.
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", echo_port)).map_err(|e| e.to_string())?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let mut reader = BufReader::new(stream.try_clone().map_err(|e| e.to_string())?);
+    let mut echo = Vec::new();
+    for _ in 0..SAMPLES {
+        let started = std::time::Instant::now();
+        stream.write_all(b"x\n").map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        reader.read_line(&mut line).map_err(|e| e.to_string())?;
+        echo.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    drop(stream);
+
+    // The key to its glyph, through the mesh.
+    let out = image::target_dir().join("weft").join("bench-glyph");
+    let mut glyph = Vec::new();
+    for _ in 0..SAMPLES {
+        let (_, said) = crate::qemu_mesh::view(&viewer, mesh_port, &out, &["--frames", "2", "--type", "a"])?;
+        let after = said
+            .lines()
+            .filter_map(|l| l.split(" after input ").nth(1))
+            .filter_map(|rest| rest.split(" ms").next()?.parse::<f64>().ok())
+            .next()
+            .ok_or_else(|| format!("the viewer reported no frame after the key: {said}"))?;
+        glyph.push(after);
+    }
+    running.stop();
+    echo.sort_by(|a, b| a.total_cmp(b));
+    glyph.sort_by(|a, b| a.total_cmp(b));
+    let (e50, e99, g50, g99) =
+        (percentile(&echo, 0.5), percentile(&echo, 0.99), percentile(&glyph, 0.5), percentile(&glyph, 0.99));
+    println!(
+        "bench net, key to glyph ({SAMPLES} samples each, {}; p99 of {SAMPLES} is the slowest):",
+        load()
+    );
+    println!(
+        "  a key typed in the host's viewer to the Terminal's glyph frame decoded on the host: p50 {g50:.1} ms, p99 {g99:.1} ms"
+    );
+    println!(
+        "  a line echoed by a guest program over the same forwarded path: p50 {e50:.1} ms, p99 {e99:.1} ms"
+    );
+    println!("  ratio (p50): {:.1}× the network round trip", g50 / e50.max(1e-9));
+    Ok(())
+}
+
 /// The baseline's sender: `bench net-send PORT BYTES`.
 pub fn net_send(args: &[String]) -> Result<(), String> {
     use std::io::Write;
@@ -250,7 +339,7 @@ pub fn command(args: &[String]) -> Result<(), String> {
         Some("boot") => boot(),
         Some("ipc") => ipc(),
         Some("storage") => storage(),
-        Some("net") => net(),
+        Some("net") => net().and_then(|()| glyph()),
         Some("net-send") => net_send(args),
         _ => {
             Err("usage: cargo xtask bench boot | bench ipc --qemu | bench storage --qemu | bench net".into())

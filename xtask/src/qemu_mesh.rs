@@ -14,7 +14,7 @@ use crate::qemu_tests::{Picture, screendump};
 use crate::{prereq, util};
 
 /// The host's viewer binary (built once, in the profile the tests use).
-fn viewer() -> Result<PathBuf, String> {
+pub(crate) fn viewer() -> Result<PathBuf, String> {
     util::step("building the viewer");
     util::run(util::cargo().args(["build", "-p", "weft-viewer", "--bin", "weft-viewer"]))?;
     let path = image::target_dir().join("debug").join("weft-viewer");
@@ -22,7 +22,12 @@ fn viewer() -> Result<PathBuf, String> {
 }
 
 /// Run the viewer headless against the guest; returns its PNG frames.
-fn view(viewer: &Path, port: u16, out: &Path, extra: &[&str]) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn view(
+    viewer: &Path,
+    port: u16,
+    out: &Path,
+    extra: &[&str],
+) -> Result<(Vec<PathBuf>, String), String> {
     let _ = std::fs::remove_dir_all(out);
     let output = Command::new(viewer)
         .args(["--headless", "--out"])
@@ -45,7 +50,7 @@ fn view(viewer: &Path, port: u16, out: &Path, extra: &[&str]) -> Result<Vec<Path
         .filter(|p| p.extension().is_some_and(|x| x == "png"))
         .collect();
     frames.sort();
-    Ok(frames)
+    Ok((frames, String::from_utf8_lossy(&output.stdout).into_owned()))
 }
 
 /// Where `window` is on `screen` (exactly, within `tolerance` per channel
@@ -136,7 +141,7 @@ pub fn mesh_run(echo: bool) -> Result<(), String> {
     // The picture: the viewer's frame is the Terminal's window on the
     // guest's screen.
     let out = image::target_dir().join("weft").join("mesh-view");
-    let frames = view(&viewer, port, &out, &["--frames", "1"])?;
+    let (frames, _) = view(&viewer, port, &out, &["--frames", "1"])?;
     let first = frames.first().ok_or("the viewer wrote no frame")?;
     let window = ::image::open(first).map_err(|e| format!("{}: {e}", first.display()))?.to_rgb8();
     let screen = screendump(&mut qmp, "qemu-mesh-screen")?;

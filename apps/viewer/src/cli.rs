@@ -57,8 +57,12 @@ fn headless(options: &Options) -> Result<(), ViewerError> {
     };
     let report = headless::run(&session, &run)?;
     for frame in &report.frames {
+        let after_input = frame
+            .after_input_ns
+            .map(|ns| format!(" after input {:.2} ms", ns as f64 / 1e6))
+            .unwrap_or_default();
         println!(
-            "frame {} seq {} {} {} bytes latency {:.2} ms -> {}",
+            "frame {} seq {} {} {} bytes latency {:.2} ms{after_input} -> {}",
             report.app,
             frame.sequence,
             if frame.keyframe { "key" } else { "delta" },

@@ -49,6 +49,10 @@ pub struct WrittenFrame {
     pub bytes: usize,
     /// One-way latency (same-host clocks), nanoseconds.
     pub latency_ns: u64,
+    /// For frames after the scripted input: nanoseconds from sending the
+    /// input to this frame decoded (a round trip through the publisher,
+    /// the app and back, measured on this host's clock alone).
+    pub after_input_ns: Option<u64>,
 }
 
 /// What a headless run did.
@@ -130,6 +134,7 @@ pub fn run(session: &Session, run: &HeadlessRun) -> Result<HeadlessReport, Viewe
             keyframe: event.update.keyframe,
             bytes: event.bytes,
             latency_ns: event.latency_ns,
+            after_input_ns: played.then(|| played_at.elapsed().as_nanos() as u64),
         });
         if !played {
             played = true;
