@@ -451,3 +451,69 @@ fn errors_read_well() {
     }
     assert!(PackageError::HashMismatch("bin/app".into()).to_string().contains("bin/app"));
 }
+
+/// The worked example of docs/packages.md, written by an independent
+/// implementation (Python: hashlib and `cryptography`'s Ed25519) from the
+/// document alone; signed with the key whose secret is 32 bytes of 0x01.
+const WORKED_EXAMPLE: &[&str] = &[
+    "57454654504b470001000000fe000000",
+    "1400000000000000116f72672e657861",
+    "6d706c652e68656c6c6f010002054865",
+    "6c6c6f0a536179732068656c6c6f0b41",
+    "2074696e79206170702e097574696c69",
+    "746965730f69636f6e732f68656c6c6f",
+    "2e706e67074578616d706c658a88e3dd",
+    "7409f195fd52db2d3cba5d72ca6709bf",
+    "1d94121bf3748801b40f6f5c010c7765",
+    "66742e73746f72616765020472656164",
+    "057772697465010c616172636836342d",
+    "7765667414020962696e2f68656c6c6f",
+    "10100069aa6b82d3b9e2bc578213ac6f",
+    "77a0c1959053798cb026b96bac125d87",
+    "8b67660f69636f6e732f68656c6c6f2e",
+    "706e6704040024501919c367725c2a5d",
+    "4811c95045b78bb0a3c4529f9bd7381c",
+    "800152792afe7f454c46000000000000",
+    "000000000000504e4721fe1e7a3d0e09",
+    "88ddaafa379a27328ab797ca2c010aaf",
+    "46b2c96496d78222aea2aff75043c152",
+    "e84f32c10646a1f4d4a903ab48c17d5b",
+    "9a6345b812f330ea710a",
+];
+
+fn unhex(lines: &[&str]) -> Vec<u8> {
+    let hex: String = lines.concat();
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
+}
+
+#[test]
+fn worked_example_from_the_document_parses() {
+    let bytes = unhex(WORKED_EXAMPLE);
+    assert_eq!(bytes.len(), 362);
+    let package = Package::parse(&bytes, MAX).unwrap();
+    let m = package.manifest();
+    assert_eq!(m.id, "org.example.hello");
+    assert_eq!(m.version, Version::new(1, 0, 2));
+    assert_eq!(m.icon, "icons/hello.png");
+    assert_eq!(m.entitlements[0].grants, ["read", "write"]);
+    assert_eq!(m.installed_size, 20);
+    assert_eq!(package.file("icons/hello.png").as_deref(), Some(&b"PNG!"[..]));
+    package.verify_publisher(&[key(1).verifying_key().to_bytes()]).unwrap();
+    package.check_architecture("aarch64-weft").unwrap();
+    assert!(!package.supports("x86_64-hosted"));
+    // And the builder writes the very same bytes from the same inputs.
+    let mut b = PackageBuilder::new("org.example.hello", Version::new(1, 0, 2), "Hello");
+    b.summary("Says hello")
+        .description("A tiny app.")
+        .category("utilities")
+        .icon("icons/hello.png")
+        .publisher_name("Example")
+        .entitlement("weft.storage", &["read", "write"])
+        .architecture("aarch64-weft")
+        .compress(false);
+    let mut elf = b"\x7fELF".to_vec();
+    elf.extend_from_slice(&[0; 12]);
+    b.add_file("bin/hello", &elf).unwrap();
+    b.add_file("icons/hello.png", b"PNG!").unwrap();
+    assert_eq!(b.build(&key(1)).unwrap(), bytes);
+}
