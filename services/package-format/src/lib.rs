@@ -4,9 +4,10 @@
 //!
 //! A package is how software reaches a Weft machine. Host tooling builds one
 //! with [`PackageBuilder`]; the package service reads one with
-//! [`Package::parse`] before installing anything from it, then checks the
-//! publisher against its trusted keys ([`Package::verify_publisher`]) and the
-//! machine's architecture ([`Package::check_architecture`]).
+//! [`Package::parse_trusted`] before installing anything from it (or
+//! [`Package::parse`], then [`Package::verify_publisher`] against its
+//! trusted keys), and checks the machine's architecture
+//! ([`Package::check_architecture`]).
 //!
 //! # Layout
 //!

@@ -84,6 +84,27 @@ impl Package {
     /// decompression. Trust in the publisher key is *not* checked here: call
     /// [`Package::verify_publisher`].
     pub fn parse(bytes: &[u8], max_size: usize) -> Result<Package, PackageError> {
+        Self::parse_inner(bytes, max_size, None)
+    }
+
+    /// [`Package::parse`] that also refuses, with
+    /// [`PackageError::UntrustedKey`], a package whose publisher key is not
+    /// one of `trusted` — right after the signature check, before any file
+    /// is decompressed or hashed, so a stranger's package costs no more
+    /// than reading its manifest. What the package service should call.
+    pub fn parse_trusted(
+        bytes: &[u8],
+        max_size: usize,
+        trusted: &[[u8; 32]],
+    ) -> Result<Package, PackageError> {
+        Self::parse_inner(bytes, max_size, Some(trusted))
+    }
+
+    fn parse_inner(
+        bytes: &[u8],
+        max_size: usize,
+        trusted: Option<&[[u8; 32]]>,
+    ) -> Result<Package, PackageError> {
         if bytes.len() > max_size {
             return Err(PackageError::TooLarge("the file is over the size limit"));
         }
@@ -117,6 +138,11 @@ impl Package {
         let signature: &[u8; SIGNATURE_LEN] = signature.try_into().map_err(|_| PackageError::Truncated)?;
         key.verify_strict(&signed_message(&digest), &Signature::from_bytes(signature))
             .map_err(|_| PackageError::BadSignature)?;
+        if let Some(trusted) = trusted
+            && !trusted.contains(&manifest.publisher.key)
+        {
+            return Err(PackageError::UntrustedKey);
+        }
 
         manifest.validate()?;
         let ranges = check_payload(&manifest, payload)?;

@@ -289,6 +289,13 @@ fn untrusted_key_is_refused() {
     assert_eq!(package.verify_publisher(&[]).unwrap_err(), PackageError::UntrustedKey);
     assert_eq!(package.publisher_key(), key(9).verifying_key().to_bytes());
     package.verify_publisher(&[key(9).verifying_key().to_bytes()]).unwrap();
+    // Refused inside the parse, too.
+    assert_eq!(Package::parse_trusted(&bytes, MAX, &trusted).unwrap_err(), PackageError::UntrustedKey);
+    assert!(Package::parse_trusted(&bytes, MAX, &[key(9).verifying_key().to_bytes()]).is_ok());
+    // An altered package is refused for that first, whoever signed it.
+    let mut bad = bytes.clone();
+    *bad.last_mut().unwrap() ^= 1;
+    assert_eq!(Package::parse_trusted(&bad, MAX, &trusted).unwrap_err(), PackageError::BadSignature);
 }
 
 const BAD_PATHS: &[&str] =
