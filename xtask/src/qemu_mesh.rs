@@ -166,6 +166,21 @@ pub fn mesh_run(echo: bool) -> Result<(), String> {
         .wait_for(Duration::from_secs(30), |l| l.contains("status: Restart requested"))
         .ok_or("a command typed in the viewer did not run in the guest")?;
 
+    // The network driver killed while streaming (typed in the viewer,
+    // too): the driver restarts, the network service takes it back, and a
+    // viewer gets the Terminal again, starting from a keyframe.
+    view(&viewer, port, &out, &["--frames", "2", "--type", "svc restart virtio-net\n"])?;
+    running
+        .wait_for(Duration::from_secs(30), |l| l.contains("virtio-net: Restart requested"))
+        .ok_or("restarting the network driver from the viewer did not reach the guest")?;
+    running
+        .wait_for(Duration::from_secs(30), |l| l.contains("net: the network device is back"))
+        .ok_or("the network service did not take the restarted driver back")?;
+    let (frames, said) = view(&viewer, port, &out, &["--frames", "1"])?;
+    if frames.is_empty() || !said.contains(" key ") {
+        return Err(format!("after the network driver restarted, the viewer got no keyframe: {said}"));
+    }
+
     // An independent Zenoh peer hears the guest's heartbeat.
     let output = Command::new(&python)
         .arg("-c")

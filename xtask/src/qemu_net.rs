@@ -172,6 +172,8 @@ pub fn network_run(echo: bool) -> Result<(), String> {
             ("net-check".into(), "dns".into(), format!("{HOST_FROM_GUEST}:{}", dns.port)),
             ("net-check".into(), "url".into(), format!("http://{TEST_NAME}:{}/blob", http.port)),
             ("net-check".into(), "port".into(), "7000".into()),
+            // A 20 s lease: renewed within the test.
+            ("net".into(), "max-lease-s".into(), "20".into()),
         ],
         ..Options::qemu()
     };
@@ -228,6 +230,9 @@ pub fn network_run(echo: bool) -> Result<(), String> {
         l.contains("net-check: listen 7001 refused: not allowed: this program lacks the `listen:7001` network entitlement")
     })?;
     expect("the guest did not listen", 30, &|l| l.contains("net-check: listening on 7000"))?;
+    expect("the DHCP lease (capped at 20 s) was not renewed", 60, &|l| {
+        l.contains("net: lease of 10.0.2.15/24 renewed")
+    })?;
     if dns.answered.load(Ordering::Relaxed) < 2 {
         return Err("the test's DNS server answered fewer than two queries".into());
     }

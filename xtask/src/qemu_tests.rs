@@ -103,12 +103,12 @@ const TESTS: &[QemuTest] = &[
     QemuTest { name: "tampered", checks: "tampered-image boot test", run: tampered_boot_run },
     QemuTest {
         name: "network",
-        checks: "network test (DHCP, DNS, HTTP download, the driver killed mid-download, ping, entitlement, link down and up, forwarded listening socket, a flood)",
+        checks: "network test (DHCP lease and renewal, DNS, HTTP download, the driver killed mid-download, ping, entitlement, link down and up, forwarded listening socket, a flood)",
         run: crate::qemu_net::network_run,
     },
     QemuTest {
         name: "mesh",
-        checks: "mesh test (the guest streams the Terminal over its own TCP/IP to the host's viewer: same pixels, typed command runs, Python Zenoh peer hears the heartbeat)",
+        checks: "mesh test (the guest streams the Terminal over its own TCP/IP to the host's viewer: same pixels, typed command runs, the network driver killed and the stream back with a keyframe, Python Zenoh peer hears the heartbeat)",
         run: crate::qemu_mesh::mesh_run,
     },
     QemuTest {

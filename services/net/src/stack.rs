@@ -88,7 +88,7 @@ struct Stack {
 }
 
 impl Stack {
-    fn new(mac: [u8; 6]) -> Stack {
+    fn new(mac: [u8; 6], max_lease: Option<Duration>) -> Stack {
         let mut frames = Frames::default();
         let mut config = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
         config.random_seed = random_u64();
@@ -98,6 +98,10 @@ impl Stack {
         // Keeping the packet makes every ACK (renewals too) an event, so
         // the lease's duration and renewals can be reported.
         dhcp_socket.set_receive_packet_buffer(alloc::boxed::Box::leak(vec![0u8; 1500].into_boxed_slice()));
+        // A cap on the lease makes renewals happen sooner (tests, and
+        // networks whose servers hand out very long leases).
+        dhcp_socket
+            .set_max_lease_duration(max_lease.map(|d| smoltcp::time::Duration::from_secs(d.as_secs())));
         let dhcp = sockets.add(dhcp_socket);
         let udp_buffer =
             || udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 16], vec![0u8; 16 * 1024]);
@@ -963,7 +967,8 @@ pub fn run(startup: Startup) -> Result<(), ProgramError> {
     let namespace = startup.namespace().clone();
     let link = Link::connect(&namespace).map_err(|e| ProgramError(format!("no network device: {e}")))?;
     let info = link.info.clone().ok_or_else(|| ProgramError("the device did not say what it is".into()))?;
-    let mut stack = Stack::new(info.mac);
+    let max_lease = startup.arg("max-lease-s").and_then(|s| s.parse::<u64>().ok()).filter(|s| *s > 0);
+    let mut stack = Stack::new(info.mac, max_lease.map(Duration::from_secs));
     stack.dns_override = startup
         .arg("dns")
         .unwrap_or("")
