@@ -279,6 +279,19 @@ pub fn network_run(echo: bool) -> Result<(), String> {
     if !answered {
         return Err("after a flood of connections and bytes, the guest's socket no longer answers".into());
     }
+    // The desktop still answers: the panel's Apps button opens the
+    // launcher (the screen darkens behind it).
+    running
+        .wait_for(Duration::from_secs(60), |l| l.contains("shell ready"))
+        .ok_or("the desktop shell never came up")?;
+    std::thread::sleep(Duration::from_secs(2));
+    let before = crate::qemu_tests::screendump(&mut qmp, "qemu-after-flood")?;
+    let lit = crate::qemu_tests::brightness(&before, 100, 300, 200, 200);
+    crate::qemu_tests::click_at(&mut qmp, crate::qemu_tests::APPS_BUTTON)?;
+    crate::qemu_tests::wait_screen(&mut qmp, "qemu-after-flood-launcher", Duration::from_secs(30), |p| {
+        crate::qemu_tests::brightness(p, 100, 300, 200, 200) < lit - 40.0
+    })
+    .map_err(|e| format!("after the flood, the desktop did not open its launcher: {e}"))?;
     let lines = running.lines();
     if let Some(bad) = lines.iter().find(|l| {
         l.text.contains("KERNEL PANIC")
