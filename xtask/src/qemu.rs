@@ -157,6 +157,7 @@ pub struct Line {
 /// A running QEMU with its serial output captured.
 pub struct Running {
     child: Child,
+    started: Instant,
     lines: Arc<Mutex<Vec<Line>>>,
     echo: bool,
     printed: usize,
@@ -185,7 +186,12 @@ impl Running {
                 }
             }
         });
-        Ok(Running { child, lines, echo, printed: 0 })
+        Ok(Running { child, started, lines, echo, printed: 0 })
+    }
+
+    /// Time since QEMU started (the clock the lines' `at` is on).
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
     }
 
     /// Every line so far.

@@ -146,9 +146,9 @@ pub fn command(args: &[String]) -> Result<(), String> {
 }
 
 /// The background the display driver paints before any client draws.
-const BOOT_BACKGROUND: [u8; 3] = [0x1e, 0x2a, 0x3a];
+pub(crate) const BOOT_BACKGROUND: [u8; 3] = [0x1e, 0x2a, 0x3a];
 /// The screen QEMU's virtio-gpu shows.
-const SCREEN: (u32, u32) = (1280, 800);
+pub(crate) const SCREEN: (u32, u32) = (1280, 800);
 /// Where the panel's Apps button is (as in the hosted desktop tests).
 pub(crate) const APPS_BUTTON: (u32, u32) = (44, 20);
 
@@ -186,7 +186,7 @@ pub(crate) fn wait_screen(
 
 /// Pixels that differ between `a` and `b` by more than `tolerance` in some
 /// channel.
-fn differing(a: &Picture, b: &Picture, tolerance: u8) -> usize {
+pub(crate) fn differing(a: &Picture, b: &Picture, tolerance: u8) -> usize {
     a.pixels()
         .zip(b.pixels())
         .filter(|(p, q)| p.0.iter().zip(q.0).any(|(x, y)| x.abs_diff(y) > tolerance))
