@@ -220,6 +220,9 @@ pub fn network_run(echo: bool) -> Result<(), String> {
     if !again.ends_with(&format!("{} bytes sha256 {expected}", body.len())) {
         return Err(format!("the file fetched across a driver restart differs: `{again}`"));
     }
+    expect("the root manager did not reset the dead driver's device", 5, &|l| {
+        l.contains("reset virtio-net-0 after virtio-net ended")
+    })?;
     expect("the network service never reconnected to the restarted driver", 5, &|l| {
         l.contains("net: the network device is back")
     })?;

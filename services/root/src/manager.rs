@@ -126,6 +126,30 @@ impl Manager {
         }
     }
 
+    /// Reset the virtio devices a driver that ended was given: the device
+    /// may still be writing into the driver's freed DMA buffers, and a
+    /// reset (status register 0) stops it until the next driver sets it up.
+    fn reset_devices(&self, index: usize, name: &str) {
+        // virtio-mmio's Status register.
+        const STATUS: u64 = 0x70;
+        let Ok(capabilities) = self.capabilities_for(index) else { return };
+        for (capability, handle) in capabilities {
+            let Some(device) = capability.strip_prefix("mmio:virtio-") else { continue };
+            let resource = weft_rt::Resource::from_handle(handle);
+            // Mapped as the driver maps it (`weft_virtio::Device::open`).
+            let reset = resource.info().and_then(|range| {
+                let registers = resource.physical_vmo(range.base, range.size as usize)?;
+                let mut mapping = registers.map_write(0, registers.size()?)?;
+                let within = range.base as usize & (weft_abi::PAGE_SIZE - 1);
+                mapping.write_register(within + STATUS as usize, 0)
+            });
+            match reset {
+                Ok(()) => weft_rt::info!("reset virtio-{device} after {name} ended"),
+                Err(error) => weft_rt::warn!("could not reset virtio-{device} after {name} ended: {error}"),
+            }
+        }
+    }
+
     fn process_ended(&mut self, index: usize) {
         let Some(instance) = self.instances.get_mut(index) else { return };
         let Some(running) = instance.running.take() else { return };
@@ -147,6 +171,9 @@ impl Manager {
             Exit::Killed => weft_rt::warn!("{} was killed (fault or request)", instance.name()),
         }
         instance.last_exit = Some(exit);
+        let name = String::from(instance.name());
+        self.reset_devices(index, &name);
+        let Some(instance) = self.instances.get_mut(index) else { return };
         if ran >= HEALTHY_AFTER {
             instance.quick_failures = 0;
         }

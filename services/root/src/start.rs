@@ -23,7 +23,7 @@ fn matches(pattern: &str, name: &str) -> bool {
 
 impl Manager {
     /// The handles a service's manifest asks for, with their names.
-    fn capabilities_for(&self, index: usize) -> Result<Vec<(String, Handle)>, String> {
+    pub(crate) fn capabilities_for(&self, index: usize) -> Result<Vec<(String, Handle)>, String> {
         let Some(instance) = self.instances.get(index) else { return Ok(Vec::new()) };
         let mut out = Vec::new();
         for wanted in &instance.manifest.capabilities {

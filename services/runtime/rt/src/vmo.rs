@@ -109,6 +109,19 @@ impl Mapping {
         // ensures no other borrow from this mapping exists.
         Some(unsafe { core::slice::from_raw_parts_mut(self.address as *mut u8, self.len) })
     }
+
+    /// Store a 32-bit value at `offset` with one volatile write (a device
+    /// register). Fails outside the mapping, unaligned, or read-only.
+    pub fn write_register(&mut self, offset: usize, value: u32) -> Result<(), Error> {
+        if !self.flags.contains(MapFlags::WRITE) || offset % 4 != 0 || offset.saturating_add(4) > self.len {
+            return Err(Error::OutOfRange);
+        }
+        // SAFETY: `offset..offset + 4` is inside the writable mapping
+        // (checked above) and 4-byte aligned (mappings are page aligned);
+        // `&mut self` ensures no borrow of these bytes is live.
+        unsafe { core::ptr::write_volatile((self.address + offset) as *mut u32, value) };
+        Ok(())
+    }
 }
 
 impl Drop for Mapping {
