@@ -113,7 +113,10 @@ impl Mapping {
     /// Store a 32-bit value at `offset` with one volatile write (a device
     /// register). Fails outside the mapping, unaligned, or read-only.
     pub fn write_register(&mut self, offset: usize, value: u32) -> Result<(), Error> {
-        if !self.flags.contains(MapFlags::WRITE) || !offset.is_multiple_of(4) || offset.saturating_add(4) > self.len {
+        if !self.flags.contains(MapFlags::WRITE)
+            || !offset.is_multiple_of(4)
+            || offset.saturating_add(4) > self.len
+        {
             return Err(Error::OutOfRange);
         }
         // SAFETY: `offset..offset + 4` is inside the writable mapping
